@@ -1,0 +1,79 @@
+package dev.embody.actuation;
+
+import dev.embody.loop.Actuator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The safety half every keyboard actuator shares: it remembers what it holds, so {@link #releaseAll()} can let go of
+ * everything on any exit path, and it refuses key chords on the deny-list (Alt+F4, Ctrl+Alt+Delete...).
+ */
+public abstract class KeyTrackingActuator implements Actuator {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyTrackingActuator.class);
+    public static final List<Set<String>> DEFAULT_DENIED = List.of(Set.of("ALT", "F4"), Set.of("CONTROL", "ALT", "DELETE"),
+            Set.of("CONTROL", "ALT", "BACK_SPACE"));
+
+    private final Set<String> held = Collections.synchronizedSet(new LinkedHashSet<>());
+    private final List<Set<String>> denied;
+
+    protected KeyTrackingActuator(List<Set<String>> denied) {
+        this.denied = List.copyOf(denied);
+    }
+
+    protected KeyTrackingActuator() {
+        this(DEFAULT_DENIED);
+    }
+
+    protected abstract void press(int keyCode);
+
+    protected abstract void release(int keyCode);
+
+    @Override
+    public void keyDown(String key) {
+        String k = key.toUpperCase(Locale.ROOT);
+        int code = Keys.code(k);
+        Set<String> chord = new LinkedHashSet<>(held());
+        chord.add(k);
+        for (Set<String> d : denied) {
+            if (chord.containsAll(d)) {
+                log.warn("refused key {} : {} is on the deny-list", k, String.join("+", d));
+                return;
+            }
+        }
+        press(code);
+        held.add(k);
+    }
+
+    @Override
+    public void keyUp(String key) {
+        String k = key.toUpperCase(Locale.ROOT);
+        if (held.remove(k)) {
+            release(Keys.code(k));
+        }
+    }
+
+    @Override
+    public Set<String> held() {
+        synchronized (held) {
+            return Set.copyOf(held);
+        }
+    }
+
+    @Override
+    public void releaseAll() {
+        for (String k : held()) {
+            try {
+                keyUp(k);
+            } catch (RuntimeException e) {
+                log.error("could not release {}: {}", k, e.toString());
+            }
+        }
+    }
+}

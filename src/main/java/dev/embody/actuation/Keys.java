@@ -1,0 +1,35 @@
+package dev.embody.actuation;
+
+import java.awt.event.KeyEvent;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Key names as skills write them (LEFT, A, ENTER, CONTROL) and java.awt.event.KeyEvent's codes for them. */
+public final class Keys {
+
+    private static final Map<String, Integer> CODES = new ConcurrentHashMap<>();
+
+    private Keys() {
+    }
+
+    /** KeyEvent.VK_NAME for a name, e.g. "LEFT" -> VK_LEFT; CTRL is accepted for CONTROL. */
+    public static int code(String name) {
+        String n = name.toUpperCase(Locale.ROOT).strip();
+        if (n.equals("CTRL")) {
+            n = "CONTROL";
+        }
+        String key = n;
+        return CODES.computeIfAbsent(key, k -> {
+            try {
+                return KeyEvent.class.getField("VK_" + k).getInt(null);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("unknown key '" + name + "' (use KeyEvent names without VK_: LEFT, A, ENTER, CONTROL)");
+            }
+        });
+    }
+
+    public static String name(int code) {
+        return KeyEvent.getKeyText(code).toUpperCase(Locale.ROOT);
+    }
+}

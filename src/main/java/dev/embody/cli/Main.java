@@ -1,0 +1,55 @@
+package dev.embody.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/** The embody command line. Exit codes: 0 done, 1 failed at run time, 2 bad command line, 3 bad input file, 130 Ctrl-C. */
+@Command(name = "embody", mixinStandardHelpOptions = true, version = "embody 0.1.0",
+        description = "A controller for embodied agents: a six-module loop that sees a screen or camera, acts with keys, mouse or MQTT, and learns from an operator's corrections.",
+        subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int BAD_FILE = 3;
+    public static final int INTERRUPTED = 130;
+
+    static {
+        // before any logger exists: the per-run log file goes to runs/<id>/embody.log
+        if (System.getProperty("embody.run.dir") == null) {
+            String id = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + ProcessHandle.current().pid();
+            System.setProperty("embody.run.dir", Path.of("runs", id).toString());
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line; what {@link #main} exits with. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            org.slf4j.LoggerFactory.getLogger(Main.class).debug("failed", e);
+            return e instanceof dev.embody.loop.BadFileException ? BAD_FILE : FAILED;
+        });
+        return cli.execute(args.length == 0 ? new String[]{"live"} : args);
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The run's own folder, where its log and plots go. */
+    static Path runDir() {
+        return Path.of(System.getProperty("embody.run.dir"));
+    }
+}

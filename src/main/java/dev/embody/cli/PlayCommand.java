@@ -1,0 +1,32 @@
+package dev.embody.cli;
+
+import dev.embody.loop.Goal;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimWindow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+@Command(name = "play", mixinStandardHelpOptions = true, description = "Play the simulated game yourself in a window (arrow keys or WASD).")
+final class PlayCommand implements Callable<Integer> {
+
+    @Option(names = "--seed", defaultValue = "1", description = "Level seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--difficulty", defaultValue = "1", description = "1..3 (default: ${DEFAULT-VALUE}).")
+    int difficulty;
+    @Option(names = "--goal", defaultValue = "collect all coins", description = "(default: ${DEFAULT-VALUE}).")
+    String goal;
+    @Option(names = "--time-limit", defaultValue = "90", description = "Seconds (default: ${DEFAULT-VALUE}).")
+    double timeLimit;
+
+    @Override
+    public Integer call() throws Exception {
+        SimGame game = SimGame.of(seed, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000)));
+        SimWindow.play(game, "embody sim-game seed " + seed, 1500);
+        System.out.printf("outcome=%s coins=%d/%d game_s=%.1f%n", game.outcome().label(), game.coinsCollected(),
+                game.level().coins().size(), game.timeNanos() / 1e9);
+        return Main.OK;
+    }
+}

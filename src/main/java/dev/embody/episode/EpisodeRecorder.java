@@ -1,0 +1,192 @@
+package dev.embody.episode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.loop.Entity;
+import dev.embody.loop.Latency;
+import dev.embody.loop.Observation;
+import dev.embody.loop.Outcome;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.loop.Target;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Writes one episode to {@code episodes/<id>/}: meta.json (what ran, and at the end how it went), steps.jsonl (one
+ * line a step, flushed every step) and frames.mp4 (frame n is step n's observation). Crash-safe: everything up to the
+ * last step is on disk, and meta.json is replaced atomically.
+ */
+public final class EpisodeRecorder implements StepListener, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EpisodeRecorder.class);
+    static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper LINE = new ObjectMapper();
+
+    private final Path dir;
+    private final Target target;
+    private final ObjectNode meta;
+    private final BufferedWriter steps;
+    private final EpisodeVideo video;
+    private long count;
+    private boolean ended;
+
+    private EpisodeRecorder(Path dir, Target target, ObjectNode meta) throws IOException {
+        this.dir = dir;
+        this.target = target;
+        this.meta = meta;
+        this.steps = Files.newBufferedWriter(dir.resolve(Episode.STEPS), StandardCharsets.UTF_8);
+        this.video = new EpisodeVideo(dir.resolve(Episode.VIDEO), 10);
+        writeMeta();
+    }
+
+    /**
+     * Starts an episode in {@code root/id}.
+     *
+     * @param facts what ran: skills version, policy, goal... (the target's own description is added)
+     */
+    public static EpisodeRecorder start(Path root, String id, Target target, Map<String, Object> facts) throws IOException {
+        Path dir = root.resolve(id);
+        if (Files.exists(dir)) {
+            throw new IOException("episode " + dir + " already exists");
+        }
+        Files.createDirectories(dir);
+        ObjectNode meta = JSON.createObjectNode();
+        meta.put("id", id);
+        meta.put("format", Episode.FORMAT);
+        meta.put("target", target.name());
+        Map<String, Object> all = new LinkedHashMap<>(target.describe());
+        all.putAll(facts);
+        all.forEach((k, v) -> meta.set(k, JSON.valueToTree(v)));
+        meta.put("started", Instant.now().toString());
+        meta.put("outcome", Outcome.RUNNING.label());
+        meta.put("video", Episode.VIDEO);
+        return new EpisodeRecorder(dir, target, meta);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public String id() {
+        return meta.get("id").asText();
+    }
+
+    @Override
+    public synchronized void onStep(Step step, Observation observation) {
+        video.add(observation.frame());
+        try {
+            steps.write(LINE.writeValueAsString(line(step)));
+            steps.newLine();
+            steps.flush();
+            count++;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(Episode.STEPS), e);
+        }
+    }
+
+    static ObjectNode line(Step s) {
+        ObjectNode n = LINE.createObjectNode();
+        n.put("step", s.index());
+        n.put("wall_ms", s.wallMillis());
+        n.put("target_ms", s.targetNanos() / 1e6);
+        n.put("frame", s.frameIndex());
+        n.put("scene", s.scene().summary());
+        ArrayNode ents = n.putArray("entities");
+        for (Entity e : s.scene().entities()) {
+            ents.addArray().add(e.kind()).add(round(e.x())).add(round(e.y()));
+        }
+        ObjectNode r = n.putObject("reflection");
+        r.put("moved", s.reflection().moved()).put("stuck", s.reflection().stuck()).put("progress", s.reflection().progress())
+                .put("danger", s.reflection().danger()).put("reason", s.reflection().reason());
+        ObjectNode t = n.putObject("task");
+        t.put("kind", s.task().kind()).put("subtask", s.task().subtask());
+        if (s.task().hasTarget()) {
+            t.putArray("target").add(round(s.task().targetX())).add(round(s.task().targetY()));
+        }
+        ArrayNode cands = n.putArray("candidates");
+        s.candidates().forEach(c -> cands.add(c.toString()));
+        n.put("command", s.command().toString());
+        n.put("by", s.decision().by());
+        n.put("why", s.decision().why());
+        if (!s.decision().scores().isEmpty()) {
+            ObjectNode sc = n.putObject("scores");
+            s.decision().scores().forEach((k, v) -> sc.put(k, Math.round(v * 10000) / 10000.0));
+        }
+        if (s.correction() != null) {
+            n.put("correction", s.correction());
+        }
+        ArrayNode sent = n.putArray("sent");
+        s.sent().forEach(sent::add);
+        n.put("interrupted", s.interrupted());
+        n.put("outcome", s.outcome().label());
+        ObjectNode lat = n.putObject("latency_ms");
+        long[] parts = s.latency().asArray();
+        for (int i = 0; i < parts.length; i++) {
+            lat.put(Latency.PARTS[i], Math.round(parts[i] / 1e3) / 1e3);
+        }
+        n.put("overran", s.overran());
+        return n;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    @Override
+    public synchronized void onEnd(Outcome outcome) {
+        meta.put("outcome", outcome.label());
+        meta.put("steps", count);
+        meta.put("ended", Instant.now().toString());
+        meta.set("score", JSON.valueToTree(target.score()));
+        ended = true;
+        try {
+            writeMeta();
+        } catch (IOException e) {
+            log.error("cannot finish {}: {}", dir.resolve(Episode.META), e.toString());
+        }
+    }
+
+    /** Adds a fact to meta.json (written at the end, or now if the episode already ended). */
+    public synchronized void put(String key, Object value) {
+        meta.set(key, JSON.valueToTree(value));
+    }
+
+    private void writeMeta() throws IOException {
+        Path tmp = dir.resolve(Episode.META + ".tmp");
+        JSON.writeValue(tmp.toFile(), meta);
+        Files.move(tmp, dir.resolve(Episode.META), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            steps.close();
+        } catch (IOException e) {
+            log.warn("closing {}: {}", dir.resolve(Episode.STEPS), e.toString());
+        }
+        video.close();
+        if (!ended) {
+            onEnd(Outcome.STOPPED);
+        }
+        meta.put("frames", video.written());
+        try {
+            writeMeta();
+        } catch (IOException e) {
+            log.error("cannot finish {}: {}", dir.resolve(Episode.META), e.toString());
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.embody.loop;
+
+import dev.embody.skill.SkillCall;
+
+/**
+ * What an operator told the agent, already understood: a command that overrides the policy at the next step, or
+ * stop / pause / resume / single-step / a new goal / a standing note. {@code text} is what they said; {@code channel}
+ * where it came from (terminal, web, speech, gamepad, mqtt, sim-operator).
+ */
+public record Intervention(Kind kind, SkillCall command, String argument, String text, String channel) {
+
+    public enum Kind { COMMAND, STOP, PAUSE, RESUME, STEP, GOAL, NOTE }
+
+    public static Intervention command(SkillCall call, String text, String channel) {
+        return new Intervention(Kind.COMMAND, call, null, text, channel);
+    }
+
+    public static Intervention of(Kind kind, String argument, String text, String channel) {
+        return new Intervention(kind, null, argument, text, channel);
+    }
+
+    /** Stop and commands cut a running hold short; the rest wait for the step to end. */
+    public boolean interrupts() {
+        return kind == Kind.STOP || kind == Kind.COMMAND || kind == Kind.PAUSE;
+    }
+}

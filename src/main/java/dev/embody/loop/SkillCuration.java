@@ -1,0 +1,12 @@
+package dev.embody.loop;
+
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+
+import java.util.List;
+
+/** Module 4: the commands of the library that fit the task now. */
+public interface SkillCuration {
+
+    List<SkillCall> curate(Task task, Scene scene, SkillLibrary library);
+}

@@ -1,0 +1,10 @@
+package dev.embody.loop;
+
+/** Hears every step as it ends (the episode recorder, the console, the trainer's inbox). */
+public interface StepListener {
+
+    void onStep(Step step, Observation observation);
+
+    default void onEnd(Outcome outcome) {
+    }
+}

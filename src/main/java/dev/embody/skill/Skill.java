@@ -1,0 +1,42 @@
+package dev.embody.skill;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A skill as its YAML file declares it: data, never code.
+ *
+ * @param tags    the kinds of task it serves ("navigate", "ui", "robot"); skill curation matches them to the task
+ * @param phrases what an operator might say for it, with {param} slots
+ * @param body    the primitives it sends, with {param} and {param.attribute} slots
+ */
+public record Skill(String name, String description, Set<String> tags, List<Parameter> parameters,
+                    List<Phrase> phrases, List<Primitive> body, Path source) {
+
+    /** One parameter and its allowed values. */
+    public record Parameter(String name, String defaultValue, List<Value> values) {
+
+        public Optional<Value> value(String name) {
+            return values.stream().filter(v -> v.name().equals(name)).findFirst();
+        }
+
+        public List<String> valueNames() {
+            return values.stream().map(Value::name).toList();
+        }
+    }
+
+    /** An allowed value, what it binds to in the body ({param.attribute}) and the words people use for it. */
+    public record Value(String name, Map<String, String> attributes, List<String> synonyms) {
+    }
+
+    /** An operator phrase: text with {param} slots, and the values it fixes for parameters it does not name. */
+    public record Phrase(String text, Map<String, String> fixed) {
+    }
+
+    public Optional<Parameter> parameter(String name) {
+        return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+}

@@ -1,0 +1,246 @@
+package dev.embody.skill;
+
+import dev.embody.loop.BadFileException;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The skills of one target and every command they make: each (skill, parameter values) pair. The high-level policy
+ * chooses among {@link #commands()}; corrections are parsed onto them. Immutable: {@link #with(Skill)} makes a larger one.
+ */
+public final class SkillLibrary {
+
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+(?:\\.\\d+)?)\\s*(ms|s)?\\s*");
+
+    private final Map<String, Skill> skills;
+    private final List<SkillCall> commands;
+    private final Map<SkillCall, Integer> index;
+
+    private SkillLibrary(Map<String, Skill> skills) {
+        this.skills = Collections.unmodifiableMap(skills);
+        List<SkillCall> all = new ArrayList<>();
+        for (Skill s : skills.values()) {
+            enumerate(s, 0, new LinkedHashMap<>(), all);
+        }
+        this.commands = List.copyOf(all);
+        Map<SkillCall, Integer> idx = new HashMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            idx.put(all.get(i), i);
+        }
+        this.index = idx;
+    }
+
+    /** Loads and checks every skill file of a directory: names unique, calls resolvable and acyclic, every command's durations valid. */
+    public static SkillLibrary load(Path dir) throws BadFileException {
+        return of(SkillLoader.loadDirectory(dir));
+    }
+
+    public static SkillLibrary of(List<Skill> skillList) throws BadFileException {
+        Map<String, Skill> byName = new LinkedHashMap<>();
+        for (Skill s : skillList) {
+            Skill before = byName.put(s.name(), s);
+            if (before != null) {
+                throw new BadFileException(s.source(), 1, "skill '" + s.name() + "' is also defined in " + before.source());
+            }
+        }
+        SkillLibrary library = new SkillLibrary(byName);
+        library.check();
+        return library;
+    }
+
+    /** A library with one more skill (taught or proposed at run time); commands of the old skills keep their order. */
+    public SkillLibrary with(Skill skill) throws BadFileException {
+        List<Skill> list = new ArrayList<>(skills.values());
+        list.removeIf(s -> s.name().equals(skill.name()));
+        list.add(skill);
+        return of(list);
+    }
+
+    public List<Skill> skills() {
+        return List.copyOf(skills.values());
+    }
+
+    public Optional<Skill> skill(String name) {
+        return Optional.ofNullable(skills.get(name));
+    }
+
+    public List<SkillCall> commands() {
+        return commands;
+    }
+
+    /** The command's position in {@link #commands()}, or -1. */
+    public int indexOf(SkillCall call) {
+        return index.getOrDefault(call, -1);
+    }
+
+    /** A short hash of every skill's content: episodes and checkpoints record it. */
+    public String version() {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (SkillCall c : commands) {
+                md.update(c.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            for (Skill s : skills.values()) {
+                md.update(s.body().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return HexFormat.of().formatHex(md.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The command with defaults filled in and arguments in the skill's order.
+     *
+     * @throws IllegalArgumentException naming the unknown skill, parameter or value
+     */
+    public SkillCall normalize(SkillCall call) {
+        Skill s = skills.get(call.skill());
+        if (s == null) {
+            throw new IllegalArgumentException("no skill '" + call.skill() + "' (have " + String.join(", ", skills.keySet()) + ")");
+        }
+        for (String given : call.args().keySet()) {
+            if (s.parameter(given).isEmpty()) {
+                throw new IllegalArgumentException("skill '" + s.name() + "' has no parameter '" + given + "'");
+            }
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        for (Skill.Parameter p : s.parameters()) {
+            String v = call.args().getOrDefault(p.name(), p.defaultValue());
+            if (v == null) {
+                throw new IllegalArgumentException("skill '" + s.name() + "' needs '" + p.name() + "', one of " + p.valueNames());
+            }
+            if (p.value(v).isEmpty()) {
+                throw new IllegalArgumentException("'" + v + "' is not a value of " + s.name() + "." + p.name() + " " + p.valueNames());
+            }
+            args.put(p.name(), v);
+        }
+        return new SkillCall(s.name(), args);
+    }
+
+    /** What the command's slots resolve to: {param} and {param.attribute}. */
+    public Map<String, String> bindings(SkillCall call) {
+        SkillCall c = normalize(call);
+        Skill s = skills.get(c.skill());
+        Map<String, String> b = new HashMap<>();
+        for (Skill.Parameter p : s.parameters()) {
+            String v = c.arg(p.name());
+            b.put(p.name(), v);
+            p.value(v).orElseThrow().attributes().forEach((k, a) -> b.put(p.name() + "." + k, a));
+        }
+        return b;
+    }
+
+    /** Fills {param} and {param.attribute} slots. */
+    public static String fill(String template, Map<String, String> bindings) {
+        if (template == null) {
+            return null;
+        }
+        Matcher m = SkillLoader.SLOT.matcher(template);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(2) == null ? m.group(1) : m.group(1) + "." + m.group(2);
+            m.appendReplacement(sb, Matcher.quoteReplacement(bindings.getOrDefault(key, m.group(0))));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** "200ms", "1.5s", "250" (milliseconds). */
+    public static Duration parseDuration(String text) {
+        Matcher m = DURATION.matcher(text == null ? "" : text.toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 200ms, 1.5s)");
+        }
+        double v = Double.parseDouble(m.group(1));
+        return Duration.ofNanos(Math.round(v * ("s".equals(m.group(2)) ? 1e9 : 1e6)));
+    }
+
+    private void enumerate(Skill s, int i, Map<String, String> args, List<SkillCall> out) {
+        if (i == s.parameters().size()) {
+            out.add(new SkillCall(s.name(), args));
+            return;
+        }
+        Skill.Parameter p = s.parameters().get(i);
+        for (Skill.Value v : p.values()) {
+            args.put(p.name(), v.name());
+            enumerate(s, i + 1, args, out);
+        }
+        args.remove(p.name());
+    }
+
+    private void check() throws BadFileException {
+        for (Skill s : skills.values()) {
+            for (Primitive p : s.body()) {
+                if (p instanceof Primitive.Call c) {
+                    Skill callee = skills.get(c.skill());
+                    if (callee == null) {
+                        throw new BadFileException(s.source(), c.line(), "calls unknown skill '" + c.skill() + "'");
+                    }
+                    for (String a : c.args().keySet()) {
+                        if (callee.parameter(a).isEmpty()) {
+                            throw new BadFileException(s.source(), c.line(), "'" + c.skill() + "' has no parameter '" + a + "'");
+                        }
+                    }
+                }
+            }
+            checkCycle(s, new HashSet<>());
+        }
+        for (SkillCall c : commands) {
+            Skill s = skills.get(c.skill());
+            Map<String, String> b = bindings(c);
+            for (Primitive p : s.body()) {
+                try {
+                    if (p instanceof Primitive.Hold h) {
+                        parseDuration(fill(h.duration(), b));
+                        requireKey(fill(h.key(), b));
+                    } else if (p instanceof Primitive.Wait w) {
+                        parseDuration(fill(w.duration(), b));
+                    } else if (p instanceof Primitive.Press pr) {
+                        pr.keys().forEach(k -> requireKey(fill(k, b)));
+                    } else if (p instanceof Primitive.Call call) {
+                        Map<String, String> args = new LinkedHashMap<>();
+                        call.args().forEach((k, v) -> args.put(k, fill(v, b)));
+                        normalize(new SkillCall(call.skill(), args));
+                    }
+                } catch (IllegalArgumentException e) {
+                    throw new BadFileException(s.source(), p.line(), "for " + c + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void requireKey(String key) {
+        if (!SkillLoader.isKey(key)) {
+            throw new IllegalArgumentException("unknown key '" + key + "'");
+        }
+    }
+
+    private void checkCycle(Skill s, Set<String> path) throws BadFileException {
+        if (!path.add(s.name())) {
+            throw new BadFileException(s.source(), 1, "skill '" + s.name() + "' calls itself through " + path);
+        }
+        for (Primitive p : s.body()) {
+            if (p instanceof Primitive.Call c && skills.containsKey(c.skill())) {
+                checkCycle(skills.get(c.skill()), path);
+            }
+        }
+        path.remove(s.name());
+    }
+}

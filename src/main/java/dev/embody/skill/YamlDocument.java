@@ -1,0 +1,86 @@
+package dev.embody.skill;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.embody.loop.BadFileException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A YAML file read as a tree that remembers the line of every node, so errors can say where. */
+public final class YamlDocument {
+
+    private static final YAMLFactory FACTORY = new YAMLFactory();
+    private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private final Path path;
+    private final JsonNode root;
+    private final Map<String, Integer> lines;
+
+    private YamlDocument(Path path, JsonNode root, Map<String, Integer> lines) {
+        this.path = path;
+        this.root = root;
+        this.lines = lines;
+    }
+
+    public static YamlDocument read(Path path) throws BadFileException {
+        String text;
+        try {
+            text = Files.readString(path);
+        } catch (IOException e) {
+            throw new BadFileException(path, 0, "cannot read: " + e.getMessage());
+        }
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = FACTORY.createParser(text)) {
+            JsonToken token;
+            while ((token = parser.nextToken()) != null) {
+                if (token == JsonToken.FIELD_NAME || token.isScalarValue() || token.isStructStart()) {
+                    String pointer = parser.getParsingContext().pathAsPointer().toString();
+                    lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+                }
+            }
+            JsonNode root = MAPPER.readTree(text);
+            if (root == null || !root.isObject()) {
+                throw new BadFileException(path, 1, "expected a YAML mapping at the top of the file");
+            }
+            return new YamlDocument(path, root, lines);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            throw new BadFileException(path, line, "not valid YAML: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadFileException(path, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public JsonNode root() {
+        return root;
+    }
+
+    /** The line of the node at a JSON pointer ("/parameters/amount"), or of its nearest ancestor that has one. */
+    public int lineOf(String pointer) {
+        String p = pointer;
+        while (!p.isEmpty()) {
+            Integer line = lines.get(p);
+            if (line != null) {
+                return line;
+            }
+            p = p.substring(0, Math.max(0, p.lastIndexOf('/')));
+        }
+        return 1;
+    }
+
+    public BadFileException error(String pointer, String reason) {
+        return new BadFileException(path, lineOf(pointer), reason);
+    }
+}
