@@ -8,15 +8,8 @@ import dev.embody.loop.LatencyStats;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.perception.GameSceneParser;
-import dev.embody.planning.ScenePlannerPolicy;
-import dev.embody.reflection.SceneChangeReflection;
-import dev.embody.sim.SimGame;
-import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,7 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
 final class LiveCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(LiveCommand.class);
-    static final List<String> TARGETS = List.of("sim-game");
 
     @Spec
     CommandSpec spec;
@@ -82,15 +74,14 @@ final class LiveCommand implements Callable<Integer> {
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
-            super(TARGETS);
+            super(TargetKinds.names());
         }
     }
 
     @Override
     public Integer call() throws Exception {
-        if (!TARGETS.contains(target)) {
-            throw new ParameterException(spec.commandLine(), "unknown target '" + target + "' (expected one of " + String.join(", ", TARGETS) + ")");
-        }
+        TargetKind kind = TargetKinds.of(target).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "unknown target '" + target + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
         for (int d : difficulties) {
             if (d < 1 || d > 3) {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
@@ -132,15 +123,16 @@ final class LiveCommand implements Callable<Integer> {
             for (int d : difficulties) {
                 for (int i = 0; i < episodes; i++) {
                     long s = seed + i;
-                    SimGame game = SimGame.of(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)));
-                    Target t = new SimGameTarget(game, realtime || this.window, window);
+                    TargetKind.EpisodeSpec es = new TargetKind.EpisodeSpec(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)),
+                            realtime || this.window, window, targetOptions());
                     String id = episodeId(target, s);
                     memory.beginEpisode(id);
-                    try (GameSceneParser parser = GameSceneParser.forSimGame();
+                    try (Target t = kind.open(es);
+                         AutoCloseableGathering gathering = new AutoCloseableGathering(kind.gathering(es));
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(parser)
-                                .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                                .policy(new ScenePlannerPolicy(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
+                                .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
+                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
                         if (recorder != null) {
                             b.listener(recorder);
                         }
@@ -185,6 +177,22 @@ final class LiveCommand implements Callable<Integer> {
                 done, done == 0 ? 0.0 : successes / (double) done, coins, coinsTotal, steps, stats.percentile("step", 50),
                 stats.percentile("step", 99), noRecord ? "-" : episodesDir);
         return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+    }
+
+    /** Target-specific options for {@link TargetKind#open}, by option name. */
+    private Map<String, String> targetOptions() {
+        Map<String, String> m = new LinkedHashMap<>();
+        return m;
+    }
+
+    /** Closes an information-gathering module that holds native resources. */
+    record AutoCloseableGathering(dev.embody.loop.InformationGathering module) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            if (module instanceof AutoCloseable c) {
+                c.close();
+            }
+        }
     }
 
     static Map<String, Object> facts(SkillLibrary library, String policy, Goal g, int difficulty) {

@@ -40,6 +40,11 @@ public final class Main implements Runnable {
             org.slf4j.LoggerFactory.getLogger(Main.class).debug("failed", e);
             return e instanceof dev.embody.loop.BadFileException ? BAD_FILE : FAILED;
         });
+        cli.setParameterExceptionHandler((e, a) -> {
+            // one clear line, not the whole usage
+            e.getCommandLine().getErr().println("error: " + e.getMessage() + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            return USAGE;
+        });
         return cli.execute(args.length == 0 ? new String[]{"live"} : args);
     }
 

@@ -1,0 +1,47 @@
+package dev.embody.cli;
+
+import dev.embody.loop.Goal;
+import dev.embody.loop.InformationGathering;
+import dev.embody.loop.Policy;
+import dev.embody.loop.SelfReflection;
+import dev.embody.loop.SkillCuration;
+import dev.embody.loop.Target;
+import dev.embody.loop.TaskInference;
+import dev.embody.skill.SkillLibrary;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * How the commands build an agent for one kind of target (sim-game, desktop, sim-robot...): the target for an
+ * episode and the local implementation of each module. Each kind is one class; {@link TargetKinds} lists them.
+ */
+interface TargetKind {
+
+    /** The --target name. */
+    String name();
+
+    /** The target for one episode. */
+    Target open(EpisodeSpec spec) throws Exception;
+
+    /** A fresh information-gathering module (one per episode: implementations may keep native buffers). */
+    InformationGathering gathering(EpisodeSpec spec) throws Exception;
+
+    SelfReflection reflection();
+
+    TaskInference tasks();
+
+    SkillCuration curation();
+
+    /** The local baseline policy. */
+    Policy baseline(SkillLibrary library);
+
+    /**
+     * What one episode is asked to be.
+     *
+     * @param options target-specific settings from the command line (calibration file, broker URL...), by option name
+     */
+    record EpisodeSpec(long seed, int difficulty, Goal goal, Duration timeLimit, boolean realtime,
+                       java.util.function.Consumer<dev.embody.loop.Frame> view, Map<String, String> options) {
+    }
+}
