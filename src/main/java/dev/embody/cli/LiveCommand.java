@@ -11,7 +11,10 @@ import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
+import dev.embody.sim.Oracle;
+import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimWindow;
+import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +80,8 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--stdin-corrections", negatable = true,
             description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
     Boolean stdinCorrections;
+    @Option(names = "--sim-operator", description = "A simulated operator watches the true game state and says corrections when the agent goes wrong (sim-game only).")
+    boolean simOperator;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -92,6 +97,9 @@ final class LiveCommand implements Callable<Integer> {
             if (d < 1 || d > 3) {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
             }
+        }
+        if (simOperator && !target.equals("sim-game")) {
+            throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
         }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
@@ -148,6 +156,11 @@ final class LiveCommand implements Callable<Integer> {
                         if (recorder != null) {
                             b.listener(recorder);
                         }
+                        SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
+                                new Oracle(library), new CorrectionParser(library), inbox, SimulatedOperator.Settings.defaults(), s) : null;
+                        if (operator != null) {
+                            b.listener(operator);
+                        }
                         AgentLoop loop = b.build();
                         running.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
@@ -156,6 +169,9 @@ final class LiveCommand implements Callable<Integer> {
                             recorder.put("interventions", List.copyOf(interventions));
                         }
                         interventions.clear();
+                        if (operator != null) {
+                            log.info("simulated operator: {} correction(s), {} mistake(s) noticed {}", operator.corrections(), operator.noticed(), operator.reasons());
+                        }
                         latencies.addAll(r.latencies());
                         done++;
                         steps += r.steps();

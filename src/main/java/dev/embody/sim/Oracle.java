@@ -112,14 +112,72 @@ public final class Oracle {
         return new Task(goal.text(), "navigate", String.format(Locale.ROOT, "go to the %s at (%.0f, %.0f)", kind, x, y), kind, x, y);
     }
 
-    /** Path length in cells from the player's cell to the oracle's target, or -1 when there is none. */
+    /** Path length in cells from (x, y) to the oracle's target, or -1 when there is none. */
     public int stepsToTarget(SimGame game, Goal goal, double x, double y) {
         Task task = task(game, goal);
         if (!task.hasTarget()) {
             return -1;
         }
         Terrain t = game.level().terrain();
-        int[] dist = t.distancesFrom(t.colOf(task.targetX()), t.rowOf(task.targetY()));
+        return stepsBetween(t, t.colOf(task.targetX()), t.rowOf(task.targetY()), x, y);
+    }
+
+    /**
+     * What it costs to reach every target the goal allows (each coin left, or the flag) from (x, y), in the order of
+     * {@link SimGame#coinsLeft()}, priced as the oracle's planner prices paths: a cell next to lava costs
+     * {@link #LAVA_PENALTY} more; infinite for one that cannot be reached.
+     */
+    public static double[] costsToTargets(SimGame game, Goal goal, double x, double y) {
+        Terrain t = game.level().terrain();
+        List<int[]> targets = targets(game, goal);
+        double[] out = new double[targets.size()];
+        int c = t.colOf(x), r = t.rowOf(y);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = t.inside(c, r) ? costsTo(t, targets.get(i)[0], targets.get(i)[1])[r * t.cols() + c] : Double.POSITIVE_INFINITY;
+        }
+        return out;
+    }
+
+    /** The cells the goal sends the player to: each coin left, or the flag. */
+    public static List<int[]> targets(SimGame game, Goal goal) {
+        return goal.text().toLowerCase(Locale.ROOT).contains("flag") ? List.of(game.level().flag()) : game.coinsLeft();
+    }
+
+    /** The same surcharge the scene planner puts on cells next to lava. */
+    public static final double LAVA_PENALTY = 6;
+
+    /** Dijkstra backwards from a cell: what the cheapest path from each cell to it costs (entering a cell costs 1, more near lava). */
+    private static double[] costsTo(Terrain t, int col, int row) {
+        double[] cost = new double[t.cols() * t.rows()];
+        java.util.Arrays.fill(cost, Double.POSITIVE_INFINITY);
+        if (!t.walkable(col, row)) {
+            return cost;
+        }
+        java.util.PriorityQueue<double[]> open = new java.util.PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
+        cost[row * t.cols() + col] = 0;
+        open.add(new double[]{0, row * t.cols() + col});
+        int[][] moves = {{1, 0}, {-1, 0}, {0, 1}, {0, -1}};
+        while (!open.isEmpty()) {
+            double[] e = open.poll();
+            int u = (int) e[1];
+            if (e[0] > cost[u]) {
+                continue;
+            }
+            int uc = u % t.cols(), ur = u / t.cols();
+            double enter = 1 + (t.nearLava(uc, ur, 1) ? LAVA_PENALTY : 0);
+            for (int[] m : moves) {
+                int vc = uc + m[0], vr = ur + m[1];
+                if (t.walkable(vc, vr) && cost[u] + enter < cost[vr * t.cols() + vc]) {
+                    cost[vr * t.cols() + vc] = cost[u] + enter;
+                    open.add(new double[]{cost[vr * t.cols() + vc], vr * t.cols() + vc});
+                }
+            }
+        }
+        return cost;
+    }
+
+    private static int stepsBetween(Terrain t, int col, int row, double x, double y) {
+        int[] dist = t.distancesFrom(col, row);
         int c = t.colOf(x), r = t.rowOf(y);
         return t.inside(c, r) ? dist[r * t.cols() + c] : -1;
     }

@@ -25,11 +25,12 @@ import java.util.Random;
  *
  * <p>What it does after each step the agent takes ({@link #onStep}):
  * <ul>
- *   <li>asks the {@link Oracle} what it would do now, from the true state;</li>
- *   <li>judges the agent's command as if the agent carried on with it: it <em>matters</em> when the command's direction
- *       differs from the oracle's and carrying on would touch lava, run into a wall (moves under 3 px) or lengthen the
- *       path to the target; standing still (wait, stop) matters on the second step in a row. A different amount in the
- *       same direction never matters, and neither does a step the operator itself commanded;</li>
+ *   <li>compares the agent's command with what the {@link Oracle} would have done in the same true state; it
+ *       <em>matters</em> when the direction differs and the move went into a wall (under 3 px), or away from every
+ *       target (the path to each got dearer, or no cheaper and no nearer in pixels), or one more such move would touch lava; standing still (wait, stop)
+ *       matters on the second step in a row; and looking ahead, an agent that repeats a command is told before one
+ *       more such move pushes into a wall or takes it away from every target ("keeps going past the turn"). A different amount in the same direction never matters, nor does a step
+ *       that took a coin, nor a step the operator itself commanded;</li>
  *   <li>reacts after a delay of {@link Settings#reactionMin}..{@link Settings#reactionMax} steps (seeded), and then
  *       only if the agent is still wrong; stays silent with probability {@link Settings#silence}, and says nothing
  *       more once {@link Settings#budget} corrections are spent;</li>
@@ -107,11 +108,17 @@ public final class SimulatedOperator implements StepListener {
     private final Settings settings;
     private final Random random;
     private final List<Utterance> said = new ArrayList<>();
+    private final java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
     private int noticed;
     private int silent;
     private int idle;
     /** The step at which a noticed mistake will be answered, or -1. */
     private long answerAt = -1;
+    private int beforeX;
+    private int beforeY;
+    private int beforeCoins;
+    private SkillCall expected;
+    private SkillCall lastAgentCommand;
 
     public SimulatedOperator(SimGame game, Oracle oracle, CorrectionParser parser, OperatorInbox inbox, Settings settings, long seed) {
         this.game = game;
@@ -120,23 +127,35 @@ public final class SimulatedOperator implements StepListener {
         this.inbox = inbox;
         this.settings = settings;
         this.random = new Random(seed);
+        remember();
     }
 
     @Override
     public void onStep(Step step, Observation observation) {
-        if (game.outcome().finished() || "operator".equals(step.decision().by())) {
+        Goal goal = game.goal();
+        // the state the agent decided in, and what the oracle would have done there
+        int x0 = beforeX, y0 = beforeY, coins0 = beforeCoins;
+        SkillCall expected = this.expected;
+        remember();
+        if (game.outcome().finished() || "operator".equals(step.decision().by()) || expected == null) {
             idle = 0;
+            lastAgentCommand = "operator".equals(step.decision().by()) ? step.command() : null;
+            answerAt = -1;
             return;
         }
-        Goal goal = game.goal();
-        SkillCall best = oracle.act(game, goal);
-        String reason = mistake(step.command(), best, goal);
+        boolean repeated = step.command().equals(lastAgentCommand);
+        lastAgentCommand = step.command();
+        String reason = mistake(step.command(), expected, goal, x0, y0, coins0);
+        if (reason == null && repeated) {
+            reason = trend(step.command(), this.expected, goal);
+        }
         if (reason == null) {
             answerAt = -1;
             return;
         }
         if (answerAt < 0) {
             noticed++;
+            reasons.merge(reason, 1, Integer::sum);
             if (said.size() >= settings.budget() || random.nextDouble() < settings.silence()) {
                 silent++;
                 return;
@@ -147,6 +166,12 @@ public final class SimulatedOperator implements StepListener {
             return;
         }
         answerAt = -1;
+        SkillCall best = this.expected;
+        Optional<Oracle.Motion> want = oracle.motion(best), doing = oracle.motion(step.command());
+        if (want.isEmpty() || doing.isPresent() && doing.get().word().equals(want.get().word())) {
+            // by now the agent does what the oracle would: nothing to say
+            return;
+        }
         String text = phrase(best, step.command(), reason);
         Understanding u = parser.parse(text);
         said.add(new Utterance(step.index(), text, u, step.command(), best, reason));
@@ -154,9 +179,20 @@ public final class SimulatedOperator implements StepListener {
         u.toIntervention(CHANNEL).ifPresent(inbox::submit);
     }
 
-    /** Why the agent's command matters, or null when it does not: only direction counts, never the amount. */
-    String mistake(SkillCall agent, SkillCall best, Goal goal) {
-        Optional<Oracle.Motion> want = oracle.motion(best);
+    /** The state the next step decides in, and the oracle's command for it. */
+    private void remember() {
+        beforeX = game.playerX();
+        beforeY = game.playerY();
+        beforeCoins = game.coinsCollected();
+        expected = game.outcome().finished() ? null : oracle.act(game, game.goal());
+    }
+
+    /**
+     * Why the agent's command, decided at (x0, y0) where the oracle wanted {@code expected}, matters; null when it does
+     * not. Only the direction counts, never the amount.
+     */
+    String mistake(SkillCall agent, SkillCall expected, Goal goal, int x0, int y0, int coins0) {
+        Optional<Oracle.Motion> want = oracle.motion(expected);
         if (want.isEmpty()) {
             idle = 0;
             return null;
@@ -167,22 +203,52 @@ public final class SimulatedOperator implements StepListener {
         }
         idle = 0;
         Oracle.Motion m = doing.get();
-        if (m.dx() == want.get().dx() && m.dy() == want.get().dy()) {
+        if (m.dx() == want.get().dx() && m.dy() == want.get().dy() || game.coinsCollected() > coins0) {
             return null;
         }
-        Oracle.Preview carryOn = Oracle.preview(game, m);
-        if (carryOn.lava()) {
+        // looking ahead: one more such move would end in lava
+        if (Oracle.preview(game, m).lava()) {
             return "heads into lava";
         }
-        if (carryOn.moved() < 3) {
+        if (Math.abs(game.playerX() - x0) + Math.abs(game.playerY() - y0) < 3) {
             return "runs into a wall";
         }
-        int now = oracle.stepsToTarget(game, goal, game.playerX(), game.playerY());
-        int then = oracle.stepsToTarget(game, goal, carryOn.x(), carryOn.y());
-        if (now >= 0 && (then < 0 || then > now)) {
-            return "moves away from the target";
+        // going for another coin than the oracle's is no mistake; getting farther from every one is
+        return awayFromEvery(goal, x0, y0, game.playerX(), game.playerY()) ? "moves away from the target" : null;
+    }
+
+    /**
+     * Looking ahead, as a person does who sees the agent keep going one way: the agent repeated its command, and one
+     * more such move would take it away from every target where the oracle now turns; null if not.
+     */
+    String trend(SkillCall agent, SkillCall best, Goal goal) {
+        Optional<Oracle.Motion> want = best == null ? Optional.empty() : oracle.motion(best);
+        Optional<Oracle.Motion> doing = oracle.motion(agent);
+        if (want.isEmpty() || doing.isEmpty() || doing.get().word().equals(want.get().word())) {
+            return null;
         }
-        return null;
+        Oracle.Preview next = Oracle.preview(game, doing.get());
+        if (next.moved() < 3) {
+            return "keeps pushing into a wall";
+        }
+        return awayFromEvery(goal, game.playerX(), game.playerY(), next.x(), next.y()) ? "keeps going past the turn" : null;
+    }
+
+    /** Whether going from (x0, y0) to (x1, y1) gets no nearer any target: by path cost, or by pixels within the same cost. */
+    private boolean awayFromEvery(Goal goal, int x0, int y0, int x1, int y1) {
+        double[] before = Oracle.costsToTargets(game, goal, x0, y0);
+        double[] after = Oracle.costsToTargets(game, goal, x1, y1);
+        List<int[]> targets = Oracle.targets(game, goal);
+        var t = game.level().terrain();
+        for (int i = 0; i < after.length; i++) {
+            double tx = t.centreX(targets.get(i)[0]), ty = t.centreY(targets.get(i)[1]);
+            boolean nearer = after[i] < before[i] || after[i] == before[i] && after[i] < Double.POSITIVE_INFINITY
+                    && Math.hypot(x1 - tx, y1 - ty) < Math.hypot(x0 - tx, y0 - ty);
+            if (nearer) {
+                return false;
+            }
+        }
+        return after.length > 0;
     }
 
     /** The oracle's command in words a person might type. */
@@ -238,6 +304,11 @@ public final class SimulatedOperator implements StepListener {
     /** Mistakes that mattered, said or not. */
     public int noticed() {
         return noticed;
+    }
+
+    /** Mistakes that mattered, by why ("heads into lava": 2, "runs into a wall": 5...). */
+    public java.util.Map<String, Integer> reasons() {
+        return java.util.Collections.unmodifiableMap(reasons);
     }
 
     /** Mistakes it let pass without a word (by chance or because the budget was spent). */
