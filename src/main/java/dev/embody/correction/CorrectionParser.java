@@ -520,14 +520,15 @@ public final class CorrectionParser {
         }
         int reach = w.length() >= 7 ? 2 : 1;
         String best = w;
-        int[] bestKey = {reach + 1, 0, 0};
+        int[] bestKey = {reach + 1, 0, 0, 0};
         boolean tie = false;
         for (String v : vocabulary) {
             if (v.length() < 3 || Math.abs(v.length() - w.length()) > reach) {
                 continue;
             }
-            // nearest first; among equals, the one that starts alike, then the one as long (a swap more than a drop)
-            int[] key = {distance(w, v), v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
+            // nearest first; among equals, the same letters swapped ("donw": down, not dont), then the one that
+            // starts alike, then the one as long
+            int[] key = {distance(w, v), sameLetters(v, w) ? 0 : 1, v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
             int cmp = java.util.Arrays.compare(key, bestKey);
             if (cmp < 0) {
                 best = v;
@@ -544,6 +545,13 @@ public final class CorrectionParser {
             }
         }
         return bestKey[0] <= reach && !tie ? best : w;
+    }
+
+    private static boolean sameLetters(String a, String b) {
+        char[] x = a.toCharArray(), y = b.toCharArray();
+        java.util.Arrays.sort(x);
+        java.util.Arrays.sort(y);
+        return java.util.Arrays.equals(x, y);
     }
 
     /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost one each. */

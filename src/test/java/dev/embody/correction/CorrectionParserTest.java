@@ -68,6 +68,8 @@ class CorrectionParserTest {
                 arguments("moev lfet", Kind.COMMAND, L),
                 arguments("go rigth", Kind.COMMAND, R),
                 arguments("dwon", Kind.COMMAND, D),
+                arguments("no, go donw a lot", Kind.COMMAND, move("down", "large")),
+                arguments("not lfet, rihgt", Kind.COMMAND, R),
                 arguments("a bit mroe to the lefft", Kind.COMMAND, move("left", "small")),
                 arguments("go rihgt alot", Kind.COMMAND, move("right", "large")),
                 arguments("a littel bit to the rigth", Kind.COMMAND, move("right", "small")),
