@@ -42,6 +42,8 @@ import java.util.regex.Pattern;
  */
 public final class CorrectionParser {
 
+    /** Nobody says a correction this long; it is refused rather than searched. */
+    static final int MAX_WORDS = 60;
     private static final Set<String> STOP_WORDS = Set.of("stop", "halt", "freeze", "abort", "estop", "emergency", "whoa");
     /** Said alone or before other words: dropped wherever they stand. */
     private static final Set<String> FILLERS_ANYWHERE = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah",
@@ -152,6 +154,10 @@ public final class CorrectionParser {
     public Understanding parse(String text) {
         String original = text == null ? "" : text;
         List<String> raw = words(original);
+        if (raw.size() > MAX_WORDS) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "too long: " + raw.size() + " words; a correction is a short sentence (at most " + MAX_WORDS + " words)", 0);
+        }
         if (raw.isEmpty()) {
             return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, "nothing to understand: the sentence has no words", 0);
         }

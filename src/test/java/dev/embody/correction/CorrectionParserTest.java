@@ -207,6 +207,25 @@ class CorrectionParserTest {
     }
 
     @Test
+    void garbageNeverThrowsAndIsNeverAppliedSilently() {
+        java.util.Random random = new java.util.Random(7);
+        String alphabet = "abcdefghijklmnopqrstuvwxyz       ,.!?'-0123456789\u00e9\u4e2d";
+        for (int i = 0; i < 500; i++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(60); n > 0; n--) {
+                sb.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            Understanding u = parser.parse(sb.toString());
+            assertThat(u.explanation()).as(sb.toString()).isNotBlank();
+            assertThat(u.confidence()).isBetween(0.0, 1.0);
+            assertThat(u.understood()).isEqualTo(u.toIntervention("fuzz").isPresent());
+        }
+        assertThat(parser.parse(null).kind()).isEqualTo(Kind.NOT_UNDERSTOOD);
+        assertThat(parser.parse("left ".repeat(5000)).explanation()).startsWith("too long: 5000 words");
+        assertThat(parser.parse("left ".repeat(5000)).understood()).isFalse();
+    }
+
+    @Test
     void stopWinsOverAnySkillThatClaimsTheBareWord() throws Exception {
         Path dir = java.nio.file.Files.createTempDirectory("skills");
         java.nio.file.Files.writeString(dir.resolve("brake.yaml"), """
