@@ -134,6 +134,7 @@ final class LiveCommand implements Callable<Integer> {
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
                                 .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
                         if (recorder != null) {
+                            recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             b.listener(recorder);
                         }
                         AgentLoop loop = b.build();
