@@ -74,6 +74,33 @@ public final class RecordedFrames implements FrameSource {
         return videoEnded;
     }
 
+    /**
+     * Decodes a whole video and counts its frames; a video cut mid-fragment counts the frames before the cut.
+     *
+     * @throws dev.embody.loop.BadFileException if it cannot be opened as a video at all
+     */
+    public static int countFrames(java.nio.file.Path video) throws dev.embody.loop.BadFileException {
+        try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
+            try {
+                g.start();
+            } catch (FFmpegFrameGrabber.Exception e) {
+                throw new dev.embody.loop.BadFileException(video, 0, "not a readable video: " + e.getMessage());
+            }
+            int n = 0;
+            try {
+                while (g.grabImage() != null) {
+                    n++;
+                }
+            } catch (FFmpegFrameGrabber.Exception e) {
+                log.debug("{}: stopped reading at frame {}: {}", video, n, e.getMessage());
+            }
+            g.stop();
+            return n;
+        } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
+            throw new dev.embody.loop.BadFileException(video, 0, "not a readable video: " + e.getMessage());
+        }
+    }
+
     private void open() throws IOException {
         grabber = new FFmpegFrameGrabber(episode.video().toFile());
         grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
