@@ -32,7 +32,13 @@ public final class RecordedFrames implements FrameSource {
     private final RecordedEpisode episode;
     private final List<RecordedStep> steps;
     private final boolean realtime;
+    /** Decoded frames waiting for the caller: decoding runs on its own thread, beside the modules. */
+    private final java.util.concurrent.BlockingQueue<Object> decoded = new java.util.concurrent.ArrayBlockingQueue<>(4);
+    private static final Object END = new Object();
+    private volatile boolean closing;
+    private Thread decoder;
     private FFmpegFrameGrabber grabber;
+    private String endReason;
     private int next;
     private boolean videoEnded;
     private long wallStart;
@@ -48,14 +54,23 @@ public final class RecordedFrames implements FrameSource {
         if (next >= steps.size()) {
             throw new EOFException("end of " + episode.id() + ": " + steps.size() + " steps");
         }
-        if (grabber == null) {
+        if (decoder == null) {
             open();
         }
-        Frame frame = grab();
-        if (frame == null) {
-            videoEnded = true;
-            throw new EOFException(episode.video() + " ends after " + next + " frames, steps.jsonl has " + steps.size());
+        Object got;
+        try {
+            got = decoded.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("replay interrupted");
         }
+        if (got == END) {
+            decoded.offer(END);
+            videoEnded = true;
+            throw new EOFException(episode.video() + " ends after " + next + " frames, steps.jsonl has " + steps.size()
+                    + (endReason == null ? "" : " (" + endReason + ")"));
+        }
+        Frame frame = (Frame) got;
         RecordedStep s = steps.get(next);
         if (realtime) {
             pace(s.targetNanos() - steps.get(0).targetNanos());
@@ -101,17 +116,44 @@ public final class RecordedFrames implements FrameSource {
         }
     }
 
-    private void open() throws IOException {
-        grabber = new FFmpegFrameGrabber(episode.video().toFile());
-        grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
-        try {
-            grabber.start();
-        } catch (FFmpegFrameGrabber.Exception e) {
-            // an episode killed before its first frame was flushed has a video with no frames
-            videoEnded = true;
-            throw new EOFException("cannot read " + episode.video() + ": " + e.getMessage());
-        }
+    private void open() {
+        decoder = new Thread(this::decode, "replay-decoder");
+        decoder.setDaemon(true);
+        decoder.start();
         wallStart = System.nanoTime();
+    }
+
+    /** The decoder thread: one frame per step, then END. */
+    private void decode() {
+        try {
+            grabber = new FFmpegFrameGrabber(episode.video().toFile());
+            grabber.setPixelFormat(avutil.AV_PIX_FMT_BGR24);
+            try {
+                grabber.start();
+            } catch (FFmpegFrameGrabber.Exception e) {
+                // an episode killed before its first frame was flushed has a video with no frames
+                endReason = "cannot read it: " + e.getMessage();
+                return;
+            }
+            for (int i = 0; i < steps.size() && !closing; i++) {
+                Frame f = grab();
+                if (f == null) {
+                    return;
+                }
+                decoded.put(f);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            releaseGrabber();
+            if (!closing) {
+                try {
+                    decoded.put(END);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
     }
 
     private Frame grab() {
@@ -153,8 +195,7 @@ public final class RecordedFrames implements FrameSource {
         }
     }
 
-    @Override
-    public void close() {
+    private void releaseGrabber() {
         if (grabber != null) {
             try {
                 grabber.stop();
@@ -163,6 +204,20 @@ public final class RecordedFrames implements FrameSource {
                 log.debug("closing {}: {}", episode.video(), e.toString());
             }
             grabber = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        if (decoder != null) {
+            decoder.interrupt();
+            decoded.clear();
+            try {
+                decoder.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
