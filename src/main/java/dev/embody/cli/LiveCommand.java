@@ -159,6 +159,7 @@ final class LiveCommand implements Callable<Integer> {
                             b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
                         }
                         if (recorder != null) {
+                            recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             b.listener(recorder);
                         }
                         SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
