@@ -57,6 +57,8 @@ final class LiveCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--max-steps", defaultValue = "600", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     long maxSteps;
+    @Option(names = "--max-seconds", description = "Wall-clock seconds per episode at most (default: no limit).")
+    Double maxSeconds;
     @Option(names = "--time-limit", defaultValue = "90", description = "Game seconds per episode (default: ${DEFAULT-VALUE}).")
     double timeLimit;
     @Option(names = "--window", description = "Show the game in a window while the agent plays it, in real time.")
@@ -133,6 +135,9 @@ final class LiveCommand implements Callable<Integer> {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
                                 .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                        if (maxSeconds != null) {
+                            b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
+                        }
                         if (recorder != null) {
                             b.listener(recorder);
                         }
