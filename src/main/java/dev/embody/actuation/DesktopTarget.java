@@ -50,7 +50,7 @@ public final class DesktopTarget implements Target {
         this.capture = ScreenCapture.open(calibration.source(), region, calibration.sceneWidth(), calibration.sceneHeight(), calibration.framerate());
         this.guard = windowId == 0 ? WindowGuard.none() : WindowGuard.watching(windowId, windowArea, calibration.checkMillis());
         this.actuator = new DesktopActuator(region, calibration.sceneWidth(), calibration.sceneHeight(), calibration.mouseGain(),
-                calibration.denied().stream().map(d -> (Set<String>) new HashSet<>(d)).toList(), guard::problem);
+                calibration.denied().stream().map(d -> (Set<String>) new HashSet<>(d.stream().map(Keys::canonical).toList())).toList(), guard::problem);
         this.watchdog = new Watchdog(actuator, Duration.ofMillis((long) (calibration.watchdogSeconds() * 1000)));
         Map<String, java.nio.file.Path> end = new LinkedHashMap<>();
         if (calibration.endSuccess() != null) {
@@ -90,7 +90,9 @@ public final class DesktopTarget implements Target {
             int width = cal.region() != null ? cal.region().width() : w.region().width() - cal.offset()[0];
             int height = cal.region() != null ? cal.region().height() : w.region().height() - cal.offset()[1];
             region = new ScreenRegion(w.region().x() + cal.offset()[0], w.region().y() + cal.offset()[1], width, height);
-            XWindows.focus(id);
+            if (cal.focus().equals("xdotool")) {
+                XWindows.focus(id);
+            }
         } else {
             region = cal.region();
         }
@@ -98,6 +100,10 @@ public final class DesktopTarget implements Target {
         try {
             // the pointer rests inside the program: focus-follows-mouse desktops (and X with no window manager) then type into it
             t.actuator.mouseMove(cal.sceneWidth() / 2.0, cal.sceneHeight() / 2.0, false);
+            if (cal.focus().equals("click")) {
+                t.actuator.mouseButton("LEFT", true);
+                t.actuator.mouseButton("LEFT", false);
+            }
             if (t.endings != null) {
                 while (t.endShown(t.capture.next()) != null) {
                     if (System.nanoTime() > deadline) {
@@ -115,13 +121,18 @@ public final class DesktopTarget implements Target {
         return t;
     }
 
+    /** The end banner on screen, if any: the best-scoring one, since "won" and "lost" banners look alike. */
     private String endShown(Observation obs) {
+        String best = null;
+        double score = endings.threshold();
         for (String name : endings.names()) {
-            if (endings.present(name, obs.frame())) {
-                return name;
+            var m = endings.best(name, obs.frame(), java.util.List.of(1.0));
+            if (m.isPresent() && m.get().score() >= score) {
+                best = name;
+                score = m.get().score();
             }
         }
-        return null;
+        return best;
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Map;
  *
  * @param name          the calibration's name (the file's)
  * @param title         the window's exact title; when set the region is looked up through the X server at start
+ * @param focus         how the window gets the keyboard at start: "click" (its centre, as a person would), "xdotool" (XSetInputFocus), "none"
  * @param offset        where the picture starts inside the titled window (x, y), for windows with their own frame
  * @param region        the screen rectangle last found (used as is when there is no title)
  * @param sceneWidth    the width frames are handed on at (the program's own resolution; the scene's units)
@@ -37,31 +38,34 @@ import java.util.Map;
  * @param endSuccess    a template whose appearance means the program says "won" (ends the episode); may be null
  * @param endFailure    a template whose appearance means "lost"; may be null
  * @param skills        the skills folder this program is driven with
+ * @param parser        the program's own scene parser besides templates: "sim-game", or "none"
  * @param watchdogSeconds keys are released if no step starts for this long
  * @param checkMillis   how often the window's place is checked
  * @param denied        key chords refused, e.g. ALT+F4
  */
-public record ScreenCalibration(Path file, String name, String title, int[] offset, ScreenRegion region, int sceneWidth,
+public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                                 int sceneHeight, String source, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
-                                String endFailure, Path skills, double watchdogSeconds, long checkMillis,
+                                String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
                                 List<List<String>> denied) {
 
     public static final List<String> SOURCES = List.of("x11grab", "robot");
+    public static final List<String> FOCUS = List.of("click", "xdotool", "none");
+    public static final List<String> PARSERS = List.of("none", "sim-game");
 
     public ScreenCalibration withRegion(ScreenRegion r) {
-        return new ScreenCalibration(file, name, title, offset, r, sceneWidth, sceneHeight, source, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, watchdogSeconds, checkMillis, denied);
+        return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, framerate, mouseGain,
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
     public ScreenCalibration withSource(String s) {
-        return new ScreenCalibration(file, name, title, offset, region, sceneWidth, sceneHeight, s, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, watchdogSeconds, checkMillis, denied);
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, framerate, mouseGain,
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
-        return new ScreenCalibration(file, name, title, offset, region, sceneWidth, sceneHeight, source, framerate, gain,
-                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, watchdogSeconds, checkMillis, denied);
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, framerate, gain,
+                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
     /** Where a template's image is. */
@@ -76,6 +80,10 @@ public record ScreenCalibration(Path file, String name, String title, int[] offs
         String name = text(r, "name", fileName(file));
         JsonNode w = r.path("window");
         String title = w.isMissingNode() ? null : textOrNull(w, "title");
+        String focus = w.isMissingNode() ? "none" : text(w, "focus", "click");
+        if (!FOCUS.contains(focus)) {
+            throw doc.error("/window/focus", "window focus must be one of " + FOCUS + ", got '" + focus + "'");
+        }
         int[] offset = {w.path("offset").path("x").asInt(0), w.path("offset").path("y").asInt(0)};
         ScreenRegion region = null;
         JsonNode reg = r.path("region");
@@ -138,6 +146,10 @@ public record ScreenCalibration(Path file, String name, String title, int[] offs
             }
         }
         Path skills = r.hasNonNull("skills") ? Path.of(r.get("skills").asText()) : Path.of("skills", "desktop");
+        String parser = text(r, "parser", "none");
+        if (!PARSERS.contains(parser)) {
+            throw doc.error("/parser", "parser must be one of " + PARSERS + ", got '" + parser + "'");
+        }
         JsonNode safety = r.path("safety");
         double watchdog = safety.path("watchdog_s").asDouble(3.0);
         long check = safety.path("check_ms").asLong(250);
@@ -150,8 +162,8 @@ public record ScreenCalibration(Path file, String name, String title, int[] offs
                 denied.add(List.of(d.asText().toUpperCase(Locale.ROOT).replace("CTRL", "CONTROL").split("\\+")));
             }
         }
-        return new ScreenCalibration(file, name, title, offset, region, sw, sh, source, framerate, gain, captureMs,
-                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, watchdog, check, List.copyOf(denied));
+        return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, framerate, gain, captureMs,
+                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied));
     }
 
     /** Writes the file whole or not at all (a temporary file moved into place). */
@@ -161,6 +173,7 @@ public record ScreenCalibration(Path file, String name, String title, int[] offs
         if (title != null) {
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("title", title);
+            w.put("focus", focus);
             if (offset[0] != 0 || offset[1] != 0) {
                 w.put("offset", Map.of("x", offset[0], "y", offset[1]));
             }
@@ -195,6 +208,7 @@ public record ScreenCalibration(Path file, String name, String title, int[] offs
             m.put("episode_end", e);
         }
         m.put("skills", skills.toString());
+        m.put("parser", parser);
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("watchdog_s", watchdogSeconds);
         s.put("check_ms", checkMillis);

@@ -77,7 +77,7 @@ public final class XWindows {
 
     /** Gives the window the keyboard focus (XSetInputFocus: no window manager needed). */
     public static void focus(long id) throws IOException {
-        run("xdotool", "windowfocus", "--sync", Long.toString(id));
+        run("xdotool", "windowfocus", Long.toString(id));
     }
 
     /** The size of the X screen, from xdpyinfo-free xwininfo -root. */
