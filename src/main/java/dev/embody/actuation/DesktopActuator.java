@@ -96,6 +96,10 @@ public final class DesktopActuator extends KeyTrackingActuator {
 
     @Override
     public void elapse(Duration d) throws InterruptedException {
+        if (!held().isEmpty()) {
+            // a hold in progress stops the moment the window is no longer where calibration put it
+            ensureSafe("hold");
+        }
         Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
     }
 

@@ -80,7 +80,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         String name = text(r, "name", fileName(file));
         JsonNode w = r.path("window");
         String title = w.isMissingNode() ? null : textOrNull(w, "title");
-        String focus = w.isMissingNode() ? "none" : text(w, "focus", "click");
+        String focus = w.isMissingNode() ? "none" : text(w, "focus", "xdotool");
         if (!FOCUS.contains(focus)) {
             throw doc.error("/window/focus", "window focus must be one of " + FOCUS + ", got '" + focus + "'");
         }
