@@ -33,7 +33,7 @@ public final class RobotCapture extends ScreenCapture {
     }
 
     @Override
-    protected void grabInto(Mat bgr) {
+    protected Mat grab(Mat bgr) {
         BufferedImage img = robot.createScreenCapture(rect);
         int w = img.getWidth(), h = img.getHeight();
         int[] px;
@@ -57,5 +57,6 @@ public final class RobotCapture extends ScreenCapture {
             }
             dst.position(y * step).put(row, 0, w * 3);
         }
+        return bgr;
     }
 }

@@ -13,6 +13,8 @@ import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
+import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
+import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * A frame source that reads a rectangle of the X screen and hands it on at the program's own resolution (the scene
@@ -28,6 +30,7 @@ public abstract class ScreenCapture implements FrameSource {
     private Mat full;
     private BytePointer fullPixels;
     private final Mat scaled;
+    private final Mat scaled4 = new Mat();
     private final BytePointer scaledPixels;
 
     protected ScreenCapture(ScreenRegion region, int sceneWidth, int sceneHeight) {
@@ -54,8 +57,11 @@ public abstract class ScreenCapture implements FrameSource {
     /** The source's name, as configuration writes it. */
     public abstract String name();
 
-    /** The region's pixels, BGR, region-sized, into {@code bgr} (a Mat of the region's size, CV_8UC3). */
-    protected abstract void grabInto(Mat bgr) throws IOException;
+    /**
+     * The region's pixels, region-sized: BGR (CV_8UC3) into {@code bgr}, or a Mat of the source's own BGRA/BGR0 pixels
+     * returned as is (valid until the next grab), so shrinking happens before the colour conversion, on fewer pixels.
+     */
+    protected abstract Mat grab(Mat bgr) throws IOException;
 
     @Override
     public Observation next() throws IOException {
@@ -63,14 +69,22 @@ public abstract class ScreenCapture implements FrameSource {
             full = new Mat(region.height(), region.width(), CV_8UC3);
             fullPixels = new BytePointer(full.data());
         }
-        grabInto(full);
+        Mat got = grab(full);
         long t = System.nanoTime();
         byte[] out = new byte[sceneWidth * sceneHeight * 3];
-        if (region.width() == sceneWidth && region.height() == sceneHeight) {
+        boolean sameSize = region.width() == sceneWidth && region.height() == sceneHeight;
+        if (got.channels() == 4) {
+            if (sameSize) {
+                cvtColor(got, scaled, COLOR_BGRA2BGR);
+            } else {
+                resize(got, scaled4, new Size(sceneWidth, sceneHeight), 0, 0, region.width() > sceneWidth ? INTER_AREA : INTER_LINEAR);
+                cvtColor(scaled4, scaled, COLOR_BGRA2BGR);
+            }
+            scaledPixels.get(out);
+        } else if (sameSize) {
             fullPixels.get(out);
         } else {
-            boolean shrink = region.width() > sceneWidth;
-            resize(full, scaled, new Size(sceneWidth, sceneHeight), 0, 0, shrink ? INTER_AREA : INTER_LINEAR);
+            resize(full, scaled, new Size(sceneWidth, sceneHeight), 0, 0, region.width() > sceneWidth ? INTER_AREA : INTER_LINEAR);
             scaledPixels.get(out);
         }
         return new Observation(index++, t, new Frame(sceneWidth, sceneHeight, out));
@@ -82,5 +96,6 @@ public abstract class ScreenCapture implements FrameSource {
             full.close();
         }
         scaled.close();
+        scaled4.close();
     }
 }

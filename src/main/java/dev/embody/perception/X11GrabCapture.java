@@ -12,8 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC4;
-import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
-import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 /**
  * Reads the screen with FFmpeg's x11grab device through JavaCV (XCB shared memory underneath). Frames come raw
@@ -24,6 +22,8 @@ public final class X11GrabCapture extends ScreenCapture {
 
     private static final Logger log = LoggerFactory.getLogger(X11GrabCapture.class);
     private final FFmpegFrameGrabber grabber;
+    private Mat bgra;
+    private BytePointer pointer;
 
     public X11GrabCapture(ScreenRegion region, int sceneWidth, int sceneHeight, int framerate) throws IOException {
         super(region, sceneWidth, sceneHeight);
@@ -53,7 +53,7 @@ public final class X11GrabCapture extends ScreenCapture {
     }
 
     @Override
-    protected void grabInto(Mat bgr) throws IOException {
+    protected Mat grab(Mat bgr) throws IOException {
         org.bytedeco.javacv.Frame f = grabber.grabImage();
         if (f == null || f.image == null) {
             throw new IOException("x11grab returned no frame");
@@ -66,14 +66,22 @@ public final class X11GrabCapture extends ScreenCapture {
             throw new IOException("x11grab frame layout not understood: stride " + f.imageStride + " channels " + f.imageChannels
                     + " capacity " + buf.capacity() + " for " + w + "x" + h);
         }
-        try (BytePointer p = new BytePointer(buf); Mat bgra = new Mat(h, w, CV_8UC4, p, stride)) {
-            cvtColor(bgra, bgr, COLOR_BGRA2BGR);
+        if (bgra != null) {
+            bgra.close();
+            pointer.close();
         }
+        pointer = new BytePointer(buf);
+        bgra = new Mat(h, w, CV_8UC4, pointer, stride);
+        return bgra;
     }
 
     @Override
     public void close() {
         try {
+            if (bgra != null) {
+                bgra.close();
+                pointer.close();
+            }
             grabber.stop();
             grabber.release();
         } catch (FrameGrabber.Exception e) {

@@ -42,7 +42,12 @@ public final class SimWindow {
 
     /** A window that shows frames handed to the returned consumer. */
     public static Consumer<Frame> view(String title) {
-        SimWindow w = onEdt(() -> new SimWindow(title));
+        return view(title, 1);
+    }
+
+    /** A window at {@code scale} times the frames' size that shows frames handed to the returned consumer. */
+    public static Consumer<Frame> view(String title, int scale) {
+        SimWindow w = onEdt(() -> new SimWindow(title, scale));
         SwingUtilities.invokeLater(() -> w.frame.setVisible(true));
         return f -> w.panel.show(f.toImage());
     }
