@@ -47,7 +47,7 @@ public final class DesktopTarget implements Target {
         this.calibration = calibration;
         this.region = region;
         this.windowId = windowId;
-        this.capture = ScreenCapture.open(calibration.source(), region, calibration.sceneWidth(), calibration.sceneHeight(), calibration.framerate());
+        this.capture = openCapture(calibration, region);
         this.guard = windowId == 0 ? WindowGuard.none() : WindowGuard.watching(windowId, windowArea, calibration.checkMillis());
         this.actuator = new DesktopActuator(region, calibration.sceneWidth(), calibration.sceneHeight(), calibration.mouseGain(),
                 calibration.denied().stream().map(d -> (Set<String>) new HashSet<>(d.stream().map(Keys::canonical).toList())).toList(), guard::problem);
@@ -60,6 +60,19 @@ public final class DesktopTarget implements Target {
             end.put(calibration.endFailure(), calibration.template(calibration.endFailure()));
         }
         this.endings = end.isEmpty() ? null : new TemplateFinder(end, java.util.List.of(1.0), calibration.threshold());
+    }
+
+    /** The configured source; if x11grab cannot open the screen, says so and falls back to the Robot source. */
+    private static ScreenCapture openCapture(ScreenCalibration cal, ScreenRegion region) throws IOException {
+        try {
+            return ScreenCapture.open(cal.source(), region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate());
+        } catch (IOException e) {
+            if (!cal.source().equals("x11grab")) {
+                throw e;
+            }
+            log.warn("x11grab cannot read the screen ({}); falling back to java.awt.Robot capture", e.getMessage());
+            return ScreenCapture.open("robot", region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate());
+        }
     }
 
     /**

@@ -120,14 +120,12 @@ class DesktopTargetTest {
                 }
             });
             mover.start();
-            long t0 = System.nanoTime();
             Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space");
-            long ms = (System.nanoTime() - t0) / 1_000_000;
             mover.join();
             assertThat(act.code()).as(act.out()).isEqualTo(Main.FAILED);
             assertThat(act.err()).contains("paused").contains("the target window moved");
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
-            assertThat(ms).as("the 8 s hold was cut short").isLessThan(8_000);
+            assertThat(act.out()).as("the hold never finished: the skill failed part way").doesNotContain("did hold_space");
             assertThat(game.heldNow()).isEqualTo("[]");
         }
     }
@@ -137,7 +135,6 @@ class DesktopTargetTest {
         Path cal = SimWindowGame.calibration(dir, 1.0);
         Path skills = holdingSkills();
         try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
-            long t0 = System.nanoTime();
             Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space", "close_window");
             assertThat(act.code()).as(act.err()).isZero();
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
@@ -147,7 +144,7 @@ class DesktopTargetTest {
             assertThat(act.err()).contains("watchdog: no step for").contains("refused key F4");
             assertThat(log).doesNotContain("key down F4");
             assertThat(game.process().process().isAlive()).as("Alt+F4 was refused: the game window is still open").isTrue();
-            assertThat((System.nanoTime() - t0) / 1e9).isGreaterThan(7.5);
+            assertThat(act.out()).contains("did hold_space: hold SPACE 8000ms").contains("did close_window");
         }
     }
 }
