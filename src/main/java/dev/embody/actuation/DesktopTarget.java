@@ -65,13 +65,13 @@ public final class DesktopTarget implements Target {
     /** The configured source; if x11grab cannot open the screen, says so and falls back to the Robot source. */
     private static ScreenCapture openCapture(ScreenCalibration cal, ScreenRegion region) throws IOException {
         try {
-            return ScreenCapture.open(cal.source(), region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate());
+            return ScreenCapture.open(cal.source(), region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate()).nearest(cal.resize().equals("nearest"));
         } catch (IOException e) {
             if (!cal.source().equals("x11grab")) {
                 throw e;
             }
             log.warn("x11grab cannot read the screen ({}); falling back to java.awt.Robot capture", e.getMessage());
-            return ScreenCapture.open("robot", region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate());
+            return ScreenCapture.open("robot", region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate()).nearest(cal.resize().equals("nearest"));
         }
     }
 

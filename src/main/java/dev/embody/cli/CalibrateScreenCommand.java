@@ -146,7 +146,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
         double gain = mouseGain(region);
         ScreenCalibration cal = base != null
                 ? base.withRegion(region).withSource(src)
-                : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, 240,
+                : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, "area", 240,
                 1.0, 0, Map.of(), 0.9, List.of(1.0, 0.75, 1.25, 0.5, 1.5), null, null, skills != null ? skills : Path.of("skills", "desktop"),
                 parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
         if (base != null && base.title() == null && t != null) {
@@ -164,7 +164,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 copied.put(e.getKey(), dst);
             }
             cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
-                    cal.source(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(copied), cal.threshold(), cal.scales(),
+                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(copied), cal.threshold(), cal.scales(),
                     cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
         }
         if (!templateImages.isEmpty()) {
@@ -179,7 +179,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 all.put(e.getKey(), dst);
             }
             cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
-                    cal.source(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(all), cal.threshold(), cal.scales(),
+                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(all), cal.threshold(), cal.scales(),
                     cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
         }
         cal.save(out);

@@ -29,6 +29,7 @@ import java.util.Map;
  * @param sceneWidth    the width frames are handed on at (the program's own resolution; the scene's units)
  * @param sceneHeight   the height frames are handed on at
  * @param source        "x11grab" (FFmpeg through JavaCV) or "robot" (java.awt.Robot)
+ * @param resize        how a larger region is shrunk to the scene: "area" (averages) or "nearest" (picks pixels; fast)
  * @param framerate     x11grab's pacing; set above the loop's rate so a grab never waits
  * @param mouseGain     screen pixels the pointer moves per scene unit of a relative move
  * @param captureMillis capture latency measured at calibration, p50
@@ -44,7 +45,7 @@ import java.util.Map;
  * @param denied        key chords refused, e.g. ALT+F4
  */
 public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
-                                int sceneHeight, String source, int framerate, double mouseGain, double captureMillis,
+                                int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                                 String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
                                 List<List<String>> denied) {
@@ -54,17 +55,17 @@ public record ScreenCalibration(Path file, String name, String title, String foc
     public static final List<String> PARSERS = List.of("none", "sim-game");
 
     public ScreenCalibration withRegion(ScreenRegion r) {
-        return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, framerate, mouseGain,
+        return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
                 captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
     public ScreenCalibration withSource(String s) {
-        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, framerate, mouseGain,
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, resize, framerate, mouseGain,
                 captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
-        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, framerate, gain,
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, gain,
                 captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
     }
 
@@ -110,6 +111,10 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         String source = text(r, "source", "x11grab").toLowerCase(Locale.ROOT);
         if (!SOURCES.contains(source)) {
             throw doc.error("/source", "source must be one of " + SOURCES + ", got '" + source + "'");
+        }
+        String resize = text(r, "resize", "area");
+        if (!List.of("area", "nearest").contains(resize)) {
+            throw doc.error("/resize", "resize must be area or nearest, got '" + resize + "'");
         }
         int framerate = r.path("framerate").asInt(240);
         if (framerate < 1) {
@@ -162,7 +167,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                 denied.add(List.of(d.asText().toUpperCase(Locale.ROOT).replace("CTRL", "CONTROL").split("\\+")));
             }
         }
-        return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, framerate, gain, captureMs,
+        return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
                 Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied));
     }
 
@@ -187,6 +192,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         m.put("region", reg);
         m.put("scene", Map.of("width", sceneWidth, "height", sceneHeight));
         m.put("source", source);
+        m.put("resize", resize);
         m.put("framerate", framerate);
         m.put("mouse", Map.of("gain", Math.round(mouseGain * 1000) / 1000.0));
         m.put("capture_latency_ms", Math.round(captureMillis * 100) / 100.0);

@@ -12,6 +12,7 @@ import java.io.IOException;
 import static org.bytedeco.opencv.global.opencv_core.CV_8UC3;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_AREA;
 import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
+import static org.bytedeco.opencv.global.opencv_imgproc.INTER_NEAREST;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGRA2BGR;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
@@ -27,6 +28,7 @@ public abstract class ScreenCapture implements FrameSource {
     private final int sceneWidth;
     private final int sceneHeight;
     private long index;
+    private boolean nearest;
     private Mat full;
     private BytePointer fullPixels;
     private final Mat scaled;
@@ -48,6 +50,15 @@ public abstract class ScreenCapture implements FrameSource {
             case "robot" -> new RobotCapture(region, sceneWidth, sceneHeight);
             default -> throw new IllegalArgumentException("unknown screen source '" + source + "' (x11grab or robot)");
         };
+    }
+
+    /**
+     * Shrinks by picking pixels (nearest) instead of averaging them (area): about nine times less memory read when a
+     * program is shown at an integer multiple of its own resolution, where both give the same picture.
+     */
+    public ScreenCapture nearest(boolean on) {
+        this.nearest = on;
+        return this;
     }
 
     public ScreenRegion region() {
@@ -77,17 +88,21 @@ public abstract class ScreenCapture implements FrameSource {
             if (sameSize) {
                 cvtColor(got, scaled, COLOR_BGRA2BGR);
             } else {
-                resize(got, scaled4, new Size(sceneWidth, sceneHeight), 0, 0, region.width() > sceneWidth ? INTER_AREA : INTER_LINEAR);
+                resize(got, scaled4, new Size(sceneWidth, sceneHeight), 0, 0, interpolation());
                 cvtColor(scaled4, scaled, COLOR_BGRA2BGR);
             }
             scaledPixels.get(out);
         } else if (sameSize) {
             fullPixels.get(out);
         } else {
-            resize(full, scaled, new Size(sceneWidth, sceneHeight), 0, 0, region.width() > sceneWidth ? INTER_AREA : INTER_LINEAR);
+            resize(full, scaled, new Size(sceneWidth, sceneHeight), 0, 0, interpolation());
             scaledPixels.get(out);
         }
         return new Observation(index++, t, new Frame(sceneWidth, sceneHeight, out));
+    }
+
+    private int interpolation() {
+        return nearest ? INTER_NEAREST : region.width() > sceneWidth ? INTER_AREA : INTER_LINEAR;
     }
 
     @Override
