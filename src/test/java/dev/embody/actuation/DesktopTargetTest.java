@@ -73,14 +73,17 @@ class DesktopTargetTest {
     @Test
     void winsSeededLevelsSeeingOnlyTheScreenAndPressingRealKeys() throws Exception {
         Path cal = SimWindowGame.calibration(dir, 3.0);
-        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "10", "--difficulty", "1", "--linger-ms", "300")) {
+        // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit)
+        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "10", "--difficulty", "1", "--linger-ms", "300",
+                "--time-limit", "45")) {
             Run agent = cli("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "10", "--no-record",
-                    "--memory", dir.resolve("memory").toString(), "--max-seconds", "40");
-            assertThat(agent.code()).as(agent.err()).isZero();
-            assertThat(game.process().waitFor(30)).as("the game closes after its last level").isZero();
+                    "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
+            int gameExit = game.process().waitFor(30);
             List<String> endings = game.endings();
             long won = endings.stream().filter(l -> l.contains("outcome=success")).count();
-            System.out.println("desktop end-to-end: game says " + won + "/10 won\n" + String.join("\n", endings) + "\n" + agent.out());
+            System.out.println("desktop end-to-end: game says " + won + "/10 won\n" + String.join("\n", endings) + "\n" + agent.out() + agent.err());
+            assertThat(agent.code()).as(agent.err()).isZero();
+            assertThat(gameExit).as("the game closes after its last level").isZero();
             assertThat(endings).hasSize(10);
             assertThat(won).as("levels won, by the game's own count").isGreaterThanOrEqualTo(8);
             assertThat(game.log()).contains("key down ").contains("key up ");
