@@ -61,13 +61,16 @@ public abstract class KeyTrackingActuator implements Actuator {
     @Override
     public Set<String> held() {
         synchronized (held) {
-            return Set.copyOf(held);
+            return Collections.unmodifiableSet(new LinkedHashSet<>(held));
         }
     }
 
     @Override
     public void releaseAll() {
-        for (String k : held()) {
+        // last pressed, first released: modifiers held around a key go up after it
+        List<String> keys = new java.util.ArrayList<>(held());
+        Collections.reverse(keys);
+        for (String k : keys) {
             try {
                 keyUp(k);
             } catch (RuntimeException e) {

@@ -24,7 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class, BenchCaptureCommand.class})
+        subcommands = {BenchCommand.Loop.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -64,6 +64,48 @@ final class BenchCommand implements Runnable {
             System.out.printf(Locale.ROOT, "step_ms_p50=%.3f step_ms_p99=%.3f target_p99_ms=20 %s histogram=%s wall_s=%.1f%n",
                     stats.percentile("step", 50), stats.percentile("step", 99), stats.percentile("step", 99) < 20 ? "PASS" : "MISS", png, wallS);
             return Main.OK;
+        }
+    }
+
+    @Command(name = "replay", mixinStandardHelpOptions = true,
+            description = "Headless replay speed: episode time on the target's clock over replay time (records fresh sim-game episodes unless given a folder).")
+    static final class ReplaySpeed implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Episodes to replay (default: record --episodes fresh ones under runs/<id>/).")
+        Path dir;
+        @Option(names = "--episodes", defaultValue = "2", description = "Fresh episodes per difficulty 1, 2 and 3 (default: ${DEFAULT-VALUE}).")
+        int episodes;
+
+        @Override
+        public Integer call() throws Exception {
+            Path eps = dir;
+            if (eps == null) {
+                eps = Main.runDir().resolve("bench-episodes");
+                System.out.printf("recording %d sim-game episodes under %s ...%n", 3 * episodes, eps);
+                int rc = new picocli.CommandLine(new LiveCommand()).execute("--episodes", Integer.toString(episodes), "--difficulty", "1,2,3",
+                        "--seed", "100", "--episodes-dir", eps.toString(), "--memory", Main.runDir().resolve("bench-memory").toString());
+                if (rc != Main.OK) {
+                    return rc;
+                }
+            }
+            List<Path> dirs = ReplayCommand.resolve(spec, List.of(eps.toString()), eps);
+            // warm-up, not timed: JIT, OpenCV and FFmpeg natives
+            ReplayCommand.replay(spec, dirs.subList(0, 1), "scene-planner", false, null, false);
+            System.out.println("timed replay:");
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            ReplayCommand.Batch b = ReplayCommand.replay(spec, dirs, "scene-planner", false, null, true);
+            double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
+            dev.embody.episode.ReplayReport.Totals t = dev.embody.episode.ReplayReport.Totals.of(b.results());
+            double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            System.out.printf(Locale.ROOT, "replay speed: episodes=%d steps=%d target_s=%.2f replay_s=%.2f ratio=%.1fx steps_per_s=%.1f (required >= 20x: %s) cores=%d load_avg=%.1f%n",
+                    t.episodes(), t.steps(), t.targetSeconds(), t.wallSeconds(), t.speedRatio(), t.stepsPerSecond(),
+                    t.speedRatio() >= 20 ? "PASS" : "MISS", Runtime.getRuntime().availableProcessors(), load);
+            // on a shared machine the wall clock counts other people's work too; the process's own CPU time does not
+            System.out.printf(Locale.ROOT, "replay cpu: cpu_s=%.2f target_s/cpu_s=%.1fx (all threads of this process: modules, decoder, JIT, GC)%n",
+                    cpuS, t.targetSeconds() / cpuS);
+            return b.exitCode();
         }
     }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "episodes", mixinStandardHelpOptions = true, description = "Recorded episodes.",
-        subcommands = {EpisodesCommand.ListEpisodes.class})
+        subcommands = {EpisodesCommand.ListEpisodes.class, EpisodesCommand.Show.class, EpisodesCommand.Check.class})
 final class EpisodesCommand implements Runnable {
 
     @Override
@@ -32,6 +32,87 @@ final class EpisodesCommand implements Runnable {
             }
             System.out.printf("%d episodes in %s%n", all.size(), dir);
             return Main.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One episode: its meta, outcome and the operator's corrections.")
+    static final class Show implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "An episode id (under --dir) or folder.")
+        String id;
+        @Option(names = "--dir", defaultValue = "episodes", description = "Episodes folder (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path p = java.nio.file.Files.isDirectory(Path.of(id)) ? Path.of(id) : dir.resolve(id);
+            if (!java.nio.file.Files.isDirectory(p)) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no episode '" + id + "' in " + dir);
+            }
+            dev.embody.episode.RecordedEpisode e = dev.embody.episode.RecordedEpisode.read(p);
+            var m = e.meta();
+            System.out.printf("episode     %s%n", e.id());
+            System.out.printf("folder      %s%n", e.dir());
+            for (String f : List.of("target", "seed", "difficulty", "goal", "policy", "skills_version", "started", "ended", "outcome")) {
+                if (m.has(f)) {
+                    System.out.printf("%-11s %s%n", f.equals("skills_version") ? "skills" : f, m.get(f).asText());
+                }
+            }
+            if (m.has("score")) {
+                StringBuilder sc = new StringBuilder();
+                m.get("score").fields().forEachRemaining(x -> sc.append(sc.length() == 0 ? "" : " ").append(x.getKey()).append('=').append(x.getValue().asText()));
+                System.out.printf("score       %s%n", sc);
+            }
+            var steps = e.steps();
+            java.util.Map<String, Long> by = new java.util.TreeMap<>();
+            steps.forEach(s -> by.merge(s.by(), 1L, Long::sum));
+            System.out.printf(java.util.Locale.ROOT, "steps       %d (%.2f s on the target's clock), decided by %s%n", steps.size(), e.targetSeconds(), by);
+            if (e.cut() != null) {
+                System.out.printf("cut         %s%n", e.cut());
+            }
+            var corrections = steps.stream().filter(dev.embody.episode.RecordedStep::corrected).toList();
+            System.out.printf("corrections %d%n", corrections.size());
+            for (var s : corrections) {
+                System.out.printf(java.util.Locale.ROOT, "  step %d t=%.2fs \"%s\" -> %s%s%n", s.step(), s.targetNanos() / 1e9, s.correction(), s.command(),
+                        s.policyWanted() != null ? " (policy wanted " + s.policyWanted() + ")" : "");
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate every file of every episode in a folder (or one episode): says what is wrong and where (file and line).")
+    static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Episodes folder or one episode (default: episodes).")
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            Path root = dir != null ? dir : Path.of("episodes");
+            List<Path> dirs = ReplayCommand.resolve(spec, List.of(root.toString()), root);
+            int ok = 0, cut = 0, bad = 0;
+            for (Path d : dirs) {
+                var v = dev.embody.episode.EpisodeCheck.check(d);
+                switch (v.status()) {
+                    case OK -> {
+                        ok++;
+                        System.out.printf("ok   %s: %s%n", d, v.message());
+                    }
+                    case CUT -> {
+                        cut++;
+                        System.out.printf("cut  %s: %s%n", d, v.message());
+                    }
+                    case BAD -> {
+                        bad++;
+                        System.out.printf("bad  %s%n", v.message());
+                    }
+                }
+            }
+            System.out.printf("%d episodes: %d ok, %d cut off, %d bad%n", dirs.size(), ok, cut, bad);
+            return bad == 0 ? Main.OK : Main.BAD_FILE;
         }
     }
 }

@@ -1,14 +1,20 @@
 package dev.embody.cli;
 
+import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
+import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
+import dev.embody.sim.Oracle;
+import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimWindow;
+import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,6 +81,11 @@ final class LiveCommand implements Callable<Integer> {
     Path calibration;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
+    @Option(names = "--stdin-corrections", negatable = true,
+            description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
+    Boolean stdinCorrections;
+    @Option(names = "--sim-operator", description = "A simulated operator watches the true game state and says corrections when the agent goes wrong (sim-game only).")
+    boolean simOperator;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -90,6 +101,9 @@ final class LiveCommand implements Callable<Integer> {
             if (d < 1 || d > 3) {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
             }
+        }
+        if (simOperator && !target.equals("sim-game")) {
+            throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
         }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
@@ -115,6 +129,12 @@ final class LiveCommand implements Callable<Integer> {
         }, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // one inbox for the session: what the operator says between episodes applies at the next one's first step
+        OperatorInbox inbox = new OperatorInbox();
+        List<Map<String, String>> interventions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        inbox.observe(i -> interventions.add(Map.of("kind", i.kind().name().toLowerCase(Locale.ROOT), "text", String.valueOf(i.text()), "channel", i.channel())));
+        TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
+                ? new TerminalChannel(new CorrectionParser(library), inbox, System.in, System.err).start() : null;
         List<Latency> latencies = new ArrayList<>();
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
@@ -136,17 +156,30 @@ final class LiveCommand implements Callable<Integer> {
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
                         if (maxSeconds != null) {
                             b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
                         }
                         if (recorder != null) {
+                            recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             b.listener(recorder);
+                        }
+                        SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
+                                new Oracle(library), new CorrectionParser(library), inbox, SimulatedOperator.Settings.defaults(), s) : null;
+                        if (operator != null) {
+                            b.listener(operator);
                         }
                         AgentLoop loop = b.build();
                         running.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
+                        if (recorder != null && !interventions.isEmpty()) {
+                            recorder.put("interventions", List.copyOf(interventions));
+                        }
+                        interventions.clear();
+                        if (operator != null) {
+                            log.info("simulated operator: {} correction(s), {} mistake(s) noticed {}", operator.corrections(), operator.noticed(), operator.reasons());
+                        }
                         latencies.addAll(r.latencies());
                         done++;
                         steps += r.steps();
@@ -171,6 +204,9 @@ final class LiveCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            if (terminal != null) {
+                terminal.close();
+            }
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -78,7 +78,7 @@ final class EpisodeVideo implements AutoCloseable {
                     recorder.setPixelFormat(avutil.AV_PIX_FMT_RGB24);
                     recorder.setFrameRate(fps);
                     recorder.setGopSize(1);
-                    recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+                    recorder.setOption("movflags", "frag_every_frame+empty_moov+default_base_moof");
                     recorder.setOption("flush_packets", "1");
                     recorder.start();
                 }

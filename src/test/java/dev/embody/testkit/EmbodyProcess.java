@@ -32,8 +32,17 @@ public final class EmbodyProcess implements AutoCloseable {
     }
 
     public static EmbodyProcess start(Path workDir, Map<String, String> env, String mainClass, String... args) throws IOException {
+        return start(workDir, env, List.of(), mainClass, args);
+    }
+
+    /**
+     * As {@link #start(Path, Map, String, String...)}, with a command in front of java (e.g. {@code unshare -rn} for a
+     * process with no network); an env value of null removes that variable (e.g. DISPLAY).
+     */
+    public static EmbodyProcess start(Path workDir, Map<String, String> env, List<String> prefix, String mainClass, String... args) throws IOException {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx1g", "-Dai.djl.offline=true", "-Dembody.run.dir=" + workDir.resolve("runs/child"),
                 "-cp", cp, mainClass));
         cmd.addAll(List.of(args));
@@ -41,7 +50,13 @@ public final class EmbodyProcess implements AutoCloseable {
         Path out = Files.createTempFile(workDir, "stdout", ".txt");
         Path err = Files.createTempFile(workDir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         return new EmbodyProcess(pb.start(), out, err);
     }
 

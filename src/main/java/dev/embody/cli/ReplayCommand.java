@@ -1,0 +1,363 @@
+package dev.embody.cli;
+
+import dev.embody.episode.Episode;
+import dev.embody.episode.Reactuation;
+import dev.embody.episode.RecordedEpisode;
+import dev.embody.episode.RecordedPolicy;
+import dev.embody.episode.Replay;
+import dev.embody.episode.ReplayReport;
+import dev.embody.loop.BadFileException;
+import dev.embody.loop.Goal;
+import dev.embody.loop.LatencyStats;
+import dev.embody.loop.Policy;
+import dev.embody.loop.Target;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.skill.SkillLibrary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Re-run the modules and a policy over recorded episodes, headless (no screen, keys, robot or network), "
+                + "and compare its decisions with the recorded ones and the operator's corrections; writes a report.",
+                "With --actuate TARGET, send the recorded commands again to a live target instead (open loop)."})
+final class ReplayCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(ReplayCommand.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "EPISODE|DIR", description = "Episode folders or ids (under --episodes-dir), or folders of episodes.")
+    List<String> inputs;
+    @Option(names = "--policy", defaultValue = "scene-planner",
+            description = "scene-planner (the live one for now), baseline (the target's own), recorded (plays back the recorded decisions: a check of the replay itself), or a checkpoint VERSION (default: ${DEFAULT-VALUE}).")
+    String policy;
+    @Option(names = "--out", description = "Where the report goes (default: reports/<timestamp>/).")
+    Path out;
+    @Option(names = "--realtime", description = "Pace the frames by the recorded target clock instead of as fast as the modules take them; with --actuate, act on the wall clock.")
+    boolean realtime;
+    @Option(names = "--skills", description = "Skills folder (default: skills/<target of the episode>).")
+    Path skillsDir;
+    @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where episode ids are looked up (default: ${DEFAULT-VALUE}).")
+    Path episodesDir;
+    @Option(names = "--actuate", paramLabel = "TARGET", description = "Open loop: send the recorded commands to a live target of this kind (${COMPLETION-CANDIDATES}) with the recorded timing.",
+            completionCandidates = LiveCommand.TargetNames.class)
+    String actuate;
+    @Option(names = "--time-limit", description = "With --actuate: the game's time limit in seconds (default: the episode's, else 90).")
+    Double timeLimit;
+    @Option(names = "--no-progress", description = "No progress bar.")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> dirs = resolve(spec, inputs, episodesDir);
+        if (actuate != null) {
+            return actuate(dirs);
+        }
+        if (!List.of("scene-planner", "baseline", "recorded").contains(policy)) {
+            checkpointPolicy(spec, policy, null);
+        }
+        Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Batch b = replay(spec, dirs, policy, realtime, skillsDir, !noProgress);
+        Map<String, String> header = new LinkedHashMap<>();
+        header.put("policy", policy);
+        header.put("command", "replay " + String.join(" ", inputs));
+        Path html = ReplayReport.write(report, b.results(), b.failures(), header);
+        printTotals(System.out, b, html);
+        return b.exitCode();
+    }
+
+    /** What a batch of replays came to. */
+    record Batch(List<Replay.Result> results, List<ReplayReport.Failure> failures, boolean badFiles) {
+        int exitCode() {
+            return failures.isEmpty() ? Main.OK : badFiles ? Main.BAD_FILE : Main.FAILED;
+        }
+    }
+
+    /** Episode folders from the arguments: an episode folder, an id under episodesDir, or a folder of episodes. */
+    static List<Path> resolve(CommandSpec spec, List<String> inputs, Path episodesDir) throws Exception {
+        List<Path> dirs = new ArrayList<>();
+        for (String in : inputs) {
+            Path p = Path.of(in);
+            if (!Files.exists(p) && Files.exists(episodesDir.resolve(in))) {
+                p = episodesDir.resolve(in);
+            }
+            if (!Files.isDirectory(p)) {
+                throw new ParameterException(spec.commandLine(), "no episode or folder of episodes '" + in + "' (nor " + episodesDir.resolve(in) + ")");
+            }
+            if (looksLikeEpisode(p)) {
+                dirs.add(p);
+                continue;
+            }
+            try (Stream<Path> s = Files.list(p)) {
+                List<Path> eps = s.filter(Files::isDirectory).filter(ReplayCommand::looksLikeEpisode).sorted().toList();
+                if (eps.isEmpty()) {
+                    throw new ParameterException(spec.commandLine(), "'" + in + "' is neither an episode (meta.json, steps.jsonl, frames.mp4) nor a folder of episodes");
+                }
+                dirs.addAll(eps);
+            }
+        }
+        return dirs;
+    }
+
+    private static boolean looksLikeEpisode(Path p) {
+        return Files.exists(p.resolve(Episode.META)) || Files.exists(p.resolve(Episode.STEPS)) || Files.exists(p.resolve(Episode.VIDEO));
+    }
+
+    /** Reads every episode (a bad one is reported and skipped), then replays the good ones in turn. */
+    static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, boolean progressBar) throws Exception {
+        List<ReplayReport.Failure> failures = new ArrayList<>();
+        boolean badFiles = false;
+        List<RecordedEpisode> episodes = new ArrayList<>();
+        for (Path d : dirs) {
+            try {
+                RecordedEpisode e = RecordedEpisode.read(d);
+                TargetKinds.of(e.meta().path("target").asText()).orElseThrow(() -> new BadFileException(d.resolve(Episode.META), 0,
+                        "field 'target' is '" + e.meta().path("target").asText() + "', not a kind this build knows (" + String.join(", ", TargetKinds.names()) + ")"));
+                if (e.cut() != null) {
+                    log.warn("{}: {}", e.id(), e.cut());
+                }
+                episodes.add(e);
+            } catch (BadFileException ex) {
+                System.err.println("error: " + ex.getMessage());
+                failures.add(new ReplayReport.Failure(d.toString(), ex.getMessage()));
+                badFiles = true;
+            }
+        }
+        long total = episodes.stream().mapToLong(e -> e.steps().size()).sum();
+        ProgressBar bar = new ProgressBar(total, progressBar);
+        Map<String, SkillLibrary> libraries = new HashMap<>();
+        List<Replay.Result> results = new ArrayList<>();
+        int n = 0;
+        for (RecordedEpisode e : episodes) {
+            n++;
+            String target = e.meta().path("target").asText();
+            TargetKind kind = TargetKinds.of(target).orElseThrow();
+            try {
+                SkillLibrary library = libraries.get(target);
+                if (library == null) {
+                    library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
+                    libraries.put(target, library);
+                }
+                String recordedSkills = e.meta().path("skills_version").asText(null);
+                if (recordedSkills != null && !recordedSkills.equals(library.version())) {
+                    log.warn("{}: recorded with skills {}, replayed with {}: decisions may differ for that reason alone", e.id(), recordedSkills, library.version());
+                }
+                TargetKind.EpisodeSpec es = spec(e, null, false);
+                try (LiveCommand.AutoCloseableGathering gathering = new LiveCommand.AutoCloseableGathering(kind.gathering(es))) {
+                    Replay.Agent agent = new Replay.Agent(gathering.module(), kind.reflection(), kind.tasks(), kind.curation(),
+                            policyFor(spec, policy, e, kind, library), library);
+                    final int index = n;
+                    Replay.Result r = Replay.run(e, agent, realtime, (ep, done) -> bar.step(index, episodes.size()));
+                    results.add(r);
+                    bar.clear();
+                    printEpisode(System.out, r, n, episodes.size());
+                    if (r.warning() != null && !Objects.equals(r.warning(), e.cut())) {
+                        log.warn("{}: {}", e.id(), r.warning());
+                    }
+                }
+            } catch (BadFileException ex) {
+                bar.clear();
+                System.err.println("error: " + ex.getMessage());
+                failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
+                badFiles = true;
+            } catch (InterruptedException ex) {
+                throw ex;
+            } catch (Exception ex) {
+                bar.clear();
+                System.err.println("error: " + e.dir() + ": " + ex.getMessage());
+                log.debug("replay failed", ex);
+                failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
+            }
+        }
+        bar.done();
+        return new Batch(results, failures, badFiles);
+    }
+
+    /** The policy named by --policy, fresh for one episode (policies may keep state, as the scene planner's motion gain). */
+    static Policy policyFor(CommandSpec spec, String policy, RecordedEpisode e, TargetKind kind, SkillLibrary library) {
+        return switch (policy) {
+            case "scene-planner" -> new ScenePlannerPolicy(library);
+            case "baseline" -> kind.baseline(library);
+            case "recorded" -> new RecordedPolicy(e);
+            default -> checkpointPolicy(spec, policy, library);
+        };
+    }
+
+    /**
+     * The hook for a learned policy: {@code --policy VERSION} names a checkpoint. This build has no learned policy yet,
+     * so it says so; connecting planning.LearnedPolicy (load the checkpoint VERSION for this library) goes here.
+     */
+    static Policy checkpointPolicy(CommandSpec spec, String version, SkillLibrary library) {
+        throw new ParameterException(spec.commandLine(), "--policy '" + version + "': no learned policy in this build "
+                + "(expected scene-planner, baseline or recorded; checkpoint versions come with planning/LearnedPolicy)");
+    }
+
+    /** An episode's target settings, from its meta.json. */
+    static TargetKind.EpisodeSpec spec(RecordedEpisode e, Double timeLimit, boolean realtime) {
+        var m = e.meta();
+        double limit = timeLimit != null ? timeLimit : m.path("time_limit_s").asDouble(90);
+        return new TargetKind.EpisodeSpec(m.path("seed").asLong(0), m.path("difficulty").asInt(1),
+                new Goal(m.path("goal").asText(Goal.COLLECT_COINS.text())), Duration.ofMillis((long) (limit * 1000)),
+                realtime, null, Map.of());
+    }
+
+    static void printEpisode(PrintStream out, Replay.Result r, int n, int of) {
+        StringBuilder mods = new StringBuilder();
+        for (String m : Replay.MODULES) {
+            mods.append(mods.length() == 0 ? "" : ",").append(m).append(':').append(ReplayReport.ratio(r.moduleAgreement(m)));
+        }
+        double target = ReplayReport.replayedTargetSeconds(r);
+        out.printf(Locale.ROOT, "episode %d/%d %s steps=%d/%d agreement=%s (%d/%d) correction_agreement=%s (%d/%d) modules=%s steps_per_s=%.1f speed=%.1fx%s%n",
+                n, of, r.episode().id(), r.steps().size(), r.episode().steps().size(), ReplayReport.ratio(r.agreement()), r.agreeing(),
+                r.decided(), ReplayReport.ratio(r.correctionAgreement()), r.correctionsAgreeing(), r.corrections(), mods,
+                r.stepsPerSecond(), r.wallSeconds() > 0 ? target / r.wallSeconds() : Double.NaN, r.warning() != null ? " (cut off)" : "");
+        out.println("  latency_ms p50/p99 " + latencyLine(new LatencyStats(r.latencies())));
+    }
+
+    static String latencyLine(LatencyStats s) {
+        StringBuilder b = new StringBuilder();
+        for (String part : ReplayReport.parts()) {
+            b.append(String.format(Locale.ROOT, "%s%s=%.2f/%.2f", b.length() == 0 ? "" : " ", part, s.percentile(part, 50), s.percentile(part, 99)));
+        }
+        return b.toString();
+    }
+
+    static void printTotals(PrintStream out, Batch b, Path html) {
+        ReplayReport.Totals t = ReplayReport.Totals.of(b.results());
+        out.printf(Locale.ROOT, "total: episodes=%d steps=%d agreement=%s (%d/%d) correction_agreement=%s (%d/%d) steps_per_s=%.1f target_s=%.2f replay_s=%.2f speed_ratio=%.1fx%s%n",
+                t.episodes(), t.steps(), ReplayReport.ratio(t.agreement()), t.agreeing(), t.decided(), ReplayReport.ratio(t.correctionAgreement()),
+                t.correctionsAgreeing(), t.corrections(), t.stepsPerSecond(), t.targetSeconds(), t.wallSeconds(), t.speedRatio(),
+                b.failures().isEmpty() ? "" : " not_replayed=" + b.failures().size());
+        out.println("  latency_ms p50/p99 " + latencyLine(t.latency()));
+        out.printf(Locale.ROOT, "summary: episodes=%d steps=%d agreement=%s correction_agreement=%s steps_per_s=%.1f report=%s%n",
+                t.episodes(), t.steps(), ReplayReport.ratio(t.agreement()), ReplayReport.ratio(t.correctionAgreement()), t.stepsPerSecond(), html);
+    }
+
+    // ---- open-loop re-actuation
+
+    private int actuate(List<Path> dirs) throws Exception {
+        TargetKind kind = TargetKinds.of(actuate).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                "unknown target '" + actuate + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
+        int exit = Main.OK;
+        for (Path d : dirs) {
+            RecordedEpisode e;
+            try {
+                e = RecordedEpisode.read(d);
+            } catch (BadFileException ex) {
+                System.err.println("error: " + ex.getMessage());
+                exit = Main.BAD_FILE;
+                continue;
+            }
+            String recordedOn = e.meta().path("target").asText();
+            if (!recordedOn.equals(actuate)) {
+                throw new ParameterException(spec.commandLine(), e.id() + " was recorded on '" + recordedOn + "': it cannot be re-actuated on '" + actuate + "'");
+            }
+            if (e.cut() != null) {
+                log.warn("{}: {}; re-actuating the steps recorded before it", e.id(), e.cut());
+            }
+            SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", recordedOn));
+            Reactuation reactuation = new Reactuation();
+            Thread hook = new Thread(reactuation::requestStop, "ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            Reactuation.Result r;
+            try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
+                r = reactuation.run(e, t, library);
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException ignored) {
+                    // already shutting down
+                }
+            }
+            System.out.println(reactuationLine(e, r));
+        }
+        return exit;
+    }
+
+    /** One line: what re-actuation came to beside what was recorded, and whether it reproduced it. */
+    static String reactuationLine(RecordedEpisode e, Reactuation.Result r) {
+        var recordedScore = e.meta().path("score");
+        boolean sameOutcome = !r.outcome().finished() || r.outcome().label().equals(e.meta().path("outcome").asText());
+        boolean sameScore = true;
+        StringBuilder score = new StringBuilder();
+        for (var entry : r.score().entrySet()) {
+            String now = String.valueOf(entry.getValue());
+            String then = recordedScore.has(entry.getKey()) ? recordedScore.get(entry.getKey()).asText() : null;
+            if (then != null && !then.equals(now)) {
+                sameScore = false;
+            }
+            score.append(' ').append(entry.getKey()).append('=').append(now.contains(" ") ? "'" + now + "'" : now)
+                    .append(then != null && !then.equals(now) ? " (recorded " + then + ")" : "");
+        }
+        return String.format(Locale.ROOT, "actuated %s steps=%d/%d outcome=%s recorded_outcome=%s%s reproduced=%s (%s)",
+                e.id(), r.steps(), e.steps().size(), r.outcome().label(), e.meta().path("outcome").asText("?"), score,
+                sameOutcome && sameScore ? "yes" : "no", r.reason());
+    }
+
+    /** A one-line bar on stderr, redrawn at most ten times a second. */
+    static final class ProgressBar {
+        private final long total;
+        private final boolean on;
+        private final long start = System.nanoTime();
+        private long done;
+        private long lastDraw;
+        private boolean drawn;
+
+        ProgressBar(long total, boolean on) {
+            this.total = Math.max(1, total);
+            this.on = on;
+        }
+
+        void step(int episode, int episodes) {
+            done++;
+            long now = System.nanoTime();
+            if (!on || (now - lastDraw < 100_000_000L && done < total)) {
+                return;
+            }
+            lastDraw = now;
+            int width = 30, filled = (int) (width * done / total);
+            double rate = done / Math.max(1e-9, (now - start) / 1e9);
+            System.err.printf(Locale.ROOT, "\rreplay [%s%s] %3d%% %d/%d steps, episode %d/%d, %.0f steps/s ", "#".repeat(filled),
+                    ".".repeat(width - filled), 100 * done / total, done, total, episode, episodes, rate);
+            System.err.flush();
+            drawn = true;
+        }
+
+        /** Clears the bar so a result line prints cleanly. */
+        void clear() {
+            if (drawn) {
+                System.err.print("\r" + " ".repeat(90) + "\r");
+                System.err.flush();
+                drawn = false;
+                lastDraw = 0;
+            }
+        }
+
+        void done() {
+            clear();
+        }
+    }
+}

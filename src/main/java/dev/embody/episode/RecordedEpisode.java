@@ -1,0 +1,240 @@
+package dev.embody.episode;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.embody.loop.BadFileException;
+import dev.embody.skill.SkillCall;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An episode read back and checked: its meta, every whole step line, and where it was cut if the session never
+ * closed it (killed, crashed). Only the last line of a cut episode may be partial; anywhere else a bad line is an error
+ * naming the file and line.
+ */
+public final class RecordedEpisode {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String WANTED = "(policy wanted ";
+
+    private final Episode episode;
+    private final List<RecordedStep> steps;
+    private final String cut;
+
+    private RecordedEpisode(Episode episode, List<RecordedStep> steps, String cut) {
+        this.episode = episode;
+        this.steps = List.copyOf(steps);
+        this.cut = cut;
+    }
+
+    /** Reads and checks meta.json and steps.jsonl, and that the video is there; the video's frames are checked as they are read. */
+    public static RecordedEpisode read(Path dir) throws BadFileException {
+        Episode e = Episode.open(dir);
+        checkMeta(e);
+        Path video = videoOf(e);
+        if (!Files.isRegularFile(video)) {
+            throw new BadFileException(video, 0, "missing: an episode needs its frames (frame n is step n's observation)");
+        }
+        Path file = dir.resolve(Episode.STEPS);
+        if (!Files.isRegularFile(file)) {
+            throw new BadFileException(file, 0, "missing: an episode needs its steps, one JSON line a step");
+        }
+        boolean ended = e.meta().has("ended");
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new BadFileException(file, 0, "cannot read: " + ex.getMessage());
+        }
+        String[] lines = text.split("\n", -1);
+        // the text after the last newline: empty when the file ends whole
+        int whole = lines.length - 1;
+        boolean partialTail = !lines[whole].isEmpty();
+        List<RecordedStep> steps = new ArrayList<>();
+        String cut = null;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            boolean last = i == whole || (i == whole - 1 && !partialTail);
+            if (line.isEmpty() && i == whole) {
+                break;
+            }
+            int lineNo = i + 1;
+            try {
+                steps.add(parse(file, lineNo, line, steps.size()));
+            } catch (BadFileException ex) {
+                if (!ended && last) {
+                    cut = String.format("cut off at %s:%d (%s); the session never closed the episode (meta.json has no 'ended')",
+                            file, lineNo, ex.reason());
+                    break;
+                }
+                throw ex;
+            }
+        }
+        if (!ended && cut == null) {
+            cut = String.format("cut off after %s:%d (step %d); the session never closed the episode (meta.json has no 'ended')",
+                    file, steps.size(), steps.size() - 1);
+        }
+        if (ended && e.meta().has("steps") && e.meta().path("steps").asLong() != steps.size()) {
+            throw new BadFileException(file, steps.size() + 1, "ends after " + steps.size() + " steps but " + Episode.META
+                    + " says steps=" + e.meta().path("steps").asLong());
+        }
+        return new RecordedEpisode(e, steps, cut);
+    }
+
+    private static void checkMeta(Episode e) throws BadFileException {
+        Path meta = e.dir().resolve(Episode.META);
+        JsonNode m = e.meta();
+        if (m.has("format") && m.path("format").asInt(-1) != Episode.FORMAT) {
+            throw new BadFileException(meta, 0, "field 'format' is " + m.get("format") + ": this build reads format " + Episode.FORMAT);
+        }
+        if (!m.path("target").isTextual() || m.path("target").asText().isBlank()) {
+            throw new BadFileException(meta, 0, "field 'target' must name the target (sim-game, desktop, robot...), got " + m.get("target"));
+        }
+        for (String f : List.of("seed", "difficulty", "steps")) {
+            if (m.has(f) && !m.get(f).isIntegralNumber()) {
+                throw new BadFileException(meta, 0, "field '" + f + "' must be a whole number, got " + m.get(f));
+            }
+        }
+        if (m.has("goal") && !m.get("goal").isTextual()) {
+            throw new BadFileException(meta, 0, "field 'goal' must be text such as \"collect all coins\", got " + m.get("goal"));
+        }
+    }
+
+    static Path videoOf(Episode e) {
+        return e.dir().resolve(e.meta().path("video").asText(Episode.VIDEO));
+    }
+
+    private static RecordedStep parse(Path file, int lineNo, String line, int expected) throws BadFileException {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException ex) {
+            throw new BadFileException(file, lineNo, "not a whole JSON line (truncated?): " + ex.getOriginalMessage());
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadFileException(file, lineNo, "expected a JSON object, one step a line");
+        }
+        long step = whole(file, lineNo, n, "step");
+        if (step != expected) {
+            throw new BadFileException(file, lineNo, "field 'step' is " + step + ", expected " + expected + " (steps are numbered from 0, one a line)");
+        }
+        if (!n.path("target_ms").isNumber()) {
+            throw new BadFileException(file, lineNo, "field 'target_ms' must be a number (the frame's time on the target's clock), got " + n.get("target_ms"));
+        }
+        SkillCall command = command(file, lineNo, n, "command");
+        String by = text(file, lineNo, n, "by");
+        String why = n.path("why").asText("");
+        String correction = n.hasNonNull("correction") ? n.get("correction").asText() : null;
+        SkillCall wanted = command;
+        if (correction != null || "operator".equals(by)) {
+            wanted = null;
+            int at = why.lastIndexOf(WANTED);
+            if (at >= 0 && why.endsWith(")")) {
+                try {
+                    wanted = SkillCall.parse(why.substring(at + WANTED.length(), why.length() - 1));
+                } catch (IllegalArgumentException ignored) {
+                    // an override that did not say what the policy wanted
+                }
+            }
+        }
+        Map<String, Double> latency = new LinkedHashMap<>();
+        n.path("latency_ms").fields().forEachRemaining(f -> latency.put(f.getKey(), f.getValue().asDouble()));
+        return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), Math.round(n.get("target_ms").asDouble() * 1e6),
+                n.path("frame").asLong(step), n.path("scene").asText(""), n.path("entities"), n.path("reflection"), n.path("task"),
+                strings(file, lineNo, n, "candidates"), command, by, why, wanted, correction, strings(file, lineNo, n, "sent"),
+                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency);
+    }
+
+    private static long whole(Path file, int line, JsonNode n, String field) throws BadFileException {
+        if (!n.path(field).isIntegralNumber()) {
+            throw new BadFileException(file, line, "field '" + field + "' must be a whole number, got " + n.get(field));
+        }
+        return n.get(field).asLong();
+    }
+
+    private static String text(Path file, int line, JsonNode n, String field) throws BadFileException {
+        if (!n.path(field).isTextual()) {
+            throw new BadFileException(file, line, "field '" + field + "' must be text, got " + n.get(field));
+        }
+        return n.get(field).asText();
+    }
+
+    private static SkillCall command(Path file, int line, JsonNode n, String field) throws BadFileException {
+        String t = text(file, line, n, field);
+        try {
+            return SkillCall.parse(t);
+        } catch (IllegalArgumentException ex) {
+            throw new BadFileException(file, line, "field '" + field + "': " + ex.getMessage());
+        }
+    }
+
+    private static List<String> strings(Path file, int line, JsonNode n, String field) throws BadFileException {
+        JsonNode a = n.get(field);
+        if (a == null || !a.isArray()) {
+            throw new BadFileException(file, line, "field '" + field + "' must be a list of text, got " + a);
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode x : a) {
+            out.add(x.asText());
+        }
+        return out;
+    }
+
+    public Episode episode() {
+        return episode;
+    }
+
+    public String id() {
+        return episode.id();
+    }
+
+    public JsonNode meta() {
+        return episode.meta();
+    }
+
+    public Path dir() {
+        return episode.dir();
+    }
+
+    public Path video() {
+        return videoOf(episode);
+    }
+
+    public List<RecordedStep> steps() {
+        return steps;
+    }
+
+    /** Where and why the episode was cut off, or null if the session closed it. */
+    public String cut() {
+        return cut;
+    }
+
+    /** The episode's span on the target's clock, first frame to the end of the last step's command, in seconds. */
+    public double targetSeconds() {
+        if (steps.isEmpty()) {
+            return 0;
+        }
+        double scored = meta().path("score").path("game_s").asDouble(Double.NaN);
+        if (!Double.isNaN(scored) && cut == null) {
+            return scored;
+        }
+        long first = steps.get(0).targetNanos(), last = steps.get(steps.size() - 1).targetNanos();
+        // the last step's own command: its holds and waits, as sent
+        long tail = 0;
+        for (String s : steps.get(steps.size() - 1).sent()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)ms").matcher(s);
+            if ((s.startsWith("hold") || s.startsWith("wait")) && m.find()) {
+                tail += Long.parseLong(m.group(1)) * 1_000_000L;
+            }
+        }
+        return (last - first + tail) / 1e9;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.embody.episode;
+
+import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Intervention;
+import dev.embody.loop.Observation;
+import dev.embody.loop.OperatorInbox;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Records real episodes for the replay tests: the embedded game, headless, through the six local modules and the
+ * episode recorder, as `live` does; optionally with an operator who corrects the agent at given steps.
+ */
+public final class EpisodeFixtures {
+
+    public static final Path SKILLS = Path.of("skills", "sim-game");
+
+    /** A recorded episode and the frames the agent saw while it was recorded. */
+    public record Recorded(Path dir, List<Observation> seen, SimGame game) {
+    }
+
+    private EpisodeFixtures() {
+    }
+
+    public static SkillLibrary library() throws Exception {
+        return SkillLibrary.load(SKILLS);
+    }
+
+    public static Recorded record(Path root, long seed, int difficulty) throws Exception {
+        return record(root, seed, difficulty, Map.of());
+    }
+
+    /**
+     * @param corrections step index -> the command the operator gives before that step (text form); it overrides the
+     *                    policy at that step, as a typed correction does in live control
+     */
+    public static Recorded record(Path root, long seed, int difficulty, Map<Integer, String> corrections) throws Exception {
+        SkillLibrary library = library();
+        SimGame game = SimGame.of(seed, difficulty, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGameTarget target = new SimGameTarget(game);
+        OperatorInbox inbox = new OperatorInbox();
+        List<Observation> seen = new ArrayList<>();
+        String id = "test-s" + seed + "-d" + difficulty + (corrections.isEmpty() ? "" : "-corrected");
+        Map<String, Object> facts = new LinkedHashMap<>();
+        facts.put("goal", Goal.COLLECT_COINS.text());
+        facts.put("difficulty", difficulty);
+        facts.put("skills_version", library.version());
+        facts.put("policy", "scene-planner");
+        facts.put("time_limit_s", 90.0);
+        Files.createDirectories(root);
+        try (GameSceneParser parser = GameSceneParser.forSimGame();
+             EpisodeRecorder recorder = EpisodeRecorder.start(root, id, target, facts)) {
+            StepListener operator = new StepListener() {
+                @Override
+                public void onStep(Step step, Observation observation) {
+                    seen.add(observation);
+                    String next = corrections.get((int) step.index() + 1);
+                    if (next != null) {
+                        inbox.submit(Intervention.command(SkillCall.parse(next), "operator says " + next, "test"));
+                    }
+                }
+            };
+            if (corrections.containsKey(0)) {
+                inbox.submit(Intervention.command(SkillCall.parse(corrections.get(0)), "operator says " + corrections.get(0), "test"));
+            }
+            AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
+                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+                    .memory(EpisodicMemory.inMemory()).inbox(inbox).goal(Goal.COLLECT_COINS)
+                    // the live default rate: the period's remainder passes in game time, as in `live`
+                    .period(Duration.ofMillis(100)).maxSteps(300)
+                    .listener(recorder).listener(operator).build().run();
+        }
+        return new Recorded(root.resolve(id), seen, game);
+    }
+
+    /** The agent the replay tests use: the sim game's local modules and the scene planner. */
+    public static Replay.Agent agent(SkillLibrary library, GameSceneParser parser) {
+        return new Replay.Agent(parser, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(),
+                new ScenePlannerPolicy(library), library);
+    }
+}
