@@ -77,6 +77,8 @@ final class LiveCommand implements Callable<Integer> {
     Path episodesDir;
     @Option(names = "--memory", description = "Long-term memory folder (default: memory/<target>).")
     Path memoryDir;
+    @Option(names = "--calibration", description = "Calibration file of a desktop program (--target desktop), e.g. calibration/desktop/sim-window.yaml.")
+    Path calibration;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
     @Option(names = "--stdin-corrections", negatable = true,
@@ -106,7 +108,7 @@ final class LiveCommand implements Callable<Integer> {
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
         }
-        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
+        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : kind.skills(targetOptions()));
         Goal g = new Goal(goal);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
@@ -223,6 +225,9 @@ final class LiveCommand implements Callable<Integer> {
     /** Target-specific options for {@link TargetKind#open}, by option name. */
     private Map<String, String> targetOptions() {
         Map<String, String> m = new LinkedHashMap<>();
+        if (calibration != null) {
+            m.put("calibration", calibration.toString());
+        }
         return m;
     }
 

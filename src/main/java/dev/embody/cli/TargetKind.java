@@ -33,6 +33,11 @@ interface TargetKind {
 
     SkillCuration curation();
 
+    /** The skills folder when --skills is not given; a kind may take it from its options (a calibration file). */
+    default java.nio.file.Path skills(Map<String, String> options) throws Exception {
+        return java.nio.file.Path.of("skills", name());
+    }
+
     /** The local baseline policy. */
     Policy baseline(SkillLibrary library);
 

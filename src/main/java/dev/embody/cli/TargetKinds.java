@@ -12,6 +12,7 @@ final class TargetKinds {
 
     static {
         add(new SimGameKind());
+        add(new DesktopKind());
     }
 
     private TargetKinds() {

@@ -26,6 +26,12 @@ public final class SimWindow {
     private final Panel panel = new Panel();
 
     private SimWindow(String title) {
+        this(title, 1);
+    }
+
+    private SimWindow(String title, int scale) {
+        panel.scale = scale;
+        panel.setPreferredSize(new Dimension(SimGame.WIDTH * scale, SimGame.HEIGHT * scale));
         frame = new JFrame(title);
         frame.setDefaultCloseOperation(JFrame.DISPOSE_ON_CLOSE);
         frame.setResizable(false);
@@ -36,7 +42,12 @@ public final class SimWindow {
 
     /** A window that shows frames handed to the returned consumer. */
     public static Consumer<Frame> view(String title) {
-        SimWindow w = onEdt(() -> new SimWindow(title));
+        return view(title, 1);
+    }
+
+    /** A window at {@code scale} times the frames' size that shows frames handed to the returned consumer. */
+    public static Consumer<Frame> view(String title, int scale) {
+        SimWindow w = onEdt(() -> new SimWindow(title, scale));
         SwingUtilities.invokeLater(() -> w.frame.setVisible(true));
         return f -> w.panel.show(f.toImage());
     }
@@ -46,33 +57,73 @@ public final class SimWindow {
      * is closed. Blocks.
      */
     public static void play(SimGame game, String title, long lingerMillis) throws InterruptedException {
+        playLevels(java.util.List.of(game), title, lingerMillis, 1, e -> { });
+    }
+
+    /** What the game's side of a window says happened: keys pressed and released, levels started and ended. */
+    public interface Events {
+        void on(String line);
+    }
+
+    /**
+     * Plays levels one after another in one window (it keeps the keyboard focus between them), on the wall clock, at
+     * {@code scale} times the game's resolution. When a level ends a banner (LEVEL WON / LEVEL LOST) stays up for
+     * {@code linger} ms before the next level starts. Every key event and level change is told to {@code events}, so
+     * the game's side can be checked from outside. Blocks until the last level ends or the window is closed.
+     */
+    public static void playLevels(java.util.List<SimGame> games, String title, long lingerMillis, int scale, Events events)
+            throws InterruptedException {
         CountDownLatch closed = new CountDownLatch(1);
-        SimWindow w = onEdt(() -> new SimWindow(title));
+        SimWindow w = onEdt(() -> new SimWindow(title, scale));
+        int[] level = {0};
         long[] last = {System.nanoTime()};
         long[] endedAt = {0};
+        events.on("level " + (level[0] + 1) + "/" + games.size() + " start seed=" + games.get(0).level().seed());
         Timer timer = new Timer(10, e -> {
+            SimGame game = games.get(level[0]);
             long now = System.nanoTime();
             game.advance(java.time.Duration.ofNanos(now - last[0]));
             last[0] = now;
-            w.panel.show(game.render().toImage());
+            BufferedImage img = game.render().toImage();
             if (game.outcome().finished()) {
+                drawBanner(img, game.outcome() == dev.embody.loop.Outcome.SUCCESS);
                 if (endedAt[0] == 0) {
                     endedAt[0] = now;
+                    events.on(String.format(java.util.Locale.ROOT, "level %d/%d end seed=%d outcome=%s coins=%d/%d game_s=%.2f (%s)",
+                            level[0] + 1, games.size(), game.level().seed(), game.outcome().label(), game.coinsCollected(),
+                            game.level().coins().size(), game.timeNanos() / 1e9, game.ending()));
                 } else if (now - endedAt[0] > lingerMillis * 1_000_000L) {
-                    w.frame.dispose();
+                    if (level[0] + 1 < games.size()) {
+                        level[0]++;
+                        endedAt[0] = 0;
+                        // keys held across levels stay held, as on any keyboard
+                        SimGame next = games.get(level[0]);
+                        game.heldKeys().forEach(next::keyDown);
+                        events.on("level " + (level[0] + 1) + "/" + games.size() + " start seed=" + next.level().seed());
+                        img = next.render().toImage();
+                    } else {
+                        w.frame.dispose();
+                    }
                 }
             }
+            w.panel.show(img);
         });
         SwingUtilities.invokeLater(() -> {
             w.frame.addKeyListener(new KeyAdapter() {
                 @Override
                 public void keyPressed(KeyEvent e) {
-                    game.keyDown(e.getKeyCode());
+                    SimGame game = games.get(level[0]);
+                    if (!game.heldKeys().contains(e.getKeyCode())) {
+                        game.keyDown(e.getKeyCode());
+                        events.on("key down " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
+                    }
                 }
 
                 @Override
                 public void keyReleased(KeyEvent e) {
+                    SimGame game = games.get(level[0]);
                     game.keyUp(e.getKeyCode());
+                    events.on("key up " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
                 }
             });
             w.frame.addWindowListener(new WindowAdapter() {
@@ -85,7 +136,11 @@ public final class SimWindow {
                 @Override
                 public void windowLostFocus(WindowEvent e) {
                     // a window that loses focus never hears the key-up: treat it as released, as games do
-                    game.heldKeys().forEach(game::keyUp);
+                    SimGame game = games.get(level[0]);
+                    if (!game.heldKeys().isEmpty()) {
+                        game.heldKeys().forEach(game::keyUp);
+                        events.on("focus lost: keys dropped held=[]");
+                    }
                 }
             });
             w.frame.setVisible(true);
@@ -93,6 +148,27 @@ public final class SimWindow {
             timer.start();
         });
         closed.await();
+    }
+
+    private static String names(java.util.Set<Integer> codes) {
+        return codes.stream().map(c -> KeyEvent.getKeyText(c).toUpperCase(java.util.Locale.ROOT)).sorted().toList().toString();
+    }
+
+    /** The end-of-level banner: a solid box a desktop agent can find with a template, as it would a game's own screen. */
+    public static void drawBanner(BufferedImage img, boolean won) {
+        java.awt.Graphics2D g = img.createGraphics();
+        int bw = 220, bh = 48, x = (SimGame.WIDTH - bw) / 2, y = (SimGame.HEIGHT - bh) / 2;
+        g.setColor(won ? new java.awt.Color(20, 120, 40) : new java.awt.Color(150, 20, 20));
+        g.fillRect(x, y, bw, bh);
+        g.setColor(java.awt.Color.WHITE);
+        g.fillRect(x, y, bw, 3);
+        g.fillRect(x, y + bh - 3, bw, 3);
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
+        g.setFont(new java.awt.Font(java.awt.Font.MONOSPACED, java.awt.Font.BOLD, 22));
+        String text = won ? "LEVEL WON" : "LEVEL LOST";
+        int tw = g.getFontMetrics().stringWidth(text);
+        g.drawString(text, x + (bw - tw) / 2, y + 32);
+        g.dispose();
     }
 
     private static <T> T onEdt(java.util.function.Supplier<T> make) {
@@ -108,6 +184,7 @@ public final class SimWindow {
 
     private static final class Panel extends JPanel {
         private volatile BufferedImage image;
+        private int scale = 1;
 
         Panel() {
             setPreferredSize(new Dimension(SimGame.WIDTH, SimGame.HEIGHT));
@@ -123,7 +200,7 @@ public final class SimWindow {
         protected void paintComponent(Graphics g) {
             super.paintComponent(g);
             if (image != null) {
-                g.drawImage(image, 0, 0, null);
+                g.drawImage(image, 0, 0, image.getWidth() * scale, image.getHeight() * scale, null);
             }
         }
     }

@@ -1,0 +1,233 @@
+package dev.embody.actuation;
+
+import dev.embody.loop.Actuator;
+import dev.embody.loop.FrameSource;
+import dev.embody.loop.Observation;
+import dev.embody.loop.Outcome;
+import dev.embody.loop.Target;
+import dev.embody.perception.ScreenCalibration;
+import dev.embody.perception.ScreenCapture;
+import dev.embody.perception.ScreenRegion;
+import dev.embody.perception.TemplateFinder;
+import dev.embody.perception.XWindows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A program on a real X desktop as a target: frames are the calibrated region of the screen, actions are real key and
+ * mouse events. The program's window is found by title (or taken from the calibrated region) when the episode opens.
+ * Its outcome is read from the screen too: a calibration may name templates (a "level won" banner) whose appearance
+ * ends the episode; without them a desktop episode runs until the loop's own limits.
+ */
+public final class DesktopTarget implements Target {
+
+    private static final Logger log = LoggerFactory.getLogger(DesktopTarget.class);
+    /** How long a step waits for a misplaced window to come back before the step fails. */
+    private static final Duration PAUSE_LIMIT = Duration.ofSeconds(30);
+
+    private final ScreenCalibration calibration;
+    private final ScreenRegion region;
+    private final long windowId;
+    private final ScreenCapture capture;
+    private final WindowGuard guard;
+    private final DesktopActuator actuator;
+    private final Watchdog watchdog;
+    private final TemplateFinder endings;
+    private volatile Outcome outcome = Outcome.RUNNING;
+    private volatile String ending = "";
+
+    private DesktopTarget(ScreenCalibration calibration, ScreenRegion region, long windowId, ScreenRegion windowArea) throws IOException {
+        this.calibration = calibration;
+        this.region = region;
+        this.windowId = windowId;
+        this.capture = openCapture(calibration, region);
+        this.guard = windowId == 0 ? WindowGuard.none() : WindowGuard.watching(windowId, windowArea, calibration.checkMillis());
+        this.actuator = new DesktopActuator(region, calibration.sceneWidth(), calibration.sceneHeight(), calibration.mouseGain(),
+                calibration.denied().stream().map(d -> (Set<String>) new HashSet<>(d.stream().map(Keys::canonical).toList())).toList(), guard::problem);
+        this.watchdog = new Watchdog(actuator, Duration.ofMillis((long) (calibration.watchdogSeconds() * 1000)));
+        Map<String, java.nio.file.Path> end = new LinkedHashMap<>();
+        if (calibration.endSuccess() != null) {
+            end.put(calibration.endSuccess(), calibration.template(calibration.endSuccess()));
+        }
+        if (calibration.endFailure() != null) {
+            end.put(calibration.endFailure(), calibration.template(calibration.endFailure()));
+        }
+        this.endings = end.isEmpty() ? null : new TemplateFinder(end, java.util.List.of(1.0), calibration.threshold());
+    }
+
+    /** The configured source; if x11grab cannot open the screen, says so and falls back to the Robot source. */
+    private static ScreenCapture openCapture(ScreenCalibration cal, ScreenRegion region) throws IOException {
+        try {
+            return ScreenCapture.open(cal.source(), region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate()).nearest(cal.resize().equals("nearest"));
+        } catch (IOException e) {
+            if (!cal.source().equals("x11grab")) {
+                throw e;
+            }
+            log.warn("x11grab cannot read the screen ({}); falling back to java.awt.Robot capture", e.getMessage());
+            return ScreenCapture.open("robot", region, cal.sceneWidth(), cal.sceneHeight(), cal.framerate()).nearest(cal.resize().equals("nearest"));
+        }
+    }
+
+    /**
+     * Finds the program (by title, waiting up to {@code wait} for its window), gives it the keyboard, and waits until
+     * no end-of-episode banner is on screen (the last level's), so an episode starts on a live program.
+     */
+    public static DesktopTarget open(ScreenCalibration cal, Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        ScreenRegion region;
+        long id = 0;
+        ScreenRegion windowArea = null;
+        if (cal.title() != null) {
+            XWindows.Window w;
+            while (true) {
+                var found = XWindows.find(cal.title());
+                if (found.isPresent()) {
+                    w = found.get();
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("no window titled '" + cal.title() + "' on display " + System.getenv("DISPLAY")
+                            + " (calibration " + cal.file() + ")");
+                }
+                Thread.sleep(50);
+            }
+            id = w.id();
+            windowArea = w.region();
+            int width = cal.region() != null ? cal.region().width() : w.region().width() - cal.offset()[0];
+            int height = cal.region() != null ? cal.region().height() : w.region().height() - cal.offset()[1];
+            region = new ScreenRegion(w.region().x() + cal.offset()[0], w.region().y() + cal.offset()[1], width, height);
+            if (cal.focus().equals("xdotool")) {
+                XWindows.focus(id);
+            }
+        } else {
+            region = cal.region();
+        }
+        DesktopTarget t = new DesktopTarget(cal, region, id, windowArea);
+        try {
+            // the pointer rests inside the program: focus-follows-mouse desktops (and X with no window manager) then type into it
+            t.actuator.mouseMove(cal.sceneWidth() / 2.0, cal.sceneHeight() / 2.0, false);
+            if (cal.focus().equals("click")) {
+                t.actuator.mouseButton("LEFT", true);
+                t.actuator.mouseButton("LEFT", false);
+            }
+            if (t.endings != null) {
+                while (t.endShown(t.capture.next()) != null) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IOException("the program still shows its end-of-episode screen after " + wait.toSeconds() + " s");
+                    }
+                    Thread.sleep(20);
+                }
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            t.close();
+            throw e;
+        }
+        log.info("desktop target '{}': window {} at {}, frames by {} at {}x{}", cal.name(), id == 0 ? "-" : Long.toString(id), region,
+                cal.source(), cal.sceneWidth(), cal.sceneHeight());
+        return t;
+    }
+
+    /** The end banner on screen, if any: the best-scoring one, since "won" and "lost" banners look alike. */
+    private String endShown(Observation obs) {
+        String best = null;
+        double score = endings.threshold();
+        for (String name : endings.names()) {
+            var m = endings.best(name, obs.frame(), java.util.List.of(1.0));
+            if (m.isPresent() && m.get().score() >= score) {
+                best = name;
+                score = m.get().score();
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public String name() {
+        return "desktop";
+    }
+
+    public ScreenRegion region() {
+        return region;
+    }
+
+    public DesktopActuator desktop() {
+        return actuator;
+    }
+
+    @Override
+    public FrameSource frames() {
+        return () -> {
+            watchdog.progress();
+            long until = System.nanoTime() + PAUSE_LIMIT.toNanos();
+            while (guard.problem() != null) {
+                actuator.releaseAll();
+                if (System.nanoTime() > until) {
+                    throw new IOException("paused for " + PAUSE_LIMIT.toSeconds() + " s: " + guard.problem());
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while paused", e);
+                }
+                guard.check();
+                watchdog.progress();
+            }
+            Observation obs = capture.next();
+            if (endings != null && outcome == Outcome.RUNNING) {
+                String end = endShown(obs);
+                if (end != null) {
+                    outcome = end.equals(calibration.endSuccess()) ? Outcome.SUCCESS : Outcome.FAILURE;
+                    ending = "the screen shows " + TemplateFinder.KIND_PREFIX + end;
+                }
+            }
+            return obs;
+        };
+    }
+
+    @Override
+    public Actuator actuator() {
+        return actuator;
+    }
+
+    @Override
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("calibration", calibration.file().toString());
+        m.put("window", calibration.title() == null ? "" : calibration.title());
+        m.put("region", region.toString());
+        m.put("source", calibration.source());
+        m.put("display", String.valueOf(System.getenv("DISPLAY")));
+        return m;
+    }
+
+    @Override
+    public Map<String, Object> score() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ending", ending);
+        return m;
+    }
+
+    @Override
+    public void close() {
+        actuator.close();
+        watchdog.close();
+        guard.close();
+        capture.close();
+        if (endings != null) {
+            endings.close();
+        }
+    }
+}

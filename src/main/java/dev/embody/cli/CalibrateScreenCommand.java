@@ -1,0 +1,279 @@
+package dev.embody.cli;
+
+import dev.embody.loop.BadFileException;
+import dev.embody.loop.Frame;
+import dev.embody.perception.ScreenCalibration;
+import dev.embody.perception.ScreenCapture;
+import dev.embody.perception.ScreenRegion;
+import dev.embody.perception.TemplateFinder;
+import dev.embody.perception.XWindows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import javax.imageio.ImageIO;
+import java.awt.MouseInfo;
+import java.awt.Point;
+import java.awt.Robot;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Finds a program on the screen and writes calibration/desktop/NAME.yaml: the region (by window title through the
+ * X server, by a given geometry, or by a template image of part of it), the capture latency measured with the chosen
+ * source, and the pointer's gain. Nothing is written unless every step succeeded.
+ */
+@Command(name = "screen", mixinStandardHelpOptions = true,
+        description = "Find a program's window on the X screen and write calibration/desktop/NAME.yaml.")
+final class CalibrateScreenCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(CalibrateScreenCommand.class);
+    private static final Pattern GEOMETRY = Pattern.compile("(\\d+)x(\\d+)\\+(\\d+)\\+(\\d+)");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)x(\\d+)");
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--name", description = "Calibration name: writes calibration/desktop/NAME.yaml (default: the --from file's name).")
+    String name;
+    @Option(names = "--from", description = "Start from an existing calibration file (keeps its templates, skills, safety) and re-find its window.")
+    Path from;
+    @Option(names = "--title", description = "Find the window by its exact title through the X server.")
+    String title;
+    @Option(names = "--geometry", description = "The region as WxH+X+Y in screen pixels.")
+    String geometry;
+    @Option(names = "--template", description = "Find the region by an image of its top-left part (PNG); the region starts where it matches.")
+    Path template;
+    @Option(names = "--size", description = "Region size WxH when found by --template (default: the template's size).")
+    String size;
+    @Option(names = "--scene", description = "Resolution frames are handed on at, WxH (default: the region's size).")
+    String scene;
+    @Option(names = "--source", description = "x11grab or robot (default: x11grab, or the --from file's).")
+    String source;
+    @Option(names = "--skills", description = "Skills folder the program is driven with (default: skills/desktop).")
+    Path skills;
+    @Option(names = "--parser", defaultValue = "none", description = "none or sim-game (default: ${DEFAULT-VALUE}).")
+    String parser;
+    @Option(names = "--dir", defaultValue = "calibration/desktop", description = "Where calibration files go (default: ${DEFAULT-VALUE}).")
+    Path dir;
+    @Option(names = "--template-image", paramLabel = "NAME=IMAGE", description = "A UI template to list (repeatable): copied to DIR/templates/NAME.png; found on screen as template:NAME.")
+    Map<String, Path> templateImages = new java.util.LinkedHashMap<>();
+    @Option(names = "--frames", defaultValue = "60", description = "Frames grabbed to measure capture latency (default: ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Override
+    public Integer call() throws Exception {
+        int ways = (title != null ? 1 : 0) + (geometry != null ? 1 : 0) + (template != null ? 1 : 0);
+        if (ways > 1) {
+            throw new ParameterException(spec.commandLine(), "give one of --title, --geometry or --template, not several");
+        }
+        if (ways == 0 && from == null) {
+            throw new ParameterException(spec.commandLine(), "say where the program is: --title TITLE, --geometry WxH+X+Y, --template IMAGE, or --from FILE");
+        }
+        if (name == null && from == null) {
+            throw new ParameterException(spec.commandLine(), "--name is needed (the file is calibration/desktop/NAME.yaml)");
+        }
+        if (source != null && !ScreenCalibration.SOURCES.contains(source)) {
+            throw new ParameterException(spec.commandLine(), "--source must be one of " + ScreenCalibration.SOURCES + ", got '" + source + "'");
+        }
+        if (!ScreenCalibration.PARSERS.contains(parser)) {
+            throw new ParameterException(spec.commandLine(), "--parser must be one of " + ScreenCalibration.PARSERS + ", got '" + parser + "'");
+        }
+        if (System.getenv("DISPLAY") == null) {
+            throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 & export DISPLAY=:41)");
+        }
+        for (var e : templateImages.entrySet()) {
+            if (!e.getKey().matches("[a-z0-9_-]+")) {
+                throw new ParameterException(spec.commandLine(), "--template-image name '" + e.getKey() + "' must be lower-case letters, digits, - or _");
+            }
+            if (!Files.isRegularFile(e.getValue())) {
+                throw new ParameterException(spec.commandLine(), "--template-image " + e.getKey() + "=" + e.getValue() + ": no such file");
+            }
+            if (ImageIO.read(e.getValue().toFile()) == null) {
+                throw new BadFileException(e.getValue(), 0, "not an image (expected a PNG of the button or icon); nothing written");
+            }
+        }
+        ScreenCalibration base = from != null ? ScreenCalibration.load(from) : null;
+        String n = name != null ? name : base.name();
+        Path out = dir.resolve(n + ".yaml");
+        String t = title != null ? title : (ways == 0 && base != null ? base.title() : null);
+        ScreenRegion region;
+        if (t != null) {
+            XWindows.Window w = XWindows.find(t).orElseThrow(() -> new IllegalStateException(
+                    "no visible window titled '" + t + "' on display " + System.getenv("DISPLAY") + "; nothing written"));
+            int ox = base != null ? base.offset()[0] : 0, oy = base != null ? base.offset()[1] : 0;
+            int rw = base != null && base.region() != null ? base.region().width() : w.region().width() - ox;
+            int rh = base != null && base.region() != null ? base.region().height() : w.region().height() - oy;
+            region = new ScreenRegion(w.region().x() + ox, w.region().y() + oy, rw, rh);
+            System.out.printf("window '%s' (X id %d) at %s%n", t, w.id(), w.region());
+        } else if (geometry != null) {
+            region = geometry(geometry, "--geometry");
+        } else if (template != null) {
+            region = byTemplate();
+        } else {
+            region = base.region();
+        }
+        ScreenRegion screen = XWindows.root();
+        if (region.x() < 0 || region.y() < 0 || region.x() + region.width() > screen.width() || region.y() + region.height() > screen.height()) {
+            throw new IllegalStateException("region " + region + " is not inside the " + screen.width() + "x" + screen.height() + " screen; nothing written");
+        }
+        int[] sceneSize = scene != null ? size(scene, "--scene") : base != null ? new int[]{base.sceneWidth(), base.sceneHeight()}
+                : new int[]{region.width(), region.height()};
+        String src = source != null ? source : base != null ? base.source() : "x11grab";
+        double[] latency;
+        try {
+            latency = measure(src, region, sceneSize);
+        } catch (IOException e) {
+            if (!src.equals("x11grab")) {
+                throw e;
+            }
+            System.out.println("x11grab could not read the screen (" + e.getMessage() + "); falling back to the robot source");
+            src = "robot";
+            latency = measure(src, region, sceneSize);
+        }
+        double gain = mouseGain(region);
+        ScreenCalibration cal = base != null
+                ? base.withRegion(region).withSource(src)
+                : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, "area", 240,
+                1.0, 0, Map.of(), 0.9, List.of(1.0, 0.75, 1.25, 0.5, 1.5), null, null, skills != null ? skills : Path.of("skills", "desktop"),
+                parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
+        if (base != null && base.title() == null && t != null) {
+            log.info("the calibration now finds its window by title '{}'", t);
+        }
+        cal = cal.withMeasured(latency[0], gain);
+        if (base != null && !out.toAbsolutePath().getParent().equals(base.file().toAbsolutePath().getParent()) && !cal.templates().isEmpty()) {
+            // templates are stored relative to the file: copy them beside the new one
+            Map<String, Path> copied = new java.util.LinkedHashMap<>();
+            for (var e : cal.templates().entrySet()) {
+                Path rel = base.file().toAbsolutePath().getParent().relativize(e.getValue().toAbsolutePath());
+                Path dst = out.toAbsolutePath().getParent().resolve(rel);
+                Files.createDirectories(dst.getParent());
+                Files.copy(e.getValue(), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                copied.put(e.getKey(), dst);
+            }
+            cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
+                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(copied), cal.threshold(), cal.scales(),
+                    cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
+        }
+        if (!templateImages.isEmpty()) {
+            Map<String, Path> all = new java.util.LinkedHashMap<>(cal.templates());
+            Path tdir = out.toAbsolutePath().getParent().resolve("templates");
+            Files.createDirectories(tdir);
+            for (var e : templateImages.entrySet()) {
+                Path dst = tdir.resolve(e.getKey() + ".png");
+                if (!dst.toAbsolutePath().equals(e.getValue().toAbsolutePath())) {
+                    Files.copy(e.getValue(), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+                all.put(e.getKey(), dst);
+            }
+            cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
+                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(all), cal.threshold(), cal.scales(),
+                    cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
+        }
+        cal.save(out);
+        System.out.printf(Locale.ROOT, "region %s, frames %dx%d by %s: capture p50 %.2f ms p99 %.2f ms, mouse gain %.3f%n",
+                region, sceneSize[0], sceneSize[1], src, latency[0], latency[1], gain);
+        System.out.println("wrote " + out);
+        return Main.OK;
+    }
+
+    private ScreenRegion byTemplate() throws Exception {
+        if (!Files.isRegularFile(template)) {
+            throw new ParameterException(spec.commandLine(), "--template " + template + ": no such file");
+        }
+        java.awt.image.BufferedImage img;
+        try {
+            img = ImageIO.read(template.toFile());
+        } catch (IOException e) {
+            img = null;
+        }
+        if (img == null) {
+            throw new BadFileException(template, 0, "not an image (expected a PNG of part of the program's window); nothing written");
+        }
+        ScreenRegion screen = XWindows.root();
+        Frame whole;
+        try (ScreenCapture cap = ScreenCapture.open("robot", screen, screen.width(), screen.height(), 30)) {
+            whole = cap.next().frame();
+        }
+        try (TemplateFinder finder = new TemplateFinder(Map.of("window", template), List.of(1.0), 0.9)) {
+            var m = finder.best("window", whole, List.of(1.0)).filter(b -> b.score() >= finder.threshold())
+                    .orElseThrow(() -> new IllegalStateException("template " + template + " is not on the screen (best match below "
+                            + finder.threshold() + "); nothing written"));
+            int[] wh = size != null ? size(size, "--size") : new int[]{m.width(), m.height()};
+            System.out.printf(Locale.ROOT, "template %s found at (%d, %d), score %.3f%n", template, m.x(), m.y(), m.score());
+            return new ScreenRegion(m.x(), m.y(), wh[0], wh[1]);
+        }
+    }
+
+    /** Capture latency p50 and p99 in ms over {@code frames} grabs of the region. */
+    private double[] measure(String src, ScreenRegion region, int[] sceneSize) throws IOException {
+        try (ScreenCapture cap = ScreenCapture.open(src, region, sceneSize[0], sceneSize[1], 240)) {
+            for (int i = 0; i < 5; i++) {
+                cap.next();
+            }
+            double[] ms = new double[Math.max(1, frames)];
+            for (int i = 0; i < ms.length; i++) {
+                long t0 = System.nanoTime();
+                cap.next();
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(ms);
+            return new double[]{ms[ms.length / 2], ms[Math.min(ms.length - 1, (int) Math.ceil(ms.length * 0.99) - 1)]};
+        }
+    }
+
+    /**
+     * Screen pixels the pointer moves per unit of a relative move, measured by moving it and reading it back. On X the
+     * pointer follows XTest exactly (1.0); a game that reads raw motion and turns a camera needs its own figure, which
+     * can be written into the file's mouse.gain.
+     */
+    private static double mouseGain(ScreenRegion region) {
+        try {
+            Robot robot = new Robot();
+            int x0 = region.x() + region.width() / 4, y0 = region.y() + region.height() / 2, d = Math.max(1, region.width() / 4);
+            robot.mouseMove(x0, y0);
+            robot.waitForIdle();
+            Point a = MouseInfo.getPointerInfo().getLocation();
+            robot.mouseMove(x0 + d, y0);
+            robot.waitForIdle();
+            Point b = MouseInfo.getPointerInfo().getLocation();
+            double moved = b.x - a.x;
+            return moved > 0 ? moved / d : 1.0;
+        } catch (Exception e) {
+            log.warn("could not measure the mouse gain ({}); using 1.0", e.toString());
+            return 1.0;
+        }
+    }
+
+    private ScreenRegion geometry(String text, String option) {
+        Matcher m = GEOMETRY.matcher(text.strip());
+        if (!m.matches()) {
+            throw new ParameterException(spec.commandLine(), option + " must be WxH+X+Y (e.g. 640x360+0+0), got '" + text + "'");
+        }
+        int w = Integer.parseInt(m.group(1)), h = Integer.parseInt(m.group(2));
+        if (w <= 0 || h <= 0) {
+            throw new ParameterException(spec.commandLine(), option + " needs a positive width and height, got '" + text + "'");
+        }
+        return new ScreenRegion(Integer.parseInt(m.group(3)), Integer.parseInt(m.group(4)), w, h);
+    }
+
+    private int[] size(String text, String option) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches() || Integer.parseInt(m.group(1)) <= 0 || Integer.parseInt(m.group(2)) <= 0) {
+            throw new ParameterException(spec.commandLine(), option + " must be WxH with positive sides (e.g. 640x360), got '" + text + "'");
+        }
+        return new int[]{Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+}

@@ -1,0 +1,71 @@
+package dev.embody.cli;
+
+import dev.embody.loop.Goal;
+import dev.embody.loop.Outcome;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimWindow;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The game as an ordinary desktop program: a Swing window titled {@value #TITLE} that takes real key events and runs
+ * on the wall clock, for a desktop agent in another process. Its stdout is the game's side of the story: every key
+ * down and up with what is held, every level's start and end.
+ */
+@Command(name = "sim-window", mixinStandardHelpOptions = true,
+        description = "Run the simulated game in a real window that takes real key events (for --target desktop).")
+final class SimWindowCommand implements Callable<Integer> {
+
+    static final String TITLE = "embody sim-window";
+
+    @Spec
+    CommandSpec spec;
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of the first level; level i plays seed+i (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--levels", defaultValue = "1", description = "Levels played one after another in the same window (default: ${DEFAULT-VALUE}).")
+    int levels;
+    @Option(names = "--difficulty", defaultValue = "1", description = "1..3 (default: ${DEFAULT-VALUE}).")
+    int difficulty;
+    @Option(names = "--goal", defaultValue = "collect all coins", description = "(default: ${DEFAULT-VALUE}).")
+    String goal;
+    @Option(names = "--time-limit", defaultValue = "90", description = "Seconds per level (default: ${DEFAULT-VALUE}).")
+    double timeLimit;
+    @Option(names = "--linger-ms", defaultValue = "400", description = "How long the end-of-level banner stays up (default: ${DEFAULT-VALUE}).")
+    long lingerMs;
+    @Option(names = "--scale", defaultValue = "1", description = "Window size as a multiple of 640x360 (default: ${DEFAULT-VALUE}).")
+    int scale;
+
+    @Override
+    public Integer call() throws Exception {
+        if (difficulty < 1 || difficulty > 3) {
+            throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + difficulty);
+        }
+        if (levels < 1 || scale < 1 || scale > 4) {
+            throw new ParameterException(spec.commandLine(), "--levels must be at least 1 and --scale 1..4");
+        }
+        if (java.awt.GraphicsEnvironment.isHeadless()) {
+            System.err.println("error: sim-window needs a display (set DISPLAY, e.g. Xvfb :41 & export DISPLAY=:41)");
+            return Main.FAILED;
+        }
+        List<SimGame> games = new ArrayList<>();
+        for (int i = 0; i < levels; i++) {
+            games.add(SimGame.of(seed + i, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000))));
+        }
+        SimWindow.playLevels(games, TITLE, lingerMs, scale, line -> {
+            System.out.println(line);
+            System.out.flush();
+        });
+        long won = games.stream().filter(g -> g.outcome() == Outcome.SUCCESS).count();
+        System.out.printf(Locale.ROOT, "summary: levels=%d won=%d%n", games.size(), won);
+        return Main.OK;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.embody.actuation;
+
+import dev.embody.cli.Main;
+import dev.embody.testkit.EmbodyProcess;
+import dev.embody.testkit.SimWindowGame;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The agent on a real X desktop: the game runs in its own process as an ordinary window; the agent sees it only
+ * through screen capture (x11grab) and acts only through XTest key events (java.awt.Robot). What happened is read
+ * from the game's side: its stdout lists every key down and up and every level's outcome.
+ */
+class DesktopTargetTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsAnXServer() {
+        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run cli(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true));
+            System.setErr(new PrintStream(e, true));
+            return new Run(Main.execute(args), o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    /** A skills folder with one skill that holds SPACE (a key the game shows but that moves nothing) for 8 s. */
+    private Path holdingSkills() throws Exception {
+        Path skills = dir.resolve("hold-skills");
+        Files.createDirectories(skills);
+        Files.writeString(skills.resolve("hold_space.yaml"), """
+                name: hold_space
+                description: Hold the space bar for a long time.
+                tags: [any]
+                body:
+                  - hold: SPACE
+                    for: 8s
+                """);
+        Files.writeString(skills.resolve("close_window.yaml"), """
+                name: close_window
+                description: Alt+F4, which the deny-list must refuse.
+                tags: [any]
+                body:
+                  - press: ALT+F4
+                """);
+        return skills;
+    }
+
+    @Test
+    void winsSeededLevelsSeeingOnlyTheScreenAndPressingRealKeys() throws Exception {
+        Path cal = SimWindowGame.calibration(dir, 3.0);
+        // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit)
+        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "10", "--difficulty", "1", "--linger-ms", "300",
+                "--time-limit", "45")) {
+            Run agent = cli("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "10", "--no-record",
+                    "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
+            int gameExit = game.process().waitFor(30);
+            List<String> endings = game.endings();
+            long won = endings.stream().filter(l -> l.contains("outcome=success")).count();
+            System.out.println("desktop end-to-end: game says " + won + "/10 won\n" + String.join("\n", endings) + "\n" + agent.out() + agent.err());
+            assertThat(agent.code()).as(agent.err()).isZero();
+            assertThat(gameExit).as("the game closes after its last level").isZero();
+            assertThat(endings).hasSize(10);
+            assertThat(won).as("levels won, by the game's own count").isGreaterThanOrEqualTo(8);
+            assertThat(game.log()).contains("key down ").contains("key up ");
+            // the agent read each ending off the screen too
+            assertThat(agent.out()).contains("the screen shows template:level-won");
+        }
+    }
+
+    @Test
+    void ctrlCWhileHoldingAKeyReleasesIt_asTheGameSeesIt() throws Exception {
+        Path cal = SimWindowGame.calibration(dir, 30.0);
+        Path skills = holdingSkills();
+        try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600");
+             EmbodyProcess agent = EmbodyProcess.cli(dir, Map.of(), "act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space")) {
+            assertThat(game.awaitHeld("[SPACE]", 30_000)).as("the game sees SPACE held: " + agent.stderr()).isTrue();
+            agent.interrupt();
+            assertThat(game.awaitHeld("[]", 3_000)).as("the game sees SPACE released after SIGINT").isTrue();
+            assertThat(agent.waitFor(20)).isEqualTo(130);
+            assertThat(game.log()).contains("key up SPACE held=[]").doesNotContain("focus lost");
+        }
+    }
+
+    @Test
+    void anExceptionInsideASkillReleasesTheKey_whenTheWindowIsMovedMidHold() throws Exception {
+        Path cal = SimWindowGame.calibration(dir, 30.0);
+        Path skills = holdingSkills();
+        try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
+            Thread mover = new Thread(() -> {
+                try {
+                    if (game.awaitHeld("[SPACE]", 30_000)) {
+                        String id = new String(new ProcessBuilder("xdotool", "search", "--name", "^embody sim-window$").start()
+                                .getInputStream().readAllBytes()).strip().split("\n")[0];
+                        new ProcessBuilder("xdotool", "windowmove", id, "40", "30").start().waitFor();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            mover.start();
+            Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space");
+            mover.join();
+            assertThat(act.code()).as(act.out()).isEqualTo(Main.FAILED);
+            assertThat(act.err()).contains("paused").contains("the target window moved");
+            assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
+            assertThat(act.out()).as("the hold never finished: the skill failed part way").doesNotContain("did hold_space");
+            assertThat(game.heldNow()).isEqualTo("[]");
+        }
+    }
+
+    @Test
+    void theWatchdogReleasesAKeyWhenNoStepCompletes_andTheDenyListRefusesAltF4() throws Exception {
+        Path cal = SimWindowGame.calibration(dir, 1.0);
+        Path skills = holdingSkills();
+        try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
+            Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space", "close_window");
+            assertThat(act.code()).as(act.err()).isZero();
+            assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
+            // released by the watchdog after about 1 s, long before the 8 s hold ends: the up comes before ALT's down
+            String log = game.log();
+            assertThat(log.indexOf("key up SPACE")).isLessThan(log.indexOf("key down ALT"));
+            assertThat(act.err()).contains("watchdog: no step for").contains("refused key F4");
+            assertThat(log).doesNotContain("key down F4");
+            assertThat(game.process().process().isAlive()).as("Alt+F4 was refused: the game window is still open").isTrue();
+            assertThat(act.out()).contains("did hold_space: hold SPACE 8000ms").contains("did close_window");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.embody.cli;
+
+import dev.embody.testkit.EmbodyProcess;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Desktop skills on Debian X11 programs nobody in this project wrote: a shell in xterm, and xmessage's buttons.
+ * Each program is calibrated by its title ({@code calibrate screen}) and driven with {@code act}; the test then checks
+ * what the program itself left behind (a file the shell wrote, the button xmessage reports through its exit code).
+ */
+class DesktopProgramsTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsAnXServer() {
+        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static synchronized Run cli(String... args) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true));
+            System.setErr(new PrintStream(e, true));
+            return new Run(Main.execute(args), o.toString(), e.toString());
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static void awaitWindow(String title) throws Exception {
+        for (int i = 0; i < 200; i++) {
+            Process p = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", "^" + title + "$").start();
+            if (p.waitFor() == 0 && !new String(p.getInputStream().readAllBytes()).isBlank()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no window '" + title + "' appeared");
+    }
+
+    @Test
+    void typesAShellCommandIntoXtermThatWritesAFile() throws Exception {
+        EmbodyProcess.copyProjectFolders(dir, "skills");
+        // an operator-taught skill built from the desktop primitives: type a line, then the shipped press_key skill
+        Files.writeString(dir.resolve("skills/desktop/write_note.yaml"), """
+                name: write_note
+                description: Write a note into note.txt from a shell.
+                tags: [ui]
+                body:
+                  - type: "echo 'Embody was here: 1+1=2' > note.txt"
+                  - call: {skill: press_key, args: {key: enter}}
+                """);
+        Path work = Files.createDirectories(dir.resolve("shell"));
+        Process xterm = new ProcessBuilder("xterm", "-T", "embody-xterm", "-geometry", "80x20+700+400", "-e", "sh")
+                .directory(work.toFile()).redirectErrorStream(true).start();
+        try {
+            awaitWindow("embody-xterm");
+            Run cal = cli("calibrate", "screen", "--title", "embody-xterm", "--name", "xterm", "--dir", dir.resolve("calibration/desktop").toString(),
+                    "--skills", dir.resolve("skills/desktop").toString());
+            assertThat(cal.code()).as(cal.err()).isZero();
+            Path file = dir.resolve("calibration/desktop/xterm.yaml");
+            assertThat(Files.readString(file)).contains("title: embody-xterm").contains("source: x11grab");
+            Run act = cli("act", "--calibration", file.toString(), "write_note");
+            assertThat(act.code()).as(act.err()).isZero();
+            assertThat(act.out()).contains("did write_note: type echo 'Embody was here: 1+1=2' > note.txt; press ENTER");
+            Path note = work.resolve("note.txt");
+            for (int i = 0; i < 100 && !(Files.exists(note) && Files.size(note) > 0); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(note).hasContent("Embody was here: 1+1=2");
+        } finally {
+            xterm.destroy();
+            xterm.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void clicksAButtonOfXmessageFoundByItsTemplate() throws Exception {
+        EmbodyProcess.copyProjectFolders(dir, "skills");
+        Process xmessage = new ProcessBuilder("xmessage", "-title", "embody-xmessage", "-geometry", "+900+150",
+                "-buttons", "Cancel:4,Save:3", "Save the note?").redirectErrorStream(true).start();
+        try {
+            awaitWindow("embody-xmessage");
+            Run cal = cli("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
+                    "--skills", dir.resolve("skills/desktop").toString(), "--template-image",
+                    "save=" + Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath());
+            assertThat(cal.code()).as(cal.err()).isZero();
+            Run act = cli("act", "--calibration", dir.resolve("calibration/desktop/xmessage.yaml").toString(), "click_template(template=save)");
+            assertThat(act.code()).as(act.err()).isZero();
+            assertThat(act.out()).contains("click left");
+            // xmessage exits with the code of the button pressed: 3 is Save (Cancel, 4, comes first on its row)
+            assertThat(xmessage.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(xmessage.exitValue()).isEqualTo(3);
+        } finally {
+            xmessage.destroy();
+        }
+    }
+}

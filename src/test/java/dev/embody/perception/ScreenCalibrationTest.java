@@ -1,0 +1,68 @@
+package dev.embody.perception;
+
+import dev.embody.loop.BadFileException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ScreenCalibrationTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theShippedSimWindowCalibrationLoads() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(Path.of("calibration/desktop/sim-window.yaml"));
+        assertThat(c.title()).isEqualTo("embody sim-window");
+        assertThat(c.sceneWidth()).isEqualTo(640);
+        assertThat(c.sceneHeight()).isEqualTo(360);
+        assertThat(c.source()).isEqualTo("x11grab");
+        assertThat(c.skills()).isEqualTo(Path.of("skills/sim-game"));
+        assertThat(c.endSuccess()).isEqualTo("level-won");
+        assertThat(c.template("level-lost")).exists();
+        assertThat(c.denied()).contains(java.util.List.of("ALT", "F4"));
+    }
+
+    @Test
+    void savesAndLoadsBackTheSame() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(Path.of("calibration/desktop/sim-window.yaml"));
+        Files.createDirectories(dir.resolve("templates"));
+        for (String t : new String[]{"level-won", "level-lost"}) {
+            Files.copy(c.template(t), dir.resolve("templates/" + t + ".png"));
+        }
+        Path out = dir.resolve("copy.yaml");
+        c.withMeasured(4.5, 2.0).save(out);
+        ScreenCalibration back = ScreenCalibration.load(out);
+        assertThat(back.captureMillis()).isEqualTo(4.5);
+        assertThat(back.mouseGain()).isEqualTo(2.0);
+        assertThat(back.region()).isEqualTo(c.region());
+        assertThat(back.templates().keySet()).isEqualTo(c.templates().keySet());
+    }
+
+    @Test
+    void badFilesNameTheLineAndWhatIsExpected() throws Exception {
+        Path f = Files.writeString(dir.resolve("bad.yaml"), """
+                name: bad
+                region: {x: 0, y: 0, width: 640, height: 360}
+                source: vnc
+                """);
+        assertThatThrownBy(() -> ScreenCalibration.load(f)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining("bad.yaml").hasMessageContaining(":3").hasMessageContaining("source must be one of [x11grab, robot]");
+        Path nowhere = Files.writeString(dir.resolve("nowhere.yaml"), "name: nowhere\nsource: robot\n");
+        assertThatThrownBy(() -> ScreenCalibration.load(nowhere)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining("needs 'window: {title: ...}' or 'region: {x, y, width, height}'");
+        Path noImage = Files.writeString(dir.resolve("tpl.yaml"), """
+                name: tpl
+                region: {x: 0, y: 0, width: 100, height: 100}
+                templates:
+                  save: templates/missing.png
+                """);
+        assertThatThrownBy(() -> ScreenCalibration.load(noImage)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining(":4").hasMessageContaining("template 'save': no image at");
+    }
+}
