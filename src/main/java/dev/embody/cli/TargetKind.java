@@ -36,6 +36,15 @@ interface TargetKind {
     /** The local baseline policy. */
     Policy baseline(SkillLibrary library);
 
+    /** The goal when --goal is not given. */
+    default String defaultGoal() {
+        return "collect all coins";
+    }
+
+    /** After the last episode: let go of what the kind kept across episodes (an embedded broker). */
+    default void finish() {
+    }
+
     /**
      * What one episode is asked to be.
      *

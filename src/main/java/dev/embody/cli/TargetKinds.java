@@ -12,6 +12,8 @@ final class TargetKinds {
 
     static {
         add(new SimGameKind());
+        add(new SimRobotKind());
+        add(new RobotKind());
     }
 
     private TargetKinds() {
