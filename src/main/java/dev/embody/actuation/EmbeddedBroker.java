@@ -18,6 +18,9 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
+    /** The protocol Moquette 0.17 speaks. */
+    public static final String PROTOCOL = "3.1.1";
+
     private final int port;
     private Server server;
 

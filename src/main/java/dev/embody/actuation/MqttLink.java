@@ -40,9 +40,17 @@ public interface MqttLink extends AutoCloseable {
             default:
                 try {
                     return Mqtt5Link.open(options);
-                } catch (Mqtt5Link.ProtocolRefused e) {
-                    LOG.info("{} refused MQTT 5 ({}); using MQTT 3.1.1", options.broker(), e.getMessage());
-                    return Mqtt3Link.open(options);
+                } catch (IOException e5) {
+                    // a 3.1.1-only broker answers an MQTT 5 CONNECT in its own terms ("invalid return code")
+                    try {
+                        MqttLink l = Mqtt3Link.open(options);
+                        LOG.info("{} refused MQTT 5 ({}); using MQTT 3.1.1", options.broker(), e5.getMessage());
+                        return l;
+                    } catch (IOException e3) {
+                        e3.addSuppressed(e5);
+                        throw new IOException("cannot connect to " + options.broker() + " with MQTT 5 (" + e5.getMessage()
+                                + ") or 3.1.1 (" + e3.getMessage() + ")", e3);
+                    }
                 }
         }
     }

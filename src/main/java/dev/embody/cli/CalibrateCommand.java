@@ -167,9 +167,9 @@ final class CalibrateCommand implements Runnable {
             } else {
                 world = new TableWorld(1);
                 try (EmbeddedBroker broker = EmbeddedBroker.start();
-                     MqttLink robotLink = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate-robot"));
+                     MqttLink robotLink = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate-robot").withVersion(EmbeddedBroker.PROTOCOL));
                      SimRobot robot = new SimRobot(world, robotLink, RobotTopics.of("calib"), false);
-                     MqttLink link = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate"))) {
+                     MqttLink link = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate").withVersion(EmbeddedBroker.PROTOCOL))) {
                     MqttCameraSource source = new MqttCameraSource(link, robot.topics().camera(), Duration.ofSeconds(5), null);
                     Observation o = source.next();
                     frame = o.frame();

@@ -37,6 +37,11 @@ class RobotKind implements TargetKind {
     }
 
     @Override
+    public String skillsFolder() {
+        return "robot";
+    }
+
+    @Override
     public String defaultGoal() {
         return "reach the target marker";
     }

@@ -45,6 +45,9 @@ final class SimRobotKind extends RobotKind {
             url = broker.url();
         }
         MqttOptions options = mqtt(spec, url);
+        if (broker != null && url.equals(broker.url()) && options.version().equals("auto")) {
+            options = options.withVersion(EmbeddedBroker.PROTOCOL);
+        }
         RobotTopics topics = topics(spec);
         if ("external".equals(spec.options().get("sim"))) {
             return new MqttRobotTarget(name(), options, topics, limits(spec), ackTimeout(spec), spec.realtime(), null, null);

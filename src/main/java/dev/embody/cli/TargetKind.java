@@ -36,6 +36,11 @@ interface TargetKind {
     /** The local baseline policy. */
     Policy baseline(SkillLibrary library);
 
+    /** The folder under skills/ its skills live in (several kinds may share one). */
+    default String skillsFolder() {
+        return name();
+    }
+
     /** The goal when --goal is not given. */
     default String defaultGoal() {
         return "collect all coins";

@@ -116,7 +116,7 @@ public final class SimRobot implements AutoCloseable {
         long lastIdle = System.nanoTime();
         while (running) {
             try {
-                RobotMessages.Command c = queue.poll(realtime ? 200 : 1000, TimeUnit.MILLISECONDS);
+                RobotMessages.Command c = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (c != null) {
                     handle(c);
                 } else if (System.nanoTime() - lastIdle > 150_000_000L) {
