@@ -27,6 +27,7 @@ public final class MqttRobotTarget implements Target {
     private final MqttLink link;
     private final MqttRobotActuator actuator;
     private final MqttCameraSource camera;
+    private FrameSource frames;
     private final Supplier<Outcome> scorer;
     private final Supplier<Map<String, Object>> score;
     private final Map<String, Object> facts;
@@ -44,6 +45,7 @@ public final class MqttRobotTarget implements Target {
             link.close();
             throw e;
         }
+        this.frames = camera;
         this.scorer = scorer;
         this.score = score;
         this.facts = new LinkedHashMap<>();
@@ -66,7 +68,14 @@ public final class MqttRobotTarget implements Target {
 
     @Override
     public FrameSource frames() {
-        return camera;
+        return frames;
+    }
+
+    /** Looks through another camera (a USB device, a file, an RTSP stream) instead of the robot's camera topic. */
+    public void useCamera(FrameSource source, String description) {
+        this.frames = source;
+        onClose.add(source::close);
+        facts.put("camera", description);
     }
 
     @Override

@@ -90,6 +90,8 @@ final class LiveCommand implements Callable<Integer> {
     Path mqttTrustStore;
     @Option(names = "--ack-timeout", defaultValue = "3", description = "Robots: seconds a command may go unacknowledged (beyond its motion time) before the step fails (default: ${DEFAULT-VALUE}).")
     double ackTimeout;
+    @Option(names = "--camera", description = "robot: camera to look through: a device index (0), a video file, or an rtsp:// / http:// URL; default: the robot's MQTT camera topic.")
+    String camera;
     @Option(names = "--sim", defaultValue = "in-process", description = "sim-robot: run the simulated robot in-process, or 'external' (started with ./run sim-robot) (default: ${DEFAULT-VALUE}).")
     String simMode;
 
@@ -227,6 +229,7 @@ final class LiveCommand implements Callable<Integer> {
         putIf(m, "mqtt-truststore", mqttTrustStore == null ? null : mqttTrustStore.toString());
         putIf(m, "ack-timeout", Double.toString(ackTimeout));
         putIf(m, "sim", simMode);
+        putIf(m, "camera", camera);
         return m;
     }
 

@@ -12,6 +12,7 @@ import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Target;
 import dev.embody.loop.TaskInference;
 import dev.embody.perception.CameraIntrinsics;
+import dev.embody.perception.CameraSources;
 import dev.embody.perception.TableHomography;
 import dev.embody.perception.TableSceneParser;
 import dev.embody.planning.RobotScenePlanner;
@@ -52,7 +53,17 @@ class RobotKind implements TargetKind {
         if (broker == null) {
             throw new IllegalArgumentException("--target robot needs --broker tcp://host:1883 (the broker the robot listens on)");
         }
-        return new MqttRobotTarget(name(), mqtt(spec, broker), topics(spec), limits(spec), ackTimeout(spec), true, null, null);
+        MqttRobotTarget t = new MqttRobotTarget(name(), mqtt(spec, broker), topics(spec), limits(spec), ackTimeout(spec), true, null, null);
+        String camera = spec.options().get("camera");
+        if (camera != null) {
+            try {
+                t.useCamera(CameraSources.open(camera), camera);
+            } catch (Exception e) {
+                t.close();
+                throw e;
+            }
+        }
+        return t;
     }
 
     static MqttOptions mqtt(EpisodeSpec spec, String broker) {
