@@ -58,7 +58,7 @@ public final class RobotScenePlanner implements Policy {
         // where the robot is relative to the block, along the push line (a) and across it (b)
         double a = (rx - bx) * ux + (ry - by) * uy, b = -(rx - bx) * uy + (ry - by) * ux;
         double push = Math.atan2(uy, ux);
-        boolean behind = a < -CONTACT + 0.02 && a > -CONTACT - 0.05 && Math.abs(b) < 0.012;
+        boolean behind = a < -CONTACT + 0.02 && a > -CONTACT - 0.06 && Math.abs(b) < 0.015;
         if (behind) {
             double err = wrap(push - heading);
             if (Math.abs(err) > Math.toRadians(6)) {
@@ -68,10 +68,14 @@ public final class RobotScenePlanner implements Policy {
         }
         double px = bx - ux * (CONTACT + 0.03), py = by - uy * (CONTACT + 0.03);
         // go around the block if it lies near the straight way to the spot behind it
-        if (segmentDistance(bx, by, rx, ry, px, py) < CONTACT + 0.03 && a > -CONTACT) {
+        if (segmentDistance(bx, by, rx, ry, px, py) < CONTACT + 0.02 && a > -CONTACT) {
+            // diagonally behind the block, on the robot's side: from there the way to the spot is clear
             double side = b >= 0 ? 1 : -1;
-            double wx = bx - uy * side * (CONTACT + 0.05) - ux * 0.02, wy = by + ux * side * (CONTACT + 0.05) - uy * 0.02;
+            double wx = bx - uy * side * 0.13 - ux * 0.10, wy = by + ux * side * 0.13 - uy * 0.10;
             return driveTo(c, rx, ry, heading, wx, wy, 0.0, "waypoint beside the block");
+        }
+        if (Math.hypot(px - rx, py - ry) < 0.012) {
+            return turn(c, wrap(push - heading), "at the spot behind the block: face the goal");
         }
         return driveTo(c, rx, ry, heading, px, py, 0.0, "spot behind the block");
     }

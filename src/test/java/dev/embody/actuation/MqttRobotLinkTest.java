@@ -127,4 +127,19 @@ class MqttRobotLinkTest {
             }
         }
     }
+
+    @Test
+    void aBrokerThatWantsAPasswordLetsInOnlyTheRightOne() throws Exception {
+        try (Mosquitto m = Mosquitto.startWithPassword(tmp.resolve("mosquitto-pw"), "lab", "s3cret")) {
+            MqttOptions wrong = MqttOptions.of(m.url(), "test-wrong").withVersion("5").withCredentials("lab", "nope".toCharArray());
+            assertThatThrownBy(() -> MqttLink.connect(wrong).close()).isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot connect");
+            MqttOptions right = MqttOptions.of(m.url(), "test-right").withVersion("5").withCredentials("lab", "s3cret".toCharArray());
+            try (MqttLink a = MqttLink.connect(right); MqttLink b = MqttLink.connect(right.withClientId("test-right-2"))) {
+                java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+                b.subscribe("embody/robots/pw/state", 1, (t, p) -> got.complete(new String(p)));
+                a.publish("embody/robots/pw/state", "{\"id\":\"pw\"}".getBytes(), 1, false);
+                assertThat(got.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("{\"id\":\"pw\"}");
+            }
+        }
+    }
 }

@@ -26,6 +26,21 @@ public final class Mosquitto implements AutoCloseable {
         Files.writeString(config, "listener " + port + " 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 10000\n");
     }
 
+    /** Starts mosquitto that lets in only this user (a password file made with mosquitto_passwd). */
+    public static Mosquitto startWithPassword(Path dir, String user, String password) throws IOException, InterruptedException {
+        Mosquitto m = new Mosquitto(FreePort.pick(), dir);
+        Path pw = dir.resolve("passwords");
+        Process p = new ProcessBuilder("mosquitto_passwd", "-b", "-c", pw.toString(), user, password).redirectErrorStream(true).start();
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("mosquitto_passwd failed: " + new String(p.getInputStream().readAllBytes()));
+        }
+        // run as root, mosquitto drops to its own user, which cannot read a test's private temp folder
+        String runAs = "root".equals(System.getProperty("user.name")) ? "user root\n" : "";
+        Files.writeString(m.config, runAs + "listener " + m.port + " 127.0.0.1\nallow_anonymous false\npassword_file " + pw + "\npersistence false\n");
+        m.launch();
+        return m;
+    }
+
     /** Starts mosquitto; fails the test with a clear message when the binary is missing. */
     public static Mosquitto start(Path dir) throws IOException, InterruptedException {
         Mosquitto m = new Mosquitto(FreePort.pick(), dir);
