@@ -23,7 +23,7 @@ public final class RobotScenePlanner implements Policy {
     private static final double[] MOVE_M = {0.01, 0.03, 0.10};
     private static final String[] AMOUNTS = {"small", "medium", "large"};
     /** Centre of the robot to centre of the block when touching, metres. */
-    private static final double CONTACT = 0.05 + 0.025;
+    private static final double CONTACT = 0.05 + 0.03;
 
     @Override
     public String name() {

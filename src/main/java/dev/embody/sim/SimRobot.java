@@ -61,6 +61,9 @@ public final class SimRobot implements AutoCloseable {
         this.topics = topics;
         this.realtime = realtime;
         this.renderer = new TableRenderer(SimCamera.TABLE);
+        // the first frame on this thread: OpenCV's natives load here, not on the worker while another thread loads
+        // them too (JavaCPP's loader and class initialisation can deadlock across threads)
+        publishView();
         link.subscribe(topics.cmd(), 1, (t, p) -> onCommand(p));
         link.subscribe(topics.estop(), 1, (t, p) -> onEstop(p));
         worker = new Thread(this::work, "sim-robot-" + topics.id());
@@ -112,7 +115,6 @@ public final class SimRobot implements AutoCloseable {
     }
 
     private void work() {
-        publishView();
         long lastIdle = System.nanoTime();
         while (running) {
             try {

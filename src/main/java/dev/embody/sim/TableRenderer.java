@@ -93,7 +93,7 @@ public final class TableRenderer {
         g.fill(new Rectangle2D.Double(w.blockX() - TableWorld.BLOCK_HALF - 0.006, w.blockY() - TableWorld.BLOCK_HALF - 0.006,
                 2 * TableWorld.BLOCK_HALF + 0.012, 2 * TableWorld.BLOCK_HALF + 0.012));
         g.setTransform(saved);
-        marker(g, Markers.BLOCK, w.blockX(), w.blockY(), Math.PI / 2, 0.04);
+        marker(g, Markers.BLOCK, w.blockX(), w.blockY(), Math.PI / 2, Markers.SIZE);
         // the robot: a dark disc, its marker on top with the marker's top edge toward the front
         g.setColor(new Color(45, 45, 55));
         g.fill(new Ellipse2D.Double(w.x() - TableWorld.ROBOT_RADIUS, w.y() - TableWorld.ROBOT_RADIUS, 2 * TableWorld.ROBOT_RADIUS, 2 * TableWorld.ROBOT_RADIUS));

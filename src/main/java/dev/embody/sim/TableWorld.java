@@ -13,7 +13,7 @@ public final class TableWorld {
     public static final double WIDTH = 0.9;
     public static final double DEPTH = 0.6;
     public static final double ROBOT_RADIUS = 0.05;
-    public static final double BLOCK_HALF = 0.025;
+    public static final double BLOCK_HALF = 0.03;
     public static final double GOAL_HALF = 0.06;
     /** The robot has reached the target when its centre is this close to the target's. */
     public static final double REACH = 0.05;
