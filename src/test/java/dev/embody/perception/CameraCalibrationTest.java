@@ -15,17 +15,13 @@ class CameraCalibrationTest {
     @Test
     void recoversTheIntrinsicsSyntheticChessboardViewsWereRenderedWith() {
         SimCamera truth = SimCamera.tableCamera();
-        long t0 = System.nanoTime();
         List<Frame> views = ChessboardViews.render(truth, 9, 6, 0.025, 14, 7);
-        long t1 = System.nanoTime();
         CameraCalibration calibration = new CameraCalibration(9, 6, 0.025);
         for (Frame f : views) {
             calibration.add(f);
         }
         assertThat(calibration.views()).isGreaterThanOrEqualTo(10);
-        long t2 = System.nanoTime();
         CameraIntrinsics found = calibration.calibrate();
-        System.out.printf("render %.1f s, find %.1f s, calibrate %.1f s%n", (t1 - t0) / 1e9, (t2 - t1) / 1e9, (System.nanoTime() - t2) / 1e9);
         System.out.printf("calibration: views=%d rms=%.3f px fx=%.2f (true %.2f) fy=%.2f (%.2f) cx=%.2f (%.2f) cy=%.2f (%.2f) k1=%.3f (%.3f) k2=%.3f (%.3f)%n",
                 calibration.views(), found.rmsPixels(), found.fx(), truth.fx(), found.fy(), truth.fy(), found.cx(), truth.cx(),
                 found.cy(), truth.cy(), found.distortion()[0], truth.k1(), found.distortion()[1], truth.k2());
