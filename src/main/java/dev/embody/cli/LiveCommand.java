@@ -110,6 +110,9 @@ final class LiveCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
             }
         }
+        if (broker != null && !broker.matches("(tcp|ssl|mqtt|mqtts)://[^/]+")) {
+            throw new ParameterException(spec.commandLine(), "--broker must be a URL such as tcp://127.0.0.1:1883 or ssl://host:8883, got '" + broker + "'");
+        }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
         }
