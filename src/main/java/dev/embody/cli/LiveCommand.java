@@ -57,7 +57,8 @@ final class LiveCommand implements Callable<Integer> {
     long seed;
     @Option(names = "--difficulty", defaultValue = "1", split = ",", description = "Difficulty 1..3, or a list such as 1,2,3 (default: ${DEFAULT-VALUE}).")
     List<Integer> difficulties;
-    @Option(names = "--goal", defaultValue = "collect all coins", description = "What to do: 'collect all coins' or 'reach the flag' (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--goal", description = "What to do: 'collect all coins' or 'reach the flag' (sim-game; the default is the first), "
+            + "'reach the target marker' or 'reach the target marker, then push the block onto the goal zone' (robots).")
     String goal;
     @Option(names = "--rate", defaultValue = "10", description = "Steps per second at most; 0 runs each step as soon as the last ends (default: ${DEFAULT-VALUE}).")
     double rate;
@@ -77,7 +78,7 @@ final class LiveCommand implements Callable<Integer> {
     Path episodesDir;
     @Option(names = "--memory", description = "Long-term memory folder (default: memory/<target>).")
     Path memoryDir;
-    @Option(names = "--calibration", description = "Calibration file of a desktop program (--target desktop), e.g. calibration/desktop/sim-window.yaml.")
+    @Option(names = "--calibration", description = "Desktop: the program's calibration file (e.g. calibration/desktop/sim-window.yaml); robots: the calibration folder (default: calibration/robot).")
     Path calibration;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
@@ -86,6 +87,24 @@ final class LiveCommand implements Callable<Integer> {
     Boolean stdinCorrections;
     @Option(names = "--sim-operator", description = "A simulated operator watches the true game state and says corrections when the agent goes wrong (sim-game only).")
     boolean simOperator;
+    @Option(names = "--broker", description = "Robots: MQTT broker URL (tcp://host:1883, ssl://host:8883); default: an embedded broker on a free loopback port.")
+    String broker;
+    @Option(names = "--robot-id", defaultValue = "r1", description = "Robots: the robot's id in its topics embody/robots/<id>/... (default: ${DEFAULT-VALUE}).")
+    String robotId;
+    @Option(names = "--mqtt-user", description = "Robots: MQTT username.")
+    String mqttUser;
+    @Option(names = "--mqtt-password", description = "Robots: MQTT password (or the EMBODY_MQTT_PASSWORD environment variable).")
+    String mqttPassword;
+    @Option(names = "--mqtt-version", defaultValue = "auto", description = "Robots: MQTT protocol 5, 3.1.1 or auto (default: ${DEFAULT-VALUE}).")
+    String mqttVersion;
+    @Option(names = "--mqtt-truststore", description = "Robots: trust store (JKS/PKCS12) for an ssl:// broker; default: the JVM's.")
+    Path mqttTrustStore;
+    @Option(names = "--ack-timeout", defaultValue = "3", description = "Robots: seconds a command may go unacknowledged (beyond its motion time) before the step fails (default: ${DEFAULT-VALUE}).")
+    double ackTimeout;
+    @Option(names = "--camera", description = "robot: camera to look through: a device index (0), a video file, or an rtsp:// / http:// URL; default: the robot's MQTT camera topic.")
+    String camera;
+    @Option(names = "--sim", defaultValue = "in-process", description = "sim-robot: run the simulated robot in-process, or 'external' (started with ./run sim-robot) (default: ${DEFAULT-VALUE}).")
+    String simMode;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -105,11 +124,14 @@ final class LiveCommand implements Callable<Integer> {
         if (simOperator && !target.equals("sim-game")) {
             throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
         }
+        if (broker != null && !broker.matches("(tcp|ssl|mqtt|mqtts)://[^/]+")) {
+            throw new ParameterException(spec.commandLine(), "--broker must be a URL such as tcp://127.0.0.1:1883 or ssl://host:8883, got '" + broker + "'");
+        }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
         }
         SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : kind.skills(targetOptions()));
-        Goal g = new Goal(goal);
+        Goal g = new Goal(goal != null ? goal : kind.defaultGoal());
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
         AtomicReference<AgentLoop> running = new AtomicReference<>();
@@ -139,7 +161,8 @@ final class LiveCommand implements Callable<Integer> {
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
         long steps = 0;
-        String policyName = "scene-planner";
+        Map<String, int[]> flags = new TreeMap<>();
+        String policyName = kind.baseline(library).name();
         try (EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
                     library.commands().size(), policyName);
@@ -193,8 +216,16 @@ final class LiveCommand implements Callable<Integer> {
                         int[] pd = perDifficulty.computeIfAbsent(d, k -> new int[2]);
                         pd[0] += ok ? 1 : 0;
                         pd[1]++;
-                        System.out.printf(Locale.ROOT, "episode %d/%d seed=%d difficulty=%d outcome=%s coins=%d/%d steps=%d game_s=%s%s%s%n",
-                                done, total, s, d, r.outcome().label(), c, ct, r.steps(), score.get("game_s"),
+                        score.forEach((k, v) -> {
+                            if (v instanceof Boolean flag) {
+                                flags.computeIfAbsent(k, x -> new int[2])[0] += flag ? 1 : 0;
+                                flags.get(k)[1]++;
+                            }
+                        });
+                        String figures = score.containsKey("line") ? score.get("line").toString()
+                                : String.format(Locale.ROOT, "coins=%d/%d steps=%d game_s=%s", c, ct, r.steps(), score.get("game_s"));
+                        System.out.printf(Locale.ROOT, "episode %d/%d seed=%d difficulty=%d outcome=%s %s%s%s%n",
+                                done, total, s, d, r.outcome().label(), figures,
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
                         if (r.outcome() == Outcome.STOPPED || interrupted[0]) {
@@ -207,6 +238,7 @@ final class LiveCommand implements Callable<Integer> {
             if (terminal != null) {
                 terminal.close();
             }
+            kind.finish();
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -216,9 +248,11 @@ final class LiveCommand implements Callable<Integer> {
         if (perDifficulty.size() > 1) {
             perDifficulty.forEach((d, v) -> System.out.printf(Locale.ROOT, "difficulty %d: success=%.2f (%d/%d)%n", d, v[0] / (double) v[1], v[0], v[1]));
         }
-        System.out.printf(Locale.ROOT, "summary: episodes=%d success=%.2f coins=%d/%d steps=%d step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
-                done, done == 0 ? 0.0 : successes / (double) done, coins, coinsTotal, steps, stats.percentile("step", 50),
-                stats.percentile("step", 99), noRecord ? "-" : episodesDir);
+        StringBuilder flagText = new StringBuilder();
+        flags.forEach((k, v) -> flagText.append(String.format(Locale.ROOT, " %s=%d/%d", k, v[0], v[1])));
+        System.out.printf(Locale.ROOT, "summary: episodes=%d success=%.2f%s%s steps=%d step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
+                done, done == 0 ? 0.0 : successes / (double) done, coinsTotal > 0 || flags.isEmpty() ? " coins=" + coins + "/" + coinsTotal : "",
+                flagText, steps, stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
         return interrupted[0] ? Main.INTERRUPTED : Main.OK;
     }
 
@@ -228,7 +262,22 @@ final class LiveCommand implements Callable<Integer> {
         if (calibration != null) {
             m.put("calibration", calibration.toString());
         }
+        putIf(m, "broker", broker);
+        putIf(m, "robot-id", robotId);
+                putIf(m, "mqtt-user", mqttUser);
+        putIf(m, "mqtt-password", mqttPassword != null ? mqttPassword : System.getenv("EMBODY_MQTT_PASSWORD"));
+        putIf(m, "mqtt-version", mqttVersion);
+        putIf(m, "mqtt-truststore", mqttTrustStore == null ? null : mqttTrustStore.toString());
+        putIf(m, "ack-timeout", Double.toString(ackTimeout));
+        putIf(m, "sim", simMode);
+        putIf(m, "camera", camera);
         return m;
+    }
+
+    private static void putIf(Map<String, String> m, String key, String value) {
+        if (value != null) {
+            m.put(key, value);
+        }
     }
 
     /** Closes an information-gathering module that holds native resources. */

@@ -35,11 +35,25 @@ interface TargetKind {
 
     /** The skills folder when --skills is not given; a kind may take it from its options (a calibration file). */
     default java.nio.file.Path skills(Map<String, String> options) throws Exception {
-        return java.nio.file.Path.of("skills", name());
+        return java.nio.file.Path.of("skills", skillsFolder());
     }
 
     /** The local baseline policy. */
     Policy baseline(SkillLibrary library);
+
+    /** The folder under skills/ its skills live in (several kinds may share one). */
+    default String skillsFolder() {
+        return name();
+    }
+
+    /** The goal when --goal is not given. */
+    default String defaultGoal() {
+        return "collect all coins";
+    }
+
+    /** After the last episode: let go of what the kind kept across episodes (an embedded broker). */
+    default void finish() {
+    }
 
     /**
      * What one episode is asked to be.

@@ -13,6 +13,8 @@ final class TargetKinds {
     static {
         add(new SimGameKind());
         add(new DesktopKind());
+        add(new SimRobotKind());
+        add(new RobotKind());
     }
 
     private TargetKinds() {

@@ -1,0 +1,305 @@
+package dev.embody.actuation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.loop.Actuator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Drives a robot over MQTT. A skill's {@code publish} to "cmd" becomes a command with a fresh id, checked against the
+ * limits before it leaves, sent at QoS 1, and resent under the same id until the robot acknowledges it (the robot
+ * executes an id once, so a resend after a reconnect never moves it twice). No ack within the timeout (plus the
+ * motion's own duration) fails the step with {@link CommandTimeout}; it never hangs.
+ */
+public final class MqttRobotActuator implements Actuator {
+
+    private static final Logger log = LoggerFactory.getLogger(MqttRobotActuator.class);
+    private static final Duration RESEND_EVERY = Duration.ofMillis(400);
+
+    private final MqttLink link;
+    private final RobotTopics topics;
+    private final RobotLimits limits;
+    private final Duration ackTimeout;
+    private final boolean realtime;
+    private final String idPrefix;
+    private final AtomicLong counter = new AtomicLong();
+    private final Map<String, CompletableFuture<RobotMessages.Ack>> pending = new ConcurrentHashMap<>();
+    private final List<String> acknowledged = new CopyOnWriteArrayList<>();
+    private final AtomicLong lastFrameSeq = new AtomicLong(-1);
+    private volatile RobotMessages.State state;
+    private volatile boolean estopped;
+    private volatile boolean halting;
+    private volatile boolean sentMotion;
+
+    /** A command the robot did not acknowledge in time: the step fails. */
+    public static final class CommandTimeout extends RuntimeException {
+        public CommandTimeout(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * @param realtime whether time passes on the wall clock; false for a simulated robot that advances its physics per
+     *                 command, where waiting between steps would only waste time
+     */
+    public MqttRobotActuator(MqttLink link, RobotTopics topics, RobotLimits limits, Duration ackTimeout, boolean realtime) throws IOException {
+        this.link = link;
+        this.topics = topics;
+        this.limits = limits;
+        this.ackTimeout = ackTimeout;
+        this.realtime = realtime;
+        this.idPrefix = topics.id() + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        link.subscribe(topics.ack(), 1, (t, p) -> onAck(p));
+        link.subscribe(topics.state(), 0, (t, p) -> {
+            try {
+                state = RobotMessages.read(p, RobotMessages.State.class);
+            } catch (IOException e) {
+                log.warn("bad state on {}: {}", t, e.getMessage());
+            }
+        });
+        link.subscribe(topics.estop(), 1, (t, p) -> {
+            try {
+                RobotMessages.Estop e = RobotMessages.read(p, RobotMessages.Estop.class);
+                estopped = !e.isReset();
+                log.warn("e-stop {} on {}: {}", estopped ? "set" : "reset", t, e.reason());
+                if (estopped) {
+                    pending.values().forEach(f -> f.complete(new RobotMessages.Ack(null, "stopped", "e-stop", null, null)));
+                }
+            } catch (IOException ex) {
+                estopped = true;
+                log.warn("unreadable e-stop on {} taken as an e-stop", t);
+            }
+        });
+    }
+
+    private void onAck(byte[] payload) {
+        try {
+            RobotMessages.Ack ack = RobotMessages.read(payload, RobotMessages.Ack.class);
+            CompletableFuture<RobotMessages.Ack> f = ack.id() == null ? null : pending.get(ack.id());
+            if (f != null) {
+                f.complete(ack);
+            }
+        } catch (IOException e) {
+            log.warn("bad ack on {}: {}", topics.ack(), e.getMessage());
+        }
+    }
+
+    public RobotTopics topics() {
+        return topics;
+    }
+
+    /** Ids the robot acknowledged, in order. */
+    public List<String> acknowledged() {
+        return List.copyOf(acknowledged);
+    }
+
+    /** The camera frame the robot published after the last acknowledged command; a camera source waits for it. */
+    public long lastFrameSeq() {
+        return lastFrameSeq.get();
+    }
+
+    public boolean estopped() {
+        return estopped;
+    }
+
+    /** The robot's last reported pose {x, y, heading_deg}, or null. */
+    public double[] pose() {
+        RobotMessages.State s = state;
+        return s == null ? null : new double[]{s.x(), s.y(), s.headingDeg()};
+    }
+
+    @Override
+    public void publish(String topic, String payload) {
+        String resolved = topics.resolve(topic);
+        if (!resolved.equals(topics.cmd())) {
+            try {
+                link.publish(resolved, payload.getBytes(StandardCharsets.UTF_8), 1, false);
+            } catch (IOException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+            return;
+        }
+        RobotMessages.Command c;
+        try {
+            JsonNode n = RobotMessages.json().readTree(payload);
+            if (!(n instanceof ObjectNode o)) {
+                throw new IllegalArgumentException("a robot command must be a JSON object, got: " + payload);
+            }
+            // skills fill numbers from text slots: "0.05" and 0.05 both count
+            c = new RobotMessages.Command(null, o.path("op").asText(null), o.path("direction").asText(null),
+                    number(o, "distance_m"), number(o, "speed_mps"), number(o, "angle_deg"), number(o, "speed_dps"), null);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("a robot command must be JSON: " + e.getMessage() + ": " + payload);
+        }
+        send(c);
+    }
+
+    private static Double number(ObjectNode o, String field) {
+        JsonNode v = o.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.asDouble();
+        }
+        try {
+            return Double.parseDouble(v.asText().strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + field + "' must be a number, got '" + v.asText() + "'");
+        }
+    }
+
+    /** Sends a command and waits for its ack; returns the ack. Refusals and timeouts throw. */
+    public RobotMessages.Ack send(RobotMessages.Command raw) {
+        boolean motion = !"stop".equals(raw.op());
+        if (motion && estopped) {
+            throw new IllegalStateException("robot " + topics.id() + " is e-stopped: no motion until the e-stop is reset");
+        }
+        RobotMessages.Command c;
+        try {
+            c = limits.enforce(raw, pose());
+        } catch (RobotLimits.LimitExceeded e) {
+            throw new IllegalStateException("command refused before sending: " + e.getMessage());
+        }
+        String id = idPrefix + String.format(Locale.ROOT, "%06d", counter.incrementAndGet());
+        c = new RobotMessages.Command(id, c.op(), c.direction(), c.distanceM(), c.speedMps(), c.angleDeg(), c.speedDps(), System.currentTimeMillis());
+        if (motion) {
+            halting = false;
+            sentMotion = true;
+        }
+        Duration limit = ackTimeout.plus(expected(c));
+        RobotMessages.Ack ack = exchange(c, limit);
+        acknowledged.add(id);
+        if (ack.frameSeq() != null) {
+            lastFrameSeq.accumulateAndGet(ack.frameSeq(), Math::max);
+        }
+        if ("refused".equals(ack.status())) {
+            throw new IllegalStateException("robot " + topics.id() + " refused " + c.op() + ": " + ack.detail());
+        }
+        return ack;
+    }
+
+    private RobotMessages.Ack exchange(RobotMessages.Command c, Duration limit) {
+        CompletableFuture<RobotMessages.Ack> f = new CompletableFuture<>();
+        pending.put(c.id(), f);
+        byte[] bytes = RobotMessages.write(c);
+        long deadline = System.nanoTime() + limit.toNanos();
+        int sends = 0;
+        try {
+            while (true) {
+                try {
+                    link.publish(topics.cmd(), bytes, 1, false);
+                    sends++;
+                } catch (IOException e) {
+                    log.debug("command {} not sent yet ({}); trying again", c.id(), e.getMessage());
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new CommandTimeout("robot " + topics.id() + " did not acknowledge " + c.op() + " " + c.id() + " within "
+                            + limit.toMillis() + " ms (" + sends + " sends)");
+                }
+                try {
+                    // while the robot moves, wait for the ack without resending; before that, resend now and then
+                    return f.get(Math.min(left, sends > 0 ? RESEND_EVERY.plus(expected(c)).toNanos() : RESEND_EVERY.toNanos()), TimeUnit.NANOSECONDS);
+                } catch (TimeoutException e) {
+                    if (halting && !"stop".equals(c.op())) {
+                        return new RobotMessages.Ack(c.id(), "stopped", "halted by the agent", null, null);
+                    }
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CommandTimeout("interrupted while waiting for the ack of " + c.id());
+                }
+            }
+        } finally {
+            pending.remove(c.id());
+        }
+    }
+
+    private static Duration expected(RobotMessages.Command c) {
+        double s = 0;
+        if ("move".equals(c.op()) && c.distanceM() != null && c.speedMps() != null && c.speedMps() > 0) {
+            s = c.distanceM() / c.speedMps();
+        } else if ("turn".equals(c.op()) && c.angleDeg() != null && c.speedDps() != null && c.speedDps() > 0) {
+            s = c.angleDeg() / c.speedDps();
+        }
+        return Duration.ofMillis((long) (s * 1000));
+    }
+
+    /** Stops the robot now from any thread (Ctrl-C): a waiting command gives up and a stop goes out. Never throws. */
+    public void halt() {
+        halting = true;
+        pending.values().forEach(f -> f.complete(new RobotMessages.Ack(null, "stopped", "halted by the agent", null, null)));
+        sendStop();
+    }
+
+    private void sendStop() {
+        try {
+            exchange(RobotMessages.Command.stop(idPrefix + "stop-" + counter.incrementAndGet()), Duration.ofSeconds(2));
+            sentMotion = false;
+        } catch (RuntimeException e) {
+            log.warn("stop for robot {} not acknowledged: {}", topics.id(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void releaseAll() {
+        // the loop calls this often (every pause tick): a stop goes out only when the robot may be moving
+        RobotMessages.State s = state;
+        if (sentMotion || (s != null && s.moving())) {
+            sendStop();
+        }
+    }
+
+    @Override
+    public void emergencyStop() {
+        estopped = true;
+        halting = true;
+        try {
+            link.publish(topics.estop(), RobotMessages.write(new RobotMessages.Estop("agent e-stop", null)), 1, false);
+        } catch (IOException e) {
+            log.warn("e-stop for robot {} not sent: {}", topics.id(), e.getMessage());
+        }
+        sendStop();
+    }
+
+    @Override
+    public void elapse(Duration d) throws InterruptedException {
+        if (realtime) {
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+        }
+    }
+
+    @Override
+    public void keyDown(String key) {
+        throw new UnsupportedOperationException("a robot has no keys: use 'publish' in robot skills");
+    }
+
+    @Override
+    public void keyUp(String key) {
+        throw new UnsupportedOperationException("a robot has no keys: use 'publish' in robot skills");
+    }
+
+    @Override
+    public Set<String> held() {
+        return Set.of();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.embody.cli;
+
+import dev.embody.actuation.MqttLink;
+import dev.embody.actuation.MqttOptions;
+import dev.embody.actuation.RobotTopics;
+import dev.embody.sim.SimRobot;
+import dev.embody.sim.TableWorld;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** ./run sim-robot --broker URL --id r1: the simulated tabletop robot as its own process, speaking only MQTT. */
+@Command(name = "sim-robot", mixinStandardHelpOptions = true,
+        description = "Run the simulated tabletop robot as its own process: commands, state, e-stop and camera frames over MQTT.")
+final class SimRobotCommand implements Callable<Integer> {
+
+    @Option(names = "--broker", required = true, description = "MQTT broker URL, e.g. tcp://127.0.0.1:1883.")
+    String broker;
+    @Option(names = "--id", defaultValue = "r1", description = "Robot id: its topics are embody/robots/<id>/... (default: ${DEFAULT-VALUE}).")
+    String id;
+    @Option(names = "--seed", defaultValue = "1", description = "Where things are on the table (default: ${DEFAULT-VALUE}).")
+    long seed;
+    @Option(names = "--realtime", description = "Move on the wall clock (default: simulated time, each command's motion at once).")
+    boolean realtime;
+    @Option(names = "--mqtt-user", description = "MQTT username.")
+    String user;
+    @Option(names = "--mqtt-password", description = "MQTT password (or EMBODY_MQTT_PASSWORD).")
+    String password;
+    @Option(names = "--mqtt-version", defaultValue = "auto", description = "5, 3.1.1 or auto (default: ${DEFAULT-VALUE}).")
+    String version;
+
+    @Override
+    public Integer call() throws Exception {
+        MqttOptions o = MqttOptions.of(broker, "embody-simrobot-" + id).withVersion(version);
+        String pass = password != null ? password : System.getenv("EMBODY_MQTT_PASSWORD");
+        if (user != null) {
+            o = o.withCredentials(user, pass == null ? null : pass.toCharArray());
+        }
+        CountDownLatch done = new CountDownLatch(1);
+        try (MqttLink link = MqttLink.connect(o); SimRobot robot = new SimRobot(new TableWorld(seed), link, RobotTopics.of(id), realtime)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
+            System.out.println("sim-robot " + id + " on " + broker + " (MQTT " + link.protocol() + ", " + (realtime ? "real" : "simulated") + " time); topics " + robot.topics().prefix() + "/" + id + "/#");
+            System.out.flush();
+            done.await();
+        }
+        return Main.OK;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.embody.actuation;
+
+import dev.embody.loop.Outcome;
+import dev.embody.sim.TableWorld;
+import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** An e-stop published by someone else (mosquitto_pub, as an operator's button would) halts a robot mid-move. */
+class EstopTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anEstopOverMqttHaltsTheMovingRobotWithinOneStep() throws Exception {
+        TableWorld world = new TableWorld(4);
+        world.placeRobot(0.25, 0.30, 0);
+        try (Mosquitto m = Mosquitto.start(tmp); RobotRig rig = new RobotRig(m.url(), "5", "es", world, true)) {
+            // 25 cm at 10 cm/s: 2.5 s on the wall clock
+            CompletableFuture<RobotMessages.Ack> move = CompletableFuture.supplyAsync(() ->
+                    rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.25, 0.10, null, null, null)));
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!rig.robot.moving() && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(rig.robot.moving()).isTrue();
+            Thread.sleep(300);
+            Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(m.port()), "-q", "1",
+                    "-t", "embody/robots/es/estop", "-m", "{\"reason\":\"operator pressed e-stop\"}").inheritIO().start();
+            assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            RobotMessages.Ack ack = move.get(5, TimeUnit.SECONDS);
+            assertThat(ack.status()).isEqualTo("stopped");
+            // from the robot's side: after the e-stop reached it, it covered less than one 100 ms step at 10 cm/s
+            assertThat(rig.robot.movedInHaltedMotion()).isLessThan(0.01);
+            assertThat(world.x()).isLessThan(0.25 + 0.20);
+            double x = world.x();
+            Thread.sleep(300);
+            assertThat(world.x()).isCloseTo(x, within(1e-9));
+            assertThat(rig.robot.moving()).isFalse();
+            // the agent saw it too: its episode ends, and no motion leaves while the e-stop holds
+            assertThat(rig.target.outcome()).isEqualTo(Outcome.STOPPED);
+            assertThatThrownBy(() -> rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.02, null, null, null, null)))
+                    .hasMessageContaining("e-stopped");
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.embody.actuation;
+
+import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Observation;
+import dev.embody.loop.Outcome;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The robot link against a real Mosquitto (MQTT 5) and against the embedded Moquette (MQTT 3.1.1). */
+class MqttRobotLinkTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Either broker, restartable on its port. */
+    private interface Broker extends AutoCloseable {
+        String url();
+
+        String version();
+
+        void restart() throws Exception;
+    }
+
+    private Broker broker(String kind) throws Exception {
+        if (kind.equals("mosquitto")) {
+            Mosquitto m = Mosquitto.start(tmp.resolve("mosquitto"));
+            return new Broker() {
+                public String url() { return m.url(); }
+                public String version() { return "5"; }
+                public void restart() throws Exception { m.restart(300); }
+                public void close() throws Exception { m.close(); }
+            };
+        }
+        EmbeddedBroker e = EmbeddedBroker.start();
+        return new Broker() {
+            public String url() { return e.url(); }
+            public String version() { return "auto"; }
+            public void restart() throws Exception { e.stop(); Thread.sleep(300); e.restart(); }
+            public void close() { e.close(); }
+        };
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mosquitto", "embedded"})
+    void aCommandMakesTheRoundTripAndMovesTheRobotOnce(String kind) throws Exception {
+        try (Broker b = broker(kind); RobotRig rig = new RobotRig(b.url(), b.version(), "rt", 3, false)) {
+            double x0 = rig.world.x(), y0 = rig.world.y();
+            RobotMessages.Ack ack = rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.05, null, null, null, null));
+            assertThat(ack.status()).isEqualTo("done");
+            assertThat(ack.frameSeq()).isNotNull();
+            assertThat(rig.robot.executed()).containsExactlyElementsOf(rig.agent().acknowledged());
+            assertThat(Math.hypot(rig.world.x() - x0, rig.world.y() - y0)).isCloseTo(0.05, within(0.006));
+            // a frame taken after the command comes back on the camera topic
+            Observation o = rig.target.frames().next();
+            assertThat(o.frame().width()).isEqualTo(640);
+        }
+    }
+
+    @Test
+    void limitsAreEnforcedBeforeACommandLeaves() throws Exception {
+        try (EmbeddedBroker b = EmbeddedBroker.start(); RobotRig rig = new RobotRig(b.url(), "auto", "lim", 3, false)) {
+            rig.agent().send(new RobotMessages.Command(null, "turn", "left", null, null, 5.0, null, null)); // a state has arrived by now
+            int before = rig.robot.received().size();
+            assertThatThrownBy(() -> rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.5, null, null, null, null)))
+                    .hasMessageContaining("move of 0.500 m is outside");
+            // straight at the table's edge: whichever way it faces, 0.3 m from the middle of a 0.78 m workspace may be
+            // fine, so aim at the edge on purpose
+            rig.world.placeRobot(0.80, 0.30, 0);
+            rig.agent().send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null)); // the new pose is published
+            assertThatThrownBy(() -> rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.10, null, null, null, null)))
+                    .hasMessageContaining("leave the workspace");
+            assertThat(rig.robot.received()).hasSize(before + 1); // only the turn left; the refused moves never did
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mosquitto", "embedded"})
+    void theEpisodeGoesOnWhenTheBrokerRestartsAndNoCommandRunsTwice(String kind) throws Exception {
+        try (Broker b = broker(kind); RobotRig rig = new RobotRig(b.url(), b.version(), "rs", 11, false)) {
+            AtomicReference<Thread> restarter = new AtomicReference<>();
+            AtomicLong restartedAt = new AtomicLong(-1);
+            List<Long> steps = Collections.synchronizedList(new ArrayList<>());
+            AgentLoop loop = rig.loop(300, new StepListener() {
+                @Override
+                public void onStep(Step step, Observation observation) {
+                    steps.add(step.index());
+                    if (step.index() == 3) {
+                        Thread t = new Thread(() -> {
+                            try {
+                                b.restart();
+                                restartedAt.set(steps.size());
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
+                        restarter.set(t);
+                        t.start();
+                    }
+                }
+            });
+            AgentLoop.EpisodeResult r = loop.run();
+            restarter.get().join(10_000);
+            assertThat(restartedAt.get()).as("the broker came back while the episode ran").isPositive();
+            assertThat(r.outcome()).as(r.reason()).isEqualTo(Outcome.SUCCESS);
+            assertThat(steps.size()).as("steps after the restart").isGreaterThan((int) restartedAt.get());
+            List<String> executed = rig.robot.executed();
+            assertThat(Set.copyOf(executed)).as("no command executed twice").hasSameSizeAs(executed);
+            for (String id : rig.agent().acknowledged()) {
+                assertThat(Collections.frequency(executed, id)).as("command " + id + " executed exactly once").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aBrokerThatWantsAPasswordLetsInOnlyTheRightOne() throws Exception {
+        try (Mosquitto m = Mosquitto.startWithPassword(tmp.resolve("mosquitto-pw"), "lab", "s3cret")) {
+            MqttOptions wrong = MqttOptions.of(m.url(), "test-wrong").withVersion("5").withCredentials("lab", "nope".toCharArray());
+            assertThatThrownBy(() -> MqttLink.connect(wrong).close()).isInstanceOf(java.io.IOException.class).hasMessageContaining("cannot connect");
+            MqttOptions right = MqttOptions.of(m.url(), "test-right").withVersion("5").withCredentials("lab", "s3cret".toCharArray());
+            try (MqttLink a = MqttLink.connect(right); MqttLink b = MqttLink.connect(right.withClientId("test-right-2"))) {
+                java.util.concurrent.CompletableFuture<String> got = new java.util.concurrent.CompletableFuture<>();
+                b.subscribe("embody/robots/pw/state", 1, (t, p) -> got.complete(new String(p)));
+                a.publish("embody/robots/pw/state", "{\"id\":\"pw\"}".getBytes(), 1, false);
+                assertThat(got.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("{\"id\":\"pw\"}");
+            }
+        }
+    }
+}
