@@ -29,15 +29,15 @@ final class ImproveCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--episodes", defaultValue = "6", description = "Episodes played with the operator correcting, per round (default: ${DEFAULT-VALUE}).")
     int episodes;
-    @Option(names = "--eval", defaultValue = "20", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval", defaultValue = "16", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
     int eval;
     @Option(names = "--budget", defaultValue = "40", description = "Corrections the operator may say per episode (default: ${DEFAULT-VALUE}).")
     int budget;
-    @Option(names = "--flag-rounds", defaultValue = "2", description = "Correction rounds on 'reach the flag' for the forgetting check (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--flag-rounds", defaultValue = "1", description = "Correction rounds on 'reach the flag' for the forgetting check (default: ${DEFAULT-VALUE}).")
     int flagRounds;
     @Option(names = "--difficulty", defaultValue = "1", description = "1..3 (default: ${DEFAULT-VALUE}).")
     int difficulty;
-    @Option(names = "--max-steps", defaultValue = "250", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-steps", defaultValue = "150", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     int maxSteps;
     @Option(names = "--seed", defaultValue = "1", description = "First training seed; held-out seeds start at " + Improvement.EVAL_SEEDS + " (default: ${DEFAULT-VALUE}).")
     long seed;

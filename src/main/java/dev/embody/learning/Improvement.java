@@ -47,8 +47,8 @@ public final class Improvement {
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
                            double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            return new Settings(2, 5, 6, 20, 40, 2, 3.0, new Trainer.Options(40, 64, 3e-3f, 200, 1),
-                    new Trainer.Options(20, 64, 2e-3f, 200, 2), 1);
+            return new Settings(2, 5, 6, 16, 40, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+                    new Trainer.Options(20, 32, 3e-3f, 150, 2), 1);
         }
     }
 

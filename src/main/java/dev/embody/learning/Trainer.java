@@ -57,6 +57,8 @@ public final class Trainer {
         void onStep(int step, int total, double loss);
     }
 
+    private static final float SMOOTHING = 0.05f;
+
     private final Options options;
     private final PrintStream bar;
 
@@ -91,7 +93,7 @@ public final class Trainer {
         }
         int perEpoch = (usable.size() + options.batchSize() - 1) / options.batchSize();
         int total = Math.max(1, Math.min(options.maxSteps(), options.epochs() * perEpoch));
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).build();
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).optWeightDecays(1e-4f).build();
         Map<String, NDArray> params = net.parameters();
         params.values().forEach(p -> p.setRequiresGradient(true));
         Random rnd = new Random(options.seed());
@@ -146,7 +148,12 @@ public final class Trainer {
             float[] weights = new float[batch.size()];
             float wsum = 0;
             for (int i = 0; i < batch.size(); i++) {
-                labels[i * commands.size() + commands.indexOf(batch.get(i).label())] = 1f;
+                // label smoothing: a few examples must not make the policy certain
+                int k = commands.size();
+                for (int j = 0; j < k; j++) {
+                    labels[i * k + j] = SMOOTHING / k;
+                }
+                labels[i * k + commands.indexOf(batch.get(i).label())] += 1f - SMOOTHING;
                 weights[i] = batch.get(i).weight();
                 wsum += weights[i];
             }

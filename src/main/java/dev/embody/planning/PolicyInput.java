@@ -12,8 +12,8 @@ import java.util.Locale;
  */
 public record PolicyInput(byte[] pixels, float targetX, float targetY, String taskText, String previous) {
 
-    public static final int WIDTH = 64;
-    public static final int HEIGHT = 36;
+    public static final int WIDTH = 32;
+    public static final int HEIGHT = 18;
     /** Hashed bag of words over the task text. */
     public static final int WORDS = 32;
 
@@ -36,7 +36,7 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
         return !Float.isNaN(targetX) && !Float.isNaN(targetY);
     }
 
-    /** Area-average downscale to 64x36, channel-major R, G, B; any frame size. */
+    /** Area-average downscale to 32x18, channel-major R, G, B; any frame size. */
     public static byte[] downscale(Frame f) {
         byte[] out = new byte[3 * WIDTH * HEIGHT];
         byte[] src = f.bgr();
@@ -80,7 +80,7 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
         for (int y = 0; y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
                 int p = y * WIDTH + x;
-                float dx = (cx - (x + 0.5f)) / WIDTH * 4, dy = (cy - (y + 0.5f)) / HEIGHT * 4;
+                float dx = (cx - (x + 0.5f)) / 8, dy = (cy - (y + 0.5f)) / 8;
                 dst[offset + 3 * n + p] = clamp(dx);
                 dst[offset + 4 * n + p] = clamp(dy);
                 float d2 = (cx - x - 0.5f) * (cx - x - 0.5f) + (cy - y - 0.5f) * (cy - y - 0.5f);

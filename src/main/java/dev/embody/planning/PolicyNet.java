@@ -37,6 +37,19 @@ public final class PolicyNet implements AutoCloseable {
     private final Map<String, NDArray> params;
     private final int commands;
 
+    static {
+        // tiny tensors: more threads only add hand-offs, and the machine is shared
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.graph_optimizer") == null) {
+            System.setProperty("ai.djl.pytorch.graph_optimizer", "false");
+        }
+    }
+
     private PolicyNet(NDManager manager, Map<String, NDArray> params, int commands) {
         this.manager = manager;
         this.params = params;
@@ -51,17 +64,13 @@ public final class PolicyNet implements AutoCloseable {
     }
 
     /** Logs, once, which device the learned policy runs on and why. */
-    public static synchronized Device deviceLogged() {
+    public static Device deviceLogged() {
         Device d = device();
-        if (!loggedDevice) {
-            loggedDevice = true;
-            log.info("learned policy on {} ({} engine {}, {} GPU(s) found)", d.isGpu() ? "GPU " + d : "CPU",
-                    Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), Engine.getInstance().getGpuCount());
-        }
+        log.info("learned policy network on {} ({} engine {}, {} GPU(s) found)", d.isGpu() ? "GPU " + d : "CPU",
+                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), Engine.getInstance().getGpuCount());
         return d;
     }
 
-    private static boolean loggedDevice;
 
     /** A fresh network for {@code commands} outputs, initialised from {@code seed}. */
     public static PolicyNet create(int commands, long seed) {
@@ -76,12 +85,35 @@ public final class PolicyNet implements AutoCloseable {
         p.put("c2b", m.zeros(new Shape(HIDDEN)));
         p.put("c3w", normal(m, r, new Shape(HIDDEN, HIDDEN, 3, 3), Math.sqrt(2.0 / (HIDDEN * 9))));
         p.put("c3b", m.zeros(new Shape(HIDDEN)));
-        p.put("aw", normal(m, r, new Shape(1, feat, 1, 1), 0.1));
+        p.put("aw", attentionPrior(m, r, feat));
         p.put("ab", m.zeros(new Shape(1)));
         p.put("ow", normal(m, r, new Shape(commands, feat, 1, 1), Math.sqrt(1.0 / feat)));
         p.put("ob", m.zeros(new Shape(commands)));
         p.put("cw", normal(m, r, new Shape(commands, ctx), 0.01));
         return new PolicyNet(m, p, commands);
+    }
+
+    /**
+     * The colour the agent is drawn in: the attention over pixels starts out looking for it (a colour-opponent filter,
+     * so grey walls and the dark floor score zero). Only a starting point: the attention is trained with the rest.
+     */
+    static final float[] AGENT_RGB = {40, 110, 245};
+    private static final float PRIOR_SHARPNESS = 60f;
+
+    private static NDArray attentionPrior(NDManager m, Random r, int feat) {
+        float[] v = new float[feat];
+        for (int i = 0; i < HIDDEN; i++) {
+            v[i] = (float) (r.nextGaussian() * 0.01);
+        }
+        float mean = (AGENT_RGB[0] + AGENT_RGB[1] + AGENT_RGB[2]) / 3, norm = 0;
+        for (int i = 0; i < 3; i++) {
+            norm += (AGENT_RGB[i] - mean) * (AGENT_RGB[i] - mean);
+        }
+        norm = (float) Math.sqrt(norm);
+        for (int i = 0; i < 3; i++) {
+            v[HIDDEN + i] = PRIOR_SHARPNESS * (AGENT_RGB[i] - mean) / norm;
+        }
+        return m.create(v, new Shape(1, feat, 1, 1));
     }
 
     private static NDArray normal(NDManager m, Random r, Shape shape, double std) {
@@ -115,9 +147,9 @@ public final class PolicyNet implements AutoCloseable {
     public NDArray forward(NDArray image, NDArray context) {
         NDArray h = Conv2d.conv2d(image, params.get("c1w"), params.get("c1b"), new Shape(1, 1), new Shape(1, 1), new Shape(1, 1)).head();
         h = Activation.relu(h);
-        h = Conv2d.conv2d(h, params.get("c2w"), params.get("c2b"), new Shape(1, 1), new Shape(2, 2), new Shape(2, 2)).head();
+        h = Conv2d.conv2d(h, params.get("c2w"), params.get("c2b"), new Shape(1, 1), new Shape(1, 1), new Shape(1, 1)).head();
         h = Activation.relu(h);
-        h = Conv2d.conv2d(h, params.get("c3w"), params.get("c3b"), new Shape(1, 1), new Shape(4, 4), new Shape(4, 4)).head();
+        h = Conv2d.conv2d(h, params.get("c3w"), params.get("c3b"), new Shape(1, 1), new Shape(2, 2), new Shape(2, 2)).head();
         h = Activation.relu(h);
         NDArray f = h.concat(image, 1);
         long n = image.getShape().get(0), hw = (long) PolicyInput.WIDTH * PolicyInput.HEIGHT;
