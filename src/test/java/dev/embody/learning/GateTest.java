@@ -1,0 +1,35 @@
+package dev.embody.learning;
+
+import dev.embody.loop.Goal;
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GateTest {
+
+    @Test
+    void adoptsAPolicyThatIsNotWorseOnHeldOutSeedsAndRejectsOneThatIs() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        SimArena arena = LearningFixtures.arena(library, 60);
+        List<Long> heldOut = List.of(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + 1);
+        // the oracle plays these seeds perfectly; an untrained network does not
+        Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : new PlannerOracle(g, library),
+                Goal.COLLECT_COINS, heldOut, SimArena.Progress.none()).successRate();
+        Gate gate = new Gate(onHeldOut, 0);
+
+        Gate.Verdict good = gate.judge(new PlannerOracle(null, library), 0.5);
+        assertThat(good.adopt()).isTrue();
+        assertThat(good.candidate()).isEqualTo(1.0);
+
+        try (LearnedPolicy untrained = LearnedPolicy.untrained(library, 1)) {
+            Gate.Verdict bad = gate.judge(untrained, 0.5);
+            assertThat(bad.adopt()).isFalse();
+            assertThat(bad.candidate()).isLessThan(0.5);
+        }
+        assertThat(new Gate(p -> 0.5, 0).judge(new PlannerOracle(null, library), 0.5).adopt()).as("equal is not worse").isTrue();
+    }
+}
