@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * Plays the embedded game headless through the full six-module loop (the agent sees only pixels), for demonstrations,
- * correction rounds and held-out evaluation. The oracle and the simulated operator get the game's true state.
+ * correction rounds and held-out evaluation. The oracle (sim.Oracle) and the simulated operator (sim.SimulatedOperator) get the game's true state.
  */
 public final class SimArena {
 

@@ -84,7 +84,7 @@ class EpisodeExamplesTest {
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "demo", target, Map.of("policy", "oracle"))) {
             steps = AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new PlannerOracle(game, library))
+                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new dev.embody.sim.Oracle(library).asPolicy(game))
                     .memory(EpisodicMemory.inMemory()).maxSteps(10).listener(recorder).build().run().steps();
         }
         List<Example> examples = EpisodeExamples.readAll(root, "sim-game");

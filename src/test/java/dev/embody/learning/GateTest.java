@@ -2,6 +2,7 @@ package dev.embody.learning;
 
 import dev.embody.loop.Goal;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.sim.Oracle;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
 
@@ -16,12 +17,14 @@ class GateTest {
         SkillLibrary library = LearningFixtures.library();
         SimArena arena = LearningFixtures.arena(library, 60);
         List<Long> heldOut = List.of(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + 1);
-        // the oracle plays these seeds perfectly; an untrained network does not
-        Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : new PlannerOracle(g, library),
+        // the oracle plays these seeds perfectly (it needs each game's true state, so the scorer makes one per game);
+        // an untrained network does not
+        Oracle oracle = new Oracle(library);
+        Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : oracle.asPolicy(g),
                 Goal.COLLECT_COINS, heldOut, SimArena.Progress.none()).successRate();
         Gate gate = new Gate(onHeldOut, 0);
 
-        Gate.Verdict good = gate.judge(new PlannerOracle(null, library), 0.5);
+        Gate.Verdict good = gate.judge(oracle.asPolicy(null), 0.5);
         assertThat(good.adopt()).isTrue();
         assertThat(good.candidate()).isEqualTo(1.0);
 
@@ -30,6 +33,6 @@ class GateTest {
             assertThat(bad.adopt()).isFalse();
             assertThat(bad.candidate()).isLessThan(0.5);
         }
-        assertThat(new Gate(p -> 0.5, 0).judge(new PlannerOracle(null, library), 0.5).adopt()).as("equal is not worse").isTrue();
+        assertThat(new Gate(p -> 0.5, 0).judge(oracle.asPolicy(null), 0.5).adopt()).as("equal is not worse").isTrue();
     }
 }

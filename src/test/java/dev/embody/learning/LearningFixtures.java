@@ -24,7 +24,7 @@ final class LearningFixtures {
 
     /** Oracle demonstrations played through the real loop (the agent's own perception, the oracle deciding). */
     static List<Example> demonstration(SkillLibrary library, long seed) throws Exception {
-        return arena(library, 60).play(seed, Goal.COLLECT_COINS, g -> new PlannerOracle(g, library),
+        return arena(library, 60).play(seed, Goal.COLLECT_COINS, new dev.embody.sim.Oracle(library)::asPolicy,
                 new ExampleCollector(Set.of("oracle"), "demo" + seed)).examples();
     }
 }
