@@ -50,7 +50,7 @@ public final class Improvement {
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
                            double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            return new Settings(2, 5, 6, 16, 40, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+            return new Settings(2, 5, 6, 16, 60, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
                     new Trainer.Options(20, 32, 3e-3f, 150, 2), 1);
         }
     }
@@ -210,7 +210,7 @@ public final class Improvement {
                 return List.of(new SimulatedOperator(game, oracle, parser, inbox,
                         new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed));
             }
-        }, ExampleCollector.corrections("seed" + seed));
+        }, g -> ExampleCollector.corrections("seed" + seed).withTeacherTask(() -> oracle.task(g, goal)));
     }
 
     public List<Example> demonstrations(Goal goal, int episodes) throws Exception {
@@ -222,7 +222,8 @@ public final class Improvement {
     }
 
     private List<Example> demonstration(Goal goal, long seed) throws Exception {
-        return arena.play(seed, goal, oracle::asPolicy, new ExampleCollector(Set.of("oracle"), "demo-seed" + seed)).examples();
+        return arena.play(seed, goal, oracle::asPolicy,
+                g -> new ExampleCollector(Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(g, goal))).examples();
     }
 
     private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
