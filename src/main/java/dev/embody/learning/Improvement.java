@@ -50,8 +50,9 @@ public final class Improvement {
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
                            double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            return new Settings(2, 5, 6, 16, 60, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
-                    new Trainer.Options(20, 32, 3e-3f, 150, 2), 1);
+            // replay ratio 1000: every earlier example is mixed back in each round (the aggregate dataset of DAgger)
+            return new Settings(2, 5, 6, 16, 60, 1, 1000.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+                    new Trainer.Options(20, 32, 3e-3f, 200, 2), 1);
         }
     }
 

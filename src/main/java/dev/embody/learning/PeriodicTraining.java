@@ -165,11 +165,14 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
         }
     }
 
+    /** Waits a while for a fine-tuning in progress; one cut short leaves the checkpoints as they were. */
     @Override
     public void close() {
-        worker.shutdownNow();
+        worker.shutdown();
         try {
-            worker.awaitTermination(5, TimeUnit.SECONDS);
+            if (!worker.awaitTermination(30, TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
