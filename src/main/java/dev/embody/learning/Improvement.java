@@ -265,12 +265,12 @@ public final class Improvement {
     /** The learning curve: held-out success and corrections per episode by round, and the control arm. */
     public static void plot(Report report, Path png) throws IOException {
         XYSeries success = new XYSeries("held-out success (no corrections)");
-        XYSeries corr = new XYSeries("corrections per episode / 10");
+        XYSeries corr = new XYSeries("corrections per episode / 100");
         for (int i = 0; i < report.rows().size(); i++) {
             Row r = report.rows().get(i);
             success.add(i, r.success());
             if (!Double.isNaN(r.correctionsPerEpisode())) {
-                corr.add(i, r.correctionsPerEpisode() / 10);
+                corr.add(i, r.correctionsPerEpisode() / 100);
             }
         }
         XYSeries control = new XYSeries("control: same number of oracle demonstration steps");
