@@ -82,6 +82,17 @@ final class LiveCommand implements Callable<Integer> {
     Path calibration;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
+    @Option(names = "--policy", defaultValue = "scene-planner",
+            description = "The high-level policy: scene-planner, learned (the checkpoint in use), a checkpoint such as v0003, or oracle (sim-game: records demonstrations) (default: ${DEFAULT-VALUE}).")
+    String policy;
+    @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder for --policy learned (default: ${DEFAULT-VALUE}).")
+    Path checkpointsDir;
+    @Option(names = "--train-every", defaultValue = "20", description = "With a learned policy: fine-tune after this many corrections; 0: never by count (default: ${DEFAULT-VALUE}).")
+    int trainEvery;
+    @Option(names = "--train-minutes", defaultValue = "10", description = "With a learned policy: fine-tune this often when there are new corrections; 0: never by time (default: ${DEFAULT-VALUE}).")
+    double trainMinutes;
+    @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays before a fine-tuned policy is swapped in (sim-game); 0: no gate (default: ${DEFAULT-VALUE}).")
+    int gateEpisodes;
     @Option(names = "--stdin-corrections", negatable = true,
             description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
     Boolean stdinCorrections;
@@ -162,8 +173,9 @@ final class LiveCommand implements Callable<Integer> {
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
         long steps = 0;
         Map<String, int[]> flags = new TreeMap<>();
-        String policyName = kind.baseline(library).name();
-        try (EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
+        LivePolicy live = LivePolicy.choose(spec, policy, target, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
+        String policyName = "scene-planner".equals(policy) ? kind.baseline(library).name() : live.name();
+        try (live; EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
                     library.commands().size(), policyName);
             outer:
@@ -179,7 +191,7 @@ final class LiveCommand implements Callable<Integer> {
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
+                                .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
                         if (maxSeconds != null) {
                             b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
                         }
@@ -193,6 +205,7 @@ final class LiveCommand implements Callable<Integer> {
                             b.listener(operator);
                         }
                         AgentLoop loop = b.build();
+                        live.attach(loop);
                         running.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
