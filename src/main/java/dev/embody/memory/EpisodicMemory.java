@@ -1,0 +1,176 @@
+package dev.embody.memory;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.loop.Entity;
+import dev.embody.loop.Memory;
+import dev.embody.loop.Scene;
+import dev.embody.loop.Step;
+import dev.embody.loop.Task;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Memory: the recent steps of this session (short-term), and every step of every session in a JSON-lines store on
+ * disk (long-term), read back at start. Recall finds the past situations nearest to the present one by a small
+ * signature of the scene: where the player is, where its target is relative to it, how many coins remain.
+ */
+public final class EpisodicMemory implements Memory, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(EpisodicMemory.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SHORT_TERM = 64;
+    private static final int LONG_TERM_CAP = 100_000;
+
+    private record Entry(String episode, long step, double[] signature, String subtask, String command, String reflection) {
+    }
+
+    private final Deque<Step> recent = new ArrayDeque<>();
+    private final List<Entry> longTerm = new ArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final BufferedWriter store;
+    private final Path file;
+    private volatile String episode = "";
+
+    private EpisodicMemory(Path file, BufferedWriter store) {
+        this.file = file;
+        this.store = store;
+    }
+
+    /** Memory with a long-term store in {@code dir/steps.jsonl} (created if missing); unreadable lines are skipped with a warning. */
+    public static EpisodicMemory open(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path file = dir.resolve("steps.jsonl");
+        EpisodicMemory m = new EpisodicMemory(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        if (Files.size(file) > 0) {
+            int bad = 0, lineNo = 0;
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                lineNo++;
+                try {
+                    var n = JSON.readTree(line);
+                    double[] sig = JSON.convertValue(n.get("sig"), double[].class);
+                    m.longTerm.add(new Entry(n.path("episode").asText(), n.path("step").asLong(), sig,
+                            n.path("subtask").asText(), n.path("command").asText(), n.path("reflection").asText()));
+                } catch (Exception e) {
+                    if (bad++ == 0) {
+                        log.warn("{}:{}: skipped an unreadable memory line ({})", file, lineNo, e.getMessage());
+                    }
+                }
+            }
+            if (m.longTerm.size() > LONG_TERM_CAP) {
+                m.longTerm.subList(0, m.longTerm.size() - LONG_TERM_CAP).clear();
+            }
+            log.debug("memory: {} past steps from {}", m.longTerm.size(), file);
+        }
+        return m;
+    }
+
+    /** Memory that keeps nothing on disk (tests, replay). */
+    public static EpisodicMemory inMemory() {
+        return new EpisodicMemory(null, null);
+    }
+
+    /** Steps remembered from now on belong to this episode; the short-term memory starts afresh. */
+    public synchronized void beginEpisode(String episodeId) {
+        this.episode = episodeId;
+        recent.clear();
+    }
+
+    @Override
+    public synchronized void remember(Step step) {
+        recent.addLast(step);
+        if (recent.size() > SHORT_TERM) {
+            recent.removeFirst();
+        }
+        Entry e = new Entry(episode, step.index(), signature(step.scene(), step.task()), step.task().subtask(),
+                step.command().toString(), step.reflection().reason());
+        longTerm.add(e);
+        if (store != null) {
+            try {
+                ObjectNode n = JSON.createObjectNode();
+                n.put("episode", e.episode()).put("step", e.step()).put("subtask", e.subtask())
+                        .put("command", e.command()).put("reflection", e.reflection());
+                n.set("sig", JSON.valueToTree(e.signature()));
+                store.write(JSON.writeValueAsString(n));
+                store.newLine();
+                store.flush();
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write memory to " + file, ex);
+            }
+        }
+    }
+
+    @Override
+    public synchronized List<Step> recent(int n) {
+        List<Step> all = new ArrayList<>(recent);
+        return all.subList(Math.max(0, all.size() - n), all.size());
+    }
+
+    @Override
+    public synchronized List<Recollection> recall(Scene scene, Task task, int k) {
+        double[] sig = signature(scene, task);
+        return longTerm.stream()
+                .map(e -> new Recollection(e.episode(), e.step(), e.subtask(), e.command(), e.reflection(), distance(sig, e.signature())))
+                .sorted(Comparator.comparingDouble(Recollection::distance))
+                .limit(k)
+                .toList();
+    }
+
+    @Override
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    @Override
+    public void note(String text) {
+        notes.add(text);
+        log.info("standing note: {}", text);
+    }
+
+    public synchronized int size() {
+        return longTerm.size();
+    }
+
+    static double[] signature(Scene scene, Task task) {
+        double w = Math.max(1, scene.width()), h = Math.max(1, scene.height());
+        Entity p = scene.player().orElse(null);
+        double px = p == null ? -1 : p.x() / w, py = p == null ? -1 : p.y() / h;
+        double tx = task.hasTarget() && p != null ? (task.targetX() - p.x()) / w : 0;
+        double ty = task.hasTarget() && p != null ? (task.targetY() - p.y()) / h : 0;
+        return new double[]{px, py, tx, ty, scene.all("coin").size() / 10.0};
+    }
+
+    private static double distance(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < Math.min(a.length, b.length); i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return Math.sqrt(s);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (store != null) {
+            try {
+                store.close();
+            } catch (IOException e) {
+                log.warn("cannot close memory store {}: {}", file, e.getMessage());
+            }
+        }
+    }
+}
