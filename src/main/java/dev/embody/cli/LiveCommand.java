@@ -71,6 +71,22 @@ final class LiveCommand implements Callable<Integer> {
     Path memoryDir;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
+    @Option(names = "--console", description = "Serve the operator console (http://127.0.0.1:7070); implies --realtime for the sim game.")
+    boolean console;
+    @Option(names = "--console-port", defaultValue = "7070", description = "The console's port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int consolePort;
+    @Option(names = "--console-bind", defaultValue = "127.0.0.1", description = "The console's address; any but loopback requires the token printed at start (default: ${DEFAULT-VALUE}).")
+    String consoleBind;
+    @Option(names = "--speech", description = "Listen for spoken corrections on the microphone (javax.sound).")
+    boolean speech;
+    @Option(names = "--speech-file", description = "Hear the spoken corrections in this WAV file at the start of the first episode.")
+    Path speechFile;
+    @Option(names = "--gamepad", description = "Take the agent over with a gamepad's stick (JInput); one button e-stop, one pause.")
+    boolean gamepad;
+    @Option(names = "--mqtt-corrections", description = "Take text corrections from this MQTT broker (tcp://host:port) on embody/agents/<id>/corrections.")
+    String mqttCorrections;
+    @Option(names = "--agent-id", defaultValue = "agent-1", description = "This agent's id on MQTT (default: ${DEFAULT-VALUE}).")
+    String agentId;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -94,6 +110,20 @@ final class LiveCommand implements Callable<Integer> {
         Goal g = new Goal(goal);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
+        // every channel drops what the operator says into one inbox that each episode's loop reads
+        dev.embody.loop.OperatorInbox inbox = new dev.embody.loop.OperatorInbox();
+        AtomicReference<AgentLoop> live = new AtomicReference<>();
+        OperatorChannels channels;
+        try {
+            channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
+                    mqttCorrections, agentId, episodesDir), inbox, () -> live.get() != null ? live.get().library() : library,
+                    () -> live.get() != null ? live.get().policy().name() : "scene-planner");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (channels.console() != null) {
+            window = window == null ? channels.console() : window.andThen(channels.console());
+        }
         AtomicReference<AgentLoop> running = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
         boolean[] interrupted = {false};
@@ -124,7 +154,7 @@ final class LiveCommand implements Callable<Integer> {
                 for (int i = 0; i < episodes; i++) {
                     long s = seed + i;
                     TargetKind.EpisodeSpec es = new TargetKind.EpisodeSpec(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)),
-                            realtime || this.window, window, targetOptions());
+                            realtime || this.window || console, window, targetOptions());
                     String id = episodeId(target, s);
                     memory.beginEpisode(id);
                     try (Target t = kind.open(es);
@@ -132,12 +162,15 @@ final class LiveCommand implements Callable<Integer> {
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
                         if (recorder != null) {
                             b.listener(recorder);
                         }
+                        channels.listeners().forEach(b::listener);
+                        channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
                         AgentLoop loop = b.build();
                         running.set(loop);
+                        live.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
                         latencies.addAll(r.latencies());
@@ -164,6 +197,7 @@ final class LiveCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            channels.close();
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);

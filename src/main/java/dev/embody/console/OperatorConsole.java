@@ -180,6 +180,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         latestFrame.set(observation.frame());
         Map<String, Object> view = stepView(step);
         latestStep.set(view);
+        if (status.startsWith("ended")) {
+            status = "running"; // the next episode began
+        }
         try {
             pendingState.set(JSON.writeValueAsString(Map.of("type", "step", "step", view)));
         } catch (IOException e) {
