@@ -109,6 +109,19 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.maxRequestSize = MAX_AUDIO_BYTES;
+            // the WebSocket upgrade is refused before it happens (token, origin): a servlet filter in front of /ws
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new org.eclipse.jetty.servlet.FilterHolder(
+                    (jakarta.servlet.Filter) (req, res, chain) -> {
+                        jakarta.servlet.http.HttpServletRequest r = (jakarta.servlet.http.HttpServletRequest) req;
+                        String token = r.getHeader("X-Embody-Token") != null ? r.getHeader("X-Embody-Token") : r.getParameter("token");
+                        BadRequest refused = refusal(token, r.getHeader("Origin"), r.getHeader("Host"));
+                        if (refused != null) {
+                            log.warn("refused a WebSocket: {}", refused.getMessage());
+                            ((jakarta.servlet.http.HttpServletResponse) res).sendError(refused.status.getCode(), refused.getMessage());
+                            return;
+                        }
+                        chain.doFilter(req, res);
+                    }), "/ws", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.staticFiles.add(s -> {
                 s.hostedPath = "/";
                 s.directory = "/console";
@@ -392,7 +405,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     private void routes() {
         app.before("/api/*", this::guard);
-        app.before("/ws", this::guard);
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             log.debug("console request failed", e);
@@ -491,19 +503,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     /** Token (when required) and same-origin checks for every API call and the WebSocket upgrade. */
     private void guard(Context ctx) {
-        if (settings.tokenRequired()) {
-            String given = ctx.header("X-Embody-Token");
-            if (given == null) {
-                given = ctx.queryParam("token");
-            }
-            if (given == null || !MessageDigest.isEqual(given.getBytes(), settings.token().getBytes())) {
-                throw new BadRequest(HttpStatus.UNAUTHORIZED, "a token is required: open the URL printed at start");
-            }
-        }
-        String origin = ctx.header("Origin");
-        if (origin != null && !sameOrigin(origin, ctx.header("Host"))) {
-            log.warn("refused a request from origin {}", clip(origin));
-            throw new BadRequest(HttpStatus.FORBIDDEN, "requests from other origins are refused");
+        String given = ctx.header("X-Embody-Token");
+        BadRequest refused = refusal(given != null ? given : ctx.queryParam("token"), ctx.header("Origin"), ctx.header("Host"));
+        if (refused != null) {
+            log.warn("refused {} {}: {}", ctx.method(), ctx.path(), refused.getMessage());
+            throw refused;
         }
         if (ctx.method() == io.javalin.http.HandlerType.POST && !ctx.path().equals("/api/speech")) {
             String type = String.valueOf(ctx.contentType());
@@ -512,6 +516,17 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                 throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json");
             }
         }
+    }
+
+    /** Why a request must be refused (no or wrong token where one is required, another origin), or null. */
+    private BadRequest refusal(String token, String origin, String host) {
+        if (settings.tokenRequired() && (token == null || !MessageDigest.isEqual(token.getBytes(), settings.token().getBytes()))) {
+            return new BadRequest(HttpStatus.UNAUTHORIZED, "a token is required: open the URL printed at start");
+        }
+        if (origin != null && !sameOrigin(origin, host)) {
+            return new BadRequest(HttpStatus.FORBIDDEN, "requests from other origins are refused (" + clip(origin) + ")");
+        }
+        return null;
     }
 
     static boolean sameOrigin(String origin, String host) {
