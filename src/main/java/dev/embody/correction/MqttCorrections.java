@@ -21,6 +21,11 @@ public final class MqttCorrections implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MqttCorrections.class);
     public static final int MAX_BYTES = 1000;
+    private static final java.util.concurrent.ExecutorService REPLIES = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "mqtt-corrections-reply");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final MqttClient client;
     private final String topic;
@@ -105,7 +110,14 @@ public final class MqttCorrections implements AutoCloseable {
                 String reply = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of(
                         "text", text, "kind", u.kind().name().toLowerCase(java.util.Locale.ROOT), "applied", applied,
                         "explanation", u.explanation(), "command", u.command() == null ? "" : u.command().toString()));
-                client.publish(t + "/understood", reply.getBytes(StandardCharsets.UTF_8), 0, false);
+                // not on the callback thread: Paho completes a publish there, so publishing from it would wait forever
+                REPLIES.execute(() -> {
+                    try {
+                        client.publish(t + "/understood", reply.getBytes(StandardCharsets.UTF_8), 0, false);
+                    } catch (MqttException e) {
+                        log.debug("could not publish the understanding", e);
+                    }
+                });
             } catch (Exception e) {
                 log.debug("could not publish the understanding", e);
             }
