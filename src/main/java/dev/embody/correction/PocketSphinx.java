@@ -40,6 +40,7 @@ public final class PocketSphinx implements AutoCloseable {
 
         int ps_set_search(Pointer ps, String name);
 
+
         int ps_set_allphone_file(Pointer ps, String name, String path);
 
         int ps_start_utt(Pointer ps);
@@ -97,7 +98,7 @@ public final class PocketSphinx implements AutoCloseable {
     }
 
     /** A decoder listening with this grammar. */
-    public static PocketSphinx open(String jsgf, String chatterJsgf) {
+    public static PocketSphinx open(String jsgf) {
         load();
         Path logFile = Path.of(System.getProperty("embody.run.dir", "runs/unnamed"), "pocketsphinx.log");
         try {
@@ -121,13 +122,13 @@ public final class PocketSphinx implements AutoCloseable {
             throw new IllegalStateException("pocketsphinx could not start with the model in " + MODEL + " (see " + logFile + ")");
         }
         PocketSphinx p = new PocketSphinx(config, ps);
-        p.grammar(jsgf, chatterJsgf);
+        p.grammar(jsgf);
         return p;
     }
 
     /** Listens with a new grammar from the next utterance on (skills changed). */
-    public synchronized void grammar(String jsgf, String chatterJsgf) {
-        if (sphinx.ps_set_jsgf_string(decoder, "embody", jsgf) < 0 || sphinx.ps_set_jsgf_string(decoder, "chatter", chatterJsgf) < 0) {
+    public synchronized void grammar(String jsgf) {
+        if (sphinx.ps_set_jsgf_string(decoder, "embody", jsgf) < 0) {
             throw new IllegalArgumentException("pocketsphinx rejected the grammar (a word missing from the dictionary?)");
         }
     }
@@ -135,11 +136,6 @@ public final class PocketSphinx implements AutoCloseable {
     /** Recognises one utterance of 16 kHz mono 16-bit samples with the corrections grammar. */
     public synchronized Hypothesis decode(short[] samples) {
         return decode(samples, "embody");
-    }
-
-    /** The same utterance as a string of everyday words: the competing explanation of the sound. */
-    public synchronized Hypothesis decodeChatter(short[] samples) {
-        return decode(samples, "chatter");
     }
 
     private Hypothesis decode(short[] samples, String search) {
