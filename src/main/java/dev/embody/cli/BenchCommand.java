@@ -24,7 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class})
+        subcommands = {BenchCommand.Loop.class, SpeechBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override
