@@ -7,7 +7,6 @@ import org.slf4j.LoggerFactory;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -37,7 +36,7 @@ public abstract class KeyTrackingActuator implements Actuator {
 
     @Override
     public void keyDown(String key) {
-        String k = key.toUpperCase(Locale.ROOT);
+        String k = Keys.canonical(key);
         int code = Keys.code(k);
         Set<String> chord = new LinkedHashSet<>(held());
         chord.add(k);
@@ -53,7 +52,7 @@ public abstract class KeyTrackingActuator implements Actuator {
 
     @Override
     public void keyUp(String key) {
-        String k = key.toUpperCase(Locale.ROOT);
+        String k = Keys.canonical(key);
         if (held.remove(k)) {
             release(Keys.code(k));
         }
@@ -62,13 +61,16 @@ public abstract class KeyTrackingActuator implements Actuator {
     @Override
     public Set<String> held() {
         synchronized (held) {
-            return Set.copyOf(held);
+            return Collections.unmodifiableSet(new LinkedHashSet<>(held));
         }
     }
 
     @Override
     public void releaseAll() {
-        for (String k : held()) {
+        // last pressed, first released: modifiers held around a key go up after it
+        List<String> keys = new java.util.ArrayList<>(held());
+        Collections.reverse(keys);
+        for (String k : keys) {
             try {
                 keyUp(k);
             } catch (RuntimeException e) {

@@ -13,13 +13,22 @@ public final class Keys {
     private Keys() {
     }
 
-    /** KeyEvent.VK_NAME for a name, e.g. "LEFT" -> VK_LEFT; CTRL is accepted for CONTROL. */
-    public static int code(String name) {
+    /** The one name of a key: upper case, with the usual aliases (CTRL, ESC, RETURN...) mapped to KeyEvent's. */
+    public static String canonical(String name) {
         String n = name.toUpperCase(Locale.ROOT).strip();
-        if (n.equals("CTRL")) {
-            n = "CONTROL";
-        }
-        String key = n;
+        return switch (n) {
+            case "CTRL" -> "CONTROL";
+            case "ESC" -> "ESCAPE";
+            case "RETURN" -> "ENTER";
+            case "DEL" -> "DELETE";
+            case "BACKSPACE" -> "BACK_SPACE";
+            default -> n;
+        };
+    }
+
+    /** KeyEvent.VK_NAME for a name, e.g. "LEFT" -> VK_LEFT; aliases as in {@link #canonical}. */
+    public static int code(String name) {
+        String key = canonical(name);
         return CODES.computeIfAbsent(key, k -> {
             try {
                 return KeyEvent.class.getField("VK_" + k).getInt(null);

@@ -1,14 +1,20 @@
 package dev.embody.cli;
 
+import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
+import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
+import dev.embody.sim.Oracle;
+import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimWindow;
+import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +63,8 @@ final class LiveCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--max-steps", defaultValue = "600", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     long maxSteps;
+    @Option(names = "--max-seconds", description = "Wall-clock seconds per episode at most (default: no limit).")
+    Double maxSeconds;
     @Option(names = "--time-limit", defaultValue = "90", description = "Game seconds per episode (default: ${DEFAULT-VALUE}).")
     double timeLimit;
     @Option(names = "--window", description = "Show the game in a window while the agent plays it, in real time.")
@@ -87,6 +95,11 @@ final class LiveCommand implements Callable<Integer> {
     String mqttCorrections;
     @Option(names = "--agent-id", defaultValue = "agent-1", description = "This agent's id on MQTT (default: ${DEFAULT-VALUE}).")
     String agentId;
+    @Option(names = "--stdin-corrections", negatable = true,
+            description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
+    Boolean stdinCorrections;
+    @Option(names = "--sim-operator", description = "A simulated operator watches the true game state and says corrections when the agent goes wrong (sim-game only).")
+    boolean simOperator;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -103,6 +116,9 @@ final class LiveCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
             }
         }
+        if (simOperator && !target.equals("sim-game")) {
+            throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
+        }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
         }
@@ -110,20 +126,6 @@ final class LiveCommand implements Callable<Integer> {
         Goal g = new Goal(goal);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
-        // every channel drops what the operator says into one inbox that each episode's loop reads
-        dev.embody.loop.OperatorInbox inbox = new dev.embody.loop.OperatorInbox();
-        AtomicReference<AgentLoop> live = new AtomicReference<>();
-        OperatorChannels channels;
-        try {
-            channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
-                    mqttCorrections, agentId, episodesDir), inbox, () -> live.get() != null ? live.get().library() : library,
-                    () -> live.get() != null ? live.get().policy().name() : "scene-planner");
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        if (channels.console() != null) {
-            window = window == null ? channels.console() : window.andThen(channels.console());
-        }
         AtomicReference<AgentLoop> running = new AtomicReference<>();
         CountDownLatch finished = new CountDownLatch(1);
         boolean[] interrupted = {false};
@@ -141,6 +143,25 @@ final class LiveCommand implements Callable<Integer> {
         }, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // one inbox for the session: what the operator says between episodes applies at the next one's first step
+        OperatorInbox inbox = new OperatorInbox();
+        List<Map<String, String>> interventions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        inbox.observe(i -> interventions.add(Map.of("kind", i.kind().name().toLowerCase(Locale.ROOT), "text", String.valueOf(i.text()), "channel", i.channel())));
+        TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
+                ? new TerminalChannel(new CorrectionParser(library), inbox, System.in, System.err).start() : null;
+        // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
+        AtomicReference<AgentLoop> live = new AtomicReference<>();
+        OperatorChannels channels;
+        try {
+            channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
+                    mqttCorrections, agentId, episodesDir), inbox, () -> live.get() != null ? live.get().library() : library,
+                    () -> live.get() != null ? live.get().policy().name() : "scene-planner");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (channels.console() != null) {
+            window = window == null ? channels.console() : window.andThen(channels.console());
+        }
         List<Latency> latencies = new ArrayList<>();
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
@@ -163,8 +184,16 @@ final class LiveCommand implements Callable<Integer> {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
                                 .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
+                        if (maxSeconds != null) {
+                            b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
+                        }
                         if (recorder != null) {
                             b.listener(recorder);
+                        }
+                        SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
+                                new Oracle(library), new CorrectionParser(library), inbox, SimulatedOperator.Settings.defaults(), s) : null;
+                        if (operator != null) {
+                            b.listener(operator);
                         }
                         channels.listeners().forEach(b::listener);
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
@@ -173,6 +202,13 @@ final class LiveCommand implements Callable<Integer> {
                         live.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
+                        if (recorder != null && !interventions.isEmpty()) {
+                            recorder.put("interventions", List.copyOf(interventions));
+                        }
+                        interventions.clear();
+                        if (operator != null) {
+                            log.info("simulated operator: {} correction(s), {} mistake(s) noticed {}", operator.corrections(), operator.noticed(), operator.reasons());
+                        }
                         latencies.addAll(r.latencies());
                         done++;
                         steps += r.steps();
@@ -198,6 +234,9 @@ final class LiveCommand implements Callable<Integer> {
             }
         } finally {
             channels.close();
+            if (terminal != null) {
+                terminal.close();
+            }
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);
