@@ -85,7 +85,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
     private final AtomicReference<Frame> latestFrame = new AtomicReference<>();
     private final AtomicReference<Map<String, Object>> latestStep = new AtomicReference<>(Map.of("index", -1));
-    private final AtomicReference<String> pendingState = new AtomicReference<>();
+    /** Step summaries not yet sent, oldest first; bounded, so a stalled broadcaster never grows it without end. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<String> pendingSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_PENDING_STEPS = 50;
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesSeen = new AtomicLong();
     private final RateLimit rate;
@@ -197,7 +199,10 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             status = "running"; // the next episode began
         }
         try {
-            pendingState.set(JSON.writeValueAsString(Map.of("type", "step", "step", view)));
+            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "step", "step", view)));
+            while (pendingSteps.size() > MAX_PENDING_STEPS) {
+                pendingSteps.pollFirst();
+            }
         } catch (IOException e) {
             log.debug("step view not serialisable", e);
         }
@@ -207,7 +212,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     public void onEnd(Outcome outcome) {
         status = "ended: " + outcome.label();
         try {
-            pendingState.set(JSON.writeValueAsString(Map.of("type", "end", "outcome", outcome.label())));
+            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "end", "outcome", outcome.label())));
         } catch (IOException ignored) {
             // a map of strings always serialises
         }
@@ -318,8 +323,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                 if (iv != null) {
                     sendText(iv);
                 }
-                String st = pendingState.getAndSet(null);
-                if (st != null) {
+                // every step goes out, in order: the page must see the one a correction overrode, not only the latest
+                String st;
+                while ((st = pendingSteps.pollFirst()) != null) {
                     sendText(st);
                 }
                 Frame f = latestFrame.get();

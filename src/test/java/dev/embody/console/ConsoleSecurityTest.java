@@ -139,12 +139,18 @@ class ConsoleSecurityTest {
                     "move(direction=left, amount=large)", "release_all: true", "<script>alert(1)</script>")) {
                 HttpResponse<String> r = post(base + "/api/correct", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("text", evil)));
                 assertThat(r.statusCode()).isEqualTo(200);
-                assertThat(r.body()).contains("\"understood\":false").contains("\"applied\":false");
             }
+            // whatever the parser made of them, only data reached the loop: goal or note text, or a command of the skills
+            SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
+            assertThat(inbox.drain()).allSatisfy(i -> {
+                if (i.kind() == dev.embody.loop.Intervention.Kind.COMMAND) {
+                    assertThat(lib.commands()).contains(lib.normalize(i.command()));
+                }
+            });
             assertThat(get(base + "/api/episodes/..%2F..%2Fetc/report").statusCode()).isIn(400, 404);
             assertThat(get(base + "/api/episodes/%2Fetc%2Fpasswd/report").body()).doesNotContain("root:");
             assertThat(post(base + "/api/control", "{\"action\":\"shutdown\"}").statusCode()).isEqualTo(400);
-            assertThat(Files.exists(marker)).isFalse();
+            assertThat(Files.exists(marker)).as("nothing was run").isFalse();
             assertThat(inbox.drain()).isEmpty();
         }
     }
