@@ -92,6 +92,7 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("correction")).sendKeys("sing me a song", Keys.ENTER);
         wait.until(d -> text("applied").contains("not understood"));
 
+        System.out.println("console frames drawn by the page in the last second: " + text("fps") + " (total " + frames() + ")");
         Path shot = Path.of("target", "surefire-reports", "console-e2e.png");
         Files.createDirectories(shot.getParent());
         Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), shot, StandardCopyOption.REPLACE_EXISTING);
