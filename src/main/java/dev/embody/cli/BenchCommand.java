@@ -24,7 +24,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class})
+        subcommands = {BenchCommand.Loop.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override

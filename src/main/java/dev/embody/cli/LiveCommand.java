@@ -93,6 +93,22 @@ final class LiveCommand implements Callable<Integer> {
     double trainMinutes;
     @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays before a fine-tuned policy is swapped in (sim-game); 0: no gate (default: ${DEFAULT-VALUE}).")
     int gateEpisodes;
+    @Option(names = "--console", description = "Serve the operator console (http://127.0.0.1:7070); implies --realtime for the sim game.")
+    boolean console;
+    @Option(names = "--console-port", defaultValue = "7070", description = "The console's port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int consolePort;
+    @Option(names = "--console-bind", defaultValue = "127.0.0.1", description = "The console's address; any but loopback requires the token printed at start (default: ${DEFAULT-VALUE}).")
+    String consoleBind;
+    @Option(names = "--speech", description = "Listen for spoken corrections on the microphone (javax.sound).")
+    boolean speech;
+    @Option(names = "--speech-file", description = "Hear the spoken corrections in this WAV file at the start of the first episode.")
+    Path speechFile;
+    @Option(names = "--gamepad", description = "Take the agent over with a gamepad's stick (JInput); one button e-stop, one pause.")
+    boolean gamepad;
+    @Option(names = "--mqtt-corrections", description = "Take text corrections from this MQTT broker (tcp://host:port) on embody/agents/<id>/corrections.")
+    String mqttCorrections;
+    @Option(names = "--agent-id", defaultValue = "agent-1", description = "This agent's id on MQTT (default: ${DEFAULT-VALUE}).")
+    String agentId;
     @Option(names = "--stdin-corrections", negatable = true,
             description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
     Boolean stdinCorrections;
@@ -168,6 +184,19 @@ final class LiveCommand implements Callable<Integer> {
         inbox.observe(i -> interventions.add(Map.of("kind", i.kind().name().toLowerCase(Locale.ROOT), "text", String.valueOf(i.text()), "channel", i.channel())));
         TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
                 ? new TerminalChannel(new CorrectionParser(library), inbox, System.in, System.err).start() : null;
+        // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
+        AtomicReference<AgentLoop> current = new AtomicReference<>();
+        OperatorChannels channels;
+        try {
+            channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
+                    mqttCorrections, agentId, episodesDir), inbox, () -> current.get() != null ? current.get().library() : library,
+                    () -> current.get() != null ? current.get().policy().name() : "scene-planner");
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (channels.console() != null) {
+            window = window == null ? channels.console() : window.andThen(channels.console());
+        }
         List<Latency> latencies = new ArrayList<>();
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
@@ -183,7 +212,7 @@ final class LiveCommand implements Callable<Integer> {
                 for (int i = 0; i < episodes; i++) {
                     long s = seed + i;
                     TargetKind.EpisodeSpec es = new TargetKind.EpisodeSpec(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)),
-                            realtime || this.window, window, targetOptions());
+                            realtime || this.window || console, window, targetOptions());
                     String id = episodeId(target, s);
                     memory.beginEpisode(id);
                     try (Target t = kind.open(es);
@@ -204,9 +233,12 @@ final class LiveCommand implements Callable<Integer> {
                         if (operator != null) {
                             b.listener(operator);
                         }
+                        channels.listeners().forEach(b::listener);
+                        channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
                         AgentLoop loop = b.build();
                         live.attach(loop);
                         running.set(loop);
+                        current.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
                         if (recorder != null && !interventions.isEmpty()) {
@@ -248,6 +280,7 @@ final class LiveCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            channels.close();
             if (terminal != null) {
                 terminal.close();
             }

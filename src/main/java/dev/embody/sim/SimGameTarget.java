@@ -23,6 +23,7 @@ public final class SimGameTarget implements Target {
     private final Consumer<dev.embody.loop.Frame> view;
     private final Keyboard keyboard = new Keyboard();
     private long frames;
+    private static final long VIEW_SLICE_NANOS = 50_000_000L;
 
     public SimGameTarget(SimGame game, boolean realtime, Consumer<dev.embody.loop.Frame> view) {
         this.game = game;
@@ -101,10 +102,21 @@ public final class SimGameTarget implements Target {
 
         @Override
         public void elapse(Duration d) throws InterruptedException {
-            if (realtime) {
-                Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
+            if (!realtime) {
+                game.advance(d);
+                return;
             }
-            game.advance(d);
+            // on the wall clock, in slices, so a viewer (window, console) sees the hold as it happens, not only its end
+            long left = d.toNanos();
+            while (left > 0 && !game.outcome().finished()) {
+                long slice = Math.min(left, VIEW_SLICE_NANOS);
+                Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
+                game.advance(Duration.ofNanos(slice));
+                left -= slice;
+                if (view != null && left > 0) {
+                    view.accept(game.render());
+                }
+            }
         }
     }
 }

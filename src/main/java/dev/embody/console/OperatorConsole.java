@@ -1,0 +1,698 @@
+package dev.embody.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.SpokenCorrections;
+import dev.embody.correction.Understanding;
+import dev.embody.loop.Entity;
+import dev.embody.loop.Frame;
+import dev.embody.loop.Intervention;
+import dev.embody.loop.Observation;
+import dev.embody.loop.OperatorInbox;
+import dev.embody.loop.Outcome;
+import dev.embody.loop.Scene;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.loop.Terrain;
+import dev.embody.planning.GridPaths;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.http.staticfiles.Location;
+import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.websocket.api.WriteCallback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The operator's web console: one page that shows what the agent sees and thinks, and takes pause / resume / step /
+ * e-stop / goal changes and typed or spoken corrections. It is a {@link StepListener} (every step) and a frame viewer
+ * (every rendered frame, also during a hold); it never blocks the loop: steps and frames are handed to one broadcaster
+ * thread, which drops what a slow browser cannot take.
+ *
+ * <p>What comes from a browser only ever reaches the {@link CorrectionParser} and the {@link OperatorInbox}: nothing
+ * received is executed, evaluated or used as a path.
+ */
+public final class OperatorConsole implements StepListener, Consumer<Frame>, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(OperatorConsole.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A browser that has this many frames unsent is skipped until it catches up. */
+    private static final int MAX_IN_FLIGHT = 2;
+    private static final long FRAME_INTERVAL_NANOS = 1_000_000_000L / 20;
+    private static final int MAX_AUDIO_BYTES = 2 * 1024 * 1024;
+
+    private final ConsoleSettings settings;
+    private final OperatorInbox inbox;
+    private final Supplier<SkillLibrary> library;
+    private final TrainingStatus training;
+    private final Path episodesDir;
+    private final SpokenCorrections speech;
+    private final Javalin app;
+    private final Set<WsContext> viewers = ConcurrentHashMap.newKeySet();
+    private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
+    private final AtomicReference<Frame> latestFrame = new AtomicReference<>();
+    private final AtomicReference<Map<String, Object>> latestStep = new AtomicReference<>(Map.of("index", -1));
+    /** Step summaries not yet sent, oldest first; bounded, so a stalled broadcaster never grows it without end. */
+    private final java.util.concurrent.ConcurrentLinkedDeque<String> pendingSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int MAX_PENDING_STEPS = 50;
+    private final AtomicLong framesSent = new AtomicLong();
+    private final AtomicLong framesSeen = new AtomicLong();
+    private final RateLimit rate;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread broadcaster;
+    private final List<Map<String, Object>> operatorLog = new ArrayList<>();
+    private volatile BiConsumer<String, Object> episodeLog = (k, v) -> { };
+    private volatile String episodeId = "";
+    private volatile String status = "running";
+
+    private OperatorConsole(ConsoleSettings settings, OperatorInbox inbox, Supplier<SkillLibrary> library, TrainingStatus training,
+                            Path episodesDir, SpokenCorrections speech) {
+        this.settings = settings;
+        this.inbox = inbox;
+        this.library = library;
+        this.training = training;
+        this.episodesDir = episodesDir;
+        this.speech = speech;
+        this.rate = new RateLimit(settings.correctionsPerSecond(), Math.max(2, settings.correctionsPerSecond() * 2));
+        this.app = Javalin.create(cfg -> {
+            cfg.showJavalinBanner = false;
+            cfg.startupWatcherEnabled = false;
+            cfg.http.maxRequestSize = MAX_AUDIO_BYTES;
+            // the WebSocket upgrade is refused before it happens (token, origin): a servlet filter in front of /ws
+            cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new org.eclipse.jetty.servlet.FilterHolder(
+                    (jakarta.servlet.Filter) (req, res, chain) -> {
+                        jakarta.servlet.http.HttpServletRequest r = (jakarta.servlet.http.HttpServletRequest) req;
+                        String token = r.getHeader("X-Embody-Token") != null ? r.getHeader("X-Embody-Token") : r.getParameter("token");
+                        BadRequest refused = refusal(token, r.getHeader("Origin"), r.getHeader("Host"));
+                        if (refused != null) {
+                            log.warn("refused a WebSocket: {}", refused.getMessage());
+                            ((jakarta.servlet.http.HttpServletResponse) res).sendError(refused.status.getCode(), refused.getMessage());
+                            return;
+                        }
+                        chain.doFilter(req, res);
+                    }), "/ws", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
+            cfg.staticFiles.add(s -> {
+                s.hostedPath = "/";
+                s.directory = "/console";
+                s.location = Location.CLASSPATH;
+            });
+        });
+        routes();
+        inbox.observe(this::logged);
+        broadcaster = new Thread(this::broadcast, "console-broadcast");
+        broadcaster.setDaemon(true);
+    }
+
+    /** Starts serving; the URL to open (with the token when one is required) is logged and returned by {@link #url()}. */
+    public static OperatorConsole start(ConsoleSettings settings, OperatorInbox inbox, Supplier<SkillLibrary> library,
+                                        TrainingStatus training, Path episodesDir, SpokenCorrections speech) {
+        OperatorConsole c = new OperatorConsole(settings, inbox, library, training, episodesDir, speech);
+        c.app.start(settings.bind(), settings.port());
+        c.broadcaster.start();
+        if (settings.tokenRequired()) {
+            // printed once, to stdout only: it is the key to the console
+            System.out.println("console: " + c.url() + "  (bound to " + settings.bind() + ": the token is required)");
+        } else {
+            log.info("console: {}", c.url());
+        }
+        return c;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url() {
+        String host = settings.bind().equals("0.0.0.0") || settings.bind().equals("::") ? "127.0.0.1" : settings.bind();
+        if (host.contains(":")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port() + "/" + (settings.tokenRequired() ? "?token=" + settings.token() : "");
+    }
+
+    /** Frames and steps pushed to browsers so far (for the bench and tests). */
+    public long framesSent() {
+        return framesSent.get();
+    }
+
+    public int viewers() {
+        return viewers.size();
+    }
+
+    /** A new episode: commands from the page are logged into it through {@code log} (the recorder's meta.json). */
+    public void episode(String id, BiConsumer<String, Object> log) {
+        synchronized (operatorLog) {
+            operatorLog.clear();
+        }
+        this.episodeId = id == null ? "" : id;
+        this.episodeLog = log == null ? (k, v) -> { } : log;
+        this.status = "running";
+    }
+
+    // ---- the loop's side: never blocks ----
+
+    @Override
+    public void accept(Frame frame) {
+        framesSeen.incrementAndGet();
+        latestFrame.set(frame);
+    }
+
+    @Override
+    public void onStep(Step step, Observation observation) {
+        latestFrame.set(observation.frame());
+        Map<String, Object> view = stepView(step);
+        latestStep.set(view);
+        if (status.startsWith("ended")) {
+            status = "running"; // the next episode began
+        }
+        try {
+            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "step", "step", view)));
+            while (pendingSteps.size() > MAX_PENDING_STEPS) {
+                pendingSteps.pollFirst();
+            }
+        } catch (IOException e) {
+            log.debug("step view not serialisable", e);
+        }
+    }
+
+    @Override
+    public void onEnd(Outcome outcome) {
+        status = "ended: " + outcome.label();
+        try {
+            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "end", "outcome", outcome.label())));
+        } catch (IOException ignored) {
+            // a map of strings always serialises
+        }
+    }
+
+    private void logged(Intervention i) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("at", Instant.now().toString());
+        entry.put("channel", i.channel());
+        entry.put("kind", i.kind().name().toLowerCase(Locale.ROOT));
+        entry.put("text", i.text());
+        if (i.command() != null) {
+            entry.put("command", i.command().toString());
+        }
+        if (i.argument() != null) {
+            entry.put("argument", i.argument());
+        }
+        List<Map<String, Object>> copy;
+        synchronized (operatorLog) {
+            operatorLog.add(entry);
+            copy = List.copyOf(operatorLog);
+        }
+        try {
+            episodeLog.accept("operator", copy);
+        } catch (RuntimeException e) {
+            log.warn("could not log the operator's {} in the episode: {}", i.kind(), e.toString());
+        }
+        if (i.kind() == Intervention.Kind.STOP) {
+            status = "e-stop";
+        } else if (i.kind() == Intervention.Kind.PAUSE) {
+            status = "paused";
+        } else if (i.kind() == Intervention.Kind.RESUME) {
+            status = "running";
+        }
+        try {
+            pendingIntervention.set(JSON.writeValueAsString(Map.of("type", "operator", "entry", entry, "status", status)));
+        } catch (IOException ignored) {
+            // strings only
+        }
+    }
+
+    private final AtomicReference<String> pendingIntervention = new AtomicReference<>();
+
+    static Map<String, Object> stepView(Step step) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", step.index());
+        m.put("wall_ms", step.wallMillis());
+        m.put("frame", step.frameIndex());
+        Scene scene = step.scene();
+        m.put("scene", Map.of("width", scene.width(), "height", scene.height(), "summary", scene.summary()));
+        List<Map<String, Object>> entities = new ArrayList<>();
+        for (Entity e : scene.entities()) {
+            entities.add(Map.of("kind", e.kind(), "x", e.x(), "y", e.y(), "w", e.width(), "h", e.height()));
+        }
+        m.put("entities", entities);
+        m.put("reflection", step.reflection().reason() + (step.reflection().stuck() ? " (stuck " + step.reflection().stuckSteps() + ")" : "")
+                + (step.reflection().danger() ? " (danger)" : ""));
+        m.put("subtask", step.task().subtask());
+        m.put("goal", step.task().goal());
+        if (step.task().hasTarget()) {
+            m.put("target", Map.of("kind", String.valueOf(step.task().targetKind()), "x", step.task().targetX(), "y", step.task().targetY()));
+            m.put("path", path(scene, step.task().targetX(), step.task().targetY()));
+        }
+        Map<String, Double> scores = step.decision().scores();
+        List<Map<String, Object>> cands = new ArrayList<>();
+        for (SkillCall c : step.candidates()) {
+            Map<String, Object> cm = new LinkedHashMap<>();
+            cm.put("command", c.toString());
+            Double s = scores.get(c.toString());
+            cm.put("score", s == null ? null : s);
+            cands.add(cm);
+        }
+        cands.sort(Comparator.comparing((Map<String, Object> c) -> c.get("score") == null ? Double.NEGATIVE_INFINITY : (Double) c.get("score")).reversed());
+        m.put("candidates", cands);
+        m.put("chosen", step.command().toString());
+        m.put("by", step.decision().by());
+        m.put("why", step.decision().why());
+        m.put("correction", step.correction());
+        m.put("overridden", "operator".equals(step.decision().by()));
+        m.put("sent", step.sent());
+        m.put("outcome", step.outcome().label());
+        m.put("step_ms", step.latency().decideNanos() / 1e6);
+        return m;
+    }
+
+    /** The path the planner follows: A* on the perceived grid from the player to the task's target, as scene points. */
+    private static List<double[]> path(Scene scene, double tx, double ty) {
+        Terrain t = scene.terrain();
+        Entity p = scene.player().orElse(null);
+        if (t == null || p == null) {
+            return List.of();
+        }
+        List<double[]> out = new ArrayList<>();
+        for (int[] c : GridPaths.find(t, t.colOf(p.x()), t.rowOf(p.y()), t.colOf(tx), t.rowOf(ty), 6)) {
+            out.add(new double[]{t.centreX(c[0]), t.centreY(c[1])});
+        }
+        return out;
+    }
+
+    // ---- broadcasting ----
+
+    private void broadcast() {
+        Frame lastSent = null;
+        while (running.get()) {
+            long t0 = System.nanoTime();
+            try {
+                String iv = pendingIntervention.getAndSet(null);
+                if (iv != null) {
+                    sendText(iv);
+                }
+                // every step goes out, in order: the page must see the one a correction overrode, not only the latest
+                String st;
+                while ((st = pendingSteps.pollFirst()) != null) {
+                    sendText(st);
+                }
+                Frame f = latestFrame.get();
+                if (f != null && f != lastSent && !viewers.isEmpty()) {
+                    lastSent = f;
+                    sendFrame(jpeg(f));
+                }
+            } catch (Exception e) {
+                log.debug("broadcast failed", e);
+            }
+            long left = FRAME_INTERVAL_NANOS - (System.nanoTime() - t0);
+            if (left > 0) {
+                try {
+                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void sendText(String text) {
+        for (WsContext ws : viewers) {
+            try {
+                if (ws.session.isOpen()) {
+                    ws.session.getRemote().sendString(text, WriteCallback.NOOP);
+                }
+            } catch (RuntimeException e) {
+                drop(ws, e);
+            }
+        }
+    }
+
+    private void sendFrame(byte[] jpeg) {
+        for (WsContext ws : viewers) {
+            AtomicLong pending = inFlight.computeIfAbsent(ws.sessionId(), k -> new AtomicLong());
+            if (pending.get() >= MAX_IN_FLIGHT || !ws.session.isOpen()) {
+                continue;
+            }
+            pending.incrementAndGet();
+            try {
+                ws.session.getRemote().sendBytes(ByteBuffer.wrap(jpeg), new WriteCallback() {
+                    @Override
+                    public void writeFailed(Throwable x) {
+                        pending.decrementAndGet();
+                    }
+
+                    @Override
+                    public void writeSuccess() {
+                        pending.decrementAndGet();
+                        framesSent.incrementAndGet();
+                    }
+                });
+            } catch (RuntimeException e) {
+                pending.decrementAndGet();
+                drop(ws, e);
+            }
+        }
+    }
+
+    private void drop(WsContext ws, Exception e) {
+        viewers.remove(ws);
+        inFlight.remove(ws.sessionId());
+        log.debug("dropped a viewer: {}", e.toString());
+    }
+
+    static byte[] jpeg(Frame f) throws IOException {
+        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+            w.setOutput(out);
+            ImageWriteParam p = w.getDefaultWriteParam();
+            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionQuality(0.8f);
+            w.write(null, new IIOImage(f.toImage(), null, null), p);
+        } finally {
+            w.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    // ---- HTTP and WebSocket ----
+
+    private void routes() {
+        app.before("/api/*", this::guard);
+        app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+        app.exception(Exception.class, (e, ctx) -> {
+            log.debug("console request failed", e);
+            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad request: " + e.getClass().getSimpleName()));
+        });
+        app.ws("/ws", ws -> {
+            ws.onConnect(ctx -> {
+                ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(30));
+                viewers.add(ctx);
+                ctx.send(JSON.writeValueAsString(Map.of("type", "hello", "episode", episodeId, "status", status,
+                        "step", latestStep.get())));
+            });
+            // the socket only carries the agent's view to the page; anything a browser sends on it is ignored
+            ws.onMessage(ctx -> { });
+            ws.onBinaryMessage(ctx -> { });
+            ws.onClose(ctx -> {
+                viewers.remove(ctx);
+                inFlight.remove(ctx.sessionId());
+            });
+            ws.onError(ctx -> {
+                viewers.remove(ctx);
+                inFlight.remove(ctx.sessionId());
+            });
+        });
+        app.get("/api/state", ctx -> ctx.json(Map.of("episode", episodeId, "status", status, "step", latestStep.get(),
+                "viewers", viewers.size(), "frames_seen", framesSeen.get())));
+        app.get("/api/parse", ctx -> ctx.json(understandingView(parse(text(ctx.queryParam("text"))), false, null)));
+        app.post("/api/correct", ctx -> {
+            String text = text(field(ctx, "text"));
+            limit();
+            Understanding u = parse(text);
+            boolean applied = u.toIntervention("web").map(i -> {
+                inbox.submit(i);
+                return true;
+            }).orElse(false);
+            ctx.json(understandingView(u, applied, null));
+        });
+        app.post("/api/control", ctx -> {
+            String action = field(ctx, "action");
+            limit();
+            Intervention i = switch (action) {
+                case "pause" -> Intervention.of(Intervention.Kind.PAUSE, null, "pause", "web");
+                case "resume" -> Intervention.of(Intervention.Kind.RESUME, null, "resume", "web");
+                case "step" -> Intervention.of(Intervention.Kind.STEP, null, "single step", "web");
+                case "estop" -> Intervention.of(Intervention.Kind.STOP, null, "e-stop", "web");
+                case "goal" -> {
+                    String goal = text(field(ctx, "goal"));
+                    yield Intervention.of(Intervention.Kind.GOAL, goal, "goal: " + goal, "web");
+                }
+                default -> throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown action '" + clip(action) + "' (expected pause, resume, step, estop or goal)");
+            };
+            inbox.submit(i);
+            ctx.json(Map.of("ok", true, "action", action));
+        });
+        app.post("/api/speech", ctx -> {
+            if (speech == null) {
+                throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, "speech recognition is not available in this session");
+            }
+            byte[] wav = ctx.bodyAsBytes();
+            if (wav.length > MAX_AUDIO_BYTES) {
+                throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
+            }
+            limit();
+            SpokenCorrections.Heard h = speech.hear(wav, "web-speech");
+            Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
+            m.put("heard", h.text());
+            m.put("score", h.score());
+            m.put("decode_ms", h.decodeMillis());
+            ctx.json(m);
+        });
+        app.get("/api/suggestions", ctx -> ctx.json(suggestions(library.get())));
+        app.get("/api/training", ctx -> ctx.json(training.snapshot()));
+        app.post("/api/training/rollback", ctx -> {
+            limit();
+            String cp = text(field(ctx, "checkpoint"));
+            ctx.json(Map.of("message", training.rollback(cp)));
+        });
+        app.get("/api/episodes", ctx -> ctx.json(episodes()));
+        app.get("/api/episodes/{id}/report", ctx -> {
+            String id = ctx.pathParam("id");
+            // an id is a name we listed, never a path from the browser
+            if (!id.matches("[A-Za-z0-9._-]{1,120}") || id.startsWith(".")) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "bad episode id");
+            }
+            Path dir = episodesDir.resolve(id);
+            for (String name : List.of("report.html", "report.md", "report.txt")) {
+                Path p = dir.resolve(name);
+                if (Files.isRegularFile(p)) {
+                    ctx.contentType(name.endsWith(".html") ? "text/html" : "text/plain; charset=utf-8").result(Files.readAllBytes(p));
+                    return;
+                }
+            }
+            ctx.status(HttpStatus.NOT_FOUND).contentType("text/plain").result("no replay report for " + id + " yet: run ./run replay " + episodesDir.resolve(id));
+        });
+    }
+
+    /** Token (when required) and same-origin checks for every API call and the WebSocket upgrade. */
+    private void guard(Context ctx) {
+        String given = ctx.header("X-Embody-Token");
+        BadRequest refused = refusal(given != null ? given : ctx.queryParam("token"), ctx.header("Origin"), ctx.header("Host"));
+        if (refused != null) {
+            log.warn("refused {} {}: {}", ctx.method(), ctx.path(), refused.getMessage());
+            throw refused;
+        }
+        if (ctx.method() == io.javalin.http.HandlerType.POST && !ctx.path().equals("/api/speech")) {
+            String type = String.valueOf(ctx.contentType());
+            if (!type.startsWith("application/json")) {
+                // a plain form or text post is what a cross-site page can send without asking; JSON it cannot
+                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json");
+            }
+        }
+    }
+
+    /** Why a request must be refused (no or wrong token where one is required, another origin), or null. */
+    private BadRequest refusal(String token, String origin, String host) {
+        if (settings.tokenRequired() && (token == null || !MessageDigest.isEqual(token.getBytes(), settings.token().getBytes()))) {
+            return new BadRequest(HttpStatus.UNAUTHORIZED, "a token is required: open the URL printed at start");
+        }
+        if (origin != null && !sameOrigin(origin, host)) {
+            return new BadRequest(HttpStatus.FORBIDDEN, "requests from other origins are refused (" + clip(origin) + ")");
+        }
+        return null;
+    }
+
+    static boolean sameOrigin(String origin, String host) {
+        if (host == null) {
+            return false;
+        }
+        return origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host);
+    }
+
+    private void limit() {
+        if (!rate.tryTake()) {
+            throw new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond() + " a second");
+        }
+    }
+
+    private String text(String t) {
+        if (t == null || t.isBlank()) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "empty text");
+        }
+        if (t.length() > settings.maxCorrectionChars()) {
+            throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "text too long: " + t.length() + " characters (at most " + settings.maxCorrectionChars() + ")");
+        }
+        return t.strip();
+    }
+
+    private static String field(Context ctx, String name) {
+        JsonNode body;
+        try {
+            body = JSON.readTree(ctx.body());
+        } catch (IOException e) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not JSON");
+        }
+        if (body == null || !body.isObject() || !body.path(name).isTextual()) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "expected a JSON object with a text field '" + name + "'");
+        }
+        return body.get(name).asText();
+    }
+
+    private Understanding parse(String text) {
+        return new CorrectionParser(library.get()).parse(text);
+    }
+
+    static Map<String, Object> understandingView(Understanding u, boolean applied, String why) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", u.text());
+        m.put("kind", u.kind().name().toLowerCase(Locale.ROOT));
+        m.put("understood", u.understood());
+        m.put("command", u.command() == null ? null : u.command().toString());
+        m.put("argument", u.argument());
+        m.put("explanation", u.explanation());
+        m.put("confidence", u.confidence());
+        m.put("applied", applied);
+        if (why != null) {
+            m.put("why", why);
+        }
+        return m;
+    }
+
+    /** Sentences an operator can say: every skill phrase with its slots filled by the values' first words. */
+    static List<String> suggestions(SkillLibrary lib) {
+        Set<String> out = new LinkedHashSet<>(List.of("stop", "pause", "resume"));
+        for (Skill s : lib.skills()) {
+            for (Skill.Phrase p : s.phrases()) {
+                List<String> filled = new ArrayList<>(List.of(p.text()));
+                for (Skill.Parameter param : s.parameters()) {
+                    String slot = "{" + param.name() + "}";
+                    List<String> next = new ArrayList<>();
+                    for (String f : filled) {
+                        if (!f.contains(slot)) {
+                            next.add(f);
+                            continue;
+                        }
+                        for (Skill.Value v : param.values()) {
+                            next.add(f.replace(slot, v.synonyms().isEmpty() ? v.name() : v.synonyms().get(0)));
+                        }
+                    }
+                    filled = next;
+                }
+                filled.stream().filter(f -> !f.contains("{")).forEach(out::add);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private List<Map<String, Object>> episodes() throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (episodesDir == null || !Files.isDirectory(episodesDir)) {
+            return out;
+        }
+        try (var dirs = Files.list(episodesDir)) {
+            for (Path d : dirs.sorted(Comparator.reverseOrder()).limit(200).toList()) {
+                Path meta = d.resolve("meta.json");
+                if (!Files.isRegularFile(meta)) {
+                    continue;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", d.getFileName().toString());
+                try {
+                    JsonNode n = JSON.readTree(meta.toFile());
+                    m.put("outcome", n.path("outcome").asText(""));
+                    m.put("goal", n.path("goal").asText(""));
+                    m.put("start", n.path("start").asText(""));
+                    m.put("steps", n.path("steps").asLong(0));
+                } catch (IOException e) {
+                    m.put("outcome", "unreadable meta.json");
+                }
+                m.put("report", Files.exists(d.resolve("report.html")) || Files.exists(d.resolve("report.md")));
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static String clip(String s) {
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        broadcaster.interrupt();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            log.debug("console stop", e);
+        }
+    }
+
+    /** A request refused with a status and a one-line reason. */
+    static final class BadRequest extends RuntimeException {
+        final HttpStatus status;
+
+        BadRequest(HttpStatus status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** Token bucket: a sustained rate with short bursts. */
+    static final class RateLimit {
+        private final double perSecond;
+        private final double burst;
+        private double tokens;
+        private long last = System.nanoTime();
+
+        RateLimit(double perSecond, double burst) {
+            this.perSecond = perSecond;
+            this.burst = burst;
+            this.tokens = burst;
+        }
+
+        synchronized boolean tryTake() {
+            long now = System.nanoTime();
+            tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
+            last = now;
+            if (tokens >= 1) {
+                tokens -= 1;
+                return true;
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.embody.correction;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Audio as the recogniser wants it: 16 kHz mono 16-bit samples, from a PCM WAV of any rate and channel count. */
+public final class SpeechAudio {
+
+    public static final int RATE = 16_000;
+
+    private SpeechAudio() {
+    }
+
+    /** The samples of a PCM WAV (8/16-bit integer or 32-bit float), mixed to mono and resampled to 16 kHz. */
+    public static short[] fromWav(byte[] wav) {
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        if (wav.length < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) {
+            throw new IllegalArgumentException("not a WAV file (no RIFF/WAVE header)");
+        }
+        int pos = 12, format = -1, channels = 0, rate = 0, bits = 0;
+        while (pos + 8 <= wav.length) {
+            int id = b.getInt(pos);
+            int size = b.getInt(pos + 4);
+            if (size < 0) {
+                throw new IllegalArgumentException("WAV chunk with a negative size");
+            }
+            int body = pos + 8;
+            if (id == 0x20746d66) { // "fmt "
+                format = b.getShort(body) & 0xffff;
+                channels = b.getShort(body + 2);
+                rate = b.getInt(body + 4);
+                bits = b.getShort(body + 14);
+            } else if (id == 0x61746164) { // "data"
+                if (format < 0) {
+                    throw new IllegalArgumentException("WAV data before its fmt chunk");
+                }
+                int len = (int) Math.min((long) size, wav.length - body);
+                return resample(mono(b, body, len, format, channels, bits), rate);
+            }
+            pos = body + size + (size & 1);
+        }
+        throw new IllegalArgumentException("WAV without a data chunk");
+    }
+
+    private static float[] mono(ByteBuffer b, int off, int len, int format, int channels, int bits) {
+        boolean pcm = format == 1 || format == 0xFFFE;
+        boolean flt = format == 3;
+        if (channels < 1 || !(pcm && (bits == 16 || bits == 8) || flt && bits == 32)) {
+            throw new IllegalArgumentException("unsupported WAV: format " + format + ", " + bits + "-bit, " + channels + " channel(s); send 16-bit PCM");
+        }
+        int bytes = bits / 8;
+        int frames = len / (bytes * channels);
+        float[] out = new float[frames];
+        for (int i = 0; i < frames; i++) {
+            float sum = 0;
+            for (int c = 0; c < channels; c++) {
+                int p = off + (i * channels + c) * bytes;
+                sum += flt ? b.getFloat(p) : bits == 16 ? b.getShort(p) / 32768f : ((b.get(p) & 0xff) - 128) / 128f;
+            }
+            out[i] = sum / channels;
+        }
+        return out;
+    }
+
+    private static short[] resample(float[] in, int rate) {
+        if (rate <= 0) {
+            throw new IllegalArgumentException("WAV with sample rate " + rate);
+        }
+        int n = (int) ((long) in.length * RATE / rate);
+        short[] out = new short[n];
+        for (int i = 0; i < n; i++) {
+            double src = i * (double) rate / RATE;
+            int j = (int) src;
+            double f = src - j;
+            double v = j + 1 < in.length ? in[j] * (1 - f) + in[j + 1] * f : in[Math.min(j, in.length - 1)];
+            out[i] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, Math.round(v * 32767)));
+        }
+        return out;
+    }
+
+    /** 16 kHz mono 16-bit samples as a WAV file. */
+    public static byte[] toWav(short[] samples) {
+        ByteBuffer b = ByteBuffer.allocate(44 + samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0x46464952).putInt(36 + samples.length * 2).putInt(0x45564157);
+        b.putInt(0x20746d66).putInt(16).putShort((short) 1).putShort((short) 1).putInt(RATE).putInt(RATE * 2).putShort((short) 2).putShort((short) 16);
+        b.putInt(0x61746164).putInt(samples.length * 2);
+        for (short s : samples) {
+            b.putShort(s);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(b.array());
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,119 @@
+package dev.embody.correction;
+
+import dev.embody.loop.OperatorInbox;
+import dev.embody.skill.SkillLibrary;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A spoken-correction trial on real audio: sentences said by espeak-ng in several voices, resampled to 16 kHz by sox,
+ * recognised and understood; scored against what the same sentence means when typed. Used by the speech test and by
+ * {@code ./run bench speech}.
+ */
+public final class SpeechTrial {
+
+    /** What operators say: 40 corrections across the skills' phrases, values and the stop vocabulary. */
+    public static final List<String> CORRECTIONS = List.of("go left", "go right", "go up", "go down", "move left", "move right",
+            "move up", "move down", "turn left", "turn right", "head north", "head south", "head east", "head west",
+            "a bit more to the left", "a bit more to the right", "a little to the left", "a lot to the right", "a lot to the left",
+            "slightly up", "slightly down", "go a bit left", "move a lot right", "nudge right", "nudge up", "go to the left",
+            "go to the right", "stop", "stop moving", "stand still", "halt", "wait", "hang on", "wait a while", "left", "right",
+            "up", "down", "hold still", "far right");
+
+    /** What people say around an operator that is not a correction. */
+    public static final List<String> CHATTER = List.of("what a lovely day it is today", "I think we should have lunch soon",
+            "the meeting is at three", "can you send me the report", "my sister bought a new car",
+            "please close the window when you leave", "did you watch the game last night", "the coffee machine is broken again",
+            "we need more paper for the printer", "how was your weekend");
+
+    /** US English voices of espeak-ng (a male, a female variant, New York City). */
+    public static final List<String> US_VOICES = List.of("en-us", "en-us+f3", "en-us-nyc");
+
+    /** One utterance's result: what was said, what it means typed, what was heard and applied, and how long it took. */
+    public record Result(String voice, String said, String intended, boolean correction, String heard, String understoodAs,
+                         boolean applied, long latencyNanos) {
+        public boolean right() {
+            return correction ? applied && Objects.equals(intended, understoodAs) : !applied;
+        }
+    }
+
+    private SpeechTrial() {
+    }
+
+    /** Synthesises every (sentence, voice) WAV under {@code dir} in parallel; returns them in the same order. */
+    public static List<Path> synthesise(List<String> sentences, List<String> voices, Path dir) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Path>> jobs = new ArrayList<>();
+            int n = 0;
+            for (String v : voices) {
+                for (String s : sentences) {
+                    int k = n++;
+                    jobs.add(pool.submit(() -> say(s, v, dir, k)));
+                }
+            }
+            List<Path> out = new ArrayList<>();
+            for (Future<Path> f : jobs) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** The 16 kHz WAV of {@code text} in {@code voice}: espeak-ng, then sox. */
+    public static Path say(String text, String voice, Path dir, int n) throws IOException, InterruptedException {
+        String tag = n + "-" + voice.replaceAll("[^a-z0-9]", "_");
+        Path raw = dir.resolve(tag + "-raw.wav");
+        Path wav = dir.resolve(tag + ".wav");
+        run(List.of("espeak-ng", "-v", voice, "-w", raw.toString(), text));
+        run(List.of("sox", raw.toString(), "-r", "16000", "-c", "1", "-b", "16", wav.toString()));
+        Files.delete(raw);
+        return wav;
+    }
+
+    private static void run(List<String> cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+    }
+
+    /** Hears each file in turn (a fresh inbox per utterance) and scores it. */
+    public static List<Result> run(SkillLibrary library, List<String> sentences, boolean corrections, List<String> voices, List<Path> wavs)
+            throws IOException {
+        List<Result> out = new ArrayList<>();
+        OperatorInbox inbox = new OperatorInbox();
+        CorrectionParser parser = new CorrectionParser(library);
+        try (SpokenCorrections speech = SpokenCorrections.open(() -> library, inbox)
+                .orElseThrow(() -> new IllegalStateException("speech recognition is unavailable: " + PocketSphinx.unavailableReason()))) {
+            int n = 0;
+            for (String v : voices) {
+                for (String s : sentences) {
+                    byte[] wav = Files.readAllBytes(wavs.get(n++));
+                    Understanding typed = parser.parse(s);
+                    long t0 = System.nanoTime(); // the utterance has ended: it is all in hand
+                    SpokenCorrections.Heard h = speech.hear(wav, "speech");
+                    long latency = h.applied() ? h.appliedAtNanos() - t0 : System.nanoTime() - t0;
+                    inbox.drain();
+                    out.add(new Result(v, s, describe(typed), corrections, h.text(), describe(h.understanding()), h.applied(), latency));
+                }
+            }
+        }
+        return out;
+    }
+
+    static String describe(Understanding u) {
+        return u.kind() + (u.command() == null ? "" : " " + u.command()) + (u.argument() == null ? "" : " " + u.argument());
+    }
+}

@@ -1,0 +1,185 @@
+package dev.embody.correction;
+
+import dev.embody.loop.Intervention;
+import dev.embody.loop.OperatorInbox;
+import dev.embody.skill.SkillLibrary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Spoken corrections, offline: an utterance (push-to-talk in the console, a WAV file, the microphone) is recognised by
+ * {@link PocketSphinx} against the {@link SpeechGrammar} of the current skills, then understood by the same
+ * {@link CorrectionParser} as typed text and submitted to the loop's inbox. Speech that took the grammar's chatter path,
+ * or matched a command only weakly, is reported and never applied; "stop" is applied whenever it is heard.
+ */
+public final class SpokenCorrections implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(SpokenCorrections.class);
+    /** Speech of a sentence lasts about this many 10 ms frames per phone of it (measured on espeak-ng voices, 5.5-11). */
+    public static final double MIN_FRAMES_PER_PHONE = 4.5;
+    public static final double MAX_FRAMES_PER_PHONE = 13;
+
+    /**
+     * What was heard and what came of it.
+     *
+     * @param text          the recognised sentence ("" for silence)
+     * @param score         10 ms frames of speech per phone of the recognised sentence (about 5-11 when it was said)
+     * @param applied       submitted to the loop
+     * @param why           why it was or was not applied, for the operator
+     * @param decodeMillis  recognition time
+     * @param appliedAtNanos System.nanoTime() when it reached the inbox (0 when not applied)
+     */
+    public record Heard(String text, double score, Understanding understanding, boolean applied, String why, long decodeMillis,
+                        long appliedAtNanos) {
+    }
+
+    private final Supplier<SkillLibrary> library;
+    private final OperatorInbox inbox;
+    private final java.util.Map<String, Integer> dictionary;
+    private final double minFramesPerPhone;
+    private final double maxFramesPerPhone;
+    private final PocketSphinx sphinx;
+    private volatile SpeechGrammar grammar;
+    private volatile String grammarVersion;
+
+    private SpokenCorrections(Supplier<SkillLibrary> library, OperatorInbox inbox, java.util.Map<String, Integer> dictionary) {
+        this.library = library;
+        this.inbox = inbox;
+        this.dictionary = dictionary;
+        this.minFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.min-fpp", Double.toString(MIN_FRAMES_PER_PHONE)));
+        this.maxFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.max-fpp", Double.toString(MAX_FRAMES_PER_PHONE)));
+        SkillLibrary lib = library.get();
+        this.grammar = SpeechGrammar.of(lib, dictionary);
+        this.grammarVersion = lib.version();
+        this.sphinx = PocketSphinx.open(grammar.jsgf());
+        log.info("speech: pocketsphinx in process, en-us model, grammar of {} sentences ({} left out: words not in the dictionary)",
+                grammar.sentences(), grammar.skipped().size());
+    }
+
+    /** Opens the recogniser, or says why it cannot (empty with the reason logged). */
+    public static Optional<SpokenCorrections> open(Supplier<SkillLibrary> library, OperatorInbox inbox) {
+        String why = PocketSphinx.unavailableReason();
+        if (why != null) {
+            log.warn("speech: unavailable: {}", why);
+            return Optional.empty();
+        }
+        try {
+            var dict = SpeechGrammar.dictionary(PocketSphinx.MODEL.resolve("cmudict-en-us.dict"));
+            return Optional.of(new SpokenCorrections(library, inbox, dict));
+        } catch (IOException | RuntimeException e) {
+            log.warn("speech: unavailable: {}", e.toString());
+            return Optional.empty();
+        }
+    }
+
+    public SpeechGrammar grammar() {
+        return grammar;
+    }
+
+    public Heard hear(byte[] wav, String channel) {
+        short[] samples;
+        try {
+            samples = SpeechAudio.fromWav(wav);
+        } catch (IllegalArgumentException e) {
+            Understanding u = new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, "", "bad audio: " + e.getMessage(), 0);
+            return new Heard("", 0, u, false, "bad audio: " + e.getMessage(), 0, 0);
+        }
+        return hear(samples, channel);
+    }
+
+    /** Recognises, understands and (when it is a correction heard clearly) applies one utterance. */
+    public Heard hear(short[] samples, String channel) {
+        refreshGrammar();
+        long t0 = System.nanoTime();
+        PocketSphinx.Hypothesis h = sphinx.decode(samples);
+        long decodeMs = (System.nanoTime() - t0) / 1_000_000;
+        String text = h.text();
+        if (text.isEmpty() || !grammar.isCorrection(text)) {
+            return notApplied(text, 0, decodeMs, "heard nothing that sounds like a correction");
+        }
+        // the grammar can only answer with one of its sentences: a long stretch of talk squeezed onto a short command
+        // (or the reverse) is not that command. Compare how long the speech lasted with how many sounds the sentence has.
+        double perPhone = voicedFrames(samples) / (double) phones(text);
+        Understanding u = new CorrectionParser(library.get()).parse(text);
+        if (!u.understood()) {
+            return new Heard(text, perPhone, u, false, "recognised '" + text + "' but it was not understood: " + u.explanation(), decodeMs, 0);
+        }
+        boolean fits = perPhone >= minFramesPerPhone && perPhone <= maxFramesPerPhone;
+        // stop always wins: applied however it was heard; anything that moves the agent must fit what was said
+        if (u.kind() != Understanding.Kind.STOP && !fits) {
+            return new Heard(text, perPhone, u, false, String.format(java.util.Locale.ROOT,
+                    "heard '%s', but the speech was too %s for it (%.1f frames a sound, expected %.0f-%.0f): taken as talk, not a correction",
+                    text, perPhone > maxFramesPerPhone ? "long" : "short", perPhone, minFramesPerPhone, maxFramesPerPhone), decodeMs, 0);
+        }
+        Optional<Intervention> i = u.toIntervention(channel);
+        if (i.isEmpty()) {
+            return new Heard(text, perPhone, u, false, "nothing to apply", decodeMs, 0);
+        }
+        inbox.submit(i.get());
+        long at = System.nanoTime();
+        log.info("speech ({}): '{}' -> {}", channel, text, u.explanation());
+        return new Heard(text, perPhone, u, true, "applied: " + u.explanation(), decodeMs, at);
+    }
+
+    private int phones(String sentence) {
+        int n = 0;
+        for (String w : SpeechGrammar.clean(sentence).split(" ")) {
+            n += dictionary.getOrDefault(w, Math.max(1, w.length() - 1));
+        }
+        return Math.max(1, n);
+    }
+
+    /** 10 ms frames from the first to the last loud one (loud: above 6% of the loudest frame, and above a floor). */
+    static int voicedFrames(short[] samples) {
+        int frames = samples.length / 160;
+        double[] rms = new double[frames];
+        double max = 0;
+        for (int f = 0; f < frames; f++) {
+            double e = 0;
+            for (int k = f * 160; k < (f + 1) * 160; k++) {
+                e += samples[k] * (double) samples[k];
+            }
+            rms[f] = Math.sqrt(e / 160);
+            max = Math.max(max, rms[f]);
+        }
+        double threshold = Math.max(0.06 * max, 80);
+        int first = -1, last = -1;
+        for (int f = 0; f < frames; f++) {
+            if (rms[f] > threshold) {
+                if (first < 0) {
+                    first = f;
+                }
+                last = f;
+            }
+        }
+        return first < 0 ? 0 : last - first + 1;
+    }
+
+    private Heard notApplied(String text, double spf, long decodeMs, String why) {
+        Understanding u = new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, text, why, 0);
+        log.info("speech: '{}' not applied: {}", text, why);
+        return new Heard(text, spf, u, false, why, decodeMs, 0);
+    }
+
+    /** New skills mean new sentences: the grammar is regenerated when the library's version changes. */
+    private void refreshGrammar() {
+        SkillLibrary lib = library.get();
+        if (!lib.version().equals(grammarVersion)) {
+            SpeechGrammar g = SpeechGrammar.of(lib, dictionary);
+            sphinx.grammar(g.jsgf());
+            grammar = g;
+            grammarVersion = lib.version();
+            log.info("speech: skills changed, grammar regenerated ({} sentences)", g.sentences());
+        }
+    }
+
+    @Override
+    public void close() {
+        sphinx.close();
+    }
+}

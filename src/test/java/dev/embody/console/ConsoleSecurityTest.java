@@ -1,0 +1,166 @@
+package dev.embody.console;
+
+import dev.embody.loop.OperatorInbox;
+import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the console refuses: strangers off loopback, other origins, floods, oversized text; and what it never does. */
+class ConsoleSecurityTest {
+
+    @TempDir
+    Path dir;
+    final HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(5)).build();
+    final OperatorInbox inbox = new OperatorInbox();
+
+    OperatorConsole console(ConsoleSettings s) throws Exception {
+        SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
+        return OperatorConsole.start(s, inbox, () -> lib, new SessionTraining(() -> "scene-planner"), dir, null);
+    }
+
+    HttpResponse<String> get(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String url, String json, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void listensOnLoopbackOnlyByDefault() throws Exception {
+        ConsoleSettings s = ConsoleSettings.of("127.0.0.1", 0);
+        assertThat(s.tokenRequired()).isFalse();
+        try (OperatorConsole c = console(s)) {
+            assertThat(get("http://127.0.0.1:" + c.port() + "/api/state").statusCode()).isEqualTo(200);
+            Optional<InetAddress> other = Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                    .flatMap(n -> Collections.list(n.getInetAddresses()).stream())
+                    .filter(a -> a instanceof Inet4Address && !a.isLoopbackAddress()).findFirst();
+            if (other.isPresent()) {
+                try (Socket sock = new Socket()) {
+                    assertThatThrownBy(() -> sock.connect(new InetSocketAddress(other.get(), c.port()), 2000))
+                            .as("not reachable on " + other.get()).isInstanceOf(java.io.IOException.class);
+                }
+            } else {
+                System.out.println("this machine has no non-loopback IPv4 address: only the loopback check ran");
+            }
+        }
+    }
+
+    @Test
+    void anyOtherAddressRequiresTheTokenOnEveryCallAndTheWebSocket() throws Exception {
+        ConsoleSettings s = ConsoleSettings.of("0.0.0.0", 0);
+        assertThat(s.tokenRequired()).isTrue();
+        assertThat(s.token()).hasSize(32);
+        try (OperatorConsole c = console(s)) {
+            String base = "http://127.0.0.1:" + c.port();
+            assertThat(c.url()).contains("?token=" + s.token());
+            assertThat(get(base + "/api/state").statusCode()).isEqualTo(401);
+            assertThat(get(base + "/api/state?token=wrong").statusCode()).isEqualTo(401);
+            assertThat(post(base + "/api/control", "{\"action\":\"estop\"}").statusCode()).isEqualTo(401);
+            assertThat(inbox.stopRequested()).as("an e-stop without the token does nothing").isFalse();
+            assertThat(get(base + "/api/state", "X-Embody-Token", s.token()).statusCode()).isEqualTo(200);
+            assertThat(get(base + "/api/state?token=" + s.token()).statusCode()).isEqualTo(200);
+            assertThatThrownBy(() -> ws(base.replace("http", "ws") + "/ws", null)).isInstanceOf(CompletionException.class);
+            ws(base.replace("http", "ws") + "/ws?token=" + s.token(), null).abort();
+        }
+    }
+
+    @Test
+    void refusesWebSocketsAndPostsFromOtherOrigins() throws Exception {
+        try (OperatorConsole c = console(ConsoleSettings.of("127.0.0.1", 0))) {
+            String base = "http://127.0.0.1:" + c.port();
+            assertThatThrownBy(() -> ws("ws://127.0.0.1:" + c.port() + "/ws", "http://evil.example")).isInstanceOf(CompletionException.class);
+            ws("ws://127.0.0.1:" + c.port() + "/ws", base).abort();
+            assertThat(post(base + "/api/correct", "{\"text\":\"go left\"}", "Origin", "http://evil.example").statusCode()).isEqualTo(403);
+            // a plain form post is what another site's page could send without asking
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(base + "/api/control"))
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"estop\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(form.statusCode()).isEqualTo(415);
+            assertThat(inbox.drain()).isEmpty();
+        }
+    }
+
+    @Test
+    void limitsTheSizeAndRateOfCorrections() throws Exception {
+        try (OperatorConsole c = console(new ConsoleSettings("127.0.0.1", 0, null, 500, 5))) {
+            String base = "http://127.0.0.1:" + c.port();
+            assertThat(post(base + "/api/correct", "{\"text\":\"" + "left ".repeat(120) + "\"}").statusCode()).isEqualTo(413);
+            int accepted = 0, refused = 0;
+            for (int i = 0; i < 40; i++) {
+                int code = post(base + "/api/correct", "{\"text\":\"go left\"}").statusCode();
+                accepted += code == 200 ? 1 : 0;
+                refused += code == 429 ? 1 : 0;
+            }
+            assertThat(refused).as("a flood is cut off").isGreaterThan(20);
+            assertThat(accepted).isBetween(10, 19);
+            assertThat(inbox.drain()).hasSize(accepted);
+        }
+    }
+
+    @Test
+    void neverExecutesWhatItReceives() throws Exception {
+        Path marker = dir.resolve("pwned");
+        try (OperatorConsole c = console(ConsoleSettings.of("127.0.0.1", 0))) {
+            String base = "http://127.0.0.1:" + c.port();
+            for (String evil : List.of("$(touch " + marker + ")", "`touch " + marker + "`", "go left; touch " + marker,
+                    "move(direction=left, amount=large)", "release_all: true", "<script>alert(1)</script>")) {
+                HttpResponse<String> r = post(base + "/api/correct", new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("text", evil)));
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+            // whatever the parser made of them, only data reached the loop: goal or note text, or a command of the skills
+            SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
+            assertThat(inbox.drain()).allSatisfy(i -> {
+                if (i.kind() == dev.embody.loop.Intervention.Kind.COMMAND) {
+                    assertThat(lib.commands()).contains(lib.normalize(i.command()));
+                }
+            });
+            assertThat(get(base + "/api/episodes/..%2F..%2Fetc/report").statusCode()).isIn(400, 404);
+            assertThat(get(base + "/api/episodes/%2Fetc%2Fpasswd/report").body()).doesNotContain("root:");
+            assertThat(post(base + "/api/control", "{\"action\":\"shutdown\"}").statusCode()).isEqualTo(400);
+            assertThat(Files.exists(marker)).as("nothing was run").isFalse();
+            assertThat(inbox.drain()).isEmpty();
+        }
+    }
+
+    private WebSocket ws(String url, String origin) {
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return b.buildAsync(URI.create(url), new WebSocket.Listener() {
+        }).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.embody.console;
+
+import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Observation;
+import dev.embody.loop.OperatorInbox;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A live sim session on the wall clock with the console attached, as `./run live --console` builds it, for tests. */
+final class LiveSession implements AutoCloseable {
+
+    final SkillLibrary library;
+    final OperatorInbox inbox = new OperatorInbox();
+    final OperatorConsole console;
+    volatile SimGameTarget target;
+    volatile AgentLoop loop;
+    final List<Step> steps = new CopyOnWriteArrayList<>();
+    final CompletableFuture<AgentLoop.EpisodeResult> result = new CompletableFuture<>();
+    private final GameSceneParser parser = GameSceneParser.forSimGame();
+
+    LiveSession(ConsoleSettings settings, Path episodesDir, long seed) throws Exception {
+        library = SkillLibrary.load(Path.of("skills/sim-game"));
+        console = OperatorConsole.start(settings, inbox, () -> library, new SessionTraining(() -> "scene-planner"), episodesDir, null);
+        console.episode("test-episode", null);
+        // episodes one after another (a level takes the agent a few seconds) until the operator stops one
+        Thread t = new Thread(() -> {
+            try {
+                for (long s = seed; ; s++) {
+                    target = new SimGameTarget(SimGame.of(s, 1, Goal.COLLECT_COINS, Duration.ofSeconds(300)), true, console);
+                    loop = build(target);
+                    AgentLoop.EpisodeResult r = loop.run();
+                    if (r.outcome() == dev.embody.loop.Outcome.STOPPED || r.outcome() == dev.embody.loop.Outcome.ERROR) {
+                        result.complete(r);
+                        return;
+                    }
+                }
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        }, "live-session");
+        t.setDaemon(true);
+        t.start();
+        while (loop == null) {
+            Thread.sleep(10);
+        }
+    }
+
+    private AgentLoop build(SimGameTarget target) {
+        return AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
+                .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+                .memory(EpisodicMemory.inMemory()).inbox(inbox).period(Duration.ofMillis(100)).maxSteps(5000)
+                .listener(console).listener(new StepListener() {
+                    @Override
+                    public void onStep(Step step, Observation observation) {
+                        steps.add(step);
+                    }
+                }).build();
+    }
+
+    String url() {
+        return console.url();
+    }
+
+    @Override
+    public void close() throws Exception {
+        loop.requestStop();
+        try {
+            result.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            console.close();
+            parser.close();
+        }
+    }
+}
