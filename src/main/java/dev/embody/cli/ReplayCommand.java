@@ -303,9 +303,13 @@ final class ReplayCommand implements Callable<Integer> {
         boolean sameOutcome = !r.outcome().finished() || r.outcome().label().equals(e.meta().path("outcome").asText());
         boolean sameScore = true;
         StringBuilder score = new StringBuilder();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
         for (var entry : r.score().entrySet()) {
-            String now = String.valueOf(entry.getValue());
-            String then = recordedScore.has(entry.getKey()) ? recordedScore.get(entry.getKey()).asText() : null;
+            // compare as JSON, so lists (keys_held) compare like numbers and text do
+            var nowNode = json.valueToTree(entry.getValue());
+            var thenNode = recordedScore.get(entry.getKey());
+            String now = nowNode.isValueNode() ? nowNode.asText() : nowNode.toString();
+            String then = thenNode == null ? null : thenNode.isValueNode() ? thenNode.asText() : thenNode.toString();
             if (then != null && !then.equals(now)) {
                 sameScore = false;
             }
