@@ -1,5 +1,7 @@
 package dev.embody.actuation;
 
+import dev.embody.testkit.CliRun;
+
 import dev.embody.cli.Main;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.SimWindowGame;
@@ -7,8 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,22 +30,6 @@ class DesktopTargetTest {
     @BeforeAll
     static void needsAnXServer() {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            return new Run(Main.execute(args), o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     /** A skills folder with one skill that holds SPACE (a key the game shows but that moves nothing) for 8 s. */
@@ -76,13 +60,13 @@ class DesktopTargetTest {
         // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit)
         try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "10", "--difficulty", "1", "--linger-ms", "300",
                 "--time-limit", "45")) {
-            Run agent = cli("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "10", "--no-record",
+            CliRun agent = CliRun.of("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "10", "--no-record",
                     "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
             int gameExit = game.process().waitFor(30);
             List<String> endings = game.endings();
             long won = endings.stream().filter(l -> l.contains("outcome=success")).count();
             System.out.println("desktop end-to-end: game says " + won + "/10 won\n" + String.join("\n", endings) + "\n" + agent.out() + agent.err());
-            assertThat(agent.code()).as(agent.err()).isZero();
+            assertThat(agent.exit()).as(agent.err()).isZero();
             assertThat(gameExit).as("the game closes after its last level").isZero();
             assertThat(endings).hasSize(10);
             assertThat(won).as("levels won, by the game's own count").isGreaterThanOrEqualTo(8);
@@ -123,9 +107,9 @@ class DesktopTargetTest {
                 }
             });
             mover.start();
-            Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space");
+            CliRun act = CliRun.of("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space");
             mover.join();
-            assertThat(act.code()).as(act.out()).isEqualTo(Main.FAILED);
+            assertThat(act.exit()).as(act.out()).isEqualTo(Main.FAILED);
             assertThat(act.err()).contains("paused").contains("the target window moved");
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
             assertThat(act.out()).as("the hold never finished: the skill failed part way").doesNotContain("did hold_space");
@@ -138,8 +122,8 @@ class DesktopTargetTest {
         Path cal = SimWindowGame.calibration(dir, 1.0);
         Path skills = holdingSkills();
         try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
-            Run act = cli("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space", "close_window");
-            assertThat(act.code()).as(act.err()).isZero();
+            CliRun act = CliRun.of("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space", "close_window");
+            assertThat(act.exit()).as(act.err()).isZero();
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
             // released by the watchdog after about 1 s, long before the 8 s hold ends: the up comes before ALT's down
             String log = game.log();

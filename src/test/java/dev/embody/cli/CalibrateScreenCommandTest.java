@@ -1,12 +1,12 @@
 package dev.embody.cli;
 
+import dev.embody.testkit.CliRun;
+
 import dev.embody.testkit.SimWindowGame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -23,30 +23,14 @@ class CalibrateScreenCommandTest {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
     }
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            return new Run(Main.execute(args), o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     private Path out() {
         return dir.resolve("cal");
     }
 
     @Test
     void aMissingWindowIsAClearErrorAndWritesNothing() {
-        Run r = cli("calibrate", "screen", "--title", "no such window 4711", "--name", "ghost", "--dir", out().toString());
-        assertThat(r.code()).isEqualTo(Main.FAILED);
+        CliRun r = CliRun.of("calibrate", "screen", "--title", "no such window 4711", "--name", "ghost", "--dir", out().toString());
+        assertThat(r.exit()).isEqualTo(Main.FAILED);
         assertThat(r.err()).contains("no visible window titled 'no such window 4711'").contains("nothing written");
         assertThat(out()).doesNotExist();
     }
@@ -54,32 +38,32 @@ class CalibrateScreenCommandTest {
     @Test
     void aTemplateThatIsNotAnImageOrNotOnScreenIsAClearErrorAndWritesNothing() throws Exception {
         Path notImage = Files.writeString(dir.resolve("button.png"), "this is text, not a PNG");
-        Run bad = cli("calibrate", "screen", "--template", notImage.toString(), "--name", "x", "--dir", out().toString());
-        assertThat(bad.code()).isEqualTo(Main.BAD_FILE);
+        CliRun bad = CliRun.of("calibrate", "screen", "--template", notImage.toString(), "--name", "x", "--dir", out().toString());
+        assertThat(bad.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(bad.err()).contains("button.png").contains("not an image");
 
-        Run missing = cli("calibrate", "screen", "--template", dir.resolve("nope.png").toString(), "--name", "x", "--dir", out().toString());
-        assertThat(missing.code()).isEqualTo(Main.USAGE);
+        CliRun missing = CliRun.of("calibrate", "screen", "--template", dir.resolve("nope.png").toString(), "--name", "x", "--dir", out().toString());
+        assertThat(missing.exit()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("nope.png: no such file");
 
         // a real image of something that is not on the screen: the xmessage button while no xmessage runs
-        Run absent = cli("calibrate", "screen", "--template", Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath().toString(),
+        CliRun absent = CliRun.of("calibrate", "screen", "--template", Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath().toString(),
                 "--name", "x", "--dir", out().toString());
-        assertThat(absent.code()).isEqualTo(Main.FAILED);
+        assertThat(absent.exit()).isEqualTo(Main.FAILED);
         assertThat(absent.err()).contains("is not on the screen").contains("nothing written");
         assertThat(out()).doesNotExist();
     }
 
     @Test
     void badOptionsAreUsageErrors() {
-        Run two = cli("calibrate", "screen", "--title", "a", "--geometry", "10x10+0+0", "--name", "x", "--dir", out().toString());
-        assertThat(two.code()).isEqualTo(Main.USAGE);
+        CliRun two = CliRun.of("calibrate", "screen", "--title", "a", "--geometry", "10x10+0+0", "--name", "x", "--dir", out().toString());
+        assertThat(two.exit()).isEqualTo(Main.USAGE);
         assertThat(two.err()).contains("give one of --title, --geometry or --template");
-        Run geometry = cli("calibrate", "screen", "--geometry", "wide", "--name", "x", "--dir", out().toString());
-        assertThat(geometry.code()).isEqualTo(Main.USAGE);
+        CliRun geometry = CliRun.of("calibrate", "screen", "--geometry", "wide", "--name", "x", "--dir", out().toString());
+        assertThat(geometry.exit()).isEqualTo(Main.USAGE);
         assertThat(geometry.err()).contains("--geometry must be WxH+X+Y");
-        Run off = cli("calibrate", "screen", "--geometry", "640x360+99999+0", "--name", "x", "--dir", out().toString());
-        assertThat(off.code()).isEqualTo(Main.FAILED);
+        CliRun off = CliRun.of("calibrate", "screen", "--geometry", "640x360+99999+0", "--name", "x", "--dir", out().toString());
+        assertThat(off.exit()).isEqualTo(Main.FAILED);
         assertThat(off.err()).contains("is not inside the");
         assertThat(out()).doesNotExist();
     }
@@ -88,8 +72,8 @@ class CalibrateScreenCommandTest {
     void findsTheSimWindowByTitleAndByTemplate_andMeasuresCapture() throws Exception {
         Path cal = SimWindowGame.calibration(dir, 3.0);
         try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
-            Run byTitle = cli("calibrate", "screen", "--from", cal.toString(), "--name", "sim-window", "--dir", out().toString());
-            assertThat(byTitle.code()).as(byTitle.err()).isZero();
+            CliRun byTitle = CliRun.of("calibrate", "screen", "--from", cal.toString(), "--name", "sim-window", "--dir", out().toString());
+            assertThat(byTitle.exit()).as(byTitle.err()).isZero();
             assertThat(byTitle.out()).containsPattern("region 640x360\\+\\d+\\+\\d+, frames 640x360 by x11grab: capture p50 [\\d.]+ ms");
             String written = Files.readString(out().resolve("sim-window.yaml"));
             assertThat(written).contains("title: embody sim-window").contains("level-won: templates/level-won.png").contains("success: level-won");
@@ -98,9 +82,9 @@ class CalibrateScreenCommandTest {
             Path corner = dir.resolve("corner.png");
             Process p = new ProcessBuilder("import", "-window", "root", "-crop", "160x40+0+0", "+repage", corner.toString()).start();
             assertThat(p.waitFor()).isZero();
-            Run byTemplate = cli("calibrate", "screen", "--template", corner.toString(), "--size", "640x360", "--name", "by-template",
+            CliRun byTemplate = CliRun.of("calibrate", "screen", "--template", corner.toString(), "--size", "640x360", "--name", "by-template",
                     "--source", "robot", "--dir", out().toString());
-            assertThat(byTemplate.code()).as(byTemplate.err()).isZero();
+            assertThat(byTemplate.exit()).as(byTemplate.err()).isZero();
             assertThat(Files.readString(out().resolve("by-template.yaml"))).contains("source: robot").contains("width: 640");
         }
     }

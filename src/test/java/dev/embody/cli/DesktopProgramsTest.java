@@ -1,12 +1,12 @@
 package dev.embody.cli;
 
+import dev.embody.testkit.CliRun;
+
 import dev.embody.testkit.EmbodyProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -27,22 +27,6 @@ class DesktopProgramsTest {
     @BeforeAll
     static void needsAnXServer() {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
-    }
-
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            return new Run(Main.execute(args), o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
     }
 
     private static void awaitWindow(String title) throws Exception {
@@ -73,13 +57,13 @@ class DesktopProgramsTest {
                 .directory(work.toFile()).redirectErrorStream(true).start();
         try {
             awaitWindow("embody-xterm");
-            Run cal = cli("calibrate", "screen", "--title", "embody-xterm", "--name", "xterm", "--dir", dir.resolve("calibration/desktop").toString(),
+            CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xterm", "--name", "xterm", "--dir", dir.resolve("calibration/desktop").toString(),
                     "--skills", dir.resolve("skills/desktop").toString());
-            assertThat(cal.code()).as(cal.err()).isZero();
+            assertThat(cal.exit()).as(cal.err()).isZero();
             Path file = dir.resolve("calibration/desktop/xterm.yaml");
             assertThat(Files.readString(file)).contains("title: embody-xterm").contains("source: x11grab");
-            Run act = cli("act", "--calibration", file.toString(), "write_note");
-            assertThat(act.code()).as(act.err()).isZero();
+            CliRun act = CliRun.of("act", "--calibration", file.toString(), "write_note");
+            assertThat(act.exit()).as(act.err()).isZero();
             assertThat(act.out()).contains("did write_note: type echo 'Embody was here: 1+1=2' > note.txt; press ENTER");
             Path note = work.resolve("note.txt");
             for (int i = 0; i < 100 && !(Files.exists(note) && Files.size(note) > 0); i++) {
@@ -99,12 +83,12 @@ class DesktopProgramsTest {
                 "-buttons", "Cancel:4,Save:3", "Save the note?").redirectErrorStream(true).start();
         try {
             awaitWindow("embody-xmessage");
-            Run cal = cli("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
+            CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
                     "--skills", dir.resolve("skills/desktop").toString(), "--template-image",
                     "save=" + Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath());
-            assertThat(cal.code()).as(cal.err()).isZero();
-            Run act = cli("act", "--calibration", dir.resolve("calibration/desktop/xmessage.yaml").toString(), "click_template(template=save)");
-            assertThat(act.code()).as(act.err()).isZero();
+            assertThat(cal.exit()).as(cal.err()).isZero();
+            CliRun act = CliRun.of("act", "--calibration", dir.resolve("calibration/desktop/xmessage.yaml").toString(), "click_template(template=save)");
+            assertThat(act.exit()).as(act.err()).isZero();
             assertThat(act.out()).contains("click left");
             // xmessage exits with the code of the button pressed: 3 is Save (Cancel, 4, comes first on its row)
             assertThat(xmessage.waitFor(10, TimeUnit.SECONDS)).isTrue();

@@ -1,13 +1,13 @@
 package dev.embody.cli;
 
+import dev.embody.testkit.CliRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.testkit.EmbodyProcess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,29 +21,11 @@ class LiveCommandTest {
     @TempDir
     Path dir;
 
-    /** Runs the CLI in this JVM, returning exit code, stdout and stderr. */
-    private record Run(int code, String out, String err) {
-    }
-
-    private static synchronized Run cli(String... args) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true));
-            System.setErr(new PrintStream(e, true));
-            int code = Main.execute(args);
-            return new Run(code, o.toString(), e.toString());
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
-
     @Test
     void playsSeededLevelsAndPrintsALinePerEpisodeAndASummary() throws Exception {
-        Run r = cli("live", "--episodes", "3", "--seed", "7", "--difficulty", "1,2", "--episodes-dir", dir.resolve("eps").toString(),
+        CliRun r = CliRun.of("live", "--episodes", "3", "--seed", "7", "--difficulty", "1,2", "--episodes-dir", dir.resolve("eps").toString(),
                 "--memory", dir.resolve("mem").toString());
-        assertThat(r.code()).isZero();
+        assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("episode 1/6 seed=7 difficulty=1 outcome=success coins=3/3 steps=\\d+");
         assertThat(r.out()).contains("difficulty 1: success=").contains("difficulty 2: success=");
         assertThat(r.out()).containsPattern("summary: episodes=6 success=1\\.00 coins=\\d+/\\d+ steps=\\d+ step_ms_p50=[\\d.]+ step_ms_p99=[\\d.]+ episodes_dir=");
@@ -51,18 +33,18 @@ class LiveCommandTest {
             assertThat(s.count()).isEqualTo(6);
         }
         assertThat(dir.resolve("mem/steps.jsonl")).isNotEmptyFile();
-        Run list = cli("episodes", "list", "--dir", dir.resolve("eps").toString());
+        CliRun list = CliRun.of("episodes", "list", "--dir", dir.resolve("eps").toString());
         assertThat(list.out()).contains("6 episodes in").contains("success");
     }
 
     @Test
     void badInputGetsOneClearLineAndAMeaningfulExitCode() throws Exception {
-        Run target = cli("live", "--target", "moon-rover");
-        assertThat(target.code()).isEqualTo(Main.USAGE);
+        CliRun target = CliRun.of("live", "--target", "moon-rover");
+        assertThat(target.exit()).isEqualTo(Main.USAGE);
         assertThat(target.err().strip()).isEqualTo("error: unknown target 'moon-rover' (expected one of " + String.join(", ", TargetKinds.names()) + ") (see 'embody live --help')");
 
-        Run flag = cli("live", "--episodes", "lots");
-        assertThat(flag.code()).isEqualTo(Main.USAGE);
+        CliRun flag = CliRun.of("live", "--episodes", "lots");
+        assertThat(flag.exit()).isEqualTo(Main.USAGE);
         assertThat(flag.err().lines().count()).isEqualTo(1);
 
         Path skills = dir.resolve("skills");
@@ -72,23 +54,23 @@ class LiveCommandTest {
         Path eps = dir.resolve("eps");
         Files.createDirectories(eps.resolve("kept"));
         Files.writeString(eps.resolve("kept/meta.json"), "{\"id\":\"kept\",\"target\":\"sim-game\"}");
-        Run bad = cli("live", "--skills", skills.toString(), "--episodes-dir", eps.toString(), "--memory", dir.resolve("mem").toString());
-        assertThat(bad.code()).isEqualTo(Main.BAD_FILE);
+        CliRun bad = CliRun.of("live", "--skills", skills.toString(), "--episodes-dir", eps.toString(), "--memory", dir.resolve("mem").toString());
+        assertThat(bad.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(bad.err().strip()).isEqualTo("error: " + skills.resolve("broken.yaml") + ":4: 'hold' needs 'for: DURATION' (e.g. for: 200ms)");
         assertThat(eps.resolve("kept/meta.json")).as("nothing already recorded is lost").exists();
 
-        Run check = cli("skills", "check", skills.toString());
-        assertThat(check.code()).isEqualTo(Main.BAD_FILE);
+        CliRun check = CliRun.of("skills", "check", skills.toString());
+        assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(check.err()).contains("broken.yaml:4:");
-        assertThat(cli("skills", "check").code()).as("the shipped skills are valid").isZero();
+        assertThat(CliRun.of("skills", "check").exit()).as("the shipped skills are valid").isZero();
     }
 
     @Test
     void helpOnEveryCommand() {
         for (List<String> cmd : List.of(List.of("--help"), List.of("live", "--help"), List.of("skills", "list", "--help"),
                 List.of("skills", "check", "--help"), List.of("episodes", "list", "--help"), List.of("bench", "loop", "--help"))) {
-            Run r = cli(cmd.toArray(String[]::new));
-            assertThat(r.code()).as(String.join(" ", cmd)).isZero();
+            CliRun r = CliRun.of(cmd.toArray(String[]::new));
+            assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(r.out()).contains("Usage:");
         }
     }

@@ -1,5 +1,7 @@
 package dev.embody.cli;
 
+import dev.embody.testkit.CliRun;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.episode.Episode;

@@ -1,13 +1,15 @@
-package dev.embody.cli;
+package dev.embody.testkit;
+
+import dev.embody.cli.Main;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** Runs the CLI in this JVM, as `./run ARGS` would, and keeps its exit code, stdout and stderr. */
-record CliRun(int exit, String out, String err) {
+public record CliRun(int exit, String out, String err) {
 
-    static synchronized CliRun of(String... args) {
+    public static synchronized CliRun of(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         try {
@@ -22,7 +24,7 @@ record CliRun(int exit, String out, String err) {
     }
 
     /** The one line that starts with this prefix. */
-    String line(String prefix) {
+    public String line(String prefix) {
         return out.lines().filter(l -> l.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError("no line '" + prefix + "' in:\n" + out + err));
     }
 }
