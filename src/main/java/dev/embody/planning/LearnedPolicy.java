@@ -26,7 +26,7 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     private final String version;
     /** Draws the command from the distribution (sharpened); null picks the likeliest. */
     private final java.util.Random sampler;
-    private static final double SHARPEN = 2.0;
+    private static final double SHARPEN = Double.parseDouble(System.getProperty("embody.policy.sharpen", "2.0"));
     /** Veto moves into lava-coloured pixels (system property embody.policy.shield, default on). */
     private final boolean shield = Boolean.parseBoolean(System.getProperty("embody.policy.shield", "true"));
 
@@ -99,8 +99,9 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         int vetoed = 0;
         for (SkillCall c : ranked) {
             // anti-loop: the command that just went nowhere would leave the same frame and so the same decision forever
-            boolean loops = ctx.previous() != null && c.equals(ctx.previous()) && ctx.reflection() != null
-                    && ctx.reflection().stuck() && !isStop(c);
+            // (a move that went nowhere, or standing still again after standing still)
+            boolean loops = ctx.previous() != null && ((c.equals(ctx.previous()) && ctx.reflection() != null
+                    && ctx.reflection().stuck() && !isStop(c)) || (isStop(c) && isStop(ctx.previous())));
             boolean unsafe = me != null && intoLava(in, me, c);
             vetoed += unsafe ? 1 : 0;
             if (!loops && !unsafe) {
