@@ -52,7 +52,7 @@ public final class Improvement {
         public static Settings defaults() {
             // replay ratio 1000: every earlier example is mixed back in each round (the aggregate dataset of DAgger)
             return new Settings(2, 5, 6, 16, 60, 1, 1000.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
-                    new Trainer.Options(20, 32, 3e-3f, 200, 2), 1);
+                    new Trainer.Options(40, 64, 3e-3f, 500, 2), 1);
         }
     }
 
@@ -118,9 +118,8 @@ public final class Improvement {
             }
             err.println();
             correctionsTotal += fresh.size();
-            Trainer.Result r = new Trainer(settings.fineTuning().withSeed(round), err)
-                    .train(current, Dataset.mix(fresh, replay, settings.replayRatio(), round));
             replay.addAll(fresh);
+            Trainer.Result r = aggregate(replay, round);
             LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
             Gate gate = new Gate(p -> evaluate(p, Goal.COLLECT_COINS, EVAL_SEEDS), 0);
             Gate.Verdict v = gate.judge(candidate, currentScore);
@@ -159,9 +158,8 @@ public final class Improvement {
                 err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
             }
             err.println();
-            Trainer.Result r = new Trainer(settings.fineTuning().withSeed(100 + round), err)
-                    .train(flagPolicy, Dataset.mix(fresh, replay, settings.replayRatio(), 100 + round));
             replay.addAll(fresh);
+            Trainer.Result r = aggregate(replay, 100 + round);
             flagPolicy.close();
             flagPolicy = new LearnedPolicy(r.net(), r.commands(), "flag" + round);
             out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
@@ -189,13 +187,24 @@ public final class Improvement {
         if (more.size() > extra) {
             more = more.subList(0, extra);
         }
-        Trainer.Result r = new Trainer(settings.fineTuning().withSeed(77).withEpochs(settings.fineTuning().epochs() * settings.rounds()), err)
-                .train(firstPolicy, Dataset.mix(more, demos, settings.replayRatio(), 77));
+        List<Example> all = new ArrayList<>(demos);
+        all.addAll(more);
+        Trainer.Result r = aggregate(all, 77);
         LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control");
         double s = evaluate(control, Goal.COLLECT_COINS, EVAL_SEEDS);
         control.close();
         return print(out, new Row("control", s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
                 "first policy + " + more.size() + " oracle demonstration steps, no corrections"));
+    }
+
+    /**
+     * DAgger-style: every round trains a fresh network (same initialisation) to convergence on everything gathered so
+     * far, so a round's candidate does not depend on the path of earlier fine-tunes (they were unstable).
+     */
+    private Trainer.Result aggregate(List<Example> all, long seed) {
+        try (LearnedPolicy init = LearnedPolicy.untrained(arena.library(), settings.seed())) {
+            return new Trainer(settings.fineTuning().withSeed(seed), err).train(init, all);
+        }
     }
 
     private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed) throws Exception {
@@ -230,7 +239,10 @@ public final class Improvement {
     private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
         List<Long> seeds = LongStream.range(firstSeed, firstSeed + settings.evalEpisodes()).boxed().toList();
         SimArena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> err.printf("\revaluating %s on '%s': %d/%d   ", p.name(), goal, d, t));
-        err.println();
+        Map<String, Long> outcomes = new java.util.TreeMap<>();
+        e.runs().forEach(r -> outcomes.merge(r.outcome().label(), 1L, Long::sum));
+        err.println(" " + outcomes);
+        log.info("{} on '{}': {}", p.name(), goal, outcomes);
         return e.successRate();
     }
 

@@ -26,7 +26,9 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     private final String version;
     /** Draws the command from the distribution (sharpened); null picks the likeliest. */
     private final java.util.Random sampler;
-    private static final double SHARPEN = 2.0;
+    private static final double SHARPEN = Double.parseDouble(System.getProperty("embody.policy.sharpen", "2.0"));
+    /** Veto moves into lava-coloured pixels (system property embody.policy.shield, default on). */
+    private final boolean shield = Boolean.parseBoolean(System.getProperty("embody.policy.shield", "true"));
 
     /** @param commands the command texts, one per output row of {@code net}, in row order */
     public LearnedPolicy(PolicyNet net, List<String> commands, String version) {
@@ -87,32 +89,88 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
             scores.put(c.toString(), v);
             total += v;
         }
-        SkillCall best = null;
-        double bestP = -1, sharpTotal = 0;
         for (SkillCall c : ctx.candidates()) {
-            double v = total > 0 ? scores.get(c.toString()) / total : 1.0 / ctx.candidates().size();
-            scores.put(c.toString(), v);
-            sharpTotal += Math.pow(v, SHARPEN);
-            if (v > bestP) {
-                bestP = v;
-                best = c;
+            scores.put(c.toString(), total > 0 ? scores.get(c.toString()) / total : 1.0 / ctx.candidates().size());
+        }
+        List<SkillCall> ranked = new ArrayList<>(ctx.candidates());
+        ranked.sort((x, y) -> Double.compare(scores.get(y.toString()), scores.get(x.toString())));
+        float[] me = shield ? in.player() : null;
+        List<SkillCall> allowed = new ArrayList<>();
+        int vetoed = 0;
+        for (SkillCall c : ranked) {
+            // anti-loop: the command that just went nowhere would leave the same frame and so the same decision forever
+            // (a move that went nowhere, or standing still again after standing still)
+            boolean loops = ctx.previous() != null && ((c.equals(ctx.previous()) && ctx.reflection() != null
+                    && ctx.reflection().stuck() && !isStop(c)) || (isStop(c) && isStop(ctx.previous())));
+            boolean unsafe = me != null && intoLava(in, me, c);
+            vetoed += unsafe ? 1 : 0;
+            if (!loops && !unsafe) {
+                allowed.add(c);
             }
         }
-        if (sampler != null && sharpTotal > 0) {
+        if (allowed.isEmpty()) {
+            allowed = ranked;
+        }
+        SkillCall best = allowed.get(0);
+        if (sampler != null) {
+            double sharpTotal = 0;
+            for (SkillCall c : allowed) {
+                sharpTotal += Math.pow(scores.get(c.toString()), SHARPEN);
+            }
             double u;
             synchronized (sampler) {
                 u = sampler.nextDouble() * sharpTotal;
             }
-            for (SkillCall c : ctx.candidates()) {
+            for (SkillCall c : allowed) {
                 u -= Math.pow(scores.get(c.toString()), SHARPEN);
                 if (u <= 0) {
                     best = c;
-                    bestP = scores.get(c.toString());
                     break;
                 }
             }
         }
-        return new Decision(best, scores, name(), String.format("p=%.2f over %d candidates for '%s'", bestP, ctx.candidates().size(), ctx.task().subtask()));
+        return new Decision(best, scores, name(), String.format("p=%.2f over %d candidates for '%s'%s", scores.get(best.toString()),
+                ctx.candidates().size(), ctx.task().subtask(), vetoed > 0 ? "; " + vetoed + " vetoed: into lava" : ""));
+    }
+
+    /** Cells a move of each amount covers (100 px/s for 100/200/400 ms, 20 px a cell). */
+    private static final Map<String, Double> REACH = Map.of("small", 0.5, "medium", 1.0, "large", 2.0);
+    /** The player's radius (6 px) plus a margin, in cells. */
+    private static final double CLEARANCE = 0.45;
+
+    /**
+     * The safety shield: would this move sweep the player's disc over a lava-coloured cell of the downscaled frame (one
+     * pixel per cell)? A hand-written rule over pixels, not learned: the net alone still walks into lava too often.
+     */
+    static boolean intoLava(PolicyInput in, float[] me, SkillCall c) {
+        if (!"move".equals(c.skill())) {
+            return false;
+        }
+        String dir = c.arg("direction");
+        double reach = REACH.getOrDefault(c.arg("amount") == null ? "medium" : c.arg("amount"), 1.0);
+        int dx = "left".equals(dir) ? -1 : "right".equals(dir) ? 1 : 0, dy = "up".equals(dir) ? -1 : "down".equals(dir) ? 1 : 0;
+        int w = PolicyInput.WIDTH, h = PolicyInput.HEIGHT, n = w * h;
+        byte[] px = in.pixels();
+        for (double t = 0; t <= reach + 1e-9; t += 0.1) {
+            double x = me[0] + dx * t, y = me[1] + dy * t;
+            for (int cy = (int) Math.floor(y - CLEARANCE); cy <= (int) Math.floor(y + CLEARANCE); cy++) {
+                for (int cx = (int) Math.floor(x - CLEARANCE); cx <= (int) Math.floor(x + CLEARANCE); cx++) {
+                    if (cx < 0 || cy < 0 || cx >= w || cy >= h) {
+                        continue;
+                    }
+                    int q = cy * w + cx, r = px[q] & 0xff, g = px[n + q] & 0xff, b = px[2 * n + q] & 0xff;
+                    if (r > 150 && r - Math.max(g, b) > 100) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isStop(SkillCall c) {
+        String t = c.toString();
+        return t.startsWith("stop") || t.startsWith("wait");
     }
 
     /** The distribution over all of {@link #commands()}. */

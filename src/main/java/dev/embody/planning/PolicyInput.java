@@ -64,8 +64,31 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
         return out;
     }
 
-    /** Number of image channels: RGB, then the offset to the target (x, y) and a target blob. */
-    public static final int CHANNELS = 6;
+    /**
+     * Number of image channels: RGB; the offset from each pixel to the target (x, y) and a target blob; then constant
+     * planes: the player's position inside its cell (x, y) and the offset from the player to the target (x, y), both
+     * found from the pixels (the agent's blue), so the net need not infer them from a blurred cell.
+     */
+    public static final int CHANNELS = 10;
+
+    /** The agent's colour; a pixel's "blueness" is B - max(R, G), which only the agent has. */
+    private static final int BLUENESS_FLOOR = 15;
+
+    /** The player's centre in pixel units of the downscaled frame (x, y), from the blueness centroid; null when absent. */
+    public float[] player() {
+        int n = WIDTH * HEIGHT;
+        double sx = 0, sy = 0, sw = 0;
+        for (int p = 0; p < n; p++) {
+            int r = pixels[p] & 0xff, g = pixels[n + p] & 0xff, b = pixels[2 * n + p] & 0xff;
+            int s = b - Math.max(r, g) - BLUENESS_FLOOR;
+            if (s > 0) {
+                sx += s * (p % WIDTH + 0.5);
+                sy += s * (p / WIDTH + 0.5);
+                sw += s;
+            }
+        }
+        return sw == 0 ? null : new float[]{(float) (sx / sw), (float) (sy / sw)};
+    }
 
     /** Writes this input's image channels into {@code dst} at {@code offset} (CHANNELS x HEIGHT x WIDTH floats). */
     public void writeImage(float[] dst, int offset) {
@@ -73,10 +96,20 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
         for (int i = 0; i < 3 * n; i++) {
             dst[offset + i] = (pixels[i] & 0xff) / 255f;
         }
+        float[] me = player();
+        if (me != null) {
+            float fx = me[0] - (float) Math.floor(me[0]) - 0.5f, fy = me[1] - (float) Math.floor(me[1]) - 0.5f;
+            java.util.Arrays.fill(dst, offset + 6 * n, offset + 7 * n, 2 * fx);
+            java.util.Arrays.fill(dst, offset + 7 * n, offset + 8 * n, 2 * fy);
+        }
         if (!hasTarget()) {
             return;
         }
         float cx = targetX * WIDTH, cy = targetY * HEIGHT;
+        if (me != null) {
+            java.util.Arrays.fill(dst, offset + 8 * n, offset + 9 * n, clamp((cx - me[0]) / 4));
+            java.util.Arrays.fill(dst, offset + 9 * n, offset + 10 * n, clamp((cy - me[1]) / 4));
+        }
         for (int y = 0; y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
                 int p = y * WIDTH + x;

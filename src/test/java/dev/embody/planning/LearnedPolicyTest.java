@@ -64,6 +64,53 @@ class LearnedPolicyTest {
     }
 
     @Test
+    void findsThePlayerFromItsColourInTheDownscaledFrame() {
+        SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        game.keyDown(KeyEvent.VK_RIGHT);
+        game.advance(Duration.ofMillis(130));
+        game.keyUp(KeyEvent.VK_RIGHT);
+        float[] me = PolicyInput.of(game.render(), TO_COIN, null, 640, 360).player();
+        // one downscaled pixel is 20x20 frame pixels; the centroid lands within a fraction of a cell
+        assertThat(me).isNotNull();
+        assertThat((double) me[0]).isCloseTo(game.playerX() / 20.0, within(0.35));
+        assertThat((double) me[1]).isCloseTo(game.playerY() / 20.0, within(0.35));
+    }
+
+    @Test
+    void greedyButNeverRepeatsAMoveThatWentNowhere() throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        try (LearnedPolicy policy = new LearnedPolicy(PolicyNet.create(library.commands().size(), 1), LearnedPolicy.names(library), "greedy", -1)) {
+            SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+            List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
+            Observation o = new Observation(0, 0, game.render());
+            Decision first = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, Reflection.first(), moves, null, List.of()));
+            Reflection moved = new Reflection(true, 20, false, 0, true, false, "moved");
+            Reflection stuck = new Reflection(false, 0, true, 1, false, false, "did not move");
+            // greedy: after a move that went somewhere, the likeliest command again (an untrained net barely weighs the previous one)
+            Decision again = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, moved, moves, first.call(), List.of()));
+            Decision unstuck = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, stuck, moves, first.call(), List.of()));
+            assertThat(again.call()).isEqualTo(first.call());
+            assertThat(unstuck.call()).isNotEqualTo(first.call());
+        }
+    }
+
+    @Test
+    void theShieldVetoesMovesThatSweepThePlayerOverLava() {
+        int w = PolicyInput.WIDTH, h = PolicyInput.HEIGHT, n = w * h;
+        byte[] px = new byte[3 * n];
+        int lava = 9 * w + 12;
+        px[lava] = (byte) 235;
+        px[n + lava] = 70;
+        px[2 * n + lava] = 20;
+        PolicyInput in = new PolicyInput(px, Float.NaN, Float.NaN, "collect all coins", null);
+        float[] me = {10.5f, 9.5f};
+        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=right, amount=large)"))).isTrue();
+        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=right, amount=small)"))).isFalse();
+        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=left, amount=large)"))).isFalse();
+        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("stop()"))).isFalse();
+    }
+
+    @Test
     void thePixelsMatter() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         try (LearnedPolicy policy = LearnedPolicy.untrained(library, 1)) {
