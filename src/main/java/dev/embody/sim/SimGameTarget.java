@@ -90,6 +90,8 @@ public final class SimGameTarget implements Target {
 
     /** Keys into the game; time passes in game time (and on the wall clock too when realtime). */
     private final class Keyboard extends KeyTrackingActuator {
+        private long sinceView;
+
         @Override
         protected void press(int keyCode) {
             game.keyDown(keyCode);
@@ -106,14 +108,17 @@ public final class SimGameTarget implements Target {
                 game.advance(d);
                 return;
             }
-            // on the wall clock, in slices, so a viewer (window, console) sees the hold as it happens, not only its end
+            // on the wall clock, in slices; a viewer (window, console) gets a frame every VIEW_SLICE of game time, so it
+            // sees a hold as it happens, however finely the executor slices it
             long left = d.toNanos();
             while (left > 0 && !game.outcome().finished()) {
                 long slice = Math.min(left, VIEW_SLICE_NANOS);
                 Thread.sleep(slice / 1_000_000, (int) (slice % 1_000_000));
                 game.advance(Duration.ofNanos(slice));
                 left -= slice;
-                if (view != null && left > 0) {
+                sinceView += slice;
+                if (view != null && sinceView >= VIEW_SLICE_NANOS) {
+                    sinceView = 0;
                     view.accept(game.render());
                 }
             }
