@@ -595,24 +595,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     static List<String> suggestions(SkillLibrary lib) {
         Set<String> out = new LinkedHashSet<>(List.of("stop", "pause", "resume"));
         for (Skill s : lib.skills()) {
-            for (Skill.Phrase p : s.phrases()) {
-                List<String> filled = new ArrayList<>(List.of(p.text()));
-                for (Skill.Parameter param : s.parameters()) {
-                    String slot = "{" + param.name() + "}";
-                    List<String> next = new ArrayList<>();
-                    for (String f : filled) {
-                        if (!f.contains(slot)) {
-                            next.add(f);
-                            continue;
-                        }
-                        for (Skill.Value v : param.values()) {
-                            next.add(f.replace(slot, v.synonyms().isEmpty() ? v.name() : v.synonyms().get(0)));
-                        }
-                    }
-                    filled = next;
-                }
-                filled.stream().filter(f -> !f.contains("{")).forEach(out::add);
-            }
+            s.sentences(v -> List.of(v.synonyms().isEmpty() ? v.name() : v.synonyms().get(0))).stream()
+                    .filter(f -> !f.contains("{")).forEach(out::add);
         }
         return List.copyOf(out);
     }

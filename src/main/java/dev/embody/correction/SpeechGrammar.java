@@ -62,29 +62,12 @@ public final class SpeechGrammar {
     static Set<String> sentences(SkillLibrary library) {
         Set<String> out = new LinkedHashSet<>(CONTROLS);
         for (Skill s : library.skills()) {
-            for (Skill.Phrase p : s.phrases()) {
-                List<String> filled = new ArrayList<>(List.of(p.text()));
-                for (Skill.Parameter param : s.parameters()) {
-                    String slot = "{" + param.name() + "}";
-                    List<String> next = new ArrayList<>();
-                    for (String f : filled) {
-                        if (!f.contains(slot)) {
-                            next.add(f);
-                            continue;
-                        }
-                        for (Skill.Value v : param.values()) {
-                            Set<String> words = new LinkedHashSet<>();
-                            words.add(v.name());
-                            words.addAll(v.synonyms());
-                            for (String w : words) {
-                                next.add(f.replace(slot, w));
-                            }
-                        }
-                    }
-                    filled = next;
-                }
-                out.addAll(filled);
-            }
+            out.addAll(s.sentences(v -> {
+                Set<String> words = new LinkedHashSet<>();
+                words.add(v.name());
+                words.addAll(v.synonyms());
+                return List.copyOf(words);
+            }));
             out.add(s.name());
         }
         return out;

@@ -36,6 +36,35 @@ public record Skill(String name, String description, Set<String> tags, List<Para
     public record Phrase(String text, Map<String, String> fixed) {
     }
 
+    /**
+     * Every sentence its phrases make, each slot filled in turn by each word {@code words} gives for each value of the
+     * slot's parameter: what an operator could say for it (console suggestions, the speech grammar).
+     */
+    public List<String> sentences(java.util.function.Function<Value, List<String>> words) {
+        List<String> out = new java.util.ArrayList<>();
+        for (Phrase p : phrases) {
+            List<String> filled = new java.util.ArrayList<>(List.of(p.text()));
+            for (Parameter param : parameters) {
+                String slot = "{" + param.name() + "}";
+                List<String> next = new java.util.ArrayList<>();
+                for (String f : filled) {
+                    if (!f.contains(slot)) {
+                        next.add(f);
+                        continue;
+                    }
+                    for (Value v : param.values()) {
+                        for (String w : words.apply(v)) {
+                            next.add(f.replace(slot, w));
+                        }
+                    }
+                }
+                filled = next;
+            }
+            out.addAll(filled);
+        }
+        return out;
+    }
+
     public Optional<Parameter> parameter(String name) {
         return parameters.stream().filter(p -> p.name().equals(name)).findFirst();
     }

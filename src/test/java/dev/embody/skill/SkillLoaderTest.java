@@ -30,6 +30,19 @@ class SkillLoaderTest {
     }
 
     @Test
+    void expandsPhrasesIntoTheSentencesAnOperatorCouldSay() throws Exception {
+        Skill wait = SkillLoader.load(Path.of("skills/sim-game/wait.yaml"));
+        java.util.List<String> byName = wait.sentences(v -> java.util.List.of(v.name()));
+        assertThat(byName).contains("wait", "wait short", "wait long", "hang on");
+        java.util.List<String> everyWord = wait.sentences(v -> {
+            java.util.List<String> w = new java.util.ArrayList<>(java.util.List.of(v.name()));
+            w.addAll(v.synonyms());
+            return w;
+        });
+        assertThat(everyWord).contains("wait a moment", "wait a while").hasSizeGreaterThan(byName.size());
+    }
+
+    @Test
     void readsEveryPrimitive() throws Exception {
         Skill s = SkillLoader.load(write("all.yaml", """
                 name: all
