@@ -136,10 +136,18 @@ public final class SimRobot implements AutoCloseable {
         }
     }
 
+    /** The last camera frame published, as sent. */
+    private volatile byte[] lastView;
+
     private void handle(RobotMessages.Command c) throws InterruptedException {
         RobotMessages.Ack before = acks.get(c.id());
         if (before != null) {
-            // a resend (after a reconnect, or an ack lost on the way): answer again, never move again
+            // a resend (after a reconnect, or an ack lost on the way): answer again, never move again; the frame sent
+            // with the first ack may have been lost with the broker (retained messages do not survive a restart)
+            byte[] view = lastView;
+            if (view != null) {
+                send(topics.camera(), view, 0, true);
+            }
             send(topics.ack(), RobotMessages.write(new RobotMessages.Ack(before.id(), before.status(), before.detail(), before.frameSeq(), true)), 1);
             return;
         }
@@ -196,7 +204,9 @@ public final class SimRobot implements AutoCloseable {
     private long publishView() {
         long s = ++seq;
         Frame f = renderer.render(world);
-        send(topics.camera(), CameraJpeg.encode(f, s, world.timeNanos(), JPEG_QUALITY), 0, true);
+        byte[] view = CameraJpeg.encode(f, s, world.timeNanos(), JPEG_QUALITY);
+        lastView = view;
+        send(topics.camera(), view, 0, true);
         send(topics.state(), RobotMessages.write(state()), 0, true);
         return s;
     }
