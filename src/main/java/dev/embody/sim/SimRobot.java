@@ -221,7 +221,8 @@ public final class SimRobot implements AutoCloseable {
     }
 
     private void send(String topic, byte[] payload, int qos, boolean retained) {
-        for (int attempt = 0; attempt < 3; attempt++) {
+        // keep trying while the broker is away (a restart takes a second or two), but never for long
+        for (int attempt = 0; attempt < 100; attempt++) {
             try {
                 link.publish(topic, payload, qos, retained);
                 return;

@@ -111,6 +111,8 @@ class DesktopTargetTest {
             mover.join();
             assertThat(act.exit()).as(act.out()).isEqualTo(Main.FAILED);
             assertThat(act.err()).contains("paused").contains("the target window moved");
+            // the release travels through the X server to the game's process and its stdout: give it a moment
+            game.awaitHeld("[]", 5_000);
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
             assertThat(act.out()).as("the hold never finished: the skill failed part way").doesNotContain("did hold_space");
             assertThat(game.heldNow()).isEqualTo("[]");
