@@ -126,6 +126,10 @@ class DesktopTargetTest {
         try (SimWindowGame game = SimWindowGame.start(dir, "--time-limit", "600")) {
             CliRun act = CliRun.of("act", "--calibration", cal.toString(), "--skills", skills.toString(), "hold_space", "close_window");
             assertThat(act.exit()).as(act.err()).isZero();
+            // key events travel through the X server to the game's process and its stdout: give them a moment
+            for (int i = 0; i < 250 && !game.log().contains("key up ALT"); i++) {
+                Thread.sleep(20);
+            }
             assertThat(game.log()).contains("key down SPACE held=[SPACE]").contains("key up SPACE held=[]");
             // released by the watchdog after about 1 s, long before the 8 s hold ends: the up comes before ALT's down
             String log = game.log();
