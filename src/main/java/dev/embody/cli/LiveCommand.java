@@ -71,6 +71,17 @@ final class LiveCommand implements Callable<Integer> {
     Path memoryDir;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
+    @Option(names = "--policy", defaultValue = "scene-planner",
+            description = "The high-level policy: scene-planner, learned (the checkpoint in use), a checkpoint such as v0003, or oracle (sim-game: records demonstrations) (default: ${DEFAULT-VALUE}).")
+    String policy;
+    @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder for --policy learned (default: ${DEFAULT-VALUE}).")
+    Path checkpointsDir;
+    @Option(names = "--train-every", defaultValue = "20", description = "With a learned policy: fine-tune after this many corrections; 0: never by count (default: ${DEFAULT-VALUE}).")
+    int trainEvery;
+    @Option(names = "--train-minutes", defaultValue = "10", description = "With a learned policy: fine-tune this often when there are new corrections; 0: never by time (default: ${DEFAULT-VALUE}).")
+    double trainMinutes;
+    @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays before a fine-tuned policy is swapped in (sim-game); 0: no gate (default: ${DEFAULT-VALUE}).")
+    int gateEpisodes;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -115,8 +126,9 @@ final class LiveCommand implements Callable<Integer> {
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
         long steps = 0;
-        String policyName = "scene-planner";
-        try (EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
+        LivePolicy live = LivePolicy.choose(spec, policy, target, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
+        String policyName = live.name();
+        try (live; EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
                     library.commands().size(), policyName);
             outer:
@@ -132,12 +144,13 @@ final class LiveCommand implements Callable<Integer> {
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(kind.baseline(library)).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                                .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps);
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             b.listener(recorder);
                         }
                         AgentLoop loop = b.build();
+                        live.attach(loop);
                         running.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);

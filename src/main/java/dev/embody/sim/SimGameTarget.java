@@ -82,6 +82,8 @@ public final class SimGameTarget implements Target {
         m.put("coins_total", game.level().coins().size());
         m.put("game_s", Math.round(game.timeNanos() / 1e7) / 100.0);
         m.put("ending", game.ending());
+        // the game's own view of what is still held: proof that every exit path released the keys
+        m.put("keys_held", game.heldKeys().stream().map(dev.embody.actuation.Keys::name).sorted().toList());
         return m;
     }
 

@@ -1,0 +1,68 @@
+package dev.embody.cli;
+
+import dev.embody.learning.Checkpoints;
+import dev.embody.learning.Improvement;
+import dev.embody.learning.SimArena;
+import dev.embody.learning.Trainer;
+import dev.embody.skill.SkillLibrary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+@Command(name = "improve", mixinStandardHelpOptions = true,
+        description = "Benchmark: a first learned policy from a few oracle demonstrations, then rounds of (play with the simulated operator correcting, fine-tune, score on held-out seeds), a control arm, and a forgetting check.")
+final class ImproveCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--demos", defaultValue = "2", description = "Oracle demonstration episodes for the first policy (default: ${DEFAULT-VALUE}).")
+    int demos;
+    @Option(names = "--rounds", defaultValue = "5", description = "Correction rounds (default: ${DEFAULT-VALUE}).")
+    int rounds;
+    @Option(names = "--episodes", defaultValue = "6", description = "Episodes played with the operator correcting, per round (default: ${DEFAULT-VALUE}).")
+    int episodes;
+    @Option(names = "--eval", defaultValue = "16", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
+    int eval;
+    @Option(names = "--budget", defaultValue = "40", description = "Corrections the operator may say per episode (default: ${DEFAULT-VALUE}).")
+    int budget;
+    @Option(names = "--flag-rounds", defaultValue = "1", description = "Correction rounds on 'reach the flag' for the forgetting check (default: ${DEFAULT-VALUE}).")
+    int flagRounds;
+    @Option(names = "--difficulty", defaultValue = "1", description = "1..3 (default: ${DEFAULT-VALUE}).")
+    int difficulty;
+    @Option(names = "--max-steps", defaultValue = "150", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
+    int maxSteps;
+    @Option(names = "--seed", defaultValue = "1", description = "First training seed; held-out seeds start at " + Improvement.EVAL_SEEDS + " (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (demos < 1 || rounds < 1 || episodes < 1 || eval < 1 || budget < 0 || flagRounds < 0) {
+            throw new ParameterException(spec.commandLine(), "--demos, --rounds, --episodes and --eval must be at least 1; --budget and --flag-rounds at least 0");
+        }
+        if (difficulty < 1 || difficulty > 3) {
+            throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + difficulty);
+        }
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        Improvement.Settings d = Improvement.Settings.defaults();
+        Improvement.Settings s = new Improvement.Settings(demos, rounds, episodes, eval, budget, flagRounds, d.replayRatio(),
+                d.firstTraining(), d.fineTuning(), seed);
+        Path run = Main.runDir();
+        Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
+        SimArena arena = new SimArena(library, difficulty, maxSteps, Duration.ofSeconds(90));
+        System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, %d cores%n",
+                demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, Runtime.getRuntime().availableProcessors());
+        Improvement.Report r = new Improvement(arena, s, checkpoints, System.err).run(System.out);
+        Path png = run.resolve("improve.png");
+        Improvement.plot(r, png);
+        System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s%n", r.wallSeconds(), png, checkpoints.root());
+        return Main.OK;
+    }
+}

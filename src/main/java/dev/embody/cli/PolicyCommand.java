@@ -1,0 +1,94 @@
+package dev.embody.cli;
+
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "policy", mixinStandardHelpOptions = true, description = "The learned policy's checkpoints: list them, or put one in use (rollback).",
+        subcommands = {PolicyCommand.ListCheckpoints.class, PolicyCommand.Use.class})
+final class PolicyCommand implements Runnable {
+
+    @Override
+    public void run() {
+        new picocli.CommandLine(this).usage(System.out);
+    }
+
+    static class Where {
+        @Option(names = "--target", defaultValue = "sim-game", description = "Whose checkpoints (default: ${DEFAULT-VALUE}).")
+        String target;
+        @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder (default: ${DEFAULT-VALUE}).")
+        Path dir;
+
+        Checkpoints store() {
+            return Checkpoints.forTarget(dir, target);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every checkpoint, oldest first; '*' marks the one in use.")
+    static final class ListCheckpoints implements Callable<Integer> {
+        @picocli.CommandLine.Mixin
+        Where where;
+
+        @Override
+        public Integer call() throws Exception {
+            Checkpoints store = where.store();
+            List<Checkpoint> all = store.list();
+            if (all.isEmpty()) {
+                System.out.println("no checkpoints under " + store.root() + " (train one with ./run train or ./run improve)");
+                return Main.OK;
+            }
+            String current = store.current().map(Checkpoint::version).orElse("");
+            for (Checkpoint c : all) {
+                var m = c.metrics();
+                System.out.printf(Locale.ROOT, "%s %s parent=%s created=%s commands=%d skills=%s success=%s examples=%s loss=%s%n",
+                        c.version().equals(current) ? "*" : " ", c.version(), c.parent() == null ? "-" : c.parent(),
+                        c.meta().path("created").asText("?"), c.commands().size(), c.skillsVersion(),
+                        m.has("success_heldout") ? String.format(Locale.ROOT, "%.2f", m.get("success_heldout").asDouble()) : "-",
+                        m.path("examples").asText("-"),
+                        m.has("loss_last") ? String.format(Locale.ROOT, "%.3f", m.get("loss_last").asDouble()) : "-");
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "use", mixinStandardHelpOptions = true, description = "Put a checkpoint in use: live --policy learned loads it (a rollback when older).")
+    static final class Use implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @picocli.CommandLine.Mixin
+        Where where;
+        @Parameters(paramLabel = "VERSION", description = "e.g. v0003 or 3")
+        String version;
+
+        @Override
+        public Integer call() throws Exception {
+            Checkpoints store = where.store();
+            String v;
+            try {
+                v = Checkpoints.normalise(version);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Optional<Checkpoint> c = store.find(v);
+            if (c.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "no checkpoint " + v + " under " + store.root()
+                        + " (have " + store.list().stream().map(Checkpoint::version).toList() + ")");
+            }
+            store.load(c.get()).close(); // it must load before it is put in use
+            store.use(v);
+            System.out.println("in use: " + v + " (" + store.root() + ")");
+            return Main.OK;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.embody.cli;
+
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.learning.EpisodeExamples;
+import dev.embody.learning.Example;
+import dev.embody.learning.Gate;
+import dev.embody.learning.Improvement;
+import dev.embody.learning.SimArena;
+import dev.embody.learning.Trainer;
+import dev.embody.loop.Goal;
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.skill.SkillLibrary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Fine-tune the learned policy on recorded episodes (demonstrations and corrections), write a new checkpoint, gate it on held-out seeds, and put it in use if it is not worse.")
+final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--target", defaultValue = "sim-game", description = "(default: ${DEFAULT-VALUE})")
+    String target;
+    @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where the episodes are (default: ${DEFAULT-VALUE}).")
+    Path episodesDir;
+    @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "(default: ${DEFAULT-VALUE})")
+    Path checkpointsDir;
+    @Option(names = "--from", description = "Start from this checkpoint, or 'untrained' (default: the one in use, else untrained).")
+    String from;
+    @Option(names = "--epochs", defaultValue = "30", description = "(default: ${DEFAULT-VALUE})")
+    int epochs;
+    @Option(names = "--train-steps", defaultValue = "400", description = "Optimizer steps at most (default: ${DEFAULT-VALUE}).")
+    int trainSteps;
+    @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays (sim-game); 0 adopts without a gate (default: ${DEFAULT-VALUE}).")
+    int gateEpisodes;
+    @Option(names = "--skills", description = "Skills folder (default: skills/<target>).")
+    Path skillsDir;
+
+    @Override
+    public Integer call() throws Exception {
+        if (epochs < 1 || trainSteps < 1 || gateEpisodes < 0) {
+            throw new ParameterException(spec.commandLine(), "--epochs and --train-steps must be at least 1, --gate-episodes at least 0");
+        }
+        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
+        Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
+        List<Example> examples = EpisodeExamples.readAll(episodesDir, target);
+        long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
+        if (examples.isEmpty()) {
+            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir
+                    + " (record some with ./run live --policy oracle, or correct the agent during ./run live)");
+            return Main.FAILED;
+        }
+        System.out.printf(Locale.ROOT, "dataset: %d examples from %s (%d demonstration steps, %d corrections)%n", examples.size(),
+                episodesDir, examples.size() - corrections, corrections);
+        Optional<Checkpoint> incumbent = store.current();
+        LearnedPolicy start;
+        String parent = null;
+        if ("untrained".equals(from) || (from == null && incumbent.isEmpty())) {
+            start = LearnedPolicy.untrained(library, 1);
+        } else {
+            Checkpoint c = from == null ? incumbent.get() : store.find(from).orElseThrow(() ->
+                    new ParameterException(spec.commandLine(), "no checkpoint '" + from + "' under " + store.root()));
+            start = store.load(c);
+            parent = c.version();
+            if (!start.commands().equals(LearnedPolicy.names(library))) {
+                start = start.grownTo(library);
+            }
+        }
+        Trainer.Result r = new Trainer(new Trainer.Options(epochs, 64, 3e-3f, trainSteps, 1)).train(start, examples);
+        LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("loss_first", r.firstLoss());
+        metrics.put("loss_last", r.lastLoss());
+        metrics.put("train_s", r.seconds());
+        metrics.put("train_steps", r.steps());
+        metrics.put("examples", r.examples());
+        metrics.put("corrections", corrections);
+        boolean adopt = true;
+        String verdict = "adopted (no gate)";
+        if (gateEpisodes > 0 && "sim-game".equals(target)) {
+            SimArena arena = SimArena.defaults(library);
+            List<Long> seeds = LongStream.range(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + gateEpisodes).boxed().toList();
+            Gate.Scorer scorer = p -> arena.evaluate(g -> p, Goal.COLLECT_COINS, seeds,
+                    (d, t) -> System.err.printf("\rgate: %s episode %d/%d ", p.name(), d, t)).successRate();
+            double incumbentScore = 0;
+            if (incumbent.isPresent()) {
+                try (LearnedPolicy old = store.load(incumbent.get())) {
+                    incumbentScore = scorer.score(old);
+                }
+            }
+            Gate.Verdict v = new Gate(scorer, 0).judge(candidate, incumbentScore);
+            System.err.println();
+            metrics.put("success_heldout", v.candidate());
+            adopt = v.adopt() || incumbent.isEmpty();
+            verdict = v.toString();
+        } else if (gateEpisodes > 0) {
+            verdict = "adopted (no simulator to gate " + target + " on)";
+        }
+        Checkpoint written = store.write(candidate, library.version(), parent, metrics);
+        if (adopt) {
+            store.use(written.version());
+        }
+        System.out.printf(Locale.ROOT, "%s: loss %.3f -> %.3f in %.1f s on %s, %s; in use: %s%n", written.version(), r.firstLoss(), r.lastLoss(),
+                r.seconds(), r.device(), verdict, store.current().map(Checkpoint::version).orElse("-"));
+        candidate.close();
+        start.close();
+        return Main.OK;
+    }
+}

@@ -1,0 +1,199 @@
+package dev.embody.learning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.loop.BadFileException;
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.planning.PolicyNet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The versioned checkpoints of one target, {@code checkpoints/<target>/v0001/ ...}, and which one is in use (the
+ * {@code current} file). A checkpoint is written whole in a temporary folder and renamed into place, and
+ * {@code current} is replaced atomically, so a crash at any moment leaves the last good checkpoint in use and loadable.
+ */
+public final class Checkpoints {
+
+    private static final Logger log = LoggerFactory.getLogger(Checkpoints.class);
+    private static final Pattern VERSION = Pattern.compile("v\\d{4}");
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    public static final String CURRENT = "current";
+
+    private final Path root;
+
+    public Checkpoints(Path root) {
+        this.root = root;
+    }
+
+    public static Checkpoints forTarget(Path checkpointsDir, String target) {
+        return new Checkpoints(checkpointsDir.resolve(target));
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Every complete checkpoint, oldest first; temporary folders of an interrupted write are not checkpoints. */
+    public List<Checkpoint> list() throws IOException {
+        List<Checkpoint> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) {
+            return out;
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            for (Path d : s.filter(p -> VERSION.matcher(p.getFileName().toString()).matches()).sorted(Comparator.comparing(Path::getFileName)).toList()) {
+                try {
+                    out.add(open(d));
+                } catch (BadFileException e) {
+                    log.warn("skipping {}: {}", d, e.getMessage());
+                }
+            }
+        }
+        return out;
+    }
+
+    public Optional<Checkpoint> find(String version) throws IOException {
+        String v = normalise(version);
+        return list().stream().filter(c -> c.version().equals(v)).findFirst();
+    }
+
+    /** "3", "v3", "v0003" all mean v0003. */
+    public static String normalise(String version) {
+        String digits = version.startsWith("v") ? version.substring(1) : version;
+        if (!digits.matches("\\d{1,4}")) {
+            throw new IllegalArgumentException("'" + version + "' is not a checkpoint version (expected e.g. v0003 or 3)");
+        }
+        return String.format("v%04d", Integer.parseInt(digits));
+    }
+
+    /** The checkpoint in use: the one {@code current} names, else the newest; empty when there is none. */
+    public Optional<Checkpoint> current() throws IOException {
+        Path file = root.resolve(CURRENT);
+        if (Files.isRegularFile(file)) {
+            String v = Files.readString(file).strip();
+            Optional<Checkpoint> c = v.isEmpty() ? Optional.empty() : find(v);
+            if (c.isPresent()) {
+                return c;
+            }
+            log.warn("{} names '{}', which is not a complete checkpoint; using the newest", file, v);
+        }
+        List<Checkpoint> all = list();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /** Makes a checkpoint the one in use (a rollback when it is older); atomic. */
+    public void use(String version) throws IOException {
+        Checkpoint c = find(version).orElseThrow(() -> new IllegalArgumentException("no checkpoint " + normalise(version) + " under " + root));
+        Path tmp = root.resolve(CURRENT + ".tmp");
+        Files.writeString(tmp, c.version() + "\n");
+        move(tmp, root.resolve(CURRENT));
+    }
+
+    /**
+     * Writes a new checkpoint (the next version) and returns it; it is not put in use (see {@link #use}).
+     *
+     * @param metrics whatever was measured: loss, success rate, examples, train seconds...
+     */
+    public synchronized Checkpoint write(LearnedPolicy policy, String skillsVersion, String parent, Map<String, Object> metrics) throws IOException {
+        Files.createDirectories(root);
+        List<Checkpoint> all = list();
+        int next = all.isEmpty() ? 1 : all.get(all.size() - 1).number() + 1;
+        String version = String.format("v%04d", next);
+        Path tmp = Files.createTempDirectory(root, ".tmp-" + version + "-");
+        try {
+            try (OutputStream out = Files.newOutputStream(tmp.resolve(Checkpoint.PARAMS))) {
+                policy.net().save(out);
+            }
+            ObjectNode meta = JSON.createObjectNode();
+            meta.put("version", version);
+            meta.put("parent", parent);
+            meta.put("created", Instant.now().toString());
+            meta.put("device", policy.net().manager().getDevice().isGpu() ? "gpu" : "cpu");
+            meta.put("skills_version", skillsVersion);
+            meta.set("commands", JSON.valueToTree(policy.commands()));
+            meta.set("metrics", JSON.valueToTree(metrics));
+            Files.write(tmp.resolve(Checkpoint.META), JSON.writeValueAsBytes(meta));
+            sync(tmp.resolve(Checkpoint.PARAMS));
+            sync(tmp.resolve(Checkpoint.META));
+            move(tmp, root.resolve(version));
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+        log.info("checkpoint {} written under {}", version, root);
+        try {
+            return open(root.resolve(version));
+        } catch (BadFileException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** The policy a checkpoint holds. */
+    public LearnedPolicy load(Checkpoint c) throws IOException {
+        try (InputStream in = Files.newInputStream(c.dir().resolve(Checkpoint.PARAMS))) {
+            return new LearnedPolicy(PolicyNet.load(in, c.commands().size()), c.commands(), c.version());
+        } catch (RuntimeException e) {
+            throw new IOException(c.dir().resolve(Checkpoint.PARAMS) + ": cannot load the parameters: " + e.getMessage(), e);
+        }
+    }
+
+    private static Checkpoint open(Path dir) throws BadFileException {
+        Path meta = dir.resolve(Checkpoint.META);
+        if (!Files.isRegularFile(meta) || !Files.isRegularFile(dir.resolve(Checkpoint.PARAMS))) {
+            throw new BadFileException(meta, 0, "incomplete checkpoint: needs " + Checkpoint.META + " and " + Checkpoint.PARAMS);
+        }
+        try {
+            JsonNode n = JSON.readTree(meta.toFile());
+            if (n == null || !n.path("commands").isArray() || !n.has("version")) {
+                throw new BadFileException(meta, 1, "expected a JSON object with 'version' and a 'commands' array");
+            }
+            return new Checkpoint(dir.getFileName().toString(), dir, n);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadFileException(meta, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new BadFileException(meta, 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private static void sync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a leftover temporary folder is skipped by list()
+        }
+    }
+}

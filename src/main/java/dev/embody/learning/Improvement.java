@@ -1,0 +1,292 @@
+package dev.embody.learning;
+
+import dev.embody.loop.Goal;
+import dev.embody.loop.Policy;
+import dev.embody.loop.StepListener;
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.sim.SimGame;
+import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.LongStream;
+
+/**
+ * The benchmark that shows the mission works: a first policy from a few oracle demonstrations, then rounds of (play with
+ * the simulated operator correcting, fine-tune on the corrections with replay, score on held-out seeds with nobody
+ * correcting, adopt through the gate); a control arm that gets the same number of extra oracle-labelled demonstration
+ * steps instead of corrections; and a forgetting check after corrections on a second task.
+ */
+public final class Improvement {
+
+    private static final Logger log = LoggerFactory.getLogger(Improvement.class);
+
+    /** Training seeds count up from 1; held-out seeds start here, so the two never meet. */
+    public static final long EVAL_SEEDS = 100_000;
+    public static final long FLAG_EVAL_SEEDS = 200_000;
+
+    public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
+                           double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
+        public static Settings defaults() {
+            return new Settings(2, 5, 6, 16, 40, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+                    new Trainer.Options(20, 32, 3e-3f, 150, 2), 1);
+        }
+    }
+
+    /** One row of the table. */
+    public record Row(String round, double success, double correctionsPerEpisode, int examples, double trainSeconds,
+                      String device, String gate) {
+    }
+
+    public record Report(List<Row> rows, Row control, double coinBefore, double coinAfter, double flagBefore, double flagAfter,
+                         double wallSeconds) {
+    }
+
+    private final SimArena arena;
+    private final Settings settings;
+    private final Checkpoints checkpoints;
+    private final PrintStream err;
+    private long nextTrainingSeed;
+
+    public Improvement(SimArena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
+        this.arena = arena;
+        this.settings = settings;
+        this.checkpoints = checkpoints;
+        this.err = err;
+        this.nextTrainingSeed = settings.seed();
+    }
+
+    public Report run(PrintStream out) throws Exception {
+        long t0 = System.nanoTime();
+        String skills = arena.library().version();
+        out.printf("%-8s %7s %23s %8s %7s %6s  %s%n", "round", "success", "corrections_per_episode", "examples", "train_s", "device", "gate");
+
+        // the first policy: a few oracle demonstrations
+        List<Example> demos = demonstrations(Goal.COLLECT_COINS, settings.demos());
+        LearnedPolicy untrained = LearnedPolicy.untrained(arena.library(), settings.seed());
+        Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, demos);
+        untrained.close();
+        LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?");
+        double currentScore = evaluate(current, Goal.COLLECT_COINS, EVAL_SEEDS);
+        Checkpoint cp = checkpoints.write(current, skills, null, metrics(currentScore, first, 0, demos.size()));
+        checkpoints.use(cp.version());
+        current = relabel(current, cp.version());
+        List<Row> rows = new ArrayList<>();
+        rows.add(print(out, new Row("0 (" + cp.version() + ")", currentScore, Double.NaN, demos.size(), first.seconds(), first.device(), "first policy")));
+        List<Example> replay = new ArrayList<>(demos);
+        int correctionsTotal = 0;
+        List<Long> roundSeeds = new ArrayList<>();
+        LearnedPolicy firstPolicy = copy(current, "first");
+
+        for (int round = 1; round <= settings.rounds(); round++) {
+            List<Example> fresh = new ArrayList<>();
+            int corrections = 0;
+            for (int i = 0; i < settings.episodesPerRound(); i++) {
+                long seed = nextTrainingSeed++;
+                roundSeeds.add(seed);
+                SimArena.Played p = playCorrected(current, Goal.COLLECT_COINS, seed);
+                fresh.addAll(p.examples());
+                corrections += p.corrections();
+                err.printf("\rround %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
+            }
+            err.println();
+            correctionsTotal += fresh.size();
+            Trainer.Result r = new Trainer(settings.fineTuning().withSeed(round), err)
+                    .train(current, Dataset.mix(fresh, replay, settings.replayRatio(), round));
+            replay.addAll(fresh);
+            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
+            Gate gate = new Gate(p -> evaluate(p, Goal.COLLECT_COINS, EVAL_SEEDS), 0);
+            Gate.Verdict v = gate.judge(candidate, currentScore);
+            Checkpoint c = checkpoints.write(candidate, skills, cp.version(), metrics(v.candidate(), r, corrections, replay.size()));
+            String gateText;
+            if (v.adopt()) {
+                checkpoints.use(c.version());
+                current.close();
+                current = relabel(candidate, c.version());
+                currentScore = v.candidate();
+                cp = c;
+                gateText = "adopted " + c.version();
+            } else {
+                candidate.close();
+                gateText = "rejected " + c.version() + ", kept " + cp.version();
+            }
+            rows.add(print(out, new Row(String.valueOf(round), v.candidate(), corrections / (double) settings.episodesPerRound(),
+                    replay.size(), r.seconds(), r.device(), gateText)));
+        }
+
+        // control: the same number of extra examples, labelled by the oracle on whole demonstration episodes
+        Row control = control(out, firstPolicy, demos, correctionsTotal, roundSeeds);
+        firstPolicy.close();
+
+        // forgetting: corrections on a second task, then the first task again
+        double coinBefore = currentScore;
+        double flagBefore = evaluate(current, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
+        LearnedPolicy flagPolicy = copy(current, current.version());
+        for (int round = 1; round <= settings.flagRounds(); round++) {
+            List<Example> fresh = new ArrayList<>();
+            int corrections = 0;
+            for (int i = 0; i < settings.episodesPerRound(); i++) {
+                SimArena.Played p = playCorrected(flagPolicy, Goal.REACH_FLAG, nextTrainingSeed++);
+                fresh.addAll(p.examples());
+                corrections += p.corrections();
+                err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
+            }
+            err.println();
+            Trainer.Result r = new Trainer(settings.fineTuning().withSeed(100 + round), err)
+                    .train(flagPolicy, Dataset.mix(fresh, replay, settings.replayRatio(), 100 + round));
+            replay.addAll(fresh);
+            flagPolicy.close();
+            flagPolicy = new LearnedPolicy(r.net(), r.commands(), "flag" + round);
+            out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
+                    corrections / (double) settings.episodesPerRound(), replay.size(), r.seconds());
+        }
+        double flagAfter = evaluate(flagPolicy, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
+        double coinAfter = evaluate(flagPolicy, Goal.COLLECT_COINS, EVAL_SEEDS);
+        Checkpoint fc = checkpoints.write(flagPolicy, skills, cp.version(), Map.of("success_coins", coinAfter, "success_flag", flagAfter));
+        out.printf(Locale.ROOT, "forgetting: collect-coins success %.2f -> %.2f (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %.2f -> %.2f (%s)%n",
+                coinBefore, coinAfter, 100 * (coinAfter - coinBefore), flagBefore, flagAfter, fc.version());
+        flagPolicy.close();
+        current.close();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return new Report(rows, control, coinBefore, coinAfter, flagBefore, flagAfter, wall);
+    }
+
+    private Row control(PrintStream out, LearnedPolicy firstPolicy, List<Example> demos, int extra, List<Long> seeds) throws Exception {
+        List<Example> more = new ArrayList<>();
+        int i = 0;
+        while (more.size() < extra && i < seeds.size() * 3) {
+            long seed = i < seeds.size() ? seeds.get(i) : 50_000 + i;
+            more.addAll(demonstration(Goal.COLLECT_COINS, seed));
+            i++;
+        }
+        if (more.size() > extra) {
+            more = more.subList(0, extra);
+        }
+        Trainer.Result r = new Trainer(settings.fineTuning().withSeed(77).withEpochs(settings.fineTuning().epochs() * settings.rounds()), err)
+                .train(firstPolicy, Dataset.mix(more, demos, settings.replayRatio(), 77));
+        LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control");
+        double s = evaluate(control, Goal.COLLECT_COINS, EVAL_SEEDS);
+        control.close();
+        return print(out, new Row("control", s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
+                "first policy + " + more.size() + " oracle demonstration steps, no corrections"));
+    }
+
+    private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed) throws Exception {
+        CorrectingOperator[] op = new CorrectingOperator[1];
+        return arena.play(seed, goal, new SimArena.Cast() {
+            private PlannerOracle oracle;
+            private CorrectingOperator.Watched watched;
+
+            @Override
+            public Policy policy(SimGame game) {
+                oracle = new PlannerOracle(game, arena.library());
+                watched = new CorrectingOperator.Watched(agent, oracle);
+                return watched;
+            }
+
+            @Override
+            public List<StepListener> watchers(SimGame game, dev.embody.loop.OperatorInbox inbox, Policy policy) {
+                op[0] = new CorrectingOperator(watched, oracle, inbox, settings.budget());
+                return List.of(op[0]);
+            }
+        }, ExampleCollector.corrections("seed" + seed));
+    }
+
+    public List<Example> demonstrations(Goal goal, int episodes) throws Exception {
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < episodes; i++) {
+            out.addAll(demonstration(goal, nextTrainingSeed++));
+        }
+        return out;
+    }
+
+    private List<Example> demonstration(Goal goal, long seed) throws Exception {
+        return arena.play(seed, goal, g -> new PlannerOracle(g, arena.library()), new ExampleCollector(Set.of("oracle"), "demo-seed" + seed)).examples();
+    }
+
+    private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
+        List<Long> seeds = LongStream.range(firstSeed, firstSeed + settings.evalEpisodes()).boxed().toList();
+        SimArena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> err.printf("\revaluating %s on '%s': %d/%d   ", p.name(), goal, d, t));
+        err.println();
+        return e.successRate();
+    }
+
+    private static Row print(PrintStream out, Row r) {
+        out.printf(Locale.ROOT, "%-8s %7.2f %23s %8d %7.1f %6s  %s%n", r.round(), r.success(),
+                Double.isNaN(r.correctionsPerEpisode()) ? "-" : String.format(Locale.ROOT, "%.1f", r.correctionsPerEpisode()),
+                r.examples(), r.trainSeconds(), r.device(), r.gate());
+        out.flush();
+        return r;
+    }
+
+    private static Map<String, Object> metrics(double success, Trainer.Result r, int corrections, int examples) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("success_heldout", success);
+        m.put("loss_first", r.firstLoss());
+        m.put("loss_last", r.lastLoss());
+        m.put("train_s", r.seconds());
+        m.put("train_steps", r.steps());
+        m.put("examples", examples);
+        m.put("corrections", corrections);
+        return m;
+    }
+
+    private static LearnedPolicy relabel(LearnedPolicy p, String version) {
+        return new LearnedPolicy(p.net(), p.commands(), version);
+    }
+
+    private static LearnedPolicy copy(LearnedPolicy p, String version) {
+        return new LearnedPolicy(p.net().copy(), p.commands(), version);
+    }
+
+    /** The learning curve: held-out success and corrections per episode by round, and the control arm. */
+    public static void plot(Report report, Path png) throws IOException {
+        XYSeries success = new XYSeries("held-out success (no corrections)");
+        XYSeries corr = new XYSeries("corrections per episode / 10");
+        for (int i = 0; i < report.rows().size(); i++) {
+            Row r = report.rows().get(i);
+            success.add(i, r.success());
+            if (!Double.isNaN(r.correctionsPerEpisode())) {
+                corr.add(i, r.correctionsPerEpisode() / 10);
+            }
+        }
+        XYSeries control = new XYSeries("control: same number of oracle demonstration steps");
+        if (report.control() != null) {
+            control.add(report.rows().size() - 1, report.control().success());
+        }
+        XYSeriesCollection data = new XYSeriesCollection();
+        data.addSeries(success);
+        data.addSeries(corr);
+        data.addSeries(control);
+        JFreeChart chart = ChartFactory.createXYLineChart("embody improve: learning from corrections", "round", "rate",
+                data, PlotOrientation.VERTICAL, true, false, false);
+        XYPlot plot = chart.getXYPlot();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        renderer.setSeriesLinesVisible(2, false);
+        plot.setRenderer(renderer);
+        ((NumberAxis) plot.getDomainAxis()).setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+        if (png.getParent() != null) {
+            Files.createDirectories(png.getParent());
+        }
+        ChartUtils.saveChartAsPNG(png.toFile(), chart, 900, 500);
+    }
+}

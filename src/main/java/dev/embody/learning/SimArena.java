@@ -1,0 +1,123 @@
+package dev.embody.learning;
+
+import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Observation;
+import dev.embody.loop.OperatorInbox;
+import dev.embody.loop.Outcome;
+import dev.embody.loop.Policy;
+import dev.embody.loop.Step;
+import dev.embody.loop.StepListener;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Plays the embedded game headless through the full six-module loop (the agent sees only pixels), for demonstrations,
+ * correction rounds and held-out evaluation. The oracle and the simulated operator get the game's true state.
+ */
+public final class SimArena {
+
+    private final SkillLibrary library;
+    private final int difficulty;
+    private final long maxSteps;
+    private final Duration timeLimit;
+
+    public SimArena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
+        this.library = library;
+        this.difficulty = difficulty;
+        this.maxSteps = maxSteps;
+        this.timeLimit = timeLimit;
+    }
+
+    public static SimArena defaults(SkillLibrary library) {
+        return new SimArena(library, 1, 250, Duration.ofSeconds(90));
+    }
+
+    public SkillLibrary library() {
+        return library;
+    }
+
+    /** Who acts in an episode, made for its game: the policy, and watchers that may talk to the loop's inbox. */
+    public interface Cast {
+        Policy policy(SimGame game);
+
+        default List<StepListener> watchers(SimGame game, OperatorInbox inbox, Policy policy) {
+            return List.of();
+        }
+    }
+
+    /** What one episode came to, and the examples its listeners collected. */
+    public record Played(long seed, Goal goal, Outcome outcome, long steps, int corrections, List<Example> examples) {
+        public boolean success() {
+            return outcome == Outcome.SUCCESS;
+        }
+    }
+
+    /**
+     * One episode.
+     *
+     * @param collect turns its steps into examples (demonstration steps, corrections), or null
+     */
+    public Played play(long seed, Goal goal, Cast cast, ExampleCollector collect) throws Exception {
+        SimGame game = SimGame.of(seed, difficulty, goal, timeLimit);
+        OperatorInbox inbox = new OperatorInbox();
+        Policy policy = cast.policy(game);
+        int[] corrections = {0};
+        try (SimGameTarget target = new SimGameTarget(game); GameSceneParser parser = GameSceneParser.forSimGame()) {
+            AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).gathering(parser)
+                    .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
+                    .policy(policy).memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps);
+            b.listener(new StepListener() {
+                @Override
+                public void onStep(Step step, Observation observation) {
+                    if (step.correction() != null) {
+                        corrections[0]++;
+                    }
+                }
+            });
+            if (collect != null) {
+                b.listener(collect);
+            }
+            for (StepListener w : cast.watchers(game, inbox, policy)) {
+                b.listener(w);
+            }
+            AgentLoop.EpisodeResult r = b.build().run();
+            return new Played(seed, goal, r.outcome(), r.steps(), corrections[0], collect == null ? List.of() : collect.take());
+        }
+    }
+
+    /** Success rate of a policy with nobody correcting it, over the given seeds. */
+    public Evaluation evaluate(Function<SimGame, Policy> policy, Goal goal, List<Long> seeds, Progress progress) throws Exception {
+        List<Played> runs = new ArrayList<>();
+        for (long s : seeds) {
+            runs.add(play(s, goal, policy::apply, null));
+            progress.onEpisode(runs.size(), seeds.size());
+        }
+        return new Evaluation(runs);
+    }
+
+    public interface Progress {
+        void onEpisode(int done, int total);
+
+        static Progress none() {
+            return (d, t) -> { };
+        }
+    }
+
+    public record Evaluation(List<Played> runs) {
+        public double successRate() {
+            return runs.isEmpty() ? 0 : runs.stream().filter(Played::success).count() / (double) runs.size();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.embody.planning;
+
+import dev.embody.loop.Frame;
+import dev.embody.loop.Task;
+
+import java.util.Locale;
+
+/**
+ * What the learned policy sees at one step, already compact: the frame downscaled to {@link #WIDTH}x{@link #HEIGHT}
+ * RGB (area average), where the task points (its target, as a fraction of the frame, or NaN), the task's words, and
+ * the previous command's text (or null). Datasets store exactly this, so training sees what inference sees.
+ */
+public record PolicyInput(byte[] pixels, float targetX, float targetY, String taskText, String previous) {
+
+    public static final int WIDTH = 32;
+    public static final int HEIGHT = 18;
+    /** Hashed bag of words over the task text. */
+    public static final int WORDS = 32;
+
+    public PolicyInput {
+        if (pixels.length != 3 * WIDTH * HEIGHT) {
+            throw new IllegalArgumentException("pixels must be 3x" + HEIGHT + "x" + WIDTH + ", got " + pixels.length + " bytes");
+        }
+    }
+
+    public static PolicyInput of(Frame frame, Task task, Object previous, double sceneWidth, double sceneHeight) {
+        float tx = Float.NaN, ty = Float.NaN;
+        if (task.hasTarget()) {
+            tx = (float) (task.targetX() / sceneWidth);
+            ty = (float) (task.targetY() / sceneHeight);
+        }
+        return new PolicyInput(downscale(frame), tx, ty, task.kind() + " " + task.subtask(), previous == null ? null : previous.toString());
+    }
+
+    public boolean hasTarget() {
+        return !Float.isNaN(targetX) && !Float.isNaN(targetY);
+    }
+
+    /** Area-average downscale to 32x18, channel-major R, G, B; any frame size. */
+    public static byte[] downscale(Frame f) {
+        byte[] out = new byte[3 * WIDTH * HEIGHT];
+        byte[] src = f.bgr();
+        int w = f.width(), h = f.height();
+        for (int y = 0; y < HEIGHT; y++) {
+            int y0 = y * h / HEIGHT, y1 = Math.max(y0 + 1, (y + 1) * h / HEIGHT);
+            for (int x = 0; x < WIDTH; x++) {
+                int x0 = x * w / WIDTH, x1 = Math.max(x0 + 1, (x + 1) * w / WIDTH);
+                long b = 0, g = 0, r = 0;
+                for (int yy = y0; yy < y1; yy++) {
+                    int i = (yy * w + x0) * 3;
+                    for (int xx = x0; xx < x1; xx++, i += 3) {
+                        b += src[i] & 0xff;
+                        g += src[i + 1] & 0xff;
+                        r += src[i + 2] & 0xff;
+                    }
+                }
+                int n = (y1 - y0) * (x1 - x0);
+                int p = y * WIDTH + x;
+                out[p] = (byte) (r / n);
+                out[WIDTH * HEIGHT + p] = (byte) (g / n);
+                out[2 * WIDTH * HEIGHT + p] = (byte) (b / n);
+            }
+        }
+        return out;
+    }
+
+    /** Number of image channels: RGB, then the offset to the target (x, y) and a target blob. */
+    public static final int CHANNELS = 6;
+
+    /** Writes this input's image channels into {@code dst} at {@code offset} (CHANNELS x HEIGHT x WIDTH floats). */
+    public void writeImage(float[] dst, int offset) {
+        int n = WIDTH * HEIGHT;
+        for (int i = 0; i < 3 * n; i++) {
+            dst[offset + i] = (pixels[i] & 0xff) / 255f;
+        }
+        if (!hasTarget()) {
+            return;
+        }
+        float cx = targetX * WIDTH, cy = targetY * HEIGHT;
+        for (int y = 0; y < HEIGHT; y++) {
+            for (int x = 0; x < WIDTH; x++) {
+                int p = y * WIDTH + x;
+                float dx = (cx - (x + 0.5f)) / 8, dy = (cy - (y + 0.5f)) / 8;
+                dst[offset + 3 * n + p] = clamp(dx);
+                dst[offset + 4 * n + p] = clamp(dy);
+                float d2 = (cx - x - 0.5f) * (cx - x - 0.5f) + (cy - y - 0.5f) * (cy - y - 0.5f);
+                dst[offset + 5 * n + p] = (float) Math.exp(-d2 / 2);
+            }
+        }
+    }
+
+    private static float clamp(float v) {
+        return Math.max(-1f, Math.min(1f, v));
+    }
+
+    /**
+     * The context vector: a hashed bag of the task's words (numbers dropped: coordinates are in the image channels), then
+     * the previous command one-hot over {@code commands} (last slot: none or unknown).
+     */
+    public void writeContext(float[] dst, int offset, java.util.List<String> commands) {
+        for (String word : taskText.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+            if (!word.isEmpty()) {
+                dst[offset + Math.floorMod(word.hashCode(), WORDS)] = 1f;
+            }
+        }
+        int prev = previous == null ? -1 : commands.indexOf(previous);
+        dst[offset + WORDS + (prev < 0 ? commands.size() : prev)] = 1f;
+    }
+
+    public static int contextSize(int commands) {
+        return WORDS + commands + 1;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.embody.loop;
+
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class AgentLoopTest {
+
+    static SkillLibrary library;
+
+    @BeforeAll
+    static void load() throws Exception {
+        library = SkillLibrary.load(Path.of("skills/sim-game"));
+    }
+
+    private static AgentLoop.Builder agent(SimGameTarget target, GameSceneParser parser) {
+        return AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
+                .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+                .memory(EpisodicMemory.inMemory()).maxSteps(600);
+    }
+
+    /** Keeps every step it hears. */
+    static final class Steps implements StepListener {
+        final List<Step> steps = new CopyOnWriteArrayList<>();
+        volatile Outcome end;
+
+        @Override
+        public void onStep(Step step, Observation observation) {
+            steps.add(step);
+        }
+
+        @Override
+        public void onEnd(Outcome outcome) {
+            end = outcome;
+        }
+    }
+
+    @Test
+    void thePlannerBaselineWinsAtLeastNineInTenLevelsAtDifficultyOne() {
+        int wins = 0;
+        for (long seed = 100; seed < 130; seed++) {
+            SimGameTarget t = new SimGameTarget(SimGame.of(seed, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+            try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+                if (agent(t, parser).build().run().outcome() == Outcome.SUCCESS) {
+                    wins++;
+                }
+            }
+        }
+        assertThat(wins).isGreaterThanOrEqualTo(27);
+    }
+
+    @Test
+    void everyStepRecordsItsModulesAndTheirLatency() {
+        SimGameTarget t = new SimGameTarget(SimGame.of(7, 2, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        Steps heard = new Steps();
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            AgentLoop.EpisodeResult r = agent(t, parser).listener(heard).build().run();
+            assertThat(r.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(heard.steps).hasSize((int) r.steps());
+            assertThat(heard.end).isEqualTo(Outcome.SUCCESS);
+            Step s = heard.steps.get(1);
+            assertThat(s.index()).isEqualTo(1);
+            assertThat(s.scene().player()).isPresent();
+            assertThat(s.task().subtask()).startsWith("go to the coin at");
+            assertThat(s.candidates()).isNotEmpty().contains(s.command());
+            assertThat(s.decision().by()).isEqualTo("scene-planner");
+            assertThat(s.sent()).singleElement().asString().startsWith("hold ");
+            assertThat(s.latency().gather()).isPositive();
+            assertThat(heard.steps.get(heard.steps.size() - 1).outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(t.game().heldKeys()).isEmpty();
+        }
+    }
+
+    @Test
+    void anOperatorCommandOverridesThePolicyAtTheNextStep() {
+        SimGameTarget t = new SimGameTarget(SimGame.of(7, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        OperatorInbox inbox = new OperatorInbox();
+        Steps heard = new Steps();
+        SkillCall wait = SkillCall.parse("wait(duration=long)");
+        StepListener operator = (step, obs) -> {
+            if (step.index() == 2) {
+                inbox.submit(Intervention.command(wait, "wait a while", "test"));
+            }
+        };
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            agent(t, parser).inbox(inbox).listener(heard).listener(operator).maxSteps(5).build().run();
+        }
+        Step corrected = heard.steps.get(3);
+        assertThat(corrected.command()).isEqualTo(wait);
+        assertThat(corrected.decision().by()).isEqualTo("operator");
+        assertThat(corrected.correction()).isEqualTo("wait a while");
+        assertThat(corrected.decision().why()).contains("policy wanted move(");
+        assertThat(heard.steps.get(4).decision().by()).isEqualTo("scene-planner");
+    }
+
+    @Test
+    void stopCutsARunningHoldShortAndReleasesEveryKey() throws Exception {
+        // real time, so the hold is running when the stop arrives
+        SimGameTarget t = new SimGameTarget(SimGame.of(9, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)), true, null);
+        List<Step> steps = new ArrayList<>();
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            AgentLoop loop = agent(t, parser).listener((s, o) -> steps.add(s)).build();
+            Thread stopper = new Thread(() -> {
+                try {
+                    while (t.game().heldKeys().isEmpty()) {
+                        Thread.sleep(1);
+                    }
+                    loop.requestStop();
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            stopper.start();
+            AgentLoop.EpisodeResult r = loop.run();
+            stopper.join();
+            assertThat(r.outcome()).isEqualTo(Outcome.STOPPED);
+            assertThat(t.game().heldKeys()).isEmpty();
+            assertThat(steps.get(steps.size() - 1).interrupted()).isTrue();
+            assertThat(steps.get(steps.size() - 1).sent().get(0)).endsWith("(cut short)");
+        }
+    }
+
+    @Test
+    void aModuleThatKeepsFailingEndsTheEpisodeInsteadOfLoopingForever() {
+        SimGameTarget t = new SimGameTarget(SimGame.of(1, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        InformationGathering broken = (obs, mem) -> {
+            throw new IllegalStateException("camera unplugged");
+        };
+        AgentLoop.EpisodeResult r = AgentLoop.builder().target(t).library(library).gathering(broken)
+                .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
+                .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).build().run();
+        assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
+        assertThat(r.reason()).contains("3 steps in a row failed").contains("camera unplugged");
+    }
+
+    @Test
+    void pauseHoldsTheLoopAndStepAdvancesItOneStepAtATime() throws Exception {
+        SimGameTarget t = new SimGameTarget(SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        Steps heard = new Steps();
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            AgentLoop loop = agent(t, parser).listener(heard).startPaused(true).build();
+            Thread runner = new Thread(loop::run);
+            runner.start();
+            Thread.sleep(200);
+            assertThat(heard.steps).isEmpty();
+            loop.inbox().submit(Intervention.of(Intervention.Kind.STEP, null, "step", "test"));
+            for (int i = 0; i < 100 && heard.steps.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            Thread.sleep(100);
+            assertThat(heard.steps).hasSize(1);
+            loop.inbox().submit(Intervention.of(Intervention.Kind.RESUME, null, "go on", "test"));
+            runner.join(10_000);
+            assertThat(heard.end).isEqualTo(Outcome.SUCCESS);
+        }
+    }
+}
