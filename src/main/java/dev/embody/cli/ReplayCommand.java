@@ -327,19 +327,34 @@ final class ReplayCommand implements Callable<Integer> {
             }
             SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", recordedOn));
             Reactuation reactuation = new Reactuation();
-            Thread hook = new Thread(reactuation::requestStop, "ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Reactuation.Result r;
-            try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
-                r = reactuation.run(e, t, library);
-            } finally {
+            java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+            boolean[] interrupted = {false};
+            // Ctrl-C: stop sending, and hold the JVM until everything held is let go
+            Thread hook = new Thread(() -> {
+                interrupted[0] = true;
+                reactuation.requestStop();
                 try {
+                    released.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Reactuation.Result r;
+                try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
+                    r = reactuation.run(e, t, library);
+                }
+                System.out.println(reactuationLine(e, r));
+            } finally {
+                released.countDown();
+                if (!interrupted[0]) {
                     Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down
                 }
             }
-            System.out.println(reactuationLine(e, r));
+            if (interrupted[0]) {
+                return Main.INTERRUPTED;
+            }
         }
         return exit;
     }
