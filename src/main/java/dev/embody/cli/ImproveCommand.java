@@ -31,7 +31,7 @@ final class ImproveCommand implements Callable<Integer> {
     int episodes;
     @Option(names = "--eval", defaultValue = "16", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
     int eval;
-    @Option(names = "--budget", defaultValue = "40", description = "Corrections the operator may say per episode (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", defaultValue = "60", description = "Corrections the operator may say per episode (default: ${DEFAULT-VALUE}).")
     int budget;
     @Option(names = "--flag-rounds", defaultValue = "1", description = "Correction rounds on 'reach the flag' for the forgetting check (default: ${DEFAULT-VALUE}).")
     int flagRounds;

@@ -1,10 +1,13 @@
 package dev.embody.cli;
 
+import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
+import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
@@ -82,6 +85,9 @@ final class LiveCommand implements Callable<Integer> {
     double trainMinutes;
     @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays before a fine-tuned policy is swapped in (sim-game); 0: no gate (default: ${DEFAULT-VALUE}).")
     int gateEpisodes;
+    @Option(names = "--stdin-corrections", negatable = true,
+            description = "Read corrections typed on stdin, one a line (default: on when stdin is a terminal; --stdin-corrections for a pipe).")
+    Boolean stdinCorrections;
 
     static final class TargetNames extends ArrayList<String> {
         TargetNames() {
@@ -122,6 +128,12 @@ final class LiveCommand implements Callable<Integer> {
         }, "ctrl-c");
         Runtime.getRuntime().addShutdownHook(hook);
 
+        // one inbox for the session: what the operator says between episodes applies at the next one's first step
+        OperatorInbox inbox = new OperatorInbox();
+        List<Map<String, String>> interventions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        inbox.observe(i -> interventions.add(Map.of("kind", i.kind().name().toLowerCase(Locale.ROOT), "text", String.valueOf(i.text()), "channel", i.channel())));
+        TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
+                ? new TerminalChannel(new CorrectionParser(library), inbox, System.in, System.err).start() : null;
         List<Latency> latencies = new ArrayList<>();
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
@@ -144,7 +156,7 @@ final class LiveCommand implements Callable<Integer> {
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps);
+                                .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             b.listener(recorder);
@@ -154,6 +166,10 @@ final class LiveCommand implements Callable<Integer> {
                         running.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
+                        if (recorder != null && !interventions.isEmpty()) {
+                            recorder.put("interventions", List.copyOf(interventions));
+                        }
+                        interventions.clear();
                         latencies.addAll(r.latencies());
                         done++;
                         steps += r.steps();
@@ -178,6 +194,9 @@ final class LiveCommand implements Callable<Integer> {
                 }
             }
         } finally {
+            if (terminal != null) {
+                terminal.close();
+            }
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -5,7 +5,6 @@ import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Gate;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.PeriodicTraining;
-import dev.embody.learning.PlannerOracle;
 import dev.embody.learning.SimArena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.AgentLoop;
@@ -85,7 +84,7 @@ final class LivePolicy implements AutoCloseable {
             return training.current();
         }
         if ("oracle".equals(choice) && t instanceof SimGameTarget s) {
-            return new PlannerOracle(s.game(), library);
+            return new dev.embody.sim.Oracle(library).asPolicy(s.game());
         }
         return baseline;
     }

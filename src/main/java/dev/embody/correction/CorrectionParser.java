@@ -5,75 +5,663 @@ import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * From an operator's words to what they mean, using the skills' phrases and their values' synonyms.
- * FIRST CUT (to be replaced by the corrections issue): exact phrase matching after lower-casing and removing
- * punctuation, plus "stop" and "pause"/"resume".
+ * From an operator's words to what they mean: a command of the skill library, an emergency stop, pause / resume /
+ * single step, a new goal, a standing note, or "not understood" / "ambiguous" with the reason. Generic over any skill
+ * library: it knows only the skills' phrases, their parameters' values and the words people say for them ({@code say:}),
+ * plus a small fixed vocabulary of control words.
+ *
+ * <p>How a sentence is read, in order:
+ * <ol>
+ *   <li>lower-cased, punctuation dropped; a word not in the vocabulary is read as the vocabulary word within one edit
+ *       (two for long words; a swap of two letters is one edit), so "moev lfet" is "move left"; filler words
+ *       ("um", "please", "no,", "okay so", "now") are set aside;</li>
+ *   <li>the whole sentence is one of a skill's phrases -> that command (confidence 1, less for typos and fillers);</li>
+ *   <li>a stop word anywhere ("stop", "halt", "freeze", "abort", "emergency") -> {@link Understanding.Kind#STOP}: stop
+ *       always wins, even inside a longer sentence ("stop, there is lava");</li>
+ *   <li>pause / resume ("continue", "go on", "keep going") / single step ("step", "next step");</li>
+ *   <li>a standing note: "remember: ...", "note that ...", "avoid ...", "watch out for ...", "don't ...";</li>
+ *   <li>a new goal: "go to / collect / reach / get / find ..." followed by something that is not a command word
+ *       ("now go to the flag"), or "new goal: ...";</li>
+ *   <li>otherwise the command whose values and phrase words the sentence names ("go right a lot", "not left, right"),
+ *       if at least half its words are known; two values for one parameter ("left or right"), or two skills named
+ *       equally, are ambiguous; a skill missing a value it needs ("go") is not understood, and the reason says which.</li>
+ * </ol>
+ * Nothing not understood or ambiguous is ever applied ({@link Understanding#toIntervention} is empty). Thread-safe.
  */
 public final class CorrectionParser {
 
+    private static final Set<String> STOP_WORDS = Set.of("stop", "halt", "freeze", "abort", "estop", "emergency", "whoa");
+    /** Said alone or before other words: dropped wherever they stand. */
+    private static final Set<String> FILLERS_ANYWHERE = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah",
+            "please", "pls", "plz");
+    /** Dropped at the start of a sentence ("no, go up", "okay so left", "now go to the flag"). */
+    private static final Set<String> FILLERS_LEADING = Set.of("no", "nope", "nah", "okay", "ok", "so", "now", "well", "oh",
+            "hey", "yes", "yeah", "alright", "just", "then", "and", "oops", "actually", "like", "quick", "quickly", "agent", "robot");
+    /** Dropped at the end of a sentence ("halt now", "left please", "go up again"). */
+    private static final Set<String> FILLERS_TRAILING = Set.of("now", "then", "ok", "okay", "again", "quickly", "thanks", "instead");
+    private static final List<List<String>> FILLER_PHRASES_LEADING = List.of(List.of("okay", "so"), List.of("all", "right"),
+            List.of("i", "said"), List.of("i", "mean"), List.of("i", "think"), List.of("you", "should"), List.of("can", "you"),
+            List.of("could", "you"), List.of("try", "to"));
+    private static final List<List<String>> FILLER_PHRASES_TRAILING = List.of(List.of("right", "now"), List.of("thank", "you"),
+            List.of("for", "me"));
+    /** Words that carry no meaning of their own but are not strangers either. */
+    private static final Set<String> FUNCTION_WORDS = Set.of("the", "a", "an", "to", "of", "on", "more", "bit", "side", "and",
+            "then", "there", "is", "it", "its", "your", "you", "me", "over", "toward", "towards", "into", "way", "some",
+            "little", "by", "at", "in", "this", "that", "direction", "again", "yourself", "keep", "continue");
+    private static final Set<String> NEVER_MIND = Set.of("never mind", "nevermind", "forget it", "cancel that", "ignore that");
+    private static final Set<String> NEGATIONS = Set.of("not", "don't", "dont", "never", "avoid");
+
+    private static final List<List<String>> PAUSE = phrases("pause", "pause it", "hold it", "wait there", "suspend");
+    private static final List<List<String>> RESUME = phrases("resume", "continue", "unpause", "go on", "carry on", "keep going",
+            "go ahead", "proceed", "play", "start", "you can go", "keep playing", "back to work");
+    private static final List<List<String>> STEP = phrases("step", "single step", "next step", "step once", "one more step",
+            "advance", "just one step", "take one step");
+    /** Words that may follow a control phrase without changing it ("pause the game", "resume for me"). */
+    private static final Set<String> CONTROL_TAIL = Set.of("it", "the", "game", "agent", "robot", "for", "a", "moment", "second",
+            "sec", "bit", "there", "playing", "going", "moving", "once", "here", "now", "again", "please");
+    /** The text after these is the note. */
+    private static final List<List<String>> NOTE_PREFIX = phrases("remember that", "remember", "note that", "note",
+            "keep in mind that", "keep in mind", "fyi", "for your information", "be aware that", "know that");
+    /** These start a note that is the whole sentence. */
+    private static final List<List<String>> NOTE_WHOLE = phrases("avoid", "watch out", "beware", "be careful", "careful",
+            "mind", "stay away", "keep away", "don't", "dont", "do not", "never", "always", "there is", "there's", "there are",
+            "look out", "danger");
+    /** The text after these is the goal. */
+    private static final List<List<String>> GOAL_PREFIX = phrases("new goal is", "new goal", "the goal is", "your goal is",
+            "goal is", "goal", "new task is", "new task", "your task is", "change the goal to", "change goal to");
+    /** These start a goal that is the whole sentence. */
+    private static final List<List<String>> GOAL_WHOLE = phrases("go to", "go get", "go and get", "get", "collect", "reach",
+            "find", "fetch", "grab", "pick up", "take", "head to", "head for", "go for", "move to", "walk to", "touch");
+
     private final SkillLibrary library;
+    private final List<CompiledPhrase> phrases = new ArrayList<>();
+    private final List<ValueForm> forms = new ArrayList<>();
+    /** Every word the parser knows; typos are read as the nearest of these. */
+    private final Set<String> vocabulary = new TreeSet<>();
+    /** Words of a skill's phrases that are not slots or function words ("go", "move", "wait", "still"), by skill. */
+    private final Map<String, Set<String>> anchors = new LinkedHashMap<>();
 
     public CorrectionParser(SkillLibrary library) {
         this.library = library;
-    }
-
-    public Understanding parse(String text) {
-        String t = text.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 ]", " ").replaceAll("\\s+", " ").strip();
-        if (t.equals("stop")) {
-            return new Understanding(Understanding.Kind.STOP, null, null, text, "stop", 1.0);
-        }
         for (Skill s : library.skills()) {
+            Set<String> words = new LinkedHashSet<>();
             for (Skill.Phrase p : s.phrases()) {
-                Map<String, String> args = match(s, p, t);
-                if (args != null) {
-                    SkillCall call = library.normalize(new SkillCall(s.name(), args));
-                    return new Understanding(Understanding.Kind.COMMAND, call, null, text, "command " + call, 1.0);
+                CompiledPhrase cp = compile(s, p);
+                if (cp != null) {
+                    phrases.add(cp);
+                }
+                for (String w : words(p.text().replaceAll("\\{[a-z0-9_]+}", " "))) {
+                    if (!FUNCTION_WORDS.contains(w)) {
+                        words.add(w);
+                    }
+                }
+            }
+            words.addAll(words(s.name().replace('_', ' ')));
+            anchors.put(s.name(), words);
+            vocabulary.addAll(words);
+            for (Skill.Parameter param : s.parameters()) {
+                for (Skill.Value v : param.values()) {
+                    List<String> says = new ArrayList<>(v.synonyms());
+                    says.add(0, v.name().replace('_', ' '));
+                    for (String say : says) {
+                        List<String> w = words(say);
+                        if (!w.isEmpty()) {
+                            forms.add(new ValueForm(s.name(), param.name(), v.name(), w));
+                            vocabulary.addAll(w);
+                        }
+                    }
                 }
             }
         }
-        return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, text, "no skill phrase matches '" + t + "'", 0);
+        // the longest form first, so "a little bit" wins over "a little"
+        forms.sort(Comparator.comparingInt((ValueForm f) -> -f.words().size()));
+        vocabulary.addAll(STOP_WORDS);
+        vocabulary.addAll(FILLERS_ANYWHERE);
+        vocabulary.addAll(FILLERS_LEADING);
+        vocabulary.addAll(FILLERS_TRAILING);
+        vocabulary.addAll(FUNCTION_WORDS);
+        vocabulary.addAll(NEGATIONS);
+        vocabulary.addAll(CONTROL_TAIL);
+        for (List<List<String>> list : List.of(PAUSE, RESUME, STEP, NOTE_PREFIX, NOTE_WHOLE, GOAL_PREFIX, GOAL_WHOLE)) {
+            list.forEach(vocabulary::addAll);
+        }
     }
 
-    private static Map<String, String> match(Skill s, Skill.Phrase p, String t) {
-        List<String> slots = new ArrayList<>();
+    public SkillLibrary library() {
+        return library;
+    }
+
+    /** Every word the parser knows (skills' phrase words, values and their synonyms, control words): for grammars and suggestions. */
+    public Set<String> vocabulary() {
+        return java.util.Collections.unmodifiableSet(vocabulary);
+    }
+
+    /** What the operator means by {@code text}; never null, never throws. */
+    public Understanding parse(String text) {
+        String original = text == null ? "" : text;
+        List<String> raw = words(original);
+        if (raw.isEmpty()) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, "nothing to understand: the sentence has no words", 0);
+        }
+        Reading r = read(raw);
+        List<String> t = r.tokens;
+        if (t.isEmpty()) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "only filler words (" + String.join(", ", r.fillers) + "): say what to do, e.g. \"go left\", \"stop\"", 0);
+        }
+        String joined = String.join(" ", t);
+        boolean hasStop = t.stream().anyMatch(STOP_WORDS::contains);
+        if (NEVER_MIND.contains(joined)) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "\"" + joined + "\" takes nothing back and asks for nothing: nothing to apply", 0);
+        }
+
+        // 1. a whole phrase of a skill; a bare stop word stays the emergency stop whatever a skill says
+        if (!(hasStop && t.size() == 1)) {
+            for (CompiledPhrase cp : phrases) {
+                Matcher m = cp.pattern().matcher(joined);
+                if (m.matches()) {
+                    SkillCall call = bind(cp, m);
+                    if (call != null) {
+                        double c = 1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05);
+                        return new Understanding(Understanding.Kind.COMMAND, call, null, original,
+                                "the phrase \"" + cp.phrase().text() + "\" of skill '" + cp.skill().name() + "'" + r.notes(), clamp(c));
+                    }
+                }
+            }
+        }
+        // 2. stop always wins
+        if (hasStop) {
+            String word = t.stream().filter(STOP_WORDS::contains).findFirst().orElse("stop");
+            return new Understanding(Understanding.Kind.STOP, null, null, original,
+                    "\"" + word + "\" means stop, and stop always wins: the agent stops at once" + r.notes(), clamp(1.0 - r.penalty()));
+        }
+        // 3. pause / resume / step, when the sentence is only that
+        Understanding control = control(t, r, original);
+        if (control != null) {
+            return control;
+        }
+        // 4. a standing note
+        List<String> after = afterPrefix(t, NOTE_PREFIX);
+        if (after != null) {
+            if (after.isEmpty()) {
+                return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                        "a note needs words after \"" + t.get(0) + "\", e.g. \"remember: the lava is on the right\"", 0);
+            }
+            return note(r.text(t.size() - after.size()), r, original);
+        }
+        after = afterPrefix(t, NOTE_WHOLE);
+        if (after != null && !after.isEmpty()) {
+            return note(r.text(0, t.size() - after.size()), r, original);
+        }
+        // 5. a new goal
+        after = afterPrefix(t, GOAL_PREFIX);
+        if (after != null && !after.isEmpty()) {
+            return goal(r.text(t.size() - after.size()), r, original);
+        }
+        after = afterPrefix(t, GOAL_WHOLE);
+        if (after != null && after.stream().anyMatch(w -> !vocabulary.contains(w))) {
+            return goal(r.text(0, t.size() - after.size()), r, original);
+        }
+        // 6. the command the words name
+        return command(t, r, original);
+    }
+
+    private Understanding control(List<String> t, Reading r, String original) {
+        Object[][] kinds = {{PAUSE, Understanding.Kind.PAUSE, "pause: the agent stands still until \"resume\" or \"step\""},
+                {RESUME, Understanding.Kind.RESUME, "resume: the agent goes on by itself"},
+                {STEP, Understanding.Kind.STEP, "single step: the paused agent takes one step"}};
+        for (Object[] k : kinds) {
+            @SuppressWarnings("unchecked")
+            List<String> after = afterPrefix(t, (List<List<String>>) k[0]);
+            if (after != null && CONTROL_TAIL.containsAll(after)) {
+                return new Understanding((Understanding.Kind) k[1], null, null, original, k[2] + r.notes(), clamp(0.95 - r.penalty()));
+            }
+        }
+        return null;
+    }
+
+    private static Understanding note(String note, Reading r, String original) {
+        return new Understanding(Understanding.Kind.NOTE, null, note, original,
+                "a standing note, kept in memory and shown to the modules: \"" + note + "\"" + r.notes(), clamp(0.9 - r.penalty()));
+    }
+
+    private static Understanding goal(String goal, Reading r, String original) {
+        return new Understanding(Understanding.Kind.GOAL, null, goal, original,
+                "a new goal: \"" + goal + "\"" + r.notes(), clamp(0.9 - r.penalty()));
+    }
+
+    /** The command the words name, from the values they mention and the skills' phrase words. */
+    private Understanding command(List<String> t, Reading r, String original) {
+        boolean[] used = new boolean[t.size()];
+        // values mentioned, per skill and parameter; a negated one ("not left") is left out
+        Map<String, Map<String, Set<String>>> said = new LinkedHashMap<>();
+        Map<String, List<String>> heard = new LinkedHashMap<>();
+        Set<String> negated = new LinkedHashSet<>();
+        // each skill reads the words on its own: "a bit" may be an amount to one skill and a duration to another
+        Map<String, boolean[]> usedBy = new LinkedHashMap<>();
+        for (ValueForm f : forms) {
+            int n = f.words().size();
+            boolean[] mine = usedBy.computeIfAbsent(f.skill(), k -> new boolean[t.size()]);
+            for (int i = 0; i + n <= t.size(); i++) {
+                if (t.subList(i, i + n).equals(f.words()) && noneUsed(mine, i, n)) {
+                    markUsed(mine, i, n);
+                    markUsed(used, i, n);
+                    if (negated(t, i)) {
+                        negated.add(String.join(" ", f.words()));
+                        continue;
+                    }
+                    said.computeIfAbsent(f.skill(), k -> new LinkedHashMap<>()).computeIfAbsent(f.parameter(), k -> new LinkedHashSet<>()).add(f.value());
+                    heard.computeIfAbsent(f.skill(), k -> new ArrayList<>()).add(f.parameter() + "=" + f.value() + " (\"" + String.join(" ", f.words()) + "\")");
+                }
+            }
+        }
+        // evidence: words that name a value, a skill's own phrase word, or a negation; strangers: words not known at all
+        long evidence = 0;
+        List<String> strangers = new ArrayList<>();
+        for (int i = 0; i < t.size(); i++) {
+            String w = t.get(i);
+            if (used[i] || NEGATIONS.contains(w) || anchors.values().stream().anyMatch(a -> a.contains(w))) {
+                evidence++;
+            } else if (!vocabulary.contains(w)) {
+                strangers.add(w);
+            }
+        }
+        record Candidate(Skill skill, int score, Map<String, Set<String>> values, List<String> missing) {
+        }
+        List<Candidate> candidates = new ArrayList<>();
+        for (Skill s : library.skills()) {
+            Map<String, Set<String>> values = said.getOrDefault(s.name(), Map.of());
+            int score = 0;
+            int own = 0;
+            for (Map.Entry<String, Set<String>> v : values.entrySet()) {
+                score += v.getValue().size();
+                // a value of a parameter with no default is the skill's own; a defaulted one ("a bit") may be anyone's
+                if (s.parameter(v.getKey()).map(p -> p.defaultValue() == null).orElse(false)) {
+                    own++;
+                }
+            }
+            for (String w : t) {
+                if (anchors.get(s.name()).contains(w)) {
+                    score++;
+                    own++;
+                }
+            }
+            if (own == 0) {
+                continue;
+            }
+            List<String> missing = new ArrayList<>();
+            for (Skill.Parameter p : s.parameters()) {
+                if (p.defaultValue() == null && !values.containsKey(p.name())) {
+                    missing.add(p.name() + " (" + String.join(", ", p.valueNames()) + ")");
+                }
+            }
+            candidates.add(new Candidate(s, score, values, missing));
+        }
+        String not = negated.isEmpty() ? "" : "; not " + String.join(", not ", negated);
+        if (candidates.isEmpty()) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "no command, stop, pause, goal or note in \"" + String.join(" ", t) + "\"" + not + r.notes() + "; try e.g. " + examples(), 0);
+        }
+        double coverage = evidence / (double) (evidence + strangers.size());
+        if (coverage < 0.5) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "too many words I do not know (" + String.join(", ", strangers) + ") to be sure what to do; try e.g. " + examples(), 0);
+        }
+        List<Candidate> complete = candidates.stream().filter(c -> c.missing().isEmpty()).sorted(Comparator.comparingInt(c -> -c.score())).toList();
+        if (complete.isEmpty()) {
+            Candidate best = candidates.stream().max(Comparator.comparingInt(Candidate::score)).orElseThrow();
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "'" + best.skill().name() + "' needs " + String.join(" and ", best.missing()) + not + r.notes(), 0);
+        }
+        Candidate best = complete.get(0);
+        if (complete.size() > 1 && complete.get(1).score() == best.score()) {
+            return new Understanding(Understanding.Kind.AMBIGUOUS, null, null, original,
+                    "ambiguous: it names both '" + best.skill().name() + "' and '" + complete.get(1).skill().name() + "'; say one thing at a time", 0);
+        }
+        for (Map.Entry<String, Set<String>> e : best.values().entrySet()) {
+            if (e.getValue().size() > 1) {
+                return new Understanding(Understanding.Kind.AMBIGUOUS, null, null, original,
+                        "ambiguous: " + e.getKey() + " could be " + String.join(" or ", e.getValue()) + "; say one", 0);
+            }
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        best.values().forEach((k, v) -> args.put(k, v.iterator().next()));
+        SkillCall call = library.normalize(new SkillCall(best.skill().name(), args));
+        double c = 0.9 * coverage - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05);
+        String from = heard.getOrDefault(best.skill().name(), List.of()).isEmpty() ? "" : " from " + String.join(", ", heard.get(best.skill().name()));
+        return new Understanding(Understanding.Kind.COMMAND, call, null, original,
+                "skill '" + best.skill().name() + "'" + from + not + (strangers.isEmpty() ? "" : "; words not known, ignored: " + String.join(", ", strangers))
+                        + r.notes(), clamp(c));
+    }
+
+    private String examples() {
+        List<String> ex = new ArrayList<>();
+        for (CompiledPhrase cp : phrases) {
+            if (ex.size() >= 2) {
+                break;
+            }
+            if (cp.phrase().text().contains("{")) {
+                Skill.Parameter p = cp.skill().parameter(firstSlot(cp.phrase().text())).orElse(null);
+                if (p != null && !p.values().isEmpty()) {
+                    ex.add("\"" + cp.phrase().text().replaceAll("\\{[a-z0-9_]+}", p.values().get(0).name()) + "\"");
+                    continue;
+                }
+            }
+            ex.add("\"" + cp.phrase().text() + "\"");
+        }
+        ex.add("\"stop\"");
+        ex.add("\"pause\"");
+        return String.join(", ", ex);
+    }
+
+    private static String firstSlot(String text) {
+        Matcher m = Pattern.compile("\\{([a-z0-9_]+)}").matcher(text);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** "not left", "not to the left": a negation before the value, with only function words between. */
+    private static boolean negated(List<String> t, int i) {
+        for (int j = i - 1; j >= 0; j--) {
+            String w = t.get(j);
+            if (NEGATIONS.contains(w)) {
+                return true;
+            }
+            if (!w.equals("to") && !w.equals("the") && !w.equals("go") && !w.equals("a")) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static boolean noneUsed(boolean[] used, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            if (used[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void markUsed(boolean[] used, int from, int n) {
+        for (int i = from; i < from + n; i++) {
+            used[i] = true;
+        }
+    }
+
+    /** The words after the first of the prefixes the sentence starts with, or null if it starts with none. */
+    private static List<String> afterPrefix(List<String> t, List<List<String>> prefixes) {
+        for (List<String> p : prefixes) {
+            if (t.size() >= p.size() && t.subList(0, p.size()).equals(p)) {
+                return t.subList(p.size(), t.size());
+            }
+        }
+        return null;
+    }
+
+    // ---- reading: words, typos, fillers
+
+    /** The sentence's words after typo correction and filler removal, with what was done to them. */
+    private static final class Reading {
+        final List<String> tokens = new ArrayList<>();
+        /** What was typed for each token, before typo correction: notes and goals keep the operator's own words. */
+        final List<String> typed = new ArrayList<>();
+        final List<String> fillers = new ArrayList<>();
+        final List<String> fixes = new ArrayList<>();
+        double typoPenalty;
+
+        double penalty() {
+            return typoPenalty;
+        }
+
+        /** The words from {@code from} on, as typed. */
+        String text(int from) {
+            return String.join(" ", typed.subList(from, typed.size()));
+        }
+
+        /** The first {@code marker} words as read (they are control words), the rest as typed. */
+        String text(int from, int marker) {
+            List<String> out = new ArrayList<>(tokens.subList(from, from + marker));
+            out.addAll(typed.subList(from + marker, typed.size()));
+            return String.join(" ", out);
+        }
+
+        String notes() {
+            String s = "";
+            if (!fixes.isEmpty()) {
+                s += "; read " + String.join(", ", fixes);
+            }
+            if (!fillers.isEmpty()) {
+                s += "; ignored " + String.join(", ", fillers.stream().map(f -> "\"" + f + "\"").toList());
+            }
+            return s;
+        }
+    }
+
+    private Reading read(List<String> raw) {
+        Reading r = new Reading();
+        List<String[]> t = new ArrayList<>();
+        for (String w : raw) {
+            String c = correct(w);
+            if (!c.equals(w)) {
+                int d = distance(w, c);
+                r.fixes.add("\"" + w + "\" as \"" + c + "\"");
+                r.typoPenalty += d == 1 ? 0.1 : 0.15;
+            }
+            if (FILLERS_ANYWHERE.contains(c)) {
+                r.fillers.add(c);
+            } else {
+                t.add(new String[]{c, w});
+            }
+        }
+        boolean changed = true;
+        while (changed && !t.isEmpty()) {
+            changed = false;
+            for (List<String> p : FILLER_PHRASES_LEADING) {
+                if (t.size() > p.size() && words(t.subList(0, p.size())).equals(p)) {
+                    r.fillers.add(String.join(" ", p));
+                    t.subList(0, p.size()).clear();
+                    changed = true;
+                }
+            }
+            if (t.size() > 1 && FILLERS_LEADING.contains(t.get(0)[0])) {
+                r.fillers.add(t.remove(0)[0]);
+                changed = true;
+            }
+            for (List<String> p : FILLER_PHRASES_TRAILING) {
+                if (t.size() > p.size() && words(t.subList(t.size() - p.size(), t.size())).equals(p)) {
+                    r.fillers.add(String.join(" ", p));
+                    t.subList(t.size() - p.size(), t.size()).clear();
+                    changed = true;
+                }
+            }
+            if (t.size() > 1 && FILLERS_TRAILING.contains(t.get(t.size() - 1)[0])) {
+                r.fillers.add(t.remove(t.size() - 1)[0]);
+                changed = true;
+            }
+        }
+        // a sentence of one filler word ("no", "okay") says nothing
+        if (t.size() == 1 && (FILLERS_LEADING.contains(t.get(0)[0]) || FILLERS_TRAILING.contains(t.get(0)[0]))) {
+            r.fillers.add(t.remove(0)[0]);
+        }
+        for (String[] w : t) {
+            r.tokens.add(w[0]);
+            r.typed.add(w[1]);
+        }
+        return r;
+    }
+
+    private static List<String> words(List<String[]> pairs) {
+        return pairs.stream().map(p -> p[0]).toList();
+    }
+
+    /** Common words one edit away from a command word, which must not be read as it ("might" is not "right"). */
+    private static final Set<String> REAL_WORDS = Set.of("might", "light", "night", "fight", "sight", "tight", "eight", "lift",
+            "loft", "town", "gown", "dawn", "stay", "step", "stops", "stopped", "upon", "drown", "brown", "crown", "then",
+            "them", "they", "when", "what", "where", "wall", "walls", "lava", "wave", "more", "mode", "made", "make", "fast",
+            "last", "past", "lost", "most", "much", "such", "each", "what's", "coin", "coins", "flag", "flags", "goal", "goals");
+
+    /** The vocabulary word this one was meant to be: itself if known or too short to guess, else the nearest within reach. */
+    private String correct(String w) {
+        if (vocabulary.contains(w) || w.length() < 4 || REAL_WORDS.contains(w) || w.chars().anyMatch(Character::isDigit)) {
+            return w;
+        }
+        int reach = w.length() >= 7 ? 2 : 1;
+        String best = w;
+        int[] bestKey = {reach + 1, 0, 0, 0};
+        boolean tie = false;
+        for (String v : vocabulary) {
+            if (v.length() < 3 || Math.abs(v.length() - w.length()) > reach) {
+                continue;
+            }
+            // nearest first; among equals, the same letters swapped ("donw": down, not dont), then the one that
+            // starts alike, then the one as long
+            int[] key = {distance(w, v), sameLetters(v, w) ? 0 : 1, v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
+            int cmp = java.util.Arrays.compare(key, bestKey);
+            if (cmp < 0) {
+                best = v;
+                bestKey = key;
+                tie = false;
+            } else if (cmp == 0 && !v.equals(best)) {
+                // a stop word wins a tie: stopping by mistake is safe, moving by mistake is not
+                if (STOP_WORDS.contains(v)) {
+                    best = v;
+                    tie = false;
+                } else if (!STOP_WORDS.contains(best)) {
+                    tie = true;
+                }
+            }
+        }
+        return bestKey[0] <= reach && !tie ? best : w;
+    }
+
+    private static boolean sameLetters(String a, String b) {
+        char[] x = a.toCharArray(), y = b.toCharArray();
+        java.util.Arrays.sort(x);
+        java.util.Arrays.sort(y);
+        return java.util.Arrays.equals(x, y);
+    }
+
+    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost one each. */
+    static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
+    }
+
+    /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
+    static List<String> words(String text) {
+        String t = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace("e-stop", "estop")
+                .replaceAll("[^a-z0-9']+", " ").replaceAll("(^|\\s)'+|'+(\\s|$)", " ").strip();
+        if (t.isEmpty()) {
+            return List.of();
+        }
+        return List.of(t.split("\\s+"));
+    }
+
+    private static List<List<String>> phrases(String... texts) {
+        List<List<String>> out = new ArrayList<>();
+        for (String s : texts) {
+            out.add(words(s));
+        }
+        // the longest first, so "remember that" wins over "remember"
+        out.sort(Comparator.comparingInt((List<String> l) -> -l.size()));
+        return List.copyOf(out);
+    }
+
+    // ---- skill phrases
+
+    private record CompiledPhrase(Skill skill, Skill.Phrase phrase, Pattern pattern, List<String> slots) {
+    }
+
+    private record ValueForm(String skill, String parameter, String value, List<String> words) {
+    }
+
+    /** A phrase as a pattern over normalized words: each {param} slot accepts any word form of any of its values. */
+    private static CompiledPhrase compile(Skill s, Skill.Phrase p) {
         Matcher m = Pattern.compile("\\{([a-z0-9_]+)}").matcher(p.text());
         StringBuilder re = new StringBuilder();
+        List<String> slots = new ArrayList<>();
         int last = 0;
         while (m.find()) {
-            re.append(Pattern.quote(p.text().substring(last, m.start())));
-            Skill.Parameter param = s.parameter(m.group(1)).orElseThrow();
+            re.append(literal(p.text().substring(last, m.start())));
+            Skill.Parameter param = s.parameter(m.group(1)).orElse(null);
+            if (param == null) {
+                return null;
+            }
             List<String> alts = new ArrayList<>();
             for (Skill.Value v : param.values()) {
-                alts.add(Pattern.quote(v.name()));
-                v.synonyms().forEach(y -> alts.add(Pattern.quote(y)));
+                alts.add(String.join(" ", words(v.name().replace('_', ' '))));
+                v.synonyms().forEach(y -> alts.add(String.join(" ", words(y))));
             }
-            re.append("(").append(String.join("|", alts)).append(")");
-            slots.add(m.group(1));
+            alts.removeIf(String::isEmpty);
+            alts.sort(Comparator.comparingInt(String::length).reversed());
+            re.append("(").append(String.join("|", alts.stream().map(Pattern::quote).toList())).append(")");
+            slots.add(param.name());
             last = m.end();
         }
-        re.append(Pattern.quote(p.text().substring(last)));
-        Matcher mm = Pattern.compile(re.toString()).matcher(t);
-        if (!mm.matches()) {
-            return null;
+        re.append(literal(p.text().substring(last)));
+        // words are joined by single spaces; a slot next to a literal keeps its space
+        String pattern = re.toString().replaceAll("( )+", " ").strip();
+        return new CompiledPhrase(s, p, Pattern.compile(pattern), slots);
+    }
+
+    private static String literal(String text) {
+        List<String> w = words(text);
+        if (w.isEmpty()) {
+            return " ";
         }
-        Map<String, String> args = new LinkedHashMap<>(p.fixed());
-        for (int i = 0; i < slots.size(); i++) {
-            String said = mm.group(i + 1);
-            Skill.Parameter param = s.parameter(slots.get(i)).orElseThrow();
+        return " " + Pattern.quote(String.join(" ", w)) + " ";
+    }
+
+    /** The command a matched phrase means, or null if a value it needs is missing. */
+    private SkillCall bind(CompiledPhrase cp, Matcher m) {
+        Map<String, String> args = new LinkedHashMap<>(cp.phrase().fixed());
+        for (int i = 0; i < cp.slots().size(); i++) {
+            String heard = m.group(i + 1);
+            Skill.Parameter param = cp.skill().parameter(cp.slots().get(i)).orElseThrow();
             for (Skill.Value v : param.values()) {
-                if (v.name().equals(said) || v.synonyms().contains(said)) {
+                if (String.join(" ", words(v.name().replace('_', ' '))).equals(heard)
+                        || v.synonyms().stream().anyMatch(y -> String.join(" ", words(y)).equals(heard))) {
                     args.put(param.name(), v.name());
+                    break;
                 }
             }
         }
-        return args;
+        try {
+            return library.normalize(new SkillCall(cp.skill().name(), args));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static double clamp(double c) {
+        return Math.max(0.05, Math.min(1.0, Math.round(c * 100) / 100.0));
     }
 }

@@ -4,7 +4,10 @@ import dev.embody.loop.Goal;
 import dev.embody.loop.Policy;
 import dev.embody.loop.StepListener;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.correction.CorrectionParser;
+import dev.embody.sim.Oracle;
 import dev.embody.sim.SimGame;
+import dev.embody.sim.SimulatedOperator;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -47,7 +50,7 @@ public final class Improvement {
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
                            double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            return new Settings(2, 5, 6, 16, 40, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+            return new Settings(2, 5, 6, 16, 60, 1, 3.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
                     new Trainer.Options(20, 32, 3e-3f, 150, 2), 1);
         }
     }
@@ -65,6 +68,8 @@ public final class Improvement {
     private final Settings settings;
     private final Checkpoints checkpoints;
     private final PrintStream err;
+    private final Oracle oracle;
+    private final CorrectionParser parser;
     private long nextTrainingSeed;
 
     public Improvement(SimArena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
@@ -73,6 +78,8 @@ public final class Improvement {
         this.checkpoints = checkpoints;
         this.err = err;
         this.nextTrainingSeed = settings.seed();
+        this.oracle = new Oracle(arena.library());
+        this.parser = new CorrectionParser(arena.library());
     }
 
     public Report run(PrintStream out) throws Exception {
@@ -191,24 +198,19 @@ public final class Improvement {
     }
 
     private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed) throws Exception {
-        CorrectingOperator[] op = new CorrectingOperator[1];
         return arena.play(seed, goal, new SimArena.Cast() {
-            private PlannerOracle oracle;
-            private CorrectingOperator.Watched watched;
-
             @Override
             public Policy policy(SimGame game) {
-                oracle = new PlannerOracle(game, arena.library());
-                watched = new CorrectingOperator.Watched(agent, oracle);
-                return watched;
+                return agent;
             }
 
             @Override
             public List<StepListener> watchers(SimGame game, dev.embody.loop.OperatorInbox inbox, Policy policy) {
-                op[0] = new CorrectingOperator(watched, oracle, inbox, settings.budget());
-                return List.of(op[0]);
+                SimulatedOperator.Settings d = SimulatedOperator.Settings.defaults();
+                return List.of(new SimulatedOperator(game, oracle, parser, inbox,
+                        new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed));
             }
-        }, ExampleCollector.corrections("seed" + seed));
+        }, g -> ExampleCollector.corrections("seed" + seed).withTeacherTask(() -> oracle.task(g, goal)));
     }
 
     public List<Example> demonstrations(Goal goal, int episodes) throws Exception {
@@ -220,7 +222,8 @@ public final class Improvement {
     }
 
     private List<Example> demonstration(Goal goal, long seed) throws Exception {
-        return arena.play(seed, goal, g -> new PlannerOracle(g, arena.library()), new ExampleCollector(Set.of("oracle"), "demo-seed" + seed)).examples();
+        return arena.play(seed, goal, oracle::asPolicy,
+                g -> new ExampleCollector(Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(g, goal))).examples();
     }
 
     private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {

@@ -24,7 +24,7 @@ import java.util.function.Function;
 
 /**
  * Plays the embedded game headless through the full six-module loop (the agent sees only pixels), for demonstrations,
- * correction rounds and held-out evaluation. The oracle and the simulated operator get the game's true state.
+ * correction rounds and held-out evaluation. The oracle (sim.Oracle) and the simulated operator (sim.SimulatedOperator) get the game's true state.
  */
 public final class SimArena {
 
@@ -70,7 +70,13 @@ public final class SimArena {
      * @param collect turns its steps into examples (demonstration steps, corrections), or null
      */
     public Played play(long seed, Goal goal, Cast cast, ExampleCollector collect) throws Exception {
+        return play(seed, goal, cast, g -> collect);
+    }
+
+    /** One episode; {@code collect} is made for its game (null: none), e.g. to label with the oracle's task. */
+    public Played play(long seed, Goal goal, Cast cast, Function<SimGame, ExampleCollector> collectFor) throws Exception {
         SimGame game = SimGame.of(seed, difficulty, goal, timeLimit);
+        ExampleCollector collect = collectFor.apply(game);
         OperatorInbox inbox = new OperatorInbox();
         Policy policy = cast.policy(game);
         int[] corrections = {0};
@@ -101,7 +107,7 @@ public final class SimArena {
     public Evaluation evaluate(Function<SimGame, Policy> policy, Goal goal, List<Long> seeds, Progress progress) throws Exception {
         List<Played> runs = new ArrayList<>();
         for (long s : seeds) {
-            runs.add(play(s, goal, policy::apply, null));
+            runs.add(play(s, goal, policy::apply, (ExampleCollector) null));
             progress.onEpisode(runs.size(), seeds.size());
         }
         return new Evaluation(runs);

@@ -24,9 +24,22 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     private final PolicyNet net;
     private final List<String> commands;
     private final String version;
+    /** Draws the command from the distribution (sharpened); null picks the likeliest. */
+    private final java.util.Random sampler;
+    private static final double SHARPEN = 2.0;
 
     /** @param commands the command texts, one per output row of {@code net}, in row order */
     public LearnedPolicy(PolicyNet net, List<String> commands, String version) {
+        this(net, commands, version, Long.getLong("embody.policy.sample", 1L));
+    }
+
+    /**
+     * @param sampleSeed draw each command from the distribution raised to the power 2 (a deterministic argmax policy
+     *                   can lock into a state it never leaves: a move into a wall leaves the same frame and the same
+     *                   decision forever); negative: always the likeliest
+     */
+    public LearnedPolicy(PolicyNet net, List<String> commands, String version, long sampleSeed) {
+        this.sampler = sampleSeed < 0 ? null : new java.util.Random(sampleSeed);
         if (net.commands() != commands.size()) {
             throw new IllegalArgumentException("network has " + net.commands() + " outputs for " + commands.size() + " commands");
         }
@@ -75,13 +88,28 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
             total += v;
         }
         SkillCall best = null;
-        double bestP = -1;
+        double bestP = -1, sharpTotal = 0;
         for (SkillCall c : ctx.candidates()) {
             double v = total > 0 ? scores.get(c.toString()) / total : 1.0 / ctx.candidates().size();
             scores.put(c.toString(), v);
+            sharpTotal += Math.pow(v, SHARPEN);
             if (v > bestP) {
                 bestP = v;
                 best = c;
+            }
+        }
+        if (sampler != null && sharpTotal > 0) {
+            double u;
+            synchronized (sampler) {
+                u = sampler.nextDouble() * sharpTotal;
+            }
+            for (SkillCall c : ctx.candidates()) {
+                u -= Math.pow(scores.get(c.toString()), SHARPEN);
+                if (u <= 0) {
+                    best = c;
+                    bestP = scores.get(c.toString());
+                    break;
+                }
             }
         }
         return new Decision(best, scores, name(), String.format("p=%.2f over %d candidates for '%s'", bestP, ctx.candidates().size(), ctx.task().subtask()));

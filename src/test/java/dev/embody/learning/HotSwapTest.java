@@ -1,0 +1,62 @@
+package dev.embody.learning;
+
+import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Step;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HotSwapTest {
+
+    @Test
+    void aNewPolicyTakesOverARunningLoopWithinOneStepAndTheLoopNeverStops() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        LearnedPolicy first = new LearnedPolicy(LearnedPolicy.untrained(library, 1).net(), LearnedPolicy.names(library), "v0001");
+        LearnedPolicy second = new LearnedPolicy(LearnedPolicy.untrained(library, 2).net(), LearnedPolicy.names(library), "v0002");
+        List<Step> steps = new CopyOnWriteArrayList<>();
+        CountDownLatch fiveSteps = new CountDownLatch(5);
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, Goal.COLLECT_COINS, Duration.ofSeconds(600))))
+                    .library(library).gathering(parser).reflection(new SceneChangeReflection()).tasks(new GoalTaskInference())
+                    .curation(new TagCuration()).policy(first).memory(EpisodicMemory.inMemory()).maxSteps(40)
+                    .period(Duration.ofMillis(20))
+                    .listener((s, o) -> {
+                        steps.add(s);
+                        fiveSteps.countDown();
+                    }).build();
+            HotSwap swap = HotSwap.attach(loop);
+            Thread runner = new Thread(loop::run, "loop");
+            runner.start();
+            assertThat(fiveSteps.await(60, TimeUnit.SECONDS)).isTrue();
+            long lastOld = swap.swap(second);
+            runner.join(120_000);
+            assertThat(runner.isAlive()).isFalse();
+
+            assertThat(steps).extracting(Step::index).containsExactlyElementsOf(java.util.stream.LongStream.range(0, steps.size()).boxed().toList());
+            assertThat(steps).hasSizeGreaterThan((int) lastOld + 2);
+            for (Step s : steps) {
+                String expected = s.index() <= lastOld - 1 ? "learned v0001" : s.index() > lastOld ? "learned v0002" : null;
+                if (expected != null) {
+                    assertThat(s.decision().by()).as("step %d", s.index()).isEqualTo(expected);
+                }
+            }
+        }
+        second.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.embody.learning;
+
+import dev.embody.loop.Goal;
+import dev.embody.skill.SkillLibrary;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/** Shared set-up for the learning tests: the sim-game skills and a few short oracle demonstrations. */
+final class LearningFixtures {
+
+    private LearningFixtures() {
+    }
+
+    static SkillLibrary library() throws Exception {
+        return SkillLibrary.load(Path.of("skills", "sim-game"));
+    }
+
+    static SimArena arena(SkillLibrary library, int maxSteps) {
+        return new SimArena(library, 1, maxSteps, Duration.ofSeconds(90));
+    }
+
+    /** Oracle demonstrations played through the real loop (the agent's own perception, the oracle deciding). */
+    static List<Example> demonstration(SkillLibrary library, long seed) throws Exception {
+        return arena(library, 60).play(seed, Goal.COLLECT_COINS, new dev.embody.sim.Oracle(library)::asPolicy,
+                new ExampleCollector(Set.of("oracle"), "demo" + seed)).examples();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.embody.learning;
+
+import dev.embody.planning.LearnedPolicy;
+import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TrainerTest {
+
+    @Test
+    void aShortRunOnDemonstrationsLowersTheLossAndLeavesTheStartingPolicyAlone() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        List<Example> demo = LearningFixtures.demonstration(library, 4);
+        assertThat(demo).isNotEmpty().allMatch(e -> e.source() == Example.Source.DEMONSTRATION);
+        ByteArrayOutputStream bar = new ByteArrayOutputStream();
+        try (LearnedPolicy start = LearnedPolicy.untrained(library, 1)) {
+            float[] before = start.probabilities(demo.get(0).input());
+            Trainer.Result r = new Trainer(new Trainer.Options(100, 16, 5e-3f, 40, 1), new PrintStream(bar, true)).train(start, demo);
+            try (LearnedPolicy trained = new LearnedPolicy(r.net(), r.commands(), "t")) {
+                assertThat(r.lastLoss()).isLessThan(r.firstLoss() * 0.7);
+                assertThat(accuracy(trained, demo)).isGreaterThan(accuracy(start, demo));
+                assertThat(start.probabilities(demo.get(0).input())).containsExactly(before);
+                assertThat(r.device()).isEqualTo("cpu");
+            }
+        }
+        assertThat(bar.toString()).contains("training [").contains("100%").contains("step 40/40");
+    }
+
+    static double accuracy(LearnedPolicy p, List<Example> examples) {
+        float[][] probs = p.probabilities(examples.stream().map(Example::input).toList());
+        int ok = 0;
+        for (int i = 0; i < examples.size(); i++) {
+            int best = 0;
+            for (int j = 1; j < probs[i].length; j++) {
+                if (probs[i][j] > probs[i][best]) {
+                    best = j;
+                }
+            }
+            ok += p.commands().get(best).equals(examples.get(i).label()) ? 1 : 0;
+        }
+        return ok / (double) examples.size();
+    }
+}
