@@ -91,11 +91,11 @@ final class BenchCommand implements Runnable {
             }
             List<Path> dirs = ReplayCommand.resolve(spec, List.of(eps.toString()), eps);
             // warm-up, not timed: JIT, OpenCV and FFmpeg natives
-            ReplayCommand.replay(spec, dirs.subList(0, 1), "scene-planner", false, null, false);
+            ReplayCommand.replay(spec, dirs.subList(0, 1), "scene-planner", false, null, null, false);
             System.out.println("timed replay:");
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
             long cpu0 = os.getProcessCpuTime();
-            ReplayCommand.Batch b = ReplayCommand.replay(spec, dirs, "scene-planner", false, null, true);
+            ReplayCommand.Batch b = ReplayCommand.replay(spec, dirs, "scene-planner", false, null, null, true);
             double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
             dev.embody.episode.ReplayReport.Totals t = dev.embody.episode.ReplayReport.Totals.of(b.results());
             double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();

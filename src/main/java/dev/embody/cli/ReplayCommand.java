@@ -1,6 +1,9 @@
 package dev.embody.cli;
 
 import dev.embody.episode.Episode;
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.planning.LearnedPolicy;
 import dev.embody.episode.Reactuation;
 import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedPolicy;
@@ -52,8 +55,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "EPISODE|DIR", description = "Episode folders or ids (under --episodes-dir), or folders of episodes.")
     List<String> inputs;
     @Option(names = "--policy", defaultValue = "scene-planner",
-            description = "scene-planner (the live one for now), baseline (the target's own), recorded (plays back the recorded decisions: a check of the replay itself), or a checkpoint VERSION (default: ${DEFAULT-VALUE}).")
+            description = "scene-planner, baseline (the target's own), recorded (plays back the recorded decisions: a check of the replay itself), learned (the checkpoint in use) or a checkpoint VERSION such as v0003 (default: ${DEFAULT-VALUE}).")
     String policy;
+    @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder for a learned policy (default: ${DEFAULT-VALUE}).")
+    Path checkpointsDir;
     @Option(names = "--out", description = "Where the report goes (default: reports/<timestamp>/).")
     Path out;
     @Option(names = "--realtime", description = "Pace the frames by the recorded target clock instead of as fast as the modules take them; with --actuate, act on the wall clock.")
@@ -76,11 +81,15 @@ final class ReplayCommand implements Callable<Integer> {
         if (actuate != null) {
             return actuate(dirs);
         }
-        if (!List.of("scene-planner", "baseline", "recorded").contains(policy)) {
-            checkpointPolicy(spec, policy, null);
+        if (!BUILT_IN.contains(policy) && !"learned".equals(policy)) {
+            try {
+                Checkpoints.normalise(policy);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--policy must be scene-planner, baseline, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
+            }
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Batch b = replay(spec, dirs, policy, realtime, skillsDir, !noProgress);
+        Batch b = replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, !noProgress);
         Map<String, String> header = new LinkedHashMap<>();
         header.put("policy", policy);
         header.put("command", "replay " + String.join(" ", inputs));
@@ -127,7 +136,8 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** Reads every episode (a bad one is reported and skipped), then replays the good ones in turn. */
-    static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, boolean progressBar) throws Exception {
+    static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, Path checkpointsDir,
+                        boolean progressBar) throws Exception {
         List<ReplayReport.Failure> failures = new ArrayList<>();
         boolean badFiles = false;
         List<RecordedEpisode> episodes = new ArrayList<>();
@@ -151,68 +161,105 @@ final class ReplayCommand implements Callable<Integer> {
         Map<String, SkillLibrary> libraries = new HashMap<>();
         List<Replay.Result> results = new ArrayList<>();
         int n = 0;
-        for (RecordedEpisode e : episodes) {
-            n++;
-            String target = e.meta().path("target").asText();
-            TargetKind kind = TargetKinds.of(target).orElseThrow();
-            try {
-                SkillLibrary library = libraries.get(target);
-                if (library == null) {
-                    library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
-                    libraries.put(target, library);
-                }
-                String recordedSkills = e.meta().path("skills_version").asText(null);
-                if (recordedSkills != null && !recordedSkills.equals(library.version())) {
-                    log.warn("{}: recorded with skills {}, replayed with {}: decisions may differ for that reason alone", e.id(), recordedSkills, library.version());
-                }
-                TargetKind.EpisodeSpec es = spec(e, null, false);
-                try (LiveCommand.AutoCloseableGathering gathering = new LiveCommand.AutoCloseableGathering(kind.gathering(es))) {
-                    Replay.Agent agent = new Replay.Agent(gathering.module(), kind.reflection(), kind.tasks(), kind.curation(),
-                            policyFor(spec, policy, e, kind, library), library);
-                    final int index = n;
-                    Replay.Result r = Replay.run(e, agent, realtime, (ep, done) -> bar.step(index, episodes.size()));
-                    results.add(r);
-                    bar.clear();
-                    printEpisode(System.out, r, n, episodes.size());
-                    if (r.warning() != null && !Objects.equals(r.warning(), e.cut())) {
-                        log.warn("{}: {}", e.id(), r.warning());
+        try (Learned learned = new Learned(spec, policy, checkpointsDir)) {
+            for (RecordedEpisode e : episodes) {
+                n++;
+                String target = e.meta().path("target").asText();
+                TargetKind kind = TargetKinds.of(target).orElseThrow();
+                try {
+                    SkillLibrary library = libraries.get(target);
+                    if (library == null) {
+                        library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
+                        libraries.put(target, library);
                     }
+                    String recordedSkills = e.meta().path("skills_version").asText(null);
+                    if (recordedSkills != null && !recordedSkills.equals(library.version())) {
+                        log.warn("{}: recorded with skills {}, replayed with {}: decisions may differ for that reason alone", e.id(), recordedSkills, library.version());
+                    }
+                    TargetKind.EpisodeSpec es = spec(e, null, false);
+                    try (LiveCommand.AutoCloseableGathering gathering = new LiveCommand.AutoCloseableGathering(kind.gathering(es))) {
+                        Replay.Agent agent = new Replay.Agent(gathering.module(), kind.reflection(), kind.tasks(), kind.curation(),
+                                policyFor(policy, e, kind, library, learned), library);
+                        final int index = n;
+                        Replay.Result r = Replay.run(e, agent, realtime, (ep, done) -> bar.step(index, episodes.size()));
+                        results.add(r);
+                        bar.clear();
+                        printEpisode(System.out, r, n, episodes.size());
+                        if (r.warning() != null && !Objects.equals(r.warning(), e.cut())) {
+                            log.warn("{}: {}", e.id(), r.warning());
+                        }
+                    }
+                } catch (BadFileException ex) {
+                    bar.clear();
+                    System.err.println("error: " + ex.getMessage());
+                    failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
+                    badFiles = true;
+                } catch (InterruptedException | ParameterException ex) {
+                    throw ex;
+                } catch (Exception ex) {
+                    bar.clear();
+                    System.err.println("error: " + e.dir() + ": " + ex.getMessage());
+                    log.debug("replay failed", ex);
+                    failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
                 }
-            } catch (BadFileException ex) {
-                bar.clear();
-                System.err.println("error: " + ex.getMessage());
-                failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
-                badFiles = true;
-            } catch (InterruptedException ex) {
-                throw ex;
-            } catch (Exception ex) {
-                bar.clear();
-                System.err.println("error: " + e.dir() + ": " + ex.getMessage());
-                log.debug("replay failed", ex);
-                failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
             }
         }
         bar.done();
         return new Batch(results, failures, badFiles);
     }
 
-    /** The policy named by --policy, fresh for one episode (policies may keep state, as the scene planner's motion gain). */
-    static Policy policyFor(CommandSpec spec, String policy, RecordedEpisode e, TargetKind kind, SkillLibrary library) {
+    static final List<String> BUILT_IN = List.of("scene-planner", "baseline", "recorded");
+
+    /** The policy named by --policy for one episode: built-in ones fresh (they may keep state, as the scene planner's motion gain). */
+    static Policy policyFor(String policy, RecordedEpisode e, TargetKind kind, SkillLibrary library, Learned learned) throws Exception {
         return switch (policy) {
             case "scene-planner" -> new ScenePlannerPolicy(library);
             case "baseline" -> kind.baseline(library);
             case "recorded" -> new RecordedPolicy(e);
-            default -> checkpointPolicy(spec, policy, library);
+            default -> learned.forTarget(e.meta().path("target").asText(), library);
         };
     }
 
     /**
-     * The hook for a learned policy: {@code --policy VERSION} names a checkpoint. This build has no learned policy yet,
-     * so it says so; connecting planning.LearnedPolicy (load the checkpoint VERSION for this library) goes here.
+     * Learned policies from checkpoints, loaded once per target and shared by its episodes (a learned policy keeps no
+     * state between steps); closed at the end of the batch.
      */
-    static Policy checkpointPolicy(CommandSpec spec, String version, SkillLibrary library) {
-        throw new ParameterException(spec.commandLine(), "--policy '" + version + "': no learned policy in this build "
-                + "(expected scene-planner, baseline or recorded; checkpoint versions come with planning/LearnedPolicy)");
+    static final class Learned implements AutoCloseable {
+        private final CommandSpec spec;
+        private final String choice;
+        private final Path dir;
+        private final Map<String, LearnedPolicy> loaded = new HashMap<>();
+
+        Learned(CommandSpec spec, String choice, Path dir) {
+            this.spec = spec;
+            this.choice = choice;
+            this.dir = dir != null ? dir : Path.of("checkpoints");
+        }
+
+        LearnedPolicy forTarget(String target, SkillLibrary library) throws Exception {
+            LearnedPolicy p = loaded.get(target);
+            if (p != null) {
+                return p;
+            }
+            Checkpoints store = Checkpoints.forTarget(dir, target);
+            Checkpoint c = "learned".equals(choice)
+                    ? store.current().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"))
+                    : store.find(choice).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--policy " + choice + ": no checkpoint " + Checkpoints.normalise(choice) + " under " + store.root()));
+            p = store.load(c);
+            if (!p.commands().equals(LearnedPolicy.names(library))) {
+                p = p.grownTo(library);
+            }
+            log.info("replaying {} with {} from {}", target, p.name(), c.dir());
+            loaded.put(target, p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            loaded.values().forEach(LearnedPolicy::close);
+        }
     }
 
     /** An episode's target settings, from its meta.json. */
@@ -280,19 +327,34 @@ final class ReplayCommand implements Callable<Integer> {
             }
             SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", recordedOn));
             Reactuation reactuation = new Reactuation();
-            Thread hook = new Thread(reactuation::requestStop, "ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
-            Reactuation.Result r;
-            try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
-                r = reactuation.run(e, t, library);
-            } finally {
+            java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+            boolean[] interrupted = {false};
+            // Ctrl-C: stop sending, and hold the JVM until everything held is let go
+            Thread hook = new Thread(() -> {
+                interrupted[0] = true;
+                reactuation.requestStop();
                 try {
+                    released.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "ctrl-c");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                Reactuation.Result r;
+                try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
+                    r = reactuation.run(e, t, library);
+                }
+                System.out.println(reactuationLine(e, r));
+            } finally {
+                released.countDown();
+                if (!interrupted[0]) {
                     Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException ignored) {
-                    // already shutting down
                 }
             }
-            System.out.println(reactuationLine(e, r));
+            if (interrupted[0]) {
+                return Main.INTERRUPTED;
+            }
         }
         return exit;
     }

@@ -169,7 +169,10 @@ class ReplayCommandTest {
     void badCommandLinesGetOneLineAndExitTwo() {
         CliRun unknownPolicy = CliRun.of("replay", good.toString(), "--policy", "v7");
         assertThat(unknownPolicy.exit()).isEqualTo(Main.USAGE);
-        assertThat(unknownPolicy.err()).contains("--policy 'v7': no learned policy");
+        assertThat(unknownPolicy.err()).contains("--policy v7: no checkpoint v0007 under checkpoints");
+        CliRun badPolicy = CliRun.of("replay", good.toString(), "--policy", "best");
+        assertThat(badPolicy.exit()).isEqualTo(Main.USAGE);
+        assertThat(badPolicy.err()).contains("--policy must be scene-planner, baseline, recorded, learned or a checkpoint version");
         CliRun missing = CliRun.of("replay", tmp.resolve("nowhere").toString());
         assertThat(missing.exit()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("no episode or folder of episodes");
@@ -185,5 +188,31 @@ class ReplayCommandTest {
         CliRun check = CliRun.of("episodes", "check", batchWithACorruptEpisode().toString());
         assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(check.out()).contains("ok   ", "bad  " + tmp.resolve("batch/b-corrupt/steps.jsonl") + ":3:", "3 episodes: 2 ok, 0 cut off, 1 bad");
+    }
+
+    @Test
+    void aLearnedCheckpointReplayedOverTheEpisodeItRecordedAgreesWithIt() throws Exception {
+        var library = EpisodeFixtures.library();
+        Path checkpoints = tmp.resolve("checkpoints");
+        var store = dev.embody.learning.Checkpoints.forTarget(checkpoints, "sim-game");
+        try (var untrained = dev.embody.planning.LearnedPolicy.untrained(library, 42)) {
+            store.write(untrained, library.version(), null, Map.of());
+        }
+        var c = store.find("v0001").orElseThrow();
+        Path ep;
+        try (var learned = store.load(c)) {
+            ep = EpisodeFixtures.record(tmp.resolve("learned-episodes"), 41, 1, Map.of(), learned, 25).dir();
+        }
+        Path out = tmp.resolve("learned-report");
+        CliRun r = CliRun.of("replay", ep.toString(), "--policy", "v0001", "--checkpoints", checkpoints.toString(), "--out", out.toString(), "--no-progress");
+        assertThat(r.exit()).as(r.err()).isEqualTo(Main.OK);
+        JsonNode e = new ObjectMapper().readTree(out.resolve("report.json").toFile()).path("episodes").get(0);
+        assertThat(e.path("recorded_policy").asText()).isEqualTo("learned v0001");
+        assertThat(e.path("replay_policy").asText()).isEqualTo("learned v0001");
+        int recorded = e.path("recorded_steps").asInt();
+        assertThat(recorded).isGreaterThanOrEqualTo(5);
+        assertThat(e.path("steps").asInt()).isEqualTo(recorded);
+        assertThat(e.path("agreement").asDouble()).isGreaterThanOrEqualTo(0.99);
+        assertThat(r.line("summary: ")).contains("episodes=1 steps=" + recorded + " ");
     }
 }

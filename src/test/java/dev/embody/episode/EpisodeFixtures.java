@@ -54,7 +54,14 @@ public final class EpisodeFixtures {
      *                    policy at that step, as a typed correction does in live control
      */
     public static Recorded record(Path root, long seed, int difficulty, Map<Integer, String> corrections) throws Exception {
+        return record(root, seed, difficulty, corrections, null, 300);
+    }
+
+    /** @param policy the recording policy (null: the scene planner), named in meta.json by its name */
+    public static Recorded record(Path root, long seed, int difficulty, Map<Integer, String> corrections,
+                                  dev.embody.loop.Policy policy, int maxSteps) throws Exception {
         SkillLibrary library = library();
+        dev.embody.loop.Policy recording = policy != null ? policy : new ScenePlannerPolicy(library);
         SimGame game = SimGame.of(seed, difficulty, Goal.COLLECT_COINS, Duration.ofSeconds(90));
         SimGameTarget target = new SimGameTarget(game);
         OperatorInbox inbox = new OperatorInbox();
@@ -64,7 +71,7 @@ public final class EpisodeFixtures {
         facts.put("goal", Goal.COLLECT_COINS.text());
         facts.put("difficulty", difficulty);
         facts.put("skills_version", library.version());
-        facts.put("policy", "scene-planner");
+        facts.put("policy", recording.name());
         facts.put("time_limit_s", 90.0);
         Files.createDirectories(root);
         try (GameSceneParser parser = GameSceneParser.forSimGame();
@@ -83,10 +90,10 @@ public final class EpisodeFixtures {
                 inbox.submit(Intervention.command(SkillCall.parse(corrections.get(0)), "operator says " + corrections.get(0), "test"));
             }
             AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(recording)
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).goal(Goal.COLLECT_COINS)
                     // the live default rate: the period's remainder passes in game time, as in `live`
-                    .period(Duration.ofMillis(100)).maxSteps(300)
+                    .period(Duration.ofMillis(100)).maxSteps(maxSteps)
                     .listener(recorder).listener(operator).build().run();
         }
         return new Recorded(root.resolve(id), seen, game);
