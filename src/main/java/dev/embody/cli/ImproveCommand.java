@@ -39,6 +39,17 @@ final class ImproveCommand implements Callable<Integer> {
     int difficulty;
     @Option(names = "--max-steps", defaultValue = "150", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     int maxSteps;
+    @Option(names = "--approval-margin", defaultValue = "2", description = "The operator always watches: keep the policy's steps it let pass as weak approval, except this many before each correction; -1: learn from corrections only (default: ${DEFAULT-VALUE}).")
+    int approvalMargin;
+    @Option(names = "--mirror", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also train on each example's left-right and up-down mirror images (the game is seen from above; default: on).")
+    boolean mirror;
+    @Option(names = "--train-steps", description = "Optimizer steps per round at most (default: " + 500 + ").")
+    Integer trainSteps;
+    @Option(names = "--no-control", description = "Leave out the control arm.")
+    boolean noControl;
+    @Option(names = "--episodes-dir", description = "Record every corrected episode here, for replay (default: the run's folder, episodes/).")
+    Path episodesDir;
     @Option(names = "--seed", defaultValue = "1", description = "First training seed; held-out seeds start at " + Improvement.EVAL_SEEDS + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -52,17 +63,24 @@ final class ImproveCommand implements Callable<Integer> {
         }
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         Improvement.Settings d = Improvement.Settings.defaults();
-        Improvement.Settings s = new Improvement.Settings(demos, rounds, episodes, eval, budget, flagRounds, d.replayRatio(),
-                d.firstTraining(), d.fineTuning(), seed);
+        Trainer.Options fine = trainSteps == null ? d.fineTuning()
+                : new Trainer.Options(d.fineTuning().epochs(), d.fineTuning().batchSize(), d.fineTuning().learningRate(), trainSteps, d.fineTuning().seed());
+        Improvement.Settings s = new Improvement.Settings(demos, rounds, episodes, eval, budget, flagRounds, approvalMargin, mirror,
+                d.firstTraining(), fine, seed);
         Path run = Main.runDir();
         Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
         SimArena arena = new SimArena(library, difficulty, maxSteps, Duration.ofSeconds(90));
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, Runtime.getRuntime().availableProcessors());
-        Improvement.Report r = new Improvement(arena, s, checkpoints, System.err).run(System.out);
+        Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");
+        Improvement improvement = new Improvement(arena, s, checkpoints, System.err).recordingTo(episodes);
+        if (noControl) {
+            improvement.withoutControl();
+        }
+        Improvement.Report r = improvement.run(System.out);
         Path png = run.resolve("improve.png");
         Improvement.plot(r, png);
-        System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s%n", r.wallSeconds(), png, checkpoints.root());
+        System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n", r.wallSeconds(), png, checkpoints.root(), episodes);
         return Main.OK;
     }
 }

@@ -14,9 +14,18 @@ public record Example(PolicyInput input, String label, Source source, float weig
         /** a whole episode played by the oracle or a person */
         DEMONSTRATION,
         /** a step where the operator overrode the policy */
-        CORRECTION
+        CORRECTION,
+        /**
+         * a step the policy decided while the operator watched and said nothing, far enough from the next correction
+         * that it did not lead into the mistake (the operator's silence is a weak yes: as in Sirius, "robot learning on
+         * the job", intervention-guided deployment data)
+         */
+        APPROVAL
     }
 
     /** Corrections are rare and precisely where the policy was wrong: they count more. */
     public static final float CORRECTION_WEIGHT = 2f;
+
+    /** Silence is a weaker signal than words. */
+    public static final float APPROVAL_WEIGHT = 0.5f;
 }

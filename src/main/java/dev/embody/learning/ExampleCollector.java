@@ -3,16 +3,21 @@ package dev.embody.learning;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
+import dev.embody.loop.Task;
 import dev.embody.planning.PolicyInput;
 import dev.embody.skill.SkillCall;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Turns steps into training examples as the loop runs: every step the operator corrected (the correction's command,
- * on the observation it corrected), and, when demonstrators are named, every step one of them decided.
+ * on the observation it corrected); when demonstrators are named, every step one of them decided; and, when the
+ * operator is known to be watching ({@link #withApproval}), the policy's own steps the operator let pass.
  */
 public final class ExampleCollector implements StepListener {
 
@@ -20,8 +25,16 @@ public final class ExampleCollector implements StepListener {
     private final String origin;
     private final List<Example> examples = new ArrayList<>();
     private SkillCall previous;
-    private java.util.function.Supplier<dev.embody.loop.Task> teacherTask;
-    private dev.embody.loop.Task taskForNext;
+    private Supplier<Task> teacherTask;
+    private Task taskForNext;
+    /** Steps the policy decided, held back until {@link #approvalMargin} more steps pass without a correction. */
+    private final Deque<Example> pending = new ArrayDeque<>();
+    private final Deque<Long> pendingSteps = new ArrayDeque<>();
+    private int approvalMargin = -1;
+    private float approvalWeight;
+    private java.util.function.LongPredicate approves = step -> true;
+    private int approved;
+    private int dropped;
 
     /** @param demonstrators the decision makers whose steps are demonstrations ("oracle", "person"); empty: corrections only */
     public ExampleCollector(Set<String> demonstrators, String origin) {
@@ -38,33 +51,87 @@ public final class ExampleCollector implements StepListener {
      * player is now) are stored with the teacher's task, so an example's target and its label agree. The supplier is
      * asked after each step, which is when the teacher judges what to do from the situation the next step observes.
      */
-    public ExampleCollector withTeacherTask(java.util.function.Supplier<dev.embody.loop.Task> task) {
+    public ExampleCollector withTeacherTask(Supplier<Task> task) {
         this.teacherTask = task;
+        return this;
+    }
+
+    /**
+     * Also keeps the policy's own steps that the watching operator let pass, labelled with the policy's command at
+     * {@code weight}: a step counts as approved once {@code margin} more steps went by without a correction; the
+     * {@code margin} steps before a correction (those that led into the mistake) and the last {@code margin} steps of
+     * an episode are dropped. Only for an operator who is watching: silence from an empty room approves nothing.
+     */
+    public ExampleCollector withApproval(int margin, float weight) {
+        return withApproval(margin, weight, step -> true);
+    }
+
+    /**
+     * As {@link #withApproval(int, float)}, for an operator who says which steps they would have taken themselves
+     * (asked {@code margin} steps later, so the operator has seen the step): only those count as approved.
+     */
+    public ExampleCollector withApproval(int margin, float weight, java.util.function.LongPredicate approves) {
+        if (margin < 0 || weight <= 0) {
+            throw new IllegalArgumentException("approval margin must be >= 0 steps and weight > 0, got " + margin + ", " + weight);
+        }
+        this.approvalMargin = margin;
+        this.approvalWeight = weight;
+        this.approves = approves;
         return this;
     }
 
     @Override
     public synchronized void onStep(Step step, Observation observation) {
         Example.Source source = null;
-        if (step.correction() != null && "operator".equals(step.decision().by())) {
+        String by = step.decision().by();
+        boolean corrected = step.correction() != null && "operator".equals(by);
+        if (corrected) {
             source = Example.Source.CORRECTION;
-        } else if (demonstrators.contains(step.decision().by())) {
+        } else if (demonstrators.contains(by)) {
             source = Example.Source.DEMONSTRATION;
         }
+        if (corrected) {
+            dropped += pending.size();
+            pending.clear();
+            pendingSteps.clear();
+        }
         if (source != null) {
-            dev.embody.loop.Task task = taskForNext != null ? taskForNext : step.task();
+            Task task = taskForNext != null ? taskForNext : step.task();
             PolicyInput in = PolicyInput.of(observation.frame(), task, previous, step.scene().width(), step.scene().height());
             examples.add(new Example(in, step.command().toString(), source,
                     source == Example.Source.CORRECTION ? Example.CORRECTION_WEIGHT : 1f, origin + "#" + step.index()));
+        } else if (approvalMargin >= 0 && !"operator".equals(by)) {
+            // the policy's own target: it is the one the policy acted on
+            PolicyInput in = PolicyInput.of(observation.frame(), step.task(), previous, step.scene().width(), step.scene().height());
+            pending.addLast(new Example(in, step.command().toString(), Example.Source.APPROVAL, approvalWeight, origin + "#" + step.index()));
+            pendingSteps.addLast(step.index());
+        }
+        while (pending.size() > Math.max(approvalMargin, 0)) {
+            Example e = pending.removeFirst();
+            if (approves.test(pendingSteps.removeFirst())) {
+                examples.add(e);
+                approved++;
+            }
         }
         previous = step.command();
         taskForNext = teacherTask == null ? null : teacherTask.get();
     }
 
-    /** The examples so far, and starts afresh. */
+    /** Steps kept as approved so far, and steps held back because a correction or the end came too soon after them. */
+    public synchronized int approved() {
+        return approved;
+    }
+
+    public synchronized int droppedBeforeCorrection() {
+        return dropped;
+    }
+
+    /** The examples so far, and starts afresh (steps still waiting for approval are dropped: the episode ended). */
     public synchronized List<Example> take() {
         List<Example> out = List.copyOf(examples);
         examples.clear();
+        pending.clear();
+        pendingSteps.clear();
         previous = null;
         taskForNext = null;
         return out;

@@ -47,11 +47,15 @@ public final class Improvement {
     public static final long EVAL_SEEDS = 100_000;
     public static final long FLAG_EVAL_SEEDS = 200_000;
 
+    /**
+     * @param approvalMargin the simulated operator always watches, so the policy's steps it let pass are kept as weak
+     *                       approval, except this many before each correction; negative: corrections only
+     * @param mirror         train on each example's mirror images too ({@link Mirror}: the game is seen from above)
+     */
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
-                           double replayRatio, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
+                           int approvalMargin, boolean mirror, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            // replay ratio 1000: every earlier example is mixed back in each round (the aggregate dataset of DAgger)
-            return new Settings(2, 5, 6, 16, 60, 1, 1000.0, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+            return new Settings(2, 5, 6, 16, 60, 1, 2, true, new Trainer.Options(40, 32, 3e-3f, 120, 1),
                     new Trainer.Options(40, 64, 3e-3f, 500, 2), 1);
         }
     }
@@ -72,6 +76,8 @@ public final class Improvement {
     private final Oracle oracle;
     private final CorrectionParser parser;
     private long nextTrainingSeed;
+    private java.nio.file.Path episodes;
+    private boolean control = true;
 
     public Improvement(SimArena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
         this.arena = arena;
@@ -83,6 +89,18 @@ public final class Improvement {
         this.parser = new CorrectionParser(arena.library());
     }
 
+    /** Records every corrected episode under {@code dir} (as {@code live} does), for replay and {@code train}. */
+    public Improvement recordingTo(java.nio.file.Path dir) {
+        this.episodes = dir;
+        return this;
+    }
+
+    /** Leaves out the control arm (a shorter run, e.g. in tests). */
+    public Improvement withoutControl() {
+        this.control = false;
+        return this;
+    }
+
     public Report run(PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         String skills = arena.library().version();
@@ -91,7 +109,7 @@ public final class Improvement {
         // the first policy: a few oracle demonstrations
         List<Example> demos = demonstrations(Goal.COLLECT_COINS, settings.demos());
         LearnedPolicy untrained = LearnedPolicy.untrained(arena.library(), settings.seed());
-        Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, demos);
+        Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, augmented(demos));
         untrained.close();
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?");
         double currentScore = evaluate(current, Goal.COLLECT_COINS, EVAL_SEEDS);
@@ -111,13 +129,14 @@ public final class Improvement {
             for (int i = 0; i < settings.episodesPerRound(); i++) {
                 long seed = nextTrainingSeed++;
                 roundSeeds.add(seed);
-                SimArena.Played p = playCorrected(current, Goal.COLLECT_COINS, seed);
+                SimArena.Played p = playCorrected(current, Goal.COLLECT_COINS, seed, "round" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rround %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
             }
             err.println();
-            correctionsTotal += fresh.size();
+            // the control gets as many oracle-labelled steps as the operator labelled with words (silence costs nobody anything)
+            correctionsTotal += (int) fresh.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, round);
             LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
@@ -141,18 +160,42 @@ public final class Improvement {
         }
 
         // control: the same number of extra examples, labelled by the oracle on whole demonstration episodes
-        Row control = control(out, firstPolicy, demos, correctionsTotal, roundSeeds);
+        Row control = this.control ? control(out, firstPolicy, demos, correctionsTotal, roundSeeds) : null;
         firstPolicy.close();
 
-        // forgetting: corrections on a second task, then the first task again
-        double coinBefore = currentScore;
-        double flagBefore = evaluate(current, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
+        double coinBefore = currentScore, coinAfter = Double.NaN, flagBefore = Double.NaN, flagAfter = Double.NaN;
+        if (settings.flagRounds() > 0) {
+            double[] f = forgetting(out, current, cp, replay, skills);
+            coinBefore = f[0];
+            flagBefore = f[1];
+            flagAfter = f[2];
+            coinAfter = f[3];
+        }
+        current.close();
+        double wall = (System.nanoTime() - t0) / 1e9;
+        return new Report(rows, control, coinBefore, coinAfter, flagBefore, flagAfter, wall);
+    }
+
+    /**
+     * Forgetting: correction rounds on a second task ("reach the flag"), then the first task again.
+     *
+     * @return collect-coins success before, reach-the-flag before and after, collect-coins after
+     */
+    private double[] forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, String skills) throws Exception {
+        // fresh copies: a sampling policy's draws then depend only on the seeds, so before and after compare like for like
+        double coinBefore, flagBefore;
+        try (LearnedPolicy before = copy(current, current.version())) {
+            coinBefore = evaluate(before, Goal.COLLECT_COINS, EVAL_SEEDS);
+        }
+        try (LearnedPolicy before = copy(current, current.version())) {
+            flagBefore = evaluate(before, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
+        }
         LearnedPolicy flagPolicy = copy(current, current.version());
         for (int round = 1; round <= settings.flagRounds(); round++) {
             List<Example> fresh = new ArrayList<>();
             int corrections = 0;
             for (int i = 0; i < settings.episodesPerRound(); i++) {
-                SimArena.Played p = playCorrected(flagPolicy, Goal.REACH_FLAG, nextTrainingSeed++);
+                SimArena.Played p = playCorrected(flagPolicy, Goal.REACH_FLAG, nextTrainingSeed++, "flag" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
@@ -171,9 +214,7 @@ public final class Improvement {
         out.printf(Locale.ROOT, "forgetting: collect-coins success %.2f -> %.2f (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %.2f -> %.2f (%s)%n",
                 coinBefore, coinAfter, 100 * (coinAfter - coinBefore), flagBefore, flagAfter, fc.version());
         flagPolicy.close();
-        current.close();
-        double wall = (System.nanoTime() - t0) / 1e9;
-        return new Report(rows, control, coinBefore, coinAfter, flagBefore, flagAfter, wall);
+        return new double[]{coinBefore, flagBefore, flagAfter, coinAfter};
     }
 
     private Row control(PrintStream out, LearnedPolicy firstPolicy, List<Example> demos, int extra, List<Long> seeds) throws Exception {
@@ -203,11 +244,19 @@ public final class Improvement {
      */
     private Trainer.Result aggregate(List<Example> all, long seed) {
         try (LearnedPolicy init = LearnedPolicy.untrained(arena.library(), settings.seed())) {
-            return new Trainer(settings.fineTuning().withSeed(seed), err).train(init, all);
+            return new Trainer(settings.fineTuning().withSeed(seed), err).train(init, augmented(all));
         }
     }
 
-    private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed) throws Exception {
+    private List<Example> augmented(List<Example> examples) {
+        return settings.mirror() ? Mirror.withMirrors(examples) : examples;
+    }
+
+    private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed, String round) throws Exception {
+        SimArena.Recording recording = episodes == null ? null
+                : new SimArena.Recording(episodes, String.format(Locale.ROOT, "improve-%s-%s", round, agent.version()),
+                Map.of("improve_round", round, "operator", SimulatedOperator.CHANNEL));
+        SimulatedOperator[] operator = new SimulatedOperator[1];
         return arena.play(seed, goal, new SimArena.Cast() {
             @Override
             public Policy policy(SimGame game) {
@@ -217,10 +266,16 @@ public final class Improvement {
             @Override
             public List<StepListener> watchers(SimGame game, dev.embody.loop.OperatorInbox inbox, Policy policy) {
                 SimulatedOperator.Settings d = SimulatedOperator.Settings.defaults();
-                return List.of(new SimulatedOperator(game, oracle, parser, inbox,
-                        new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed));
+                operator[0] = new SimulatedOperator(game, oracle, parser, inbox,
+                        new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed);
+                return List.of(operator[0]);
             }
-        }, g -> ExampleCollector.corrections("seed" + seed).withTeacherTask(() -> oracle.task(g, goal)));
+        }, g -> {
+            ExampleCollector c = ExampleCollector.corrections("seed" + seed).withTeacherTask(() -> oracle.task(g, goal));
+            // the operator's silence approves only what it would have done itself (asked after it heard the step)
+            return settings.approvalMargin() < 0 ? c
+                    : c.withApproval(Math.max(1, settings.approvalMargin()), Example.APPROVAL_WEIGHT, s -> operator[0].wouldHaveDone(s));
+        }, recording);
     }
 
     public List<Example> demonstrations(Goal goal, int episodes) throws Exception {

@@ -17,7 +17,12 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 
+import dev.embody.episode.EpisodeRecorder;
+
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -75,12 +80,29 @@ public final class SimArena {
 
     /** One episode; {@code collect} is made for its game (null: none), e.g. to label with the oracle's task. */
     public Played play(long seed, Goal goal, Cast cast, Function<SimGame, ExampleCollector> collectFor) throws Exception {
+        return play(seed, goal, cast, collectFor, null);
+    }
+
+    /**
+     * Where an episode is recorded, in the same format as {@code live} (so {@code replay} and {@code train} read it).
+     *
+     * @param root   the episodes folder
+     * @param prefix the start of the episode's id (its seed is added)
+     * @param facts  what ran, for meta.json (policy, round...)
+     */
+    public record Recording(Path root, String prefix, Map<String, Object> facts) {
+    }
+
+    /** One episode, recorded when {@code recording} is not null. */
+    public Played play(long seed, Goal goal, Cast cast, Function<SimGame, ExampleCollector> collectFor, Recording recording) throws Exception {
         SimGame game = SimGame.of(seed, difficulty, goal, timeLimit);
         ExampleCollector collect = collectFor.apply(game);
         OperatorInbox inbox = new OperatorInbox();
         Policy policy = cast.policy(game);
         int[] corrections = {0};
-        try (SimGameTarget target = new SimGameTarget(game); GameSceneParser parser = GameSceneParser.forSimGame()) {
+        try (SimGameTarget target = new SimGameTarget(game); GameSceneParser parser = GameSceneParser.forSimGame();
+             EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(),
+                     recording.prefix() + "-s" + seed, target, facts(recording, goal, policy))) {
             AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).gathering(parser)
                     .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
                     .policy(policy).memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps);
@@ -95,12 +117,27 @@ public final class SimArena {
             if (collect != null) {
                 b.listener(collect);
             }
+            if (recorder != null) {
+                recorder.put("time_limit_s", timeLimit.toMillis() / 1000.0);
+                b.listener(recorder);
+            }
             for (StepListener w : cast.watchers(game, inbox, policy)) {
                 b.listener(w);
             }
             AgentLoop.EpisodeResult r = b.build().run();
             return new Played(seed, goal, r.outcome(), r.steps(), corrections[0], collect == null ? List.of() : collect.take());
         }
+    }
+
+    private Map<String, Object> facts(Recording r, Goal goal, Policy policy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("goal", goal.text());
+        m.put("difficulty", difficulty);
+        m.put("skills_version", library.version());
+        m.put("commands", library.commands().stream().map(Object::toString).toList());
+        m.put("policy", policy.name());
+        m.putAll(r.facts());
+        return m;
     }
 
     /** Success rate of a policy with nobody correcting it, over the given seeds. */

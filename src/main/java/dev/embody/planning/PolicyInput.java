@@ -136,9 +136,11 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
                 dst[offset + Math.floorMod(word.hashCode(), WORDS)] = 1f;
             }
         }
-        int prev = previous == null ? -1 : commands.indexOf(previous);
+        int prev = previous == null || !PREVIOUS ? -1 : commands.indexOf(previous);
         dst[offset + WORDS + (prev < 0 ? commands.size() : prev)] = 1f;
     }
+
+    static final boolean PREVIOUS = Boolean.parseBoolean(System.getProperty("embody.policy.previous", "true"));
 
     public static int contextSize(int commands) {
         return WORDS + commands + 1;

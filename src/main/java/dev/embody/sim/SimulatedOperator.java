@@ -108,6 +108,7 @@ public final class SimulatedOperator implements StepListener {
     private final Settings settings;
     private final Random random;
     private final List<Utterance> said = new ArrayList<>();
+    private final java.util.Set<Long> agreed = new java.util.HashSet<>();
     private final java.util.Map<String, Integer> reasons = new java.util.TreeMap<>();
     private int noticed;
     private int silent;
@@ -118,6 +119,7 @@ public final class SimulatedOperator implements StepListener {
     private int beforeY;
     private int beforeCoins;
     private SkillCall expected;
+    private int[] expectedTarget;
     private SkillCall lastAgentCommand;
 
     public SimulatedOperator(SimGame game, Oracle oracle, CorrectionParser parser, OperatorInbox inbox, Settings settings, long seed) {
@@ -136,6 +138,9 @@ public final class SimulatedOperator implements StepListener {
         // the state the agent decided in, and what the oracle would have done there
         int x0 = beforeX, y0 = beforeY, coins0 = beforeCoins;
         SkillCall expected = this.expected;
+        if (expected != null && !"operator".equals(step.decision().by()) && sameDirection(step.command(), expected)) {
+            agreed.add(step.index());
+        }
         remember();
         if (game.outcome().finished() || "operator".equals(step.decision().by()) || expected == null) {
             idle = 0;
@@ -145,9 +150,10 @@ public final class SimulatedOperator implements StepListener {
         }
         boolean repeated = step.command().equals(lastAgentCommand);
         lastAgentCommand = step.command();
-        String reason = mistake(step.command(), expected, goal, x0, y0, coins0);
+        List<int[]> focus0 = focus(goal, expectedTarget, step.task());
+        String reason = mistake(step.command(), expected, goal, x0, y0, coins0, focus0);
         if (reason == null && repeated) {
-            reason = trend(step.command(), this.expected, goal);
+            reason = trend(step.command(), this.expected, goal, focus(goal, this.expectedTarget, step.task()));
         }
         if (reason == null) {
             answerAt = -1;
@@ -185,13 +191,45 @@ public final class SimulatedOperator implements StepListener {
         beforeY = game.playerY();
         beforeCoins = game.coinsCollected();
         expected = game.outcome().finished() ? null : oracle.act(game, game.goal());
+        dev.embody.loop.Task t = game.outcome().finished() ? null : oracle.task(game, game.goal());
+        expectedTarget = t == null || !t.hasTarget() ? null : cellOf(t);
+    }
+
+    private int[] cellOf(dev.embody.loop.Task t) {
+        var terrain = game.level().terrain();
+        return new int[]{terrain.colOf(t.targetX()), terrain.rowOf(t.targetY())};
+    }
+
+    /**
+     * The targets a watching person judges progress by: where the oracle would go, and where the agent says it goes
+     * (its task, shown on the console); any other target left counts only when neither is known.
+     */
+    private List<int[]> focus(Goal goal, int[] oracleTarget, dev.embody.loop.Task agentTask) {
+        List<int[]> all = Oracle.targets(game, goal);
+        List<int[]> wanted = new ArrayList<>();
+        if (oracleTarget != null) {
+            wanted.add(oracleTarget);
+        }
+        if (agentTask != null && agentTask.hasTarget()) {
+            wanted.add(cellOf(agentTask));
+        }
+        List<int[]> out = new ArrayList<>();
+        for (int[] c : all) {
+            for (int[] w : wanted) {
+                if (c[0] == w[0] && c[1] == w[1]) {
+                    out.add(c);
+                    break;
+                }
+            }
+        }
+        return out.isEmpty() ? all : out;
     }
 
     /**
      * Why the agent's command, decided at (x0, y0) where the oracle wanted {@code expected}, matters; null when it does
      * not. Only the direction counts, never the amount.
      */
-    String mistake(SkillCall agent, SkillCall expected, Goal goal, int x0, int y0, int coins0) {
+    String mistake(SkillCall agent, SkillCall expected, Goal goal, int x0, int y0, int coins0, List<int[]> focus) {
         Optional<Oracle.Motion> want = oracle.motion(expected);
         if (want.isEmpty()) {
             idle = 0;
@@ -214,14 +252,14 @@ public final class SimulatedOperator implements StepListener {
             return "runs into a wall";
         }
         // going for another coin than the oracle's is no mistake; getting farther from every one is
-        return awayFromEvery(goal, x0, y0, game.playerX(), game.playerY()) ? "moves away from the target" : null;
+        return awayFromEvery(goal, focus, x0, y0, game.playerX(), game.playerY()) ? "moves away from the target" : null;
     }
 
     /**
      * Looking ahead, as a person does who sees the agent keep going one way: the agent repeated its command, and one
      * more such move would take it away from every target where the oracle now turns; null if not.
      */
-    String trend(SkillCall agent, SkillCall best, Goal goal) {
+    String trend(SkillCall agent, SkillCall best, Goal goal, List<int[]> focus) {
         Optional<Oracle.Motion> want = best == null ? Optional.empty() : oracle.motion(best);
         Optional<Oracle.Motion> doing = oracle.motion(agent);
         if (want.isEmpty() || doing.isEmpty() || doing.get().word().equals(want.get().word())) {
@@ -231,16 +269,23 @@ public final class SimulatedOperator implements StepListener {
         if (next.moved() < 3) {
             return "keeps pushing into a wall";
         }
-        return awayFromEvery(goal, game.playerX(), game.playerY(), next.x(), next.y()) ? "keeps going past the turn" : null;
+        return awayFromEvery(goal, focus, game.playerX(), game.playerY(), next.x(), next.y()) ? "keeps going past the turn" : null;
     }
 
-    /** Whether going from (x0, y0) to (x1, y1) gets no nearer any target: by path cost, or by pixels within the same cost. */
-    private boolean awayFromEvery(Goal goal, int x0, int y0, int x1, int y1) {
+    /**
+     * Whether going from (x0, y0) to (x1, y1) gets no nearer any of the {@code focus} targets: by path cost, or by
+     * pixels within the same cost.
+     */
+    private boolean awayFromEvery(Goal goal, List<int[]> focus, int x0, int y0, int x1, int y1) {
         double[] before = Oracle.costsToTargets(game, goal, x0, y0);
         double[] after = Oracle.costsToTargets(game, goal, x1, y1);
         List<int[]> targets = Oracle.targets(game, goal);
         var t = game.level().terrain();
         for (int i = 0; i < after.length; i++) {
+            int[] cell = targets.get(i);
+            if (focus.stream().noneMatch(f -> f[0] == cell[0] && f[1] == cell[1])) {
+                continue;
+            }
             double tx = t.centreX(targets.get(i)[0]), ty = t.centreY(targets.get(i)[1]);
             boolean nearer = after[i] < before[i] || after[i] == before[i] && after[i] < Double.POSITIVE_INFINITY
                     && Math.hypot(x1 - tx, y1 - ty) < Math.hypot(x0 - tx, y0 - ty);
@@ -289,6 +334,19 @@ public final class SimulatedOperator implements StepListener {
             w = w.substring(0, i - 1) + w.charAt(i) + w.charAt(i - 1) + w.substring(i + 1);
         }
         return w;
+    }
+
+    private boolean sameDirection(SkillCall a, SkillCall b) {
+        Optional<Oracle.Motion> x = oracle.motion(a), y = oracle.motion(b);
+        return x.isPresent() == y.isPresent() && (x.isEmpty() || x.get().word().equals(y.get().word()));
+    }
+
+    /**
+     * Whether the agent's command at that step went the way the operator would have gone (the oracle's direction): what
+     * a watching person's silence approves. Known once the step has been heard.
+     */
+    public boolean wouldHaveDone(long step) {
+        return agreed.contains(step);
     }
 
     /** Everything it said this episode, in order. */
