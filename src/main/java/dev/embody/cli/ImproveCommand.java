@@ -23,7 +23,7 @@ final class ImproveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--demos", defaultValue = "2", description = "Oracle demonstration episodes for the first policy (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--demos", defaultValue = "1", description = "Oracle demonstration episodes for the first policy (default: ${DEFAULT-VALUE}).")
     int demos;
     @Option(names = "--rounds", defaultValue = "5", description = "Correction rounds (default: ${DEFAULT-VALUE}).")
     int rounds;
@@ -39,10 +39,10 @@ final class ImproveCommand implements Callable<Integer> {
     int difficulty;
     @Option(names = "--max-steps", defaultValue = "150", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     int maxSteps;
-    @Option(names = "--approval-margin", defaultValue = "2", description = "The operator always watches: keep the policy's steps it let pass as weak approval, except this many before each correction; -1: learn from corrections only (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--approval-margin", defaultValue = "-1", description = "Also learn from the operator's silence: keep the policy's steps the operator would have taken too, except this many before each correction; -1: from corrections only (default: ${DEFAULT-VALUE}).")
     int approvalMargin;
-    @Option(names = "--mirror", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Also train on each example's left-right and up-down mirror images (the game is seen from above; default: on).")
+    @Option(names = "--mirror", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "Also train on each example's left-right and up-down mirror images (the game is seen from above; default: off, as the first policy then needs no corrections).")
     boolean mirror;
     @Option(names = "--train-steps", description = "Optimizer steps per round at most (default: " + 500 + ").")
     Integer trainSteps;

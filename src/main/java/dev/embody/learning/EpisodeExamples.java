@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.episode.Episode;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
+import dev.embody.loop.Observation;
+import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
+import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.PolicyInput;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -79,7 +82,8 @@ public final class EpisodeExamples {
             return out;
         }
         Path video = episode.dir().resolve(Episode.VIDEO);
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter conv = new Java2DFrameConverter()) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter conv = new Java2DFrameConverter();
+             GameSceneParser perception = "sim-game".equals(episode.meta().path("target").asText()) ? GameSceneParser.forSimGame() : null) {
             grabber.start();
             long index = 0;
             org.bytedeco.javacv.Frame f;
@@ -87,7 +91,10 @@ public final class EpisodeExamples {
                 JsonNode n = teaching.get(index);
                 if (n != null) {
                     Frame frame = Frame.of(conv.convert(f));
-                    out.add(example(episode, n, frame, previous.get(index)));
+                    // the scene is not recorded in full: perceive the frame again, so the example points at the
+                    // same waypoint the policy will be shown live
+                    Scene scene = perception == null ? null : perception.gather(new Observation(index, 0, frame), null);
+                    out.add(example(episode, n, frame, previous.get(index), scene));
                 }
                 index++;
             }
@@ -108,13 +115,13 @@ public final class EpisodeExamples {
         return out;
     }
 
-    private static Example example(Episode episode, JsonNode n, Frame frame, String previous) {
+    private static Example example(Episode episode, JsonNode n, Frame frame, String previous, Scene scene) {
         JsonNode t = n.path("task");
         JsonNode target = t.path("target");
         double tx = target.isArray() ? target.get(0).asDouble() : Double.NaN, ty = target.isArray() ? target.get(1).asDouble() : Double.NaN;
         Task task = new Task("", t.path("kind").asText(""), t.path("subtask").asText(""), null, tx, ty);
         boolean corrected = n.hasNonNull("correction");
-        PolicyInput in = PolicyInput.of(frame, task, previous, frame.width(), frame.height());
+        PolicyInput in = scene != null ? PolicyInput.of(frame, task, previous, scene) : PolicyInput.of(frame, task, previous, frame.width(), frame.height());
         return new Example(in, n.path("command").asText(), corrected ? Example.Source.CORRECTION : Example.Source.DEMONSTRATION,
                 corrected ? Example.CORRECTION_WEIGHT : 1f, episode.id() + "#" + n.path("step").asLong());
     }

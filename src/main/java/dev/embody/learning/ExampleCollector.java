@@ -97,12 +97,12 @@ public final class ExampleCollector implements StepListener {
         }
         if (source != null) {
             Task task = taskForNext != null ? taskForNext : step.task();
-            PolicyInput in = PolicyInput.of(observation.frame(), task, previous, step.scene().width(), step.scene().height());
+            PolicyInput in = PolicyInput.of(observation.frame(), task, previous, step.scene());
             examples.add(new Example(in, step.command().toString(), source,
                     source == Example.Source.CORRECTION ? Example.CORRECTION_WEIGHT : 1f, origin + "#" + step.index()));
         } else if (approvalMargin >= 0 && !"operator".equals(by)) {
             // the policy's own target: it is the one the policy acted on
-            PolicyInput in = PolicyInput.of(observation.frame(), step.task(), previous, step.scene().width(), step.scene().height());
+            PolicyInput in = PolicyInput.of(observation.frame(), step.task(), previous, step.scene());
             pending.addLast(new Example(in, step.command().toString(), Example.Source.APPROVAL, approvalWeight, origin + "#" + step.index()));
             pendingSteps.addLast(step.index());
         }

@@ -79,7 +79,7 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
 
     @Override
     public Decision plan(PlanningContext ctx) {
-        PolicyInput in = PolicyInput.of(ctx.observation().frame(), ctx.task(), ctx.previous(), ctx.scene().width(), ctx.scene().height());
+        PolicyInput in = PolicyInput.of(ctx.observation().frame(), ctx.task(), ctx.previous(), ctx.scene());
         float[] p = probabilities(in);
         Map<String, Double> scores = new LinkedHashMap<>();
         double total = 0;

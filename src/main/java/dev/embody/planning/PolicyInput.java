@@ -32,6 +32,19 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
         return new PolicyInput(downscale(frame), tx, ty, task.kind() + " " + task.subtask(), previous == null ? null : previous.toString());
     }
 
+    /**
+     * With the perceived scene: where the task points is the waypoint on the path to its target
+     * ({@link ScenePlannerPolicy#waypoint}), when the scene has the terrain to find one.
+     */
+    public static PolicyInput of(Frame frame, Task task, Object previous, dev.embody.loop.Scene scene) {
+        java.util.Optional<double[]> w = ScenePlannerPolicy.waypoint(scene, task);
+        if (w.isPresent()) {
+            Task toward = new Task(task.goal(), task.kind(), task.subtask(), task.targetKind(), w.get()[0], w.get()[1]);
+            return of(frame, toward, previous, scene.width(), scene.height());
+        }
+        return of(frame, task, previous, scene.width(), scene.height());
+    }
+
     public boolean hasTarget() {
         return !Float.isNaN(targetX) && !Float.isNaN(targetY);
     }
@@ -136,11 +149,9 @@ public record PolicyInput(byte[] pixels, float targetX, float targetY, String ta
                 dst[offset + Math.floorMod(word.hashCode(), WORDS)] = 1f;
             }
         }
-        int prev = previous == null || !PREVIOUS ? -1 : commands.indexOf(previous);
+        int prev = previous == null ? -1 : commands.indexOf(previous);
         dst[offset + WORDS + (prev < 0 ? commands.size() : prev)] = 1f;
     }
-
-    static final boolean PREVIOUS = Boolean.parseBoolean(System.getProperty("embody.policy.previous", "true"));
 
     public static int contextSize(int commands) {
         return WORDS + commands + 1;

@@ -56,6 +56,35 @@ public final class ScenePlannerPolicy implements Policy {
         return "scene-planner";
     }
 
+    /**
+     * Where the path to the task's target first turns: the end of its first straight run (a cell centre, in scene
+     * units), or the target itself in its own cell; empty without a player, a terrain, a target or a path. What the
+     * learned policy is told to head for, so a detour around a wall is a move towards it rather than away from the
+     * target.
+     */
+    public static java.util.Optional<double[]> waypoint(Scene scene, Task task) {
+        Entity p = scene.player().orElse(null);
+        Terrain t = scene.terrain();
+        if (p == null || t == null || !task.hasTarget()) {
+            return java.util.Optional.empty();
+        }
+        int pc = t.colOf(p.x()), pr = t.rowOf(p.y());
+        List<int[]> path = GridPaths.find(t, pc, pr, t.colOf(task.targetX()), t.rowOf(task.targetY()), LAVA_PENALTY);
+        if (path.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (path.size() == 1) {
+            return java.util.Optional.of(new double[]{task.targetX(), task.targetY()});
+        }
+        int dc = path.get(1)[0] - pc, dr = path.get(1)[1] - pr;
+        int run = 1;
+        while (run + 1 < path.size() && path.get(run + 1)[0] - path.get(run)[0] == dc && path.get(run + 1)[1] - path.get(run)[1] == dr) {
+            run++;
+        }
+        int[] end = path.get(run);
+        return java.util.Optional.of(run + 1 == path.size() ? new double[]{task.targetX(), task.targetY()} : new double[]{t.centreX(end[0]), t.centreY(end[1])});
+    }
+
     @Override
     public Decision plan(PlanningContext ctx) {
         learnGain(ctx);
