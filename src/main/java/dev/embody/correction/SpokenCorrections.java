@@ -40,14 +40,14 @@ public final class SpokenCorrections implements AutoCloseable {
 
     private final Supplier<SkillLibrary> library;
     private final OperatorInbox inbox;
-    private final java.util.Map<String, Integer> dictionary;
+    private final PronouncingDictionary dictionary;
     private final double minFramesPerPhone;
     private final double maxFramesPerPhone;
     private final PocketSphinx sphinx;
     private volatile SpeechGrammar grammar;
     private volatile String grammarVersion;
 
-    private SpokenCorrections(Supplier<SkillLibrary> library, OperatorInbox inbox, java.util.Map<String, Integer> dictionary) {
+    private SpokenCorrections(Supplier<SkillLibrary> library, OperatorInbox inbox, PronouncingDictionary dictionary) {
         this.library = library;
         this.inbox = inbox;
         this.dictionary = dictionary;
@@ -56,7 +56,7 @@ public final class SpokenCorrections implements AutoCloseable {
         SkillLibrary lib = library.get();
         this.grammar = SpeechGrammar.of(lib, dictionary);
         this.grammarVersion = lib.version();
-        this.sphinx = PocketSphinx.open(grammar.jsgf());
+        this.sphinx = PocketSphinx.open(grammar.jsgf(), dictionary.entries(grammar.vocabulary()));
         log.info("speech: pocketsphinx in process, en-us model, grammar of {} sentences ({} left out: words not in the dictionary)",
                 grammar.sentences(), grammar.skipped().size());
     }
@@ -69,7 +69,7 @@ public final class SpokenCorrections implements AutoCloseable {
             return Optional.empty();
         }
         try {
-            var dict = SpeechGrammar.dictionary(PocketSphinx.MODEL.resolve("cmudict-en-us.dict"));
+            var dict = PronouncingDictionary.load(PocketSphinx.MODEL.resolve("cmudict-en-us.dict"));
             return Optional.of(new SpokenCorrections(library, inbox, dict));
         } catch (IOException | RuntimeException e) {
             log.warn("speech: unavailable: {}", e.toString());
@@ -129,7 +129,7 @@ public final class SpokenCorrections implements AutoCloseable {
     private int phones(String sentence) {
         int n = 0;
         for (String w : SpeechGrammar.clean(sentence).split(" ")) {
-            n += dictionary.getOrDefault(w, Math.max(1, w.length() - 1));
+            n += dictionary.phones(w);
         }
         return Math.max(1, n);
     }
@@ -171,6 +171,11 @@ public final class SpokenCorrections implements AutoCloseable {
         SkillLibrary lib = library.get();
         if (!lib.version().equals(grammarVersion)) {
             SpeechGrammar g = SpeechGrammar.of(lib, dictionary);
+            for (String w : g.vocabulary()) {
+                if (!grammar.vocabulary().contains(w)) {
+                    sphinx.addWord(w, dictionary.pronounce(w).get(0));
+                }
+            }
             sphinx.grammar(g.jsgf());
             grammar = g;
             grammarVersion = lib.version();
