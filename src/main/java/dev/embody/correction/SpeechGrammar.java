@@ -57,8 +57,10 @@ public final class SpeechGrammar {
         // control must not outweigh "{amount} to the {direction}" only because it sits in a smaller rule
         java.util.Map<String, Long> top = new java.util.LinkedHashMap<>();
         List<String> controls = CONTROLS.stream().map(SpeechGrammar::clean).filter(sayable).distinct().toList();
-        rules.append("<control> = ").append(String.join(" | ", controls)).append(";\n");
-        top.put("<control>", (long) controls.size());
+        if (!controls.isEmpty()) {
+            rules.append("<control> = ").append(String.join(" | ", controls)).append(";\n");
+            top.put("<control>", (long) controls.size());
+        }
         for (Skill s : library.skills()) {
             String rule = "s_" + ruleName(s.name());
             java.util.Map<String, String> slots = new java.util.HashMap<>();
