@@ -105,7 +105,7 @@ public final class PocketSphinx implements AutoCloseable {
      * understood): a grammar weighs more against the sounds (language weight 10, the default 6.5) and the search keeps
      * more paths (wider beams), so a short amount word is not pruned before its sentence ends.
      */
-    static final List<String> SETTINGS = List.of("-lw", "10", "-beam", "1e-80", "-wbeam", "1e-60", "-pbeam", "1e-80");
+    static final List<String> SETTINGS = List.of("-lw", "10", "-beam", "1e-100", "-wbeam", "1e-80", "-pbeam", "1e-100");
 
     /** A decoder listening with this grammar, knowing the words of {@code dictionary} (cmudict lines). */
     public static PocketSphinx open(String jsgf, String dictionary) {
@@ -141,16 +141,24 @@ public final class PocketSphinx implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot write the recogniser's dictionary: " + e.getMessage(), e);
         }
-        java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of(
-                "-hmm", MODEL.resolve("en-us").toString(),
-                "-dict", dict.toString(),
-                "-samprate", "16000",
-                "-bestpath", "no"));
-        args.addAll(settings);
-        String extra = System.getProperty("embody.speech.decoder-args", "").strip();
-        if (!extra.isEmpty()) {
-            args.addAll(java.util.List.of(extra.split("\\s+")));
+        java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
+        flags.put("-hmm", MODEL.resolve("en-us").toString());
+        flags.put("-dict", dict.toString());
+        flags.put("-samprate", "16000");
+        flags.put("-bestpath", "no");
+        for (int i = 0; i + 1 < settings.size(); i += 2) {
+            flags.put(settings.get(i), settings.get(i + 1));
         }
+        // -Dembody.speech.decoder-args="-lw 8 -beam 1e-60": other settings, for measuring with ./run bench speech
+        String[] extra = System.getProperty("embody.speech.decoder-args", "").strip().split("\\s+");
+        for (int i = 0; i + 1 < extra.length; i += 2) {
+            flags.put(extra[i], extra[i + 1]);
+        }
+        java.util.List<Object> args = new java.util.ArrayList<>();
+        flags.forEach((k, v) -> {
+            args.add(k);
+            args.add(v);
+        });
         args.add(null);
         Pointer config = base.cmd_ln_init(null, sphinx.ps_args(), 1, args.toArray());
         if (config == null) {

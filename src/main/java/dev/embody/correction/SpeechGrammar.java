@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class SpeechGrammar {
 
     /** What operators say that is not a skill: the loop's own controls and goals. */
-    static final List<String> CONTROLS = List.of("stop", "stop stop", "stop now", "emergency stop", "halt", "freeze", "pause", "resume", "continue", "go on",
+    static final List<String> CONTROLS = List.of("stop", "stop stop", "stop now", "emergency stop", "halt", "freeze", "pause", "resume", "continue",
             "single step", "step once", "new goal collect all coins", "new goal reach the flag", "collect all coins", "reach the flag");
 
     private final String jsgf;

@@ -20,15 +20,21 @@ import java.util.function.Supplier;
 public final class SpokenCorrections implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SpokenCorrections.class);
-    /** Speech of a sentence lasts about this many 10 ms frames per phone of it (measured on espeak-ng voices, 5.5-11). */
+    /** Speech of a sentence lasts at least this many 10 ms frames per phone of it (espeak-ng voices: 5.5 and more). */
     public static final double MIN_FRAMES_PER_PHONE = 4.5;
-    public static final double MAX_FRAMES_PER_PHONE = 13;
+    /**
+     * ... and at most {@code MAX_FRAMES_BASE + MAX_FRAMES_PER_PHONE * phones}: a short command is drawn out at its end,
+     * a long one is said briskly. Held-out en-gb corrections lasted at most 19 frames for 2 phones, 72 for 7, 109 for 15;
+     * held-out talk squeezed onto a command 137-197 frames for its 5-18 phones.
+     */
+    public static final double MAX_FRAMES_BASE = 30;
+    public static final double MAX_FRAMES_PER_PHONE = 7;
     /**
      * The grammar's best sentence must match the sound at least this well (log acoustic score per 10 ms frame). Set on
-     * held-out audio, not the test's: corrections in the en-gb voice scored -31 to -61, twelve other sentences of talk in
-     * two US voices -57 to -76 (19 of 24 below -62).
+     * held-out audio, not the test's: 40 corrections in the en-gb voice scored -62 and better; of twelve other sentences
+     * of talk in two US voices (-58 to -75), the two short enough to pass the duration check scored -71 and -75.
      */
-    public static final double MIN_SCORE_PER_FRAME = -62;
+    public static final double MIN_SCORE_PER_FRAME = -66;
     /** Audio is searched in slices of this many samples (100 ms) as it arrives. */
     static final int SLICE = SpeechAudio.RATE / 10;
 
@@ -55,6 +61,7 @@ public final class SpokenCorrections implements AutoCloseable {
     private final PronouncingDictionary dictionary;
     private final double minFramesPerPhone;
     private final double maxFramesPerPhone;
+    private final double maxFramesBase;
     private final double minScorePerFrame;
     private final PocketSphinx sphinx;
     /** One utterance at a time on the one decoder (push-to-talk, the microphone and a file may overlap). */
@@ -69,6 +76,7 @@ public final class SpokenCorrections implements AutoCloseable {
         this.dictionary = dictionary;
         this.minFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.min-fpp", Double.toString(MIN_FRAMES_PER_PHONE)));
         this.maxFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.max-fpp", Double.toString(MAX_FRAMES_PER_PHONE)));
+        this.maxFramesBase = Double.parseDouble(System.getProperty("embody.speech.max-frames-base", Double.toString(MAX_FRAMES_BASE)));
         this.minScorePerFrame = Double.parseDouble(System.getProperty("embody.speech.min-score", Double.toString(MIN_SCORE_PER_FRAME)));
         SkillLibrary lib = library.get();
         this.parser = new CorrectionParser(lib);
@@ -205,17 +213,20 @@ public final class SpokenCorrections implements AutoCloseable {
         // the grammar can only answer with one of its sentences: a long stretch of talk squeezed onto a short command
         // (or the reverse) is not that command. Compare how long the speech lasted with how many sounds the sentence has,
         // and how well the sentence matches the sound at all.
-        double perPhone = voicedFrames(samples) / (double) phones(text);
+        int frames = voicedFrames(samples);
+        int phones = phones(text);
+        double perPhone = frames / (double) phones;
+        double longest = maxFramesBase + maxFramesPerPhone * phones;
         Understanding u = parser.parse(text);
         if (!u.understood()) {
             return new Heard(text, perPhone, u, false, "recognised '" + text + "' but it was not understood: " + u.explanation(), decodeMs, 0);
         }
-        boolean fits = perPhone >= minFramesPerPhone && perPhone <= maxFramesPerPhone;
+        boolean fits = perPhone >= minFramesPerPhone && frames <= longest;
         // stop always wins: applied however it was heard; anything that moves the agent must fit what was said
         if (u.kind() != Understanding.Kind.STOP && !fits) {
             return taken(text, perPhone, u, decodeMs, String.format(java.util.Locale.ROOT,
-                    "heard '%s', but the speech was too %s for it (%.1f frames a sound, expected %.0f-%.0f): taken as talk, not a correction",
-                    text, perPhone > maxFramesPerPhone ? "long" : "short", perPhone, minFramesPerPhone, maxFramesPerPhone));
+                    "heard '%s', but the speech was too %s for it (%d frames of speech for its %d sounds, expected %.0f-%.0f): taken as talk, not a correction",
+                    text, frames > longest ? "long" : "short", frames, phones, minFramesPerPhone * phones, longest));
         }
         if (u.kind() != Understanding.Kind.STOP && h.scorePerFrame() < minScorePerFrame) {
             return taken(text, perPhone, u, decodeMs, String.format(java.util.Locale.ROOT,
