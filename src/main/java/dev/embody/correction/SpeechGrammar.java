@@ -21,7 +21,10 @@ import java.util.TreeSet;
  */
 public final class SpeechGrammar {
 
-    /** What operators say that is not a skill: the loop's own controls and goals. */
+    /**
+     * What operators say that is not a skill: the loop's own controls and goals. Typed, "go on" also resumes; spoken, a
+     * grammar hears it in "go down", so the recogniser listens for "resume" and "continue" only.
+     */
     static final List<String> CONTROLS = List.of("stop", "stop stop", "stop now", "emergency stop", "halt", "freeze", "pause", "resume", "continue",
             "single step", "step once", "new goal collect all coins", "new goal reach the flag", "collect all coins", "reach the flag");
 
@@ -119,9 +122,6 @@ public final class SpeechGrammar {
     }
 
     private static String weighted(java.util.Map<String, Long> alternatives, String separator) {
-        if (Boolean.getBoolean("embody.speech.unweighted")) {
-            return String.join(separator, alternatives.keySet());
-        }
         List<String> out = new ArrayList<>();
         alternatives.forEach((alt, weight) -> out.add("/" + weight + "/ " + alt));
         return String.join(separator, out);

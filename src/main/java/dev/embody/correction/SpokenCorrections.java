@@ -14,8 +14,8 @@ import java.util.function.Supplier;
 /**
  * Spoken corrections, offline: an utterance (push-to-talk in the console, a WAV file, the microphone) is recognised by
  * {@link PocketSphinx} against the {@link SpeechGrammar} of the current skills, then understood by the same
- * {@link CorrectionParser} as typed text and submitted to the loop's inbox. Speech that took the grammar's chatter path,
- * or matched a command only weakly, is reported and never applied; "stop" is applied whenever it is heard.
+ * {@link CorrectionParser} as typed text and submitted to the loop's inbox. Speech that lasted longer or shorter than the
+ * heard sentence takes, or matched it only weakly, is reported and never applied; "stop" is applied whenever it is heard.
  */
 public final class SpokenCorrections implements AutoCloseable {
 
