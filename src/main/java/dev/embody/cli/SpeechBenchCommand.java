@@ -7,7 +7,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -31,25 +30,30 @@ final class SpeechBenchCommand implements Callable<Integer> {
                 SpeechTrial.CHATTER.size());
         List<Path> wavs = SpeechTrial.synthesise(SpeechTrial.CORRECTIONS, voices, dir);
         List<SpeechTrial.Result> results = SpeechTrial.run(library, SpeechTrial.CORRECTIONS, true, voices, wavs);
-        List<Long> applied = new ArrayList<>();
         for (String v : voices) {
             List<SpeechTrial.Result> rv = results.stream().filter(r -> r.voice().equals(v)).toList();
             long right = rv.stream().filter(SpeechTrial.Result::right).count();
-            System.out.printf(Locale.ROOT, "voice %-10s understood as intended: %d/%d (%.2f)%n", v, right, rv.size(), right / (double) rv.size());
+            System.out.printf(Locale.ROOT, "voice %-10s understood as intended: %d/%d (%.2f)%s%n", v, right, rv.size(), right / (double) rv.size(),
+                    SpeechTrial.US_VOICES.contains(v) ? "" : "  (not a US voice)");
+            rv.stream().filter(r -> !r.right()).forEach(r -> System.out.printf("  missed '%s': heard '%s' -> %s%s%n", r.said(), r.heard(),
+                    r.understoodAs(), r.applied() ? "" : " (not applied)"));
         }
-        results.stream().filter(SpeechTrial.Result::applied).forEach(r -> applied.add(r.latencyNanos()));
         List<SpeechTrial.Result> us = results.stream().filter(r -> SpeechTrial.US_VOICES.contains(r.voice())).toList();
         long usRight = us.stream().filter(SpeechTrial.Result::right).count();
         List<Path> talk = SpeechTrial.synthesise(SpeechTrial.CHATTER, List.of("en-us"), dir);
         List<SpeechTrial.Result> chatter = SpeechTrial.run(library, SpeechTrial.CHATTER, false, List.of("en-us"), talk);
         long rejected = chatter.stream().filter(r -> !r.applied()).count();
-        applied.sort(Long::compare);
-        double p50 = applied.isEmpty() ? Double.NaN : applied.get(applied.size() / 2) / 1e6;
-        double p90 = applied.isEmpty() ? Double.NaN : applied.get((int) Math.min(applied.size() - 1, Math.round(applied.size() * 0.9))) / 1e6;
-        double max = applied.isEmpty() ? Double.NaN : applied.get(applied.size() - 1) / 1e6;
-        System.out.printf(Locale.ROOT, "speech: us_accuracy=%.2f (%d/%d) all_accuracy=%.2f talk_rejected=%d/%d end_of_utterance_to_applied_ms p50=%.0f p90=%.0f max=%.0f (goal < 300) cpus=%d%n",
-                usRight / (double) us.size(), usRight, us.size(), results.stream().filter(SpeechTrial.Result::right).count() / (double) results.size(),
-                rejected, chatter.size(), p50, p90, max, Runtime.getRuntime().availableProcessors());
+        chatter.stream().filter(SpeechTrial.Result::applied).forEach(r -> System.out.printf("  talk applied: '%s' heard as '%s'%n", r.said(), r.heard()));
+        List<Long> applied = results.stream().filter(SpeechTrial.Result::applied).map(SpeechTrial.Result::latencyNanos).sorted().toList();
+        double audio = results.stream().mapToDouble(SpeechTrial.Result::seconds).sum();
+        double search = results.stream().mapToLong(SpeechTrial.Result::searchNanos).sum() / 1e9;
+        System.out.printf(Locale.ROOT, "speech: us_accuracy=%.2f (%d/%d, %d voices) all_accuracy=%.2f talk_not_applied=%d/%d%n",
+                usRight / (double) us.size(), usRight, us.size(), SpeechTrial.US_VOICES.size(),
+                results.stream().filter(SpeechTrial.Result::right).count() / (double) results.size(), rejected, chatter.size());
+        System.out.printf(Locale.ROOT, "speech: end_of_utterance_to_applied_ms p50=%.1f p95=%.1f max=%.1f (goal < 300; %d applied) "
+                        + "search_while_speaking=%.3f x real time cpus=%d%n",
+                percentile(applied, 0.50), percentile(applied, 0.95), percentile(applied, 1.0), applied.size(), search / audio,
+                Runtime.getRuntime().availableProcessors());
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 Files.deleteIfExists(p);
@@ -57,5 +61,13 @@ final class SpeechBenchCommand implements Callable<Integer> {
         }
         Files.deleteIfExists(dir);
         return Main.OK;
+    }
+
+    private static double percentile(List<Long> sorted, double p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int i = (int) Math.max(0, Math.ceil(p * sorted.size()) - 1); // nearest rank
+        return sorted.get(i) / 1e6;
     }
 }

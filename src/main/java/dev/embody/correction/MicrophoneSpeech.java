@@ -52,37 +52,44 @@ public final class MicrophoneSpeech implements AutoCloseable {
 
     private void listen(SpokenCorrections speech) {
         byte[] buf = new byte[320 * 2]; // 20 ms
-        short[] utt = new short[SpeechAudio.RATE * 10];
+        short[] chunk = new short[320];
+        short[] before = new short[320]; // the 20 ms before speech was detected: its onset
         int n = 0, quiet = 0;
         double floor = 300;
-        boolean speaking = false;
+        SpokenCorrections.Utterance utterance = null;
         while (running) {
-            int got = line.read(buf, 0, buf.length);
+            int got = line.read(buf, 0, buf.length) / 2;
             double energy = 0;
-            for (int i = 0; i + 1 < got; i += 2) {
-                short s = (short) ((buf[i] & 0xff) | (buf[i + 1] << 8));
-                energy += s * (double) s;
-                if (speaking && n < utt.length) {
-                    utt[n++] = s;
-                }
+            for (int i = 0; i < got; i++) {
+                chunk[i] = (short) ((buf[2 * i] & 0xff) | (buf[2 * i + 1] << 8));
+                energy += chunk[i] * (double) chunk[i];
             }
-            double rms = Math.sqrt(energy / Math.max(1, got / 2));
-            if (!speaking) {
+            double rms = Math.sqrt(energy / Math.max(1, got));
+            if (utterance == null) {
                 floor = 0.95 * floor + 0.05 * rms;
                 if (rms > floor * 3 + 200) {
-                    speaking = true;
-                    n = 0;
+                    // searched while the operator speaks: at the end only the final search is left
+                    utterance = speech.listen("speech");
+                    utterance.feed(before, before.length);
+                    utterance.feed(chunk, got);
+                    n = got;
                     quiet = 0;
+                } else {
+                    System.arraycopy(chunk, 0, before, 0, got);
                 }
-            } else if (rms < floor * 2 + 150) {
-                if (++quiet >= 30 || n >= utt.length) {
-                    speaking = false;
-                    SpokenCorrections.Heard h = speech.hear(java.util.Arrays.copyOf(utt, n), "speech");
-                    log.info("speech: heard '{}': {}", h.text(), h.why());
-                }
-            } else {
-                quiet = 0;
+                continue;
             }
+            utterance.feed(chunk, got);
+            n += got;
+            quiet = rms < floor * 2 + 150 ? quiet + 1 : 0;
+            if (quiet >= 30 || n >= SpeechAudio.RATE * 10) { // 0.6 s of quiet ends it, or 10 s
+                SpokenCorrections.Heard h = utterance.end();
+                utterance = null;
+                log.info("speech: heard '{}': {}", h.text(), h.why());
+            }
+        }
+        if (utterance != null) {
+            utterance.end();
         }
     }
 

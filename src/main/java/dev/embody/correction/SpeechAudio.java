@@ -79,6 +79,17 @@ public final class SpeechAudio {
         return out;
     }
 
+    /** The sample rate a PCM WAV declares. */
+    public static int rate(byte[] wav) {
+        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+        for (int pos = 12; pos + 16 <= wav.length; pos += 8 + Math.max(0, b.getInt(pos + 4))) {
+            if (b.getInt(pos) == 0x20746d66) {
+                return b.getInt(pos + 12);
+            }
+        }
+        throw new IllegalArgumentException("a WAV file without a fmt chunk");
+    }
+
     /** 16 kHz mono 16-bit samples as a WAV file. */
     public static byte[] toWav(short[] samples) {
         ByteBuffer b = ByteBuffer.allocate(44 + samples.length * 2).order(ByteOrder.LITTLE_ENDIAN);

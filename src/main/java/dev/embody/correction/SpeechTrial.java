@@ -37,9 +37,15 @@ public final class SpeechTrial {
     /** US English voices of espeak-ng (a male, a female variant, New York City). */
     public static final List<String> US_VOICES = List.of("en-us", "en-us+f3", "en-us-nyc");
 
-    /** One utterance's result: what was said, what it means typed, what was heard and applied, and how long it took. */
+    /**
+     * One utterance's result: what was said, what it means typed, what was heard and applied, and how long it took.
+     *
+     * @param latencyNanos from the end of the utterance (its last slice of audio fed) to the command in the inbox
+     * @param searchNanos  decoder time on the slices while they came, before the end
+     * @param seconds      length of the audio
+     */
     public record Result(String voice, String said, String intended, boolean correction, String heard, String understoodAs,
-                         boolean applied, long latencyNanos) {
+                         boolean applied, long latencyNanos, long searchNanos, double seconds) {
         public boolean right() {
             return correction ? applied && Objects.equals(intended, understoodAs) : !applied;
         }
@@ -89,7 +95,11 @@ public final class SpeechTrial {
         }
     }
 
-    /** Hears each file in turn (a fresh inbox per utterance) and scores it. */
+    /**
+     * Hears each file in turn and scores it. The audio is fed in 100 ms slices as a microphone delivers it, each searched
+     * as it comes; the clock starts when the last slice is in (the speaker stopped) and stops when the command reaches the
+     * inbox. The decoder keeps up with the audio when searchNanos is well under the audio's length.
+     */
     public static List<Result> run(SkillLibrary library, List<String> sentences, boolean corrections, List<String> voices, List<Path> wavs)
             throws IOException {
         List<Result> out = new ArrayList<>();
@@ -100,13 +110,19 @@ public final class SpeechTrial {
             int n = 0;
             for (String v : voices) {
                 for (String s : sentences) {
-                    byte[] wav = Files.readAllBytes(wavs.get(n++));
+                    short[] audio = SpeechAudio.fromWav(Files.readAllBytes(wavs.get(n++)));
                     Understanding typed = parser.parse(s);
-                    long t0 = System.nanoTime(); // the utterance has ended: it is all in hand
-                    SpokenCorrections.Heard h = speech.hear(wav, "speech");
+                    SpokenCorrections.Utterance u = speech.listen("speech");
+                    for (int off = 0; off < audio.length; off += SpokenCorrections.SLICE) {
+                        int k = Math.min(SpokenCorrections.SLICE, audio.length - off);
+                        u.feed(java.util.Arrays.copyOfRange(audio, off, off + k), k);
+                    }
+                    long t0 = System.nanoTime(); // the speaker stopped: the last slice is in
+                    SpokenCorrections.Heard h = u.end();
                     long latency = h.applied() ? h.appliedAtNanos() - t0 : System.nanoTime() - t0;
                     inbox.drain();
-                    out.add(new Result(v, s, describe(typed), corrections, h.text(), describe(h.understanding()), h.applied(), latency));
+                    out.add(new Result(v, s, describe(typed), corrections, h.text(), describe(h.understanding()), h.applied(), latency,
+                            u.searchNanos(), u.seconds()));
                 }
             }
         }

@@ -28,8 +28,17 @@ public record Skill(String name, String description, Set<String> tags, List<Para
         }
     }
 
-    /** An allowed value, what it binds to in the body ({param.attribute}) and the words people use for it. */
-    public record Value(String name, Map<String, String> attributes, List<String> synonyms) {
+    /**
+     * An allowed value, what it binds to in the body ({param.attribute}) and the words people use for it.
+     *
+     * @param synonyms words people type or say for it ({@code say}); the parser accepts any of them in free text
+     * @param spoken   the words a speech recogniser listens for ({@code speak}; by default the synonyms): a grammar
+     *                 confuses short typed forms ("much", "lots", "alot") with every short word, so a skill may list fewer
+     */
+    public record Value(String name, Map<String, String> attributes, List<String> synonyms, List<String> spoken) {
+        public Value(String name, Map<String, String> attributes, List<String> synonyms) {
+            this(name, attributes, synonyms, synonyms);
+        }
     }
 
     /** An operator phrase: text with {param} slots, and the values it fixes for parameters it does not name. */

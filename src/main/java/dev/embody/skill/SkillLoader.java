@@ -133,6 +133,8 @@ public final class SkillLoader {
     private static Skill.Value value(YamlDocument doc, String ptr, String name, JsonNode node) throws BadFileException {
         Map<String, String> attributes = new LinkedHashMap<>();
         List<String> synonyms = new ArrayList<>();
+        List<String> spoken = new ArrayList<>();
+        boolean speaks = false;
         if (node != null && node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> a = it.next();
@@ -141,6 +143,12 @@ public final class SkillLoader {
                         throw doc.error(ptr + "/say", "'say' must be a list of words people use for '" + name + "'");
                     }
                     a.getValue().forEach(s -> synonyms.add(s.asText().toLowerCase(Locale.ROOT)));
+                } else if (a.getKey().equals("speak")) {
+                    if (!a.getValue().isArray()) {
+                        throw doc.error(ptr + "/speak", "'speak' must be a list of the words a recogniser listens for for '" + name + "'");
+                    }
+                    speaks = true;
+                    a.getValue().forEach(s -> spoken.add(s.asText().toLowerCase(Locale.ROOT)));
                 } else {
                     attributes.put(a.getKey(), a.getValue().asText());
                 }
@@ -148,7 +156,7 @@ public final class SkillLoader {
         } else if (node != null && !node.isNull()) {
             throw doc.error(ptr, "value '" + name + "' must map attribute names to values (e.g. {key: LEFT, say: [left]})");
         }
-        return new Skill.Value(name, Map.copyOf(attributes), List.copyOf(synonyms));
+        return new Skill.Value(name, Map.copyOf(attributes), List.copyOf(synonyms), List.copyOf(speaks ? spoken : synonyms));
     }
 
     private static List<Skill.Phrase> phrases(YamlDocument doc, JsonNode node, List<Skill.Parameter> params) throws BadFileException {

@@ -84,6 +84,25 @@ class SkillLoaderTest {
     }
 
     @Test
+    void aValueMayListFewerWordsForSpeechThanForTyping() throws Exception {
+        Skill.Parameter amount = SkillLoader.load(Path.of("skills/sim-game/move.yaml")).parameter("amount").orElseThrow();
+        assertThat(amount.value("large").orElseThrow().synonyms()).contains("a lot", "much", "alot");
+        assertThat(amount.value("large").orElseThrow().spoken()).contains("a lot").doesNotContain("much", "alot");
+        assertThat(amount.value("medium").orElseThrow().spoken()).as("no speak list: the say list").containsExactly("some", "one step");
+        Path f = write("speak.yaml", """
+                name: speak
+                description: bad speak
+                parameters:
+                  amount:
+                    values:
+                      small: {ms: 100, speak: a bit}
+                body:
+                  - wait: "{amount.ms}ms"
+                """);
+        assertThatThrownBy(() -> SkillLoader.load(f)).hasMessageContaining("'speak' must be a list");
+    }
+
+    @Test
     void rejectsAnUnknownKey() throws Exception {
         Path f = write("key.yaml", """
                 name: key
