@@ -18,6 +18,7 @@ final class Mqtt3Link implements MqttLink {
 
     private final MqttClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private Reconnector reconnector;
 
     private record Subscription(int qos, BiConsumer<String, byte[]> handler) {
     }
@@ -49,6 +50,7 @@ final class Mqtt3Link implements MqttLink {
             }
             client.setCallback(link.callback(o));
             client.connect(c);
+            link.reconnector = new Reconnector(o.clientId(), client::isConnected, client::reconnect, 3000);
             return link;
         } catch (MqttException e) {
             throw new IOException("cannot connect to " + o.broker() + " (MQTT 3.1.1): " + e.getMessage(), e);
@@ -130,6 +132,9 @@ final class Mqtt3Link implements MqttLink {
 
     @Override
     public void close() {
+        if (reconnector != null) {
+            reconnector.close();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(2000);

@@ -28,6 +28,7 @@ final class Mqtt5Link implements MqttLink {
 
     private final MqttClient client;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private Reconnector reconnector;
 
     private record Subscription(int qos, BiConsumer<String, byte[]> handler) {
     }
@@ -58,6 +59,7 @@ final class Mqtt5Link implements MqttLink {
             }
             client.setCallback(link.callback(o));
             client.connect(c);
+            link.reconnector = new Reconnector(o.clientId(), client::isConnected, client::reconnect, 3000);
             return link;
         } catch (MqttException e) {
             int code = e.getReasonCode();
@@ -156,6 +158,9 @@ final class Mqtt5Link implements MqttLink {
 
     @Override
     public void close() {
+        if (reconnector != null) {
+            reconnector.close();
+        }
         try {
             if (client.isConnected()) {
                 client.disconnect(2000);

@@ -76,7 +76,7 @@ public final class Improvement {
     private final Oracle oracle;
     private final CorrectionParser parser;
     private long nextTrainingSeed;
-    private java.nio.file.Path episodes;
+    private Path episodes;
     private boolean control = true;
 
     public Improvement(SimArena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
@@ -90,7 +90,7 @@ public final class Improvement {
     }
 
     /** Records every corrected episode under {@code dir} (as {@code live} does), for replay and {@code train}. */
-    public Improvement recordingTo(java.nio.file.Path dir) {
+    public Improvement recordingTo(Path dir) {
         this.episodes = dir;
         return this;
     }
@@ -165,23 +165,23 @@ public final class Improvement {
 
         double coinBefore = currentScore, coinAfter = Double.NaN, flagBefore = Double.NaN, flagAfter = Double.NaN;
         if (settings.flagRounds() > 0) {
-            double[] f = forgetting(out, current, cp, replay, skills);
-            coinBefore = f[0];
-            flagBefore = f[1];
-            flagAfter = f[2];
-            coinAfter = f[3];
+            Forgetting f = forgetting(out, current, cp, replay, skills);
+            coinBefore = f.coinBefore();
+            flagBefore = f.flagBefore();
+            flagAfter = f.flagAfter();
+            coinAfter = f.coinAfter();
         }
         current.close();
         double wall = (System.nanoTime() - t0) / 1e9;
         return new Report(rows, control, coinBefore, coinAfter, flagBefore, flagAfter, wall);
     }
 
-    /**
-     * Forgetting: correction rounds on a second task ("reach the flag"), then the first task again.
-     *
-     * @return collect-coins success before, reach-the-flag before and after, collect-coins after
-     */
-    private double[] forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, String skills) throws Exception {
+    /** Held-out success on the first task and the second, before and after the second task's correction rounds. */
+    private record Forgetting(double coinBefore, double flagBefore, double flagAfter, double coinAfter) {
+    }
+
+    /** Forgetting: correction rounds on a second task ("reach the flag"), then the first task again. */
+    private Forgetting forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, String skills) throws Exception {
         // fresh copies: a sampling policy's draws then depend only on the seeds, so before and after compare like for like
         double coinBefore, flagBefore;
         try (LearnedPolicy before = copy(current, current.version())) {
@@ -214,7 +214,7 @@ public final class Improvement {
         out.printf(Locale.ROOT, "forgetting: collect-coins success %.2f -> %.2f (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %.2f -> %.2f (%s)%n",
                 coinBefore, coinAfter, 100 * (coinAfter - coinBefore), flagBefore, flagAfter, fc.version());
         flagPolicy.close();
-        return new double[]{coinBefore, flagBefore, flagAfter, coinAfter};
+        return new Forgetting(coinBefore, flagBefore, flagAfter, coinAfter);
     }
 
     private Row control(PrintStream out, LearnedPolicy firstPolicy, List<Example> demos, int extra, List<Long> seeds) throws Exception {

@@ -26,10 +26,11 @@ import java.util.Random;
  * <p>What it does after each step the agent takes ({@link #onStep}):
  * <ul>
  *   <li>compares the agent's command with what the {@link Oracle} would have done in the same true state; it
- *       <em>matters</em> when the direction differs and the move went into a wall (under 3 px), or away from every
- *       target (the path to each got dearer, or no cheaper and no nearer in pixels), or one more such move would touch lava; standing still (wait, stop)
+ *       <em>matters</em> when the direction differs and the move went into a wall (under 3 px), or away from the
+ *       targets a watching person judges by, the oracle's and the one the agent says it goes for (the path to each
+ *       got dearer, or no cheaper and no nearer in pixels), or one more such move would touch lava; standing still (wait, stop)
  *       matters on the second step in a row; and looking ahead, an agent that repeats a command is told before one
- *       more such move pushes into a wall or takes it away from every target ("keeps going past the turn"). A different amount in the same direction never matters, nor does a step
+ *       more such move pushes into a wall or takes it away from those targets ("keeps going past the turn"). A different amount in the same direction never matters, nor does a step
  *       that took a coin, nor a step the operator itself commanded;</li>
  *   <li>reacts after a delay of {@link Settings#reactionMin}..{@link Settings#reactionMax} steps (seeded), and then
  *       only if the agent is still wrong; stays silent with probability {@link Settings#silence}, and says nothing
@@ -257,7 +258,7 @@ public final class SimulatedOperator implements StepListener {
 
     /**
      * Looking ahead, as a person does who sees the agent keep going one way: the agent repeated its command, and one
-     * more such move would take it away from every target where the oracle now turns; null if not.
+     * more such move would take it away from the {@code focus} targets where the oracle now turns; null if not.
      */
     String trend(SkillCall agent, SkillCall best, Goal goal, List<int[]> focus) {
         Optional<Oracle.Motion> want = best == null ? Optional.empty() : oracle.motion(best);

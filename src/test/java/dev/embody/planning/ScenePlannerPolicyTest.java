@@ -90,4 +90,24 @@ class ScenePlannerPolicyTest {
         assertThat(GridPaths.find(t, 1, 1, 1, 3, 0)).isEmpty();
         assertThat(GridPaths.find(t, 1, 1, 0, 0, 0)).as("into a wall").isEmpty();
     }
+
+    @Test
+    void theWaypointIsWhereThePathFirstTurnsSoADetourPointsTowardsIt() {
+        // lava at columns 4-5 of the middle row: from (1,2) to (7,2) the path goes up or down around it first
+        Terrain t = arena(4, 5);
+        Scene scene = new Scene(200, 100, "px", List.of(new Entity("player", 30, 50, 12, 12), new Entity("coin", 150, 50, 10, 10)), t);
+        Task task = new Task("collect all coins", "navigate", "go to the coin", "coin", 150, 50);
+        double[] w = ScenePlannerPolicy.waypoint(scene, task).orElseThrow();
+        assertThat(w).as("the path turns before the coin, so the waypoint is that turn, not the coin").isNotEqualTo(new double[]{150, 50});
+        assertThat(w[0]).isLessThan(150.0);
+
+        // in the target's own row with nothing between: the waypoint is the target
+        Terrain open = arena();
+        Scene straight = new Scene(200, 100, "px", List.of(new Entity("player", 30, 50, 12, 12), new Entity("coin", 150, 50, 10, 10)), open);
+        assertThat(ScenePlannerPolicy.waypoint(straight, task).orElseThrow()).containsExactly(150.0, 50.0);
+
+        // no player, no waypoint
+        Scene blind = new Scene(200, 100, "px", List.of(new Entity("coin", 150, 50, 10, 10)), open);
+        assertThat(ScenePlannerPolicy.waypoint(blind, task)).isEmpty();
+    }
 }
