@@ -29,7 +29,7 @@ final class ImproveCommand implements Callable<Integer> {
     int rounds;
     @Option(names = "--episodes", defaultValue = "6", description = "Episodes played with the operator correcting, per round (default: ${DEFAULT-VALUE}).")
     int episodes;
-    @Option(names = "--eval", defaultValue = "16", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval", defaultValue = "32", description = "Held-out evaluation episodes (default: ${DEFAULT-VALUE}).")
     int eval;
     @Option(names = "--budget", defaultValue = "60", description = "Corrections the operator may say per episode (default: ${DEFAULT-VALUE}).")
     int budget;

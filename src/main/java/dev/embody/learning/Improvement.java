@@ -55,7 +55,7 @@ public final class Improvement {
     public record Settings(int demos, int rounds, int episodesPerRound, int evalEpisodes, int budget, int flagRounds,
                            int approvalMargin, boolean mirror, Trainer.Options firstTraining, Trainer.Options fineTuning, long seed) {
         public static Settings defaults() {
-            return new Settings(1, 5, 6, 16, 60, 1, -1, false, new Trainer.Options(40, 32, 3e-3f, 120, 1),
+            return new Settings(1, 5, 6, 32, 60, 1, -1, false, new Trainer.Options(40, 32, 3e-3f, 120, 1),
                     new Trainer.Options(40, 64, 3e-3f, 500, 2), 1);
         }
     }
