@@ -9,19 +9,14 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import java.io.IOException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /** MQTT 3.1.1 through Paho mqttv3: clean session off (the broker keeps it), automatic reconnect, resubscribe. */
 final class Mqtt3Link implements MqttLink {
 
     private final MqttClient client;
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private Reconnector reconnector;
-
-    private record Subscription(int qos, BiConsumer<String, byte[]> handler) {
-    }
 
     private Mqtt3Link(MqttClient client) {
         this.client = client;
@@ -63,7 +58,7 @@ final class Mqtt3Link implements MqttLink {
             public void connectComplete(boolean reconnect, String uri) {
                 if (reconnect) {
                     LOG.info("MQTT 3.1.1 link {} reconnected to {}", o.clientId(), uri);
-                    new Thread(Mqtt3Link.this::resubscribe, "mqtt-resubscribe").start();
+                    subscriptions.resubscribeLater(client::subscribe);
                 }
             }
 
@@ -74,31 +69,13 @@ final class Mqtt3Link implements MqttLink {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                for (var e : subscriptions.entrySet()) {
-                    if (Topics.matches(e.getKey(), topic)) {
-                        try {
-                            e.getValue().handler().accept(topic, message.getPayload());
-                        } catch (RuntimeException ex) {
-                            LOG.warn("handler for {} failed on a message: {}", topic, ex.toString());
-                        }
-                    }
-                }
+                subscriptions.deliver(topic, message.getPayload());
             }
 
             @Override
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         };
-    }
-
-    private void resubscribe() {
-        subscriptions.forEach((filter, s) -> {
-            try {
-                client.subscribe(filter, s.qos());
-            } catch (MqttException e) {
-                LOG.warn("could not subscribe again to {}: {}", filter, e.getMessage());
-            }
-        });
     }
 
     @Override
@@ -112,7 +89,7 @@ final class Mqtt3Link implements MqttLink {
 
     @Override
     public void subscribe(String filter, int qos, BiConsumer<String, byte[]> handler) throws IOException {
-        subscriptions.put(filter, new Subscription(qos, handler));
+        subscriptions.add(filter, qos, handler);
         try {
             client.subscribe(filter, qos);
         } catch (MqttException e) {

@@ -12,8 +12,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /** MQTT 5 through Paho mqttv5: clean start off with a session expiry, automatic reconnect, resubscribe on reconnect. */
@@ -27,11 +25,8 @@ final class Mqtt5Link implements MqttLink {
     }
 
     private final MqttClient client;
-    private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
     private Reconnector reconnector;
-
-    private record Subscription(int qos, BiConsumer<String, byte[]> handler) {
-    }
 
     private Mqtt5Link(MqttClient client) {
         this.client = client;
@@ -84,15 +79,7 @@ final class Mqtt5Link implements MqttLink {
 
             @Override
             public void messageArrived(String topic, MqttMessage message) {
-                for (var e : subscriptions.entrySet()) {
-                    if (Topics.matches(e.getKey(), topic)) {
-                        try {
-                            e.getValue().handler().accept(topic, message.getPayload());
-                        } catch (RuntimeException ex) {
-                            LOG.warn("handler for {} failed on a message: {}", topic, ex.toString());
-                        }
-                    }
-                }
+                subscriptions.deliver(topic, message.getPayload());
             }
 
             @Override
@@ -104,7 +91,7 @@ final class Mqtt5Link implements MqttLink {
                 if (reconnect) {
                     LOG.info("MQTT 5 link {} reconnected to {}", o.clientId(), uri);
                     // the broker may have lost our session (restarted without persistence): subscribe again
-                    new Thread(Mqtt5Link.this::resubscribe, "mqtt-resubscribe").start();
+                    subscriptions.resubscribeLater(client::subscribe);
                 }
             }
 
@@ -112,16 +99,6 @@ final class Mqtt5Link implements MqttLink {
             public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
         };
-    }
-
-    private void resubscribe() {
-        subscriptions.forEach((filter, s) -> {
-            try {
-                client.subscribe(filter, s.qos());
-            } catch (MqttException e) {
-                LOG.warn("could not subscribe again to {}: {}", filter, e.getMessage());
-            }
-        });
     }
 
     @Override
@@ -138,7 +115,7 @@ final class Mqtt5Link implements MqttLink {
 
     @Override
     public void subscribe(String filter, int qos, BiConsumer<String, byte[]> handler) throws IOException {
-        subscriptions.put(filter, new Subscription(qos, handler));
+        subscriptions.add(filter, qos, handler);
         try {
             client.subscribe(filter, qos);
         } catch (MqttException e) {
