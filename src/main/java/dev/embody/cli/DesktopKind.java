@@ -2,20 +2,11 @@ package dev.embody.cli;
 
 import dev.embody.actuation.DesktopTarget;
 import dev.embody.loop.InformationGathering;
-import dev.embody.loop.Policy;
-import dev.embody.loop.SelfReflection;
-import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Target;
-import dev.embody.loop.TaskInference;
 import dev.embody.perception.DesktopGathering;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.TemplateFinder;
-import dev.embody.planning.ScenePlannerPolicy;
-import dev.embody.reflection.SceneChangeReflection;
-import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,25 +60,5 @@ final class DesktopKind implements TargetKind {
         }
         InformationGathering parser = "sim-game".equals(cal.parser()) ? GameSceneParser.forSimGame() : null;
         return new DesktopGathering(parser, ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold()));
-    }
-
-    @Override
-    public SelfReflection reflection() {
-        return new SceneChangeReflection();
-    }
-
-    @Override
-    public TaskInference tasks() {
-        return new GoalTaskInference();
-    }
-
-    @Override
-    public SkillCuration curation() {
-        return new TagCuration();
-    }
-
-    @Override
-    public Policy baseline(SkillLibrary library) {
-        return new ScenePlannerPolicy(library);
     }
 }

@@ -7,7 +7,11 @@ import dev.embody.loop.SelfReflection;
 import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Target;
 import dev.embody.loop.TaskInference;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
 
 import java.time.Duration;
 import java.util.Map;
@@ -27,11 +31,19 @@ interface TargetKind {
     /** A fresh information-gathering module (one per episode: implementations may keep native buffers). */
     InformationGathering gathering(EpisodeSpec spec) throws Exception;
 
-    SelfReflection reflection();
+    // the grid game's modules are the defaults: the embedded game, and desktop programs that show one; robots override
 
-    TaskInference tasks();
+    default SelfReflection reflection() {
+        return new SceneChangeReflection();
+    }
 
-    SkillCuration curation();
+    default TaskInference tasks() {
+        return new GoalTaskInference();
+    }
+
+    default SkillCuration curation() {
+        return new TagCuration();
+    }
 
     /** The skills folder when --skills is not given; a kind may take it from its options (a calibration file). */
     default java.nio.file.Path skills(Map<String, String> options) throws Exception {
@@ -39,7 +51,9 @@ interface TargetKind {
     }
 
     /** The local baseline policy. */
-    Policy baseline(SkillLibrary library);
+    default Policy baseline(SkillLibrary library) {
+        return new ScenePlannerPolicy(library);
+    }
 
     /** The folder under skills/ its skills live in (several kinds may share one). */
     default String skillsFolder() {
