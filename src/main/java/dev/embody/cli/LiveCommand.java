@@ -217,7 +217,7 @@ final class LiveCommand implements Callable<Integer> {
                     memory.beginEpisode(id);
                     try (Target t = kind.open(es);
                          AutoCloseableGathering gathering = new AutoCloseableGathering(kind.gathering(es));
-                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, facts(library, policyName, g, d))) {
+                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(library, policyName, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
                                 .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
                                 .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
@@ -334,16 +334,6 @@ final class LiveCommand implements Callable<Integer> {
                 c.close();
             }
         }
-    }
-
-    static Map<String, Object> facts(SkillLibrary library, String policy, Goal g, int difficulty) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("goal", g.text());
-        m.put("difficulty", difficulty);
-        m.put("skills_version", library.version());
-        m.put("commands", library.commands().stream().map(Object::toString).toList());
-        m.put("policy", policy);
-        return m;
     }
 
     private static int counter;

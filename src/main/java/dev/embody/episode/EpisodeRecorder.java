@@ -1,5 +1,7 @@
 package dev.embody.episode;
 
+import dev.embody.loop.Goal;
+import dev.embody.skill.SkillLibrary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -75,6 +77,17 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         meta.put("outcome", Outcome.RUNNING.label());
         meta.put("video", Episode.VIDEO);
         return new EpisodeRecorder(dir, target, meta);
+    }
+
+    /** The facts of what ran that every episode's meta.json gives: goal, difficulty, skills and their commands, policy. */
+    public static Map<String, Object> facts(SkillLibrary library, String policy, Goal goal, int difficulty) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("goal", goal.text());
+        m.put("difficulty", difficulty);
+        m.put("skills_version", library.version());
+        m.put("commands", library.commands().stream().map(Object::toString).toList());
+        m.put("policy", policy);
+        return m;
     }
 
     public Path dir() {

@@ -28,13 +28,14 @@ public final class ExampleCollector implements StepListener {
     private Supplier<Task> teacherTask;
     private Task taskForNext;
     /** Steps the policy decided, held back until {@link #approvalMargin} more steps pass without a correction. */
-    private final Deque<Example> pending = new ArrayDeque<>();
-    private final Deque<Long> pendingSteps = new ArrayDeque<>();
+    private final Deque<Pending> pending = new ArrayDeque<>();
     private int approvalMargin = -1;
     private float approvalWeight;
     private java.util.function.LongPredicate approves = step -> true;
     private int approved;
-    private int dropped;
+
+    private record Pending(long step, Example example) {
+    }
 
     /** @param demonstrators the decision makers whose steps are demonstrations ("oracle", "person"); empty: corrections only */
     public ExampleCollector(Set<String> demonstrators, String origin) {
@@ -91,9 +92,7 @@ public final class ExampleCollector implements StepListener {
             source = Example.Source.DEMONSTRATION;
         }
         if (corrected) {
-            dropped += pending.size();
             pending.clear();
-            pendingSteps.clear();
         }
         if (source != null) {
             Task task = taskForNext != null ? taskForNext : step.task();
@@ -103,13 +102,13 @@ public final class ExampleCollector implements StepListener {
         } else if (approvalMargin >= 0 && !"operator".equals(by)) {
             // the policy's own target: it is the one the policy acted on
             PolicyInput in = PolicyInput.of(observation.frame(), step.task(), previous, step.scene());
-            pending.addLast(new Example(in, step.command().toString(), Example.Source.APPROVAL, approvalWeight, origin + "#" + step.index()));
-            pendingSteps.addLast(step.index());
+            pending.addLast(new Pending(step.index(),
+                    new Example(in, step.command().toString(), Example.Source.APPROVAL, approvalWeight, origin + "#" + step.index())));
         }
         while (pending.size() > Math.max(approvalMargin, 0)) {
-            Example e = pending.removeFirst();
-            if (approves.test(pendingSteps.removeFirst())) {
-                examples.add(e);
+            Pending p = pending.removeFirst();
+            if (approves.test(p.step())) {
+                examples.add(p.example());
                 approved++;
             }
         }
@@ -117,13 +116,9 @@ public final class ExampleCollector implements StepListener {
         taskForNext = teacherTask == null ? null : teacherTask.get();
     }
 
-    /** Steps kept as approved so far, and steps held back because a correction or the end came too soon after them. */
+    /** Steps kept as approved so far. */
     public synchronized int approved() {
         return approved;
-    }
-
-    public synchronized int droppedBeforeCorrection() {
-        return dropped;
     }
 
     /** The examples so far, and starts afresh (steps still waiting for approval are dropped: the episode ended). */
@@ -131,7 +126,6 @@ public final class ExampleCollector implements StepListener {
         List<Example> out = List.copyOf(examples);
         examples.clear();
         pending.clear();
-        pendingSteps.clear();
         previous = null;
         taskForNext = null;
         return out;

@@ -21,7 +21,6 @@ import dev.embody.episode.EpisodeRecorder;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
@@ -130,12 +129,7 @@ public final class SimArena {
     }
 
     private Map<String, Object> facts(Recording r, Goal goal, Policy policy) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("goal", goal.text());
-        m.put("difficulty", difficulty);
-        m.put("skills_version", library.version());
-        m.put("commands", library.commands().stream().map(Object::toString).toList());
-        m.put("policy", policy.name());
+        Map<String, Object> m = EpisodeRecorder.facts(library, policy.name(), goal, difficulty);
         m.putAll(r.facts());
         return m;
     }
