@@ -77,12 +77,18 @@ public final class ScenePlannerPolicy implements Policy {
             return java.util.Optional.of(new double[]{task.targetX(), task.targetY()});
         }
         int dc = path.get(1)[0] - pc, dr = path.get(1)[1] - pr;
+        int run = straightRun(path, dc, dr);
+        int[] end = path.get(run);
+        return java.util.Optional.of(run + 1 == path.size() ? new double[]{task.targetX(), task.targetY()} : new double[]{t.centreX(end[0]), t.centreY(end[1])});
+    }
+
+    /** The index of the last cell of the path's first straight run, which goes (dc, dr) a cell at a time. */
+    private static int straightRun(List<int[]> path, int dc, int dr) {
         int run = 1;
         while (run + 1 < path.size() && path.get(run + 1)[0] - path.get(run)[0] == dc && path.get(run + 1)[1] - path.get(run)[1] == dr) {
             run++;
         }
-        int[] end = path.get(run);
-        return java.util.Optional.of(run + 1 == path.size() ? new double[]{task.targetX(), task.targetY()} : new double[]{t.centreX(end[0]), t.centreY(end[1])});
+        return run;
     }
 
     @Override
@@ -116,10 +122,7 @@ public final class ScenePlannerPolicy implements Policy {
             return decide(c, cands, "in the target's cell; close in by " + Math.round(Math.abs(d)));
         }
         int dc = path.get(1)[0] - pc, dr = path.get(1)[1] - pr;
-        int run = 1;
-        while (run + 1 < path.size() && path.get(run + 1)[0] - path.get(run)[0] == dc && path.get(run + 1)[1] - path.get(run)[1] == dr) {
-            run++;
-        }
+        int run = straightRun(path, dc, dr);
         double perp = dc != 0 ? t.centreY(pr) - p.y() : t.centreX(pc) - p.x();
         if (Math.abs(perp) >= ALIGN) {
             int sx = dc != 0 ? 0 : (int) Math.signum(perp), sy = dc != 0 ? (int) Math.signum(perp) : 0;
