@@ -40,6 +40,7 @@ function onText(m) {
   else if (m.type === 'step') showStep(m.step);
   else if (m.type === 'end') setStatus('ended: ' + m.outcome);
   else if (m.type === 'operator') { logEntry(m.entry); setStatus(m.status); }
+  else if (m.type === 'notice') { $('applied').textContent = m.text; $('applied').className = /refused|not taught|cannot/.test(m.text) ? 'bad' : 'ok'; }
 }
 function setStatus(s) {
   const b = $('status');
@@ -56,6 +57,7 @@ function showStep(s) {
   $('chosen').textContent = s.chosen;
   $('by').textContent = s.by;
   $('why').textContent = s.why;
+  $('memory-used').textContent = (s.memory_used && s.memory_used.length) ? s.memory_used.map(u => u.module + ': ' + u.what).join('; ') : 'nothing';
   $('override').textContent = s.overridden ? 'overrode the policy: "' + s.correction + '"' : 'none';
   const ol = $('candidates');
   ol.replaceChildren(...s.candidates.map(c => {

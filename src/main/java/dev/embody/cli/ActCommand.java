@@ -3,7 +3,9 @@ package dev.embody.cli;
 import dev.embody.actuation.DesktopTarget;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Scene;
-import dev.embody.perception.DesktopGathering;
+import dev.embody.loop.Modules;
+import dev.embody.profile.DesktopProfile;
+import dev.embody.profile.TargetOptions;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillExecutor;
@@ -45,8 +47,9 @@ final class ActCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ScreenCalibration cal = ScreenCalibration.load(calibration);
-        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : cal.skills());
+        DesktopProfile profile = new DesktopProfile(DesktopProfile.Config.of(TargetOptions.defaults().withCalibration(calibration).withSkills(skillsDir)));
+        ScreenCalibration cal = profile.config().calibration();
+        SkillLibrary library = profile.skills();
         List<SkillCall> calls = new ArrayList<>();
         for (String c : commands) {
             try {
@@ -57,7 +60,8 @@ final class ActCommand implements Callable<Integer> {
         }
         SkillExecutor executor = new SkillExecutor(library);
         try (DesktopTarget target = DesktopTarget.open(cal, java.time.Duration.ofMillis((long) (waitSeconds * 1000)));
-             DesktopGathering gathering = DesktopKind.gathering(cal)) {
+             Modules modules = profile.modules(library)) {
+            var gathering = modules.gathering();
             var frames = target.frames();
             for (SkillCall call : calls) {
                 Observation obs = frames.next();

@@ -9,17 +9,15 @@ import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.perception.GameSceneParser;
+import dev.embody.loop.Modules;
+import dev.embody.profile.SimGameProfile;
+import dev.embody.profile.TargetOptions;
 import dev.embody.perception.ScreenCapture;
 import dev.embody.perception.ScreenRegion;
 import dev.embody.perception.XWindows;
-import dev.embody.planning.ScenePlannerPolicy;
-import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -128,7 +126,8 @@ final class BenchCaptureCommand implements Callable<Integer> {
         }
         ScreenRegion screen = XWindows.root();
         int scale = Math.max(1, Math.min(screen.width() / SimGame.WIDTH, screen.height() / SimGame.HEIGHT));
-        SimGame game = SimGame.of(7, 2, Goal.COLLECT_COINS, Duration.ofSeconds(3600));
+        SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
+        SimGame game = SimGame.of(7, 2, profile.defaultGoal(), Duration.ofSeconds(3600));
         // a still picture of the game, so the window's own repainting does not compete with the capture for the CPU
         SimWindow.view(SimWindowCommand.TITLE, scale).accept(game.render());
         XWindows.Window w = null;
@@ -140,7 +139,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
             throw new IllegalStateException("the game window did not appear");
         }
         ScreenRegion region = w.region();
-        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        SkillLibrary library = profile.skills();
         System.out.printf(Locale.ROOT, "screen %dx%d (DISPLAY %s), game window %s (x%d), frames handed on at 640x360, %d cores%n",
                 screen.width(), screen.height(), System.getenv("DISPLAY"), region, scale, Runtime.getRuntime().availableProcessors());
         for (String variant : List.of("x11grab", "x11grab+nearest", "robot", "robot+nearest")) {
@@ -148,7 +147,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
             boolean nearest = variant.endsWith("+nearest");
             List<Latency> all = new ArrayList<>();
             try (ScreenCapture capture = ScreenCapture.open(source, region, SimGame.WIDTH, SimGame.HEIGHT, 1000).nearest(nearest);
-                 GameSceneParser parser = GameSceneParser.forSimGame()) {
+                 Modules modules = profile.modules(library)) {
                 Target target = new Target() {
                     private final Actuator none = new KeyTrackingActuator() {
                         @Override
@@ -179,9 +178,8 @@ final class BenchCaptureCommand implements Callable<Integer> {
                         return none;
                     }
                 };
-                AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).library(library).gathering(parser)
-                        .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                        .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).maxSteps(frames + 30).build().run();
+                AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).library(library).modules(modules)
+                        .memory(EpisodicMemory.inMemory()).goal(profile.defaultGoal()).maxSteps(frames + 30).build().run();
                 all.addAll(r.latencies());
             } catch (java.io.IOException e) {
                 System.out.printf(Locale.ROOT, "%s: could not capture: %s%n", variant, e.getMessage());

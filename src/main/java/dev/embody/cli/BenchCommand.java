@@ -5,14 +5,12 @@ import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.perception.GameSceneParser;
-import dev.embody.planning.ScenePlannerPolicy;
-import dev.embody.reflection.SceneChangeReflection;
-import dev.embody.sim.SimGame;
-import dev.embody.sim.SimGameTarget;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Target;
+import dev.embody.profile.EpisodeSpec;
+import dev.embody.profile.SimGameProfile;
+import dev.embody.profile.TargetOptions;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,16 +40,17 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+            SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
+            SkillLibrary library = profile.skills();
             List<Latency> all = new ArrayList<>();
             long seed = 1000;
             long wall = System.nanoTime();
             while (all.size() < steps + warmup) {
-                SimGame game = SimGame.of(seed++, 2, Goal.COLLECT_COINS, Duration.ofSeconds(90));
-                try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-                    AgentLoop.EpisodeResult r = AgentLoop.builder().target(new SimGameTarget(game)).library(library).gathering(parser)
-                            .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                            .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).maxSteps(600).build().run();
+                Goal goal = profile.defaultGoal();
+                try (Target game = profile.open(new EpisodeSpec(seed++, 2, goal, Duration.ofSeconds(90), false, null));
+                     Modules modules = profile.modules(library)) {
+                    AgentLoop.EpisodeResult r = AgentLoop.builder().target(game).library(library).modules(modules)
+                            .memory(EpisodicMemory.inMemory()).goal(goal).maxSteps(600).build().run();
                     all.addAll(r.latencies());
                 }
             }

@@ -27,19 +27,20 @@ final class CorrectCommand implements Callable<Integer> {
 
     @Option(names = "--explain", required = true, paramLabel = "TEXT", description = "A sentence to explain; repeat for several.")
     List<String> texts;
-    @Option(names = "--target", defaultValue = "sim-game", description = "Whose skills to understand it with: skills/<target> (default: ${DEFAULT-VALUE}).")
-    String target;
-    @Option(names = "--skills", description = "A skills folder instead of skills/<target>.")
-    Path skillsDir;
+    @picocli.CommandLine.Mixin
+    TargetSelection targetSelection;
 
     @Override
     public Integer call() throws Exception {
-        Path dir = skillsDir != null ? skillsDir : Path.of("skills", target);
-        if (!Files.isDirectory(dir)) {
-            throw new ParameterException(spec.commandLine(), "no skills folder " + dir + (skillsDir != null ? " (--skills)"
-                    : " for --target '" + target + "' (expected a folder under skills/)"));
+        CorrectionParser parser;
+        try (var profile = targetSelection.profile(spec)) {
+            Path dir = profile.skillsDir();
+            if (!Files.isDirectory(dir)) {
+                throw new ParameterException(spec.commandLine(), "no skills folder " + dir + (targetSelection.skills != null ? " (--skills)"
+                        : " for --target '" + profile.name() + "' (expected a folder under skills/)"));
+            }
+            parser = new CorrectionParser(profile.skills(), profile.words());
         }
-        CorrectionParser parser = new CorrectionParser(SkillLibrary.load(dir));
         PrintWriter out = spec.commandLine().getOut();
         boolean all = true;
         for (int i = 0; i < texts.size(); i++) {
@@ -53,7 +54,7 @@ final class CorrectCommand implements Callable<Integer> {
                 out.println("command: " + u.command());
             }
             if (u.argument() != null) {
-                out.println((u.kind() == Understanding.Kind.GOAL ? "goal: " : "note: ") + u.argument());
+                out.println((u.kind() == Understanding.Kind.GOAL ? "goal: " : u.kind() == Understanding.Kind.TEACH ? "skill:\n" : "note: ") + u.argument().strip());
             }
             out.printf(Locale.ROOT, "confidence: %.2f%n", u.confidence());
             out.println("would apply: " + (u.understood() ? "yes" : "no"));

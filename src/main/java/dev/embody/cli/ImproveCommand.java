@@ -4,6 +4,8 @@ import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.SimArena;
 import dev.embody.learning.Trainer;
+import dev.embody.profile.SimGameProfile;
+import dev.embody.profile.TargetOptions;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,7 +63,8 @@ final class ImproveCommand implements Callable<Integer> {
         if (difficulty < 1 || difficulty > 3) {
             throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + difficulty);
         }
-        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
+        SkillLibrary library = profile.skills();
         Improvement.Settings d = Improvement.Settings.defaults();
         Trainer.Options fine = trainSteps == null ? d.fineTuning()
                 : new Trainer.Options(d.fineTuning().epochs(), d.fineTuning().batchSize(), d.fineTuning().learningRate(), trainSteps, d.fineTuning().seed());
@@ -69,7 +72,7 @@ final class ImproveCommand implements Callable<Integer> {
                 d.firstTraining(), fine, seed);
         Path run = Main.runDir();
         Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
-        SimArena arena = new SimArena(library, difficulty, maxSteps, Duration.ofSeconds(90));
+        SimArena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, Runtime.getRuntime().availableProcessors());
         Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");

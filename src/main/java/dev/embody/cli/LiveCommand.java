@@ -9,7 +9,14 @@ import dev.embody.loop.Latency;
 import dev.embody.loop.LatencyStats;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Rate;
 import dev.embody.loop.Target;
+import dev.embody.profile.EpisodeSpec;
+import dev.embody.profile.Profile;
+import dev.embody.profile.SimGameProfile;
+import dev.embody.profile.Tally;
+import dev.embody.skill.SkillFolder;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.sim.Oracle;
 import dev.embody.sim.SimGameTarget;
@@ -19,6 +26,7 @@ import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -38,6 +46,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = "Run the agent on a target: perception, the six modules, actuation; every episode recorded.")
@@ -48,9 +57,10 @@ final class LiveCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", defaultValue = "sim-game", description = "What to control: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
-            completionCandidates = TargetNames.class)
-    String target;
+    @Mixin
+    TargetSelection targetSelection;
+    @Mixin
+    RobotConnection robot;
     @Option(names = "--episodes", defaultValue = "10", description = "Episodes per difficulty (default: ${DEFAULT-VALUE}).")
     int episodes;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the first level; episode i plays seed+i (default: ${DEFAULT-VALUE}).")
@@ -72,18 +82,14 @@ final class LiveCommand implements Callable<Integer> {
     boolean window;
     @Option(names = "--realtime", description = "Play on the wall clock, not simulated time.")
     boolean realtime;
-    @Option(names = "--skills", description = "Skills folder (default: skills/<target>).")
-    Path skillsDir;
     @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where episodes are written (default: ${DEFAULT-VALUE}).")
     Path episodesDir;
-    @Option(names = "--memory", description = "Long-term memory folder (default: memory/<target>).")
+    @Option(names = "--memory", description = "Long-term memory folder (default: memory/<target>, memory/desktop-<program> for a desktop program).")
     Path memoryDir;
-    @Option(names = "--calibration", description = "Desktop: the program's calibration file (e.g. calibration/desktop/sim-window.yaml); robots: the calibration folder (default: calibration/robot).")
-    Path calibration;
     @Option(names = "--no-record", description = "Do not write episodes.")
     boolean noRecord;
-    @Option(names = "--policy", defaultValue = "scene-planner",
-            description = "The high-level policy: scene-planner, learned (the checkpoint in use), a checkpoint such as v0003, or oracle (sim-game: records demonstrations) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "baseline",
+            description = "The high-level policy: baseline (the profile's own: the scene planner in the grid game, the robot planner, or a policy that waits on a program with no parser), learned (the checkpoint in use), a checkpoint such as v0003, or oracle (sim-game: records demonstrations) (default: ${DEFAULT-VALUE}).")
     String policy;
     @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder for --policy learned (default: ${DEFAULT-VALUE}).")
     Path checkpointsDir;
@@ -114,51 +120,35 @@ final class LiveCommand implements Callable<Integer> {
     Boolean stdinCorrections;
     @Option(names = "--sim-operator", description = "A simulated operator watches the true game state and says corrections when the agent goes wrong (sim-game only).")
     boolean simOperator;
-    @Option(names = "--broker", description = "Robots: MQTT broker URL (tcp://host:1883, ssl://host:8883); default: an embedded broker on a free loopback port.")
-    String broker;
-    @Option(names = "--robot-id", defaultValue = "r1", description = "Robots: the robot's id in its topics embody/robots/<id>/... (default: ${DEFAULT-VALUE}).")
-    String robotId;
-    @Option(names = "--mqtt-user", description = "Robots: MQTT username.")
-    String mqttUser;
-    @Option(names = "--mqtt-password", description = "Robots: MQTT password (or the EMBODY_MQTT_PASSWORD environment variable).")
-    String mqttPassword;
-    @Option(names = "--mqtt-version", defaultValue = "auto", description = "Robots: MQTT protocol 5, 3.1.1 or auto (default: ${DEFAULT-VALUE}).")
-    String mqttVersion;
-    @Option(names = "--mqtt-truststore", description = "Robots: trust store (JKS/PKCS12) for an ssl:// broker; default: the JVM's.")
-    Path mqttTrustStore;
-    @Option(names = "--ack-timeout", defaultValue = "3", description = "Robots: seconds a command may go unacknowledged (beyond its motion time) before the step fails (default: ${DEFAULT-VALUE}).")
-    double ackTimeout;
-    @Option(names = "--camera", description = "robot: camera to look through: a device index (0), a video file, or an rtsp:// / http:// URL; default: the robot's MQTT camera topic.")
-    String camera;
-    @Option(names = "--sim", defaultValue = "in-process", description = "sim-robot: run the simulated robot in-process, or 'external' (started with ./run sim-robot) (default: ${DEFAULT-VALUE}).")
-    String simMode;
-
-    static final class TargetNames extends ArrayList<String> {
-        TargetNames() {
-            super(TargetKinds.names());
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
-        TargetKind kind = TargetKinds.of(target).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "unknown target '" + target + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
         for (int d : difficulties) {
             if (d < 1 || d > 3) {
                 throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
             }
         }
-        if (simOperator && !target.equals("sim-game")) {
+        String target = targetSelection.target;
+        if (simOperator && !target.equals(SimGameProfile.NAME)) {
             throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
-        }
-        if (broker != null && !broker.matches("(tcp|ssl|mqtt|mqtts)://[^/]+")) {
-            throw new ParameterException(spec.commandLine(), "--broker must be a URL such as tcp://127.0.0.1:1883 or ssl://host:8883, got '" + broker + "'");
         }
         if (episodes < 1) {
             throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
         }
-        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : kind.skills(targetOptions()));
-        Goal g = new Goal(goal != null ? goal : kind.defaultGoal());
+        try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()))) {
+            return run(profile);
+        }
+    }
+
+    private int run(Profile profile) throws Exception {
+        String target = profile.name();
+        SkillLibrary library = profile.skills();
+        Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
+        try {
+            profile.checkGoal(g, library);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--goal: " + e.getMessage());
+        }
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
         AtomicReference<AgentLoop> running = new AtomicReference<>();
@@ -182,15 +172,20 @@ final class LiveCommand implements Callable<Integer> {
         OperatorInbox inbox = new OperatorInbox();
         List<Map<String, String>> interventions = new java.util.concurrent.CopyOnWriteArrayList<>();
         inbox.observe(i -> interventions.add(Map.of("kind", i.kind().name().toLowerCase(Locale.ROOT), "text", String.valueOf(i.text()), "channel", i.channel())));
-        TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
-                ? new TerminalChannel(new CorrectionParser(library), inbox, System.in, System.err).start() : null;
-        // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
+        // the skills as they stand: a skill taught in one episode is there in the next
+        AtomicReference<SkillLibrary> skills = new AtomicReference<>(library);
         AtomicReference<AgentLoop> current = new AtomicReference<>();
+        Supplier<SkillLibrary> now = () -> current.get() != null ? current.get().library() : skills.get();
+        Supplier<CorrectionParser> parser = CorrectionParser.following(now, profile.words());
+        TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
+                ? new TerminalChannel(parser, inbox, System.in, System.err).start() : null;
+        // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
+        LivePolicy live = LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
         OperatorChannels channels;
         try {
             channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
-                    mqttCorrections, agentId, episodesDir), inbox, () -> current.get() != null ? current.get().library() : library,
-                    () -> current.get() != null ? current.get().policy().name() : "scene-planner");
+                    mqttCorrections, agentId, episodesDir), inbox, parser,
+                    () -> current.get() != null ? current.get().policy().name() : live.name(), profile.stick(library));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -198,38 +193,35 @@ final class LiveCommand implements Callable<Integer> {
             window = window == null ? channels.console() : window.andThen(channels.console());
         }
         List<Latency> latencies = new ArrayList<>();
-        Map<Integer, int[]> perDifficulty = new TreeMap<>();
-        int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
-        long steps = 0;
-        Map<String, int[]> flags = new TreeMap<>();
-        LivePolicy live = LivePolicy.choose(spec, policy, target, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
-        String policyName = "scene-planner".equals(policy) ? kind.baseline(library).name() : live.name();
-        try (live; EpisodicMemory memory = EpisodicMemory.open(memoryDir != null ? memoryDir : Path.of("memory", target))) {
+        Map<Integer, long[]> perDifficulty = new TreeMap<>();
+        int total = episodes * difficulties.size(), done = 0;
+        Tally tally = new Tally();
+        Path memoryFolder = memoryDir != null ? memoryDir : Path.of("memory", profile.memoryName());
+        try (live; EpisodicMemory memory = EpisodicMemory.open(memoryFolder)) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
-                    library.commands().size(), policyName);
+                    library.commands().size(), live.name());
             outer:
             for (int d : difficulties) {
                 for (int i = 0; i < episodes; i++) {
                     long s = seed + i;
-                    TargetKind.EpisodeSpec es = new TargetKind.EpisodeSpec(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)),
-                            realtime || this.window || console, window, targetOptions());
+                    EpisodeSpec es = new EpisodeSpec(s, d, g, Duration.ofMillis((long) (timeLimit * 1000)), realtime || this.window || console, window);
                     String id = episodeId(target, s);
                     memory.beginEpisode(id);
-                    try (Target t = kind.open(es);
-                         AutoCloseableGathering gathering = new AutoCloseableGathering(kind.gathering(es));
-                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(library, policyName, g, d))) {
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).gathering(gathering.module())
-                                .reflection(kind.reflection()).tasks(kind.tasks()).curation(kind.curation())
-                                .policy(live.policyFor(t, kind.baseline(library))).memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
+                    SkillLibrary lib = skills.get();
+                    try (Target t = profile.open(es); Modules modules = live.modules(profile, lib, t);
+                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, lib, g, d))) {
+                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(lib).modules(modules).skillFolder(new SkillFolder(profile.skillsDir()))
+                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
                         if (maxSeconds != null) {
                             b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
                         }
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
+                            recorder.put("memory", memoryFolder.toString()); // replay recalls from it, as it stood
                             b.listener(recorder);
                         }
                         SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
-                                new Oracle(library), new CorrectionParser(library), inbox, SimulatedOperator.Settings.defaults(), s) : null;
+                                new Oracle(lib), parser.get(), inbox, SimulatedOperator.Settings.defaults(), s) : null;
                         if (operator != null) {
                             b.listener(operator);
                         }
@@ -241,6 +233,7 @@ final class LiveCommand implements Callable<Integer> {
                         current.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
                         running.set(null);
+                        skills.set(loop.library());
                         if (recorder != null && !interventions.isEmpty()) {
                             recorder.put("interventions", List.copyOf(interventions));
                         }
@@ -250,25 +243,11 @@ final class LiveCommand implements Callable<Integer> {
                         }
                         latencies.addAll(r.latencies());
                         done++;
-                        steps += r.steps();
                         Map<String, Object> score = t.score();
-                        int c = ((Number) score.getOrDefault("coins", 0)).intValue();
-                        int ct = ((Number) score.getOrDefault("coins_total", 0)).intValue();
-                        coins += c;
-                        coinsTotal += ct;
-                        boolean ok = r.outcome() == Outcome.SUCCESS;
-                        successes += ok ? 1 : 0;
-                        int[] pd = perDifficulty.computeIfAbsent(d, k -> new int[2]);
-                        pd[0] += ok ? 1 : 0;
+                        String figures = tally.add(r.outcome(), r.steps(), score);
+                        long[] pd = perDifficulty.computeIfAbsent(d, k -> new long[2]);
+                        pd[0] += r.outcome() == Outcome.SUCCESS ? 1 : 0;
                         pd[1]++;
-                        score.forEach((k, v) -> {
-                            if (v instanceof Boolean flag) {
-                                flags.computeIfAbsent(k, x -> new int[2])[0] += flag ? 1 : 0;
-                                flags.get(k)[1]++;
-                            }
-                        });
-                        String figures = score.containsKey("line") ? score.get("line").toString()
-                                : String.format(Locale.ROOT, "coins=%d/%d steps=%d game_s=%s", c, ct, r.steps(), score.get("game_s"));
                         System.out.printf(Locale.ROOT, "episode %d/%d seed=%d difficulty=%d outcome=%s %s%s%s%n",
                                 done, total, s, d, r.outcome().label(), figures,
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
@@ -284,7 +263,6 @@ final class LiveCommand implements Callable<Integer> {
             if (terminal != null) {
                 terminal.close();
             }
-            kind.finish();
             finished.countDown();
             if (!interrupted[0]) {
                 Runtime.getRuntime().removeShutdownHook(hook);
@@ -292,48 +270,11 @@ final class LiveCommand implements Callable<Integer> {
         }
         LatencyStats stats = new LatencyStats(latencies);
         if (perDifficulty.size() > 1) {
-            perDifficulty.forEach((d, v) -> System.out.printf(Locale.ROOT, "difficulty %d: success=%.2f (%d/%d)%n", d, v[0] / (double) v[1], v[0], v[1]));
+            perDifficulty.forEach((d, v) -> System.out.printf(Locale.ROOT, "difficulty %d: success=%s%n", d, new Rate(v[0], v[1])));
         }
-        StringBuilder flagText = new StringBuilder();
-        flags.forEach((k, v) -> flagText.append(String.format(Locale.ROOT, " %s=%d/%d", k, v[0], v[1])));
-        System.out.printf(Locale.ROOT, "summary: episodes=%d success=%.2f%s%s steps=%d step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
-                done, done == 0 ? 0.0 : successes / (double) done, coinsTotal > 0 || flags.isEmpty() ? " coins=" + coins + "/" + coinsTotal : "",
-                flagText, steps, stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
+        System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
+                tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
         return interrupted[0] ? Main.INTERRUPTED : Main.OK;
-    }
-
-    /** Target-specific options for {@link TargetKind#open}, by option name. */
-    private Map<String, String> targetOptions() {
-        Map<String, String> m = new LinkedHashMap<>();
-        if (calibration != null) {
-            m.put("calibration", calibration.toString());
-        }
-        putIf(m, "broker", broker);
-        putIf(m, "robot-id", robotId);
-                putIf(m, "mqtt-user", mqttUser);
-        putIf(m, "mqtt-password", mqttPassword != null ? mqttPassword : System.getenv("EMBODY_MQTT_PASSWORD"));
-        putIf(m, "mqtt-version", mqttVersion);
-        putIf(m, "mqtt-truststore", mqttTrustStore == null ? null : mqttTrustStore.toString());
-        putIf(m, "ack-timeout", Double.toString(ackTimeout));
-        putIf(m, "sim", simMode);
-        putIf(m, "camera", camera);
-        return m;
-    }
-
-    private static void putIf(Map<String, String> m, String key, String value) {
-        if (value != null) {
-            m.put(key, value);
-        }
-    }
-
-    /** Closes an information-gathering module that holds native resources. */
-    record AutoCloseableGathering(dev.embody.loop.InformationGathering module) implements AutoCloseable {
-        @Override
-        public void close() throws Exception {
-            if (module instanceof AutoCloseable c) {
-                c.close();
-            }
-        }
     }
 
     private static int counter;

@@ -3,15 +3,15 @@ package dev.embody.cli;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Gate;
-import dev.embody.learning.Improvement;
 import dev.embody.learning.PeriodicTraining;
 import dev.embody.learning.SimArena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.AgentLoop;
-import dev.embody.loop.Goal;
-import dev.embody.loop.Policy;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.profile.Profile;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,33 +20,40 @@ import picocli.CommandLine.ParameterException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.LongStream;
 
-/** What {@code live --policy} chose: the scene planner, the oracle (demonstrations), or a learned checkpoint with periodic fine-tuning. */
+/**
+ * What {@code live --policy} chose: the profile's baseline, the oracle (sim-game demonstrations), or a learned
+ * checkpoint with periodic fine-tuning. The modules are always the profile's; only the policy among them changes.
+ */
 final class LivePolicy implements AutoCloseable {
 
     private final String choice;
-    private final SkillLibrary library;
+    private final String baselineName;
     private final PeriodicTraining training;
 
-    private LivePolicy(String choice, SkillLibrary library, PeriodicTraining training) {
+    private LivePolicy(String choice, String baselineName, PeriodicTraining training) {
         this.choice = choice;
-        this.library = library;
+        this.baselineName = baselineName;
         this.training = training;
     }
 
-    static LivePolicy choose(CommandSpec spec, String choice, String target, SkillLibrary library, Path checkpointsDir,
+    static LivePolicy choose(CommandSpec spec, String choice, Profile profile, SkillLibrary library, Path checkpointsDir,
                              int trainEvery, double trainMinutes, int gateEpisodes) throws Exception {
+        String baseline = profile.baseline(library).name();
+        if ("baseline".equals(choice) || choice.equals(baseline)) {
+            return new LivePolicy("baseline", baseline, null);
+        }
         if ("scene-planner".equals(choice)) {
-            return new LivePolicy(choice, library, null);
+            throw new ParameterException(spec.commandLine(), "--policy scene-planner: the " + profile.name() + " profile's baseline is '"
+                    + baseline + "'; say --policy baseline");
         }
         if ("oracle".equals(choice)) {
-            if (!"sim-game".equals(target)) {
+            if (!SimGameProfile.NAME.equals(profile.name())) {
                 throw new ParameterException(spec.commandLine(), "--policy oracle needs the game's true state: only for --target sim-game");
             }
-            return new LivePolicy(choice, library, null);
+            return new LivePolicy(choice, baseline, null);
         }
-        Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
+        Checkpoints store = Checkpoints.forTarget(checkpointsDir, profile.name());
         Checkpoint c;
         if ("learned".equals(choice)) {
             c = store.current().orElseThrow(() -> new ParameterException(spec.commandLine(),
@@ -56,7 +63,7 @@ final class LivePolicy implements AutoCloseable {
             try {
                 v = Checkpoints.normalise(choice);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--policy must be scene-planner, learned, oracle or a checkpoint version such as v0003, got '" + choice + "'");
+                throw new ParameterException(spec.commandLine(), "--policy must be baseline, learned, oracle or a checkpoint version such as v0003, got '" + choice + "'");
             }
             c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
         }
@@ -64,29 +71,26 @@ final class LivePolicy implements AutoCloseable {
         if (!p.commands().equals(LearnedPolicy.names(library))) {
             p = p.grownTo(library);
         }
-        Gate.Scorer scorer = null;
-        if (gateEpisodes > 0 && "sim-game".equals(target)) {
-            SimArena arena = SimArena.defaults(library);
-            List<Long> seeds = LongStream.range(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + gateEpisodes).boxed().toList();
-            scorer = q -> arena.evaluate(g -> q, Goal.COLLECT_COINS, seeds, SimArena.Progress.none()).successRate();
-        }
+        Gate.Scorer scorer = profile.gate(library, gateEpisodes, SimArena.Progress.none()).orElse(null);
         PeriodicTraining t = new PeriodicTraining(p, store, library.version(), scorer, new Trainer.Options(20, 64, 2e-3f, 200, 1),
                 new PeriodicTraining.Schedule(trainEvery, Duration.ofMillis((long) (trainMinutes * 60_000))), List.of());
-        return new LivePolicy(choice, library, t);
+        return new LivePolicy(choice, baseline, t);
     }
 
     String name() {
-        return training != null ? training.current().name() : choice;
+        return training != null ? training.current().name() : "baseline".equals(choice) ? baselineName : choice;
     }
 
-    Policy policyFor(Target t, Policy baseline) {
+    /** The profile's modules for an episode, planning with the chosen policy. */
+    Modules modules(Profile profile, SkillLibrary library, Target t) throws Exception {
+        Modules m = profile.modules(library);
         if (training != null) {
-            return training.current();
+            return m.withPolicy(training.current().adapt(library));
         }
         if ("oracle".equals(choice) && t instanceof SimGameTarget s) {
-            return new dev.embody.sim.Oracle(library).asPolicy(s.game());
+            return m.withPolicy(new dev.embody.sim.Oracle(library).asPolicy(s.game()));
         }
-        return baseline;
+        return m;
     }
 
     void attach(AgentLoop loop) {

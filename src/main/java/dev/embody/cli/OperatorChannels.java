@@ -4,13 +4,14 @@ import dev.embody.console.ConsoleSettings;
 import dev.embody.console.OperatorConsole;
 import dev.embody.console.SessionTraining;
 import dev.embody.console.TrainingStatus;
+import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.GamepadChannel;
+import dev.embody.correction.StickMapping;
 import dev.embody.correction.MicrophoneSpeech;
 import dev.embody.correction.MqttCorrections;
 import dev.embody.correction.SpokenCorrections;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.StepListener;
-import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +40,19 @@ final class OperatorChannels implements AutoCloseable {
     /** The trainer's status for the console; the learning room replaces this supplier when a trainer runs. */
     static volatile java.util.function.Function<Supplier<String>, TrainingStatus> trainingStatus = SessionTraining::new;
 
-    static OperatorChannels open(Options o, OperatorInbox inbox, Supplier<SkillLibrary> library, Supplier<String> policy) throws Exception {
+    /**
+     * @param parser the correction parser for the skills as they stand
+     * @param stick  what the gamepad's stick commands on this target (its profile's)
+     */
+    static OperatorChannels open(Options o, OperatorInbox inbox, Supplier<CorrectionParser> parser, Supplier<String> policy,
+                                 StickMapping stick) throws Exception {
         OperatorChannels c = new OperatorChannels();
         try {
             if (o.speechFile() != null && !Files.isRegularFile(o.speechFile())) {
                 throw new IllegalArgumentException("--speech-file: no such file " + o.speechFile());
             }
             if (o.console() || o.speech() || o.speechFile() != null) {
-                c.speech = SpokenCorrections.open(library, inbox).orElse(null);
+                c.speech = SpokenCorrections.open(parser, inbox).orElse(null);
                 if (c.speech != null) {
                     c.open.add(c.speech);
                 }
@@ -62,7 +68,7 @@ final class OperatorChannels implements AutoCloseable {
                 } catch (IllegalArgumentException e) {
                     throw e;
                 }
-                c.console = OperatorConsole.start(settings, inbox, library, training, o.episodesDir(), c.speech);
+                c.console = OperatorConsole.start(settings, inbox, parser, training, o.episodesDir(), c.speech);
                 c.open.add(c.console);
                 c.listeners.add(c.console);
             }
@@ -76,13 +82,13 @@ final class OperatorChannels implements AutoCloseable {
             c.pendingSpeechFile = o.speechFile();
             if (o.gamepad()) {
                 GamepadChannel.findController().ifPresent(ctl -> {
-                    GamepadChannel g = new GamepadChannel(ctl, inbox).start();
+                    GamepadChannel g = new GamepadChannel(ctl, inbox, stick).start();
                     c.open.add(g);
                     c.listeners.add(g);
                 });
             }
             if (o.mqttBroker() != null) {
-                c.open.add(MqttCorrections.connect(o.mqttBroker(), o.agentId(), library, inbox));
+                c.open.add(MqttCorrections.connect(o.mqttBroker(), o.agentId(), parser, inbox));
             }
             return c;
         } catch (Exception | Error e) {

@@ -13,8 +13,12 @@ import dev.embody.loop.BadFileException;
 import dev.embody.loop.Goal;
 import dev.embody.loop.LatencyStats;
 import dev.embody.loop.Policy;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
-import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.profile.EpisodeSpec;
+import dev.embody.profile.Profile;
+import dev.embody.profile.Profiles;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,8 +58,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Parameters(arity = "1..*", paramLabel = "EPISODE|DIR", description = "Episode folders or ids (under --episodes-dir), or folders of episodes.")
     List<String> inputs;
-    @Option(names = "--policy", defaultValue = "scene-planner",
-            description = "scene-planner, baseline (the target's own), recorded (plays back the recorded decisions: a check of the replay itself), learned (the checkpoint in use) or a checkpoint VERSION such as v0003 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--policy", defaultValue = "baseline",
+            description = "baseline (the profile's own: the scene planner in the grid game), recorded (plays back the recorded decisions: a check of the replay itself), learned (the checkpoint in use) or a checkpoint VERSION such as v0003 (default: ${DEFAULT-VALUE}).")
     String policy;
     @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder for a learned policy (default: ${DEFAULT-VALUE}).")
     Path checkpointsDir;
@@ -63,12 +67,12 @@ final class ReplayCommand implements Callable<Integer> {
     Path out;
     @Option(names = "--realtime", description = "Pace the frames by the recorded target clock instead of as fast as the modules take them; with --actuate, act on the wall clock.")
     boolean realtime;
-    @Option(names = "--skills", description = "Skills folder (default: skills/<target of the episode>).")
+    @Option(names = "--skills", description = "Skills folder (default: the one the episode was recorded with).")
     Path skillsDir;
     @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where episode ids are looked up (default: ${DEFAULT-VALUE}).")
     Path episodesDir;
     @Option(names = "--actuate", paramLabel = "TARGET", description = "Open loop: send the recorded commands to a live target of this kind (${COMPLETION-CANDIDATES}) with the recorded timing.",
-            completionCandidates = LiveCommand.TargetNames.class)
+            completionCandidates = TargetSelection.Names.class)
     String actuate;
     @Option(names = "--time-limit", description = "With --actuate: the game's time limit in seconds (default: the episode's, else 90).")
     Double timeLimit;
@@ -85,7 +89,7 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 Checkpoints.normalise(policy);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--policy must be scene-planner, baseline, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
+                throw new ParameterException(spec.commandLine(), "--policy must be baseline, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
             }
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -135,17 +139,27 @@ final class ReplayCommand implements Callable<Integer> {
         return Files.exists(p.resolve(Episode.META)) || Files.exists(p.resolve(Episode.STEPS)) || Files.exists(p.resolve(Episode.VIDEO));
     }
 
-    /** Reads every episode (a bad one is reported and skipped), then replays the good ones in turn. */
+    /**
+     * Reads every episode (a bad one is reported and skipped), then replays the good ones in turn, each with the agent
+     * its meta.json recorded: the same profile, calibration, skills and modules, planning with {@code policy}.
+     */
     static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, Path checkpointsDir,
                         boolean progressBar) throws Exception {
         List<ReplayReport.Failure> failures = new ArrayList<>();
         boolean badFiles = false;
         List<RecordedEpisode> episodes = new ArrayList<>();
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        Map<RecordedEpisode, Profile> profileOf = new HashMap<>();
         for (Path d : dirs) {
             try {
                 RecordedEpisode e = RecordedEpisode.read(d);
-                TargetKinds.of(e.meta().path("target").asText()).orElseThrow(() -> new BadFileException(d.resolve(Episode.META), 0,
-                        "field 'target' is '" + e.meta().path("target").asText() + "', not a kind this build knows (" + String.join(", ", TargetKinds.names()) + ")"));
+                String key = e.meta().path("target").asText() + " " + e.meta().path("profile");
+                Profile p = profiles.get(key);
+                if (p == null) {
+                    p = Profiles.fromEpisode(d.resolve(Episode.META), e.meta(), skillsDir);
+                    profiles.put(key, p);
+                }
+                profileOf.put(e, p);
                 if (e.cut() != null) {
                     log.warn("{}: {}", e.id(), e.cut());
                 }
@@ -158,30 +172,28 @@ final class ReplayCommand implements Callable<Integer> {
         }
         long total = episodes.stream().mapToLong(e -> e.steps().size()).sum();
         ProgressBar bar = new ProgressBar(total, progressBar);
-        Map<String, SkillLibrary> libraries = new HashMap<>();
+        Map<Profile, SkillLibrary> libraries = new HashMap<>();
         List<Replay.Result> results = new ArrayList<>();
         int n = 0;
         try (Learned learned = new Learned(spec, policy, checkpointsDir)) {
             for (RecordedEpisode e : episodes) {
                 n++;
-                String target = e.meta().path("target").asText();
-                TargetKind kind = TargetKinds.of(target).orElseThrow();
+                Profile profile = profileOf.get(e);
                 try {
-                    SkillLibrary library = libraries.get(target);
+                    SkillLibrary library = libraries.get(profile);
                     if (library == null) {
-                        library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
-                        libraries.put(target, library);
+                        library = profile.skills();
+                        libraries.put(profile, library);
                     }
                     String recordedSkills = e.meta().path("skills_version").asText(null);
                     if (recordedSkills != null && !recordedSkills.equals(library.version())) {
                         log.warn("{}: recorded with skills {}, replayed with {}: decisions may differ for that reason alone", e.id(), recordedSkills, library.version());
                     }
-                    TargetKind.EpisodeSpec es = spec(e, null, false);
-                    try (LiveCommand.AutoCloseableGathering gathering = new LiveCommand.AutoCloseableGathering(kind.gathering(es))) {
-                        Replay.Agent agent = new Replay.Agent(gathering.module(), kind.reflection(), kind.tasks(), kind.curation(),
-                                policyFor(policy, e, kind, library, learned), library);
+                    try (Modules modules = profile.modules(library)) {
+                        Modules agent = modules.withPolicy(policyFor(spec, policy, e, profile, modules, library, learned));
                         final int index = n;
-                        Replay.Result r = Replay.run(e, agent, realtime, (ep, done) -> bar.step(index, episodes.size()));
+                        Replay.Result r = Replay.run(e, new Replay.Agent(agent, library), memoryAsRecorded(e), realtime,
+                                (ep, done) -> bar.step(index, episodes.size()));
                         results.add(r);
                         bar.clear();
                         printEpisode(System.out, r, n, episodes.size());
@@ -203,20 +215,39 @@ final class ReplayCommand implements Callable<Integer> {
                     failures.add(new ReplayReport.Failure(e.dir().toString(), ex.getMessage()));
                 }
             }
+        } finally {
+            profiles.values().forEach(Profile::close);
         }
         bar.done();
         return new Batch(results, failures, badFiles);
     }
 
-    static final List<String> BUILT_IN = List.of("scene-planner", "baseline", "recorded");
+    /** The long-term memory the episode's modules could recall from when it began, if it recorded where that was. */
+    static EpisodicMemory memoryAsRecorded(RecordedEpisode e) throws java.io.IOException {
+        String dir = e.meta().path("memory").asText(null);
+        long started;
+        try {
+            started = java.time.Instant.parse(e.meta().path("started").asText()).toEpochMilli();
+        } catch (RuntimeException ex) {
+            started = Long.MIN_VALUE;
+        }
+        return dir == null ? EpisodicMemory.inMemory() : EpisodicMemory.asOf(Path.of(dir), started);
+    }
 
-    /** The policy named by --policy for one episode: built-in ones fresh (they may keep state, as the scene planner's motion gain). */
-    static Policy policyFor(String policy, RecordedEpisode e, TargetKind kind, SkillLibrary library, Learned learned) throws Exception {
+    static final List<String> BUILT_IN = List.of("baseline", "recorded");
+
+    /** The policy named by --policy for one episode: the profile's baseline fresh with the modules (it may keep state). */
+    static Policy policyFor(CommandSpec spec, String policy, RecordedEpisode e, Profile profile, Modules modules, SkillLibrary library,
+                            Learned learned) throws Exception {
         return switch (policy) {
-            case "scene-planner" -> new ScenePlannerPolicy(library);
-            case "baseline" -> kind.baseline(library);
+            case "baseline" -> modules.policy();
             case "recorded" -> new RecordedPolicy(e);
-            default -> learned.forTarget(e.meta().path("target").asText(), library);
+            default -> {
+                if (policy.equals(modules.policy().name())) {
+                    yield modules.policy();
+                }
+                yield learned.forTarget(profile.name(), library);
+            }
         };
     }
 
@@ -263,12 +294,11 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     /** An episode's target settings, from its meta.json. */
-    static TargetKind.EpisodeSpec spec(RecordedEpisode e, Double timeLimit, boolean realtime) {
+    static EpisodeSpec spec(RecordedEpisode e, Double timeLimit, boolean realtime) {
         var m = e.meta();
         double limit = timeLimit != null ? timeLimit : m.path("time_limit_s").asDouble(90);
-        return new TargetKind.EpisodeSpec(m.path("seed").asLong(0), m.path("difficulty").asInt(1),
-                new Goal(m.path("goal").asText(Goal.COLLECT_COINS.text())), Duration.ofMillis((long) (limit * 1000)),
-                realtime, null, Map.of());
+        return new EpisodeSpec(m.path("seed").asLong(0), m.path("difficulty").asInt(1), new Goal(m.path("goal").asText("")),
+                Duration.ofMillis((long) (limit * 1000)), realtime, null);
     }
 
     static void printEpisode(PrintStream out, Replay.Result r, int n, int of) {
@@ -306,8 +336,9 @@ final class ReplayCommand implements Callable<Integer> {
     // ---- open-loop re-actuation
 
     private int actuate(List<Path> dirs) throws Exception {
-        TargetKind kind = TargetKinds.of(actuate).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                "unknown target '" + actuate + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
+        if (!Profiles.names().contains(actuate)) {
+            throw new ParameterException(spec.commandLine(), "unknown target '" + actuate + "' (expected one of " + String.join(", ", Profiles.names()) + ")");
+        }
         int exit = Main.OK;
         for (Path d : dirs) {
             RecordedEpisode e;
@@ -325,7 +356,8 @@ final class ReplayCommand implements Callable<Integer> {
             if (e.cut() != null) {
                 log.warn("{}: {}; re-actuating the steps recorded before it", e.id(), e.cut());
             }
-            SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", recordedOn));
+            Profile profile = Profiles.fromEpisode(d.resolve(Episode.META), e.meta(), skillsDir);
+            SkillLibrary library = profile.skills();
             Reactuation reactuation = new Reactuation();
             java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
             boolean[] interrupted = {false};
@@ -342,7 +374,7 @@ final class ReplayCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 Reactuation.Result r;
-                try (Target t = kind.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
+                try (profile; Target t = profile.open(spec(e, timeLimit, realtime || e.meta().path("realtime").asBoolean(false)))) {
                     r = reactuation.run(e, t, library);
                 }
                 System.out.println(reactuationLine(e, r));

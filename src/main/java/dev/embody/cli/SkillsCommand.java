@@ -21,16 +21,19 @@ final class SkillsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a target's skills and the commands they make.")
     static final class ListSkills implements Callable<Integer> {
-        @Option(names = "--target", defaultValue = "sim-game", description = "Target whose skills/ folder to list (default: ${DEFAULT-VALUE}).")
-        String target;
-        @Option(names = "--skills", description = "A skills folder instead of skills/<target>.")
-        Path dir;
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin
+        TargetSelection targetSelection;
         @Option(names = "--commands", description = "Also list every command.")
         boolean commands;
 
         @Override
         public Integer call() throws BadFileException {
-            SkillLibrary lib = SkillLibrary.load(dir != null ? dir : Path.of("skills", target));
+            SkillLibrary lib;
+            try (var profile = targetSelection.profile(spec)) {
+                lib = profile.skills();
+            }
             for (Skill s : lib.skills()) {
                 String params = s.parameters().isEmpty() ? "" : s.parameters().stream()
                         .map(p -> p.name() + "=" + String.join("|", p.valueNames())).reduce((a, b) -> a + ", " + b).map(x -> "(" + x + ")").orElse("");

@@ -8,7 +8,8 @@ import dev.embody.learning.Gate;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.SimArena;
 import dev.embody.learning.Trainer;
-import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
+import dev.embody.profile.Profile;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
@@ -33,8 +34,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--target", defaultValue = "sim-game", description = "(default: ${DEFAULT-VALUE})")
-    String target;
+    @picocli.CommandLine.Mixin
+    TargetSelection targetSelection;
     @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where the episodes are (default: ${DEFAULT-VALUE}).")
     Path episodesDir;
     @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "(default: ${DEFAULT-VALUE})")
@@ -47,17 +48,26 @@ final class TrainCommand implements Callable<Integer> {
     int trainSteps;
     @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays (sim-game); 0 adopts without a gate (default: ${DEFAULT-VALUE}).")
     int gateEpisodes;
-    @Option(names = "--skills", description = "Skills folder (default: skills/<target>).")
-    Path skillsDir;
 
     @Override
     public Integer call() throws Exception {
         if (epochs < 1 || trainSteps < 1 || gateEpisodes < 0) {
             throw new ParameterException(spec.commandLine(), "--epochs and --train-steps must be at least 1, --gate-episodes at least 0");
         }
-        SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : Path.of("skills", target));
+        try (Profile profile = targetSelection.profile(spec)) {
+            return train(profile);
+        }
+    }
+
+    private int train(Profile profile) throws Exception {
+        String target = profile.name();
+        SkillLibrary library = profile.skills();
         Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
-        List<Example> examples = EpisodeExamples.readAll(episodesDir, target);
+        List<Example> examples;
+        try (Modules modules = profile.modules(library)) {
+            // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
+            examples = EpisodeExamples.readAll(episodesDir, target, modules.gathering());
+        }
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
         if (examples.isEmpty()) {
             System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir
@@ -91,11 +101,9 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("corrections", corrections);
         boolean adopt = true;
         String verdict = "adopted (no gate)";
-        if (gateEpisodes > 0 && "sim-game".equals(target)) {
-            SimArena arena = SimArena.defaults(library);
-            List<Long> seeds = LongStream.range(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + gateEpisodes).boxed().toList();
-            Gate.Scorer scorer = p -> arena.evaluate(g -> p, Goal.COLLECT_COINS, seeds,
-                    (d, t) -> System.err.printf("\rgate: %s episode %d/%d ", p.name(), d, t)).successRate();
+        Optional<Gate.Scorer> gate = profile.gate(library, gateEpisodes, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));
+        if (gate.isPresent()) {
+            Gate.Scorer scorer = gate.get();
             double incumbentScore = 0;
             if (incumbent.isPresent()) {
                 try (LearnedPolicy old = store.load(incumbent.get())) {

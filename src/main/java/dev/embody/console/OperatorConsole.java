@@ -14,8 +14,6 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
-import dev.embody.loop.Terrain;
-import dev.embody.planning.GridPaths;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
@@ -76,7 +74,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     private final ConsoleSettings settings;
     private final OperatorInbox inbox;
-    private final Supplier<SkillLibrary> library;
+    private final Supplier<CorrectionParser> parser;
     private final TrainingStatus training;
     private final Path episodesDir;
     private final SpokenCorrections speech;
@@ -98,11 +96,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private volatile String episodeId = "";
     private volatile String status = "running";
 
-    private OperatorConsole(ConsoleSettings settings, OperatorInbox inbox, Supplier<SkillLibrary> library, TrainingStatus training,
+    private OperatorConsole(ConsoleSettings settings, OperatorInbox inbox, Supplier<CorrectionParser> parser, TrainingStatus training,
                             Path episodesDir, SpokenCorrections speech) {
         this.settings = settings;
         this.inbox = inbox;
-        this.library = library;
+        this.parser = parser;
         this.training = training;
         this.episodesDir = episodesDir;
         this.speech = speech;
@@ -137,9 +135,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     }
 
     /** Starts serving; the URL to open (with the token when one is required) is logged and returned by {@link #url()}. */
-    public static OperatorConsole start(ConsoleSettings settings, OperatorInbox inbox, Supplier<SkillLibrary> library,
+    public static OperatorConsole start(ConsoleSettings settings, OperatorInbox inbox, Supplier<CorrectionParser> parser,
                                         TrainingStatus training, Path episodesDir, SpokenCorrections speech) {
-        OperatorConsole c = new OperatorConsole(settings, inbox, library, training, episodesDir, speech);
+        OperatorConsole c = new OperatorConsole(settings, inbox, parser, training, episodesDir, speech);
         c.app.start(settings.bind(), settings.port());
         c.broadcaster.start();
         if (settings.tokenRequired()) {
@@ -205,6 +203,16 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             }
         } catch (IOException e) {
             log.debug("step view not serialisable", e);
+        }
+    }
+
+    /** What the loop tells the operator outside a step (a command refused, a skill taught) goes to every page. */
+    @Override
+    public void onNotice(String text) {
+        try {
+            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "notice", "text", text)));
+        } catch (IOException ignored) {
+            // a map of strings always serialises
         }
     }
 
@@ -274,8 +282,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         m.put("goal", step.task().goal());
         if (step.task().hasTarget()) {
             m.put("target", Map.of("kind", String.valueOf(step.task().targetKind()), "x", step.task().targetX(), "y", step.task().targetY()));
-            m.put("path", path(scene, step.task().targetX(), step.task().targetY()));
         }
+        m.put("path", step.decision().plan().stream().map(p -> new double[]{p.x(), p.y()}).toList());
+        m.put("memory_used", step.citations().stream().map(c -> Map.of("module", c.module(), "what", c.what())).toList());
         Map<String, Double> scores = step.decision().scores();
         List<Map<String, Object>> cands = new ArrayList<>();
         for (SkillCall c : step.candidates()) {
@@ -296,20 +305,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         m.put("outcome", step.outcome().label());
         m.put("step_ms", step.latency().decideNanos() / 1e6);
         return m;
-    }
-
-    /** The path the planner follows: A* on the perceived grid from the player to the task's target, as scene points. */
-    private static List<double[]> path(Scene scene, double tx, double ty) {
-        Terrain t = scene.terrain();
-        Entity p = scene.player().orElse(null);
-        if (t == null || p == null) {
-            return List.of();
-        }
-        List<double[]> out = new ArrayList<>();
-        for (int[] c : GridPaths.find(t, t.colOf(p.x()), t.rowOf(p.y()), t.colOf(tx), t.rowOf(ty), 6)) {
-            out.add(new double[]{t.centreX(c[0]), t.centreY(c[1])});
-        }
-        return out;
     }
 
     // ---- broadcasting ----
@@ -481,7 +476,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             m.put("decode_ms", h.decodeMillis());
             ctx.json(m);
         });
-        app.get("/api/suggestions", ctx -> ctx.json(suggestions(library.get())));
+        app.get("/api/suggestions", ctx -> ctx.json(suggestions(parser.get().library())));
         app.get("/api/training", ctx -> ctx.json(training.snapshot()));
         app.post("/api/training/rollback", ctx -> {
             limit();
@@ -572,7 +567,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     }
 
     private Understanding parse(String text) {
-        return new CorrectionParser(library.get()).parse(text);
+        return parser.get().parse(text);
     }
 
     static Map<String, Object> understandingView(Understanding u, boolean applied, String why) {

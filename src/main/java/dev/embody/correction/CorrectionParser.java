@@ -88,6 +88,7 @@ public final class CorrectionParser {
             "find", "fetch", "grab", "pick up", "take", "head to", "head for", "go for", "move to", "walk to", "touch");
 
     private final SkillLibrary library;
+    private final Set<String> worldWords;
     private final List<CompiledPhrase> phrases = new ArrayList<>();
     private final List<ValueForm> forms = new ArrayList<>();
     /** Every word the parser knows; typos are read as the nearest of these. */
@@ -96,7 +97,16 @@ public final class CorrectionParser {
     private final Map<String, Set<String>> anchors = new LinkedHashMap<>();
 
     public CorrectionParser(SkillLibrary library) {
+        this(library, Set.of());
+    }
+
+    /**
+     * @param worldWords words of the target's world ("coin", "lava", "marker"): real words, never read as a typo of a
+     *                   command word; the profile gives them
+     */
+    public CorrectionParser(SkillLibrary library, Set<String> worldWords) {
         this.library = library;
+        this.worldWords = Set.copyOf(worldWords);
         for (Skill s : library.skills()) {
             Set<String> words = new LinkedHashSet<>();
             for (Skill.Phrase p : s.phrases()) {
@@ -145,6 +155,23 @@ public final class CorrectionParser {
         return library;
     }
 
+    /**
+     * A parser that follows a library that grows (skills taught at run time): rebuilt when the library's version
+     * changes, reused otherwise.
+     */
+    public static java.util.function.Supplier<CorrectionParser> following(java.util.function.Supplier<SkillLibrary> library, Set<String> worldWords) {
+        CorrectionParser[] last = {null};
+        return () -> {
+            SkillLibrary now = library.get();
+            synchronized (last) {
+                if (last[0] == null || last[0].library() != now && !last[0].library().version().equals(now.version())) {
+                    last[0] = new CorrectionParser(now, worldWords);
+                }
+                return last[0];
+            }
+        };
+    }
+
     /** Every word the parser knows (skills' phrase words, values and their synonyms, control words): for grammars and suggestions. */
     public Set<String> vocabulary() {
         return java.util.Collections.unmodifiableSet(vocabulary);
@@ -153,6 +180,20 @@ public final class CorrectionParser {
     /** What the operator means by {@code text}; never null, never throws. */
     public Understanding parse(String text) {
         String original = text == null ? "" : text;
+        if (SkillTeaching.isTeaching(original)) {
+            try {
+                String yaml = SkillTeaching.yaml(original);
+                String name = SkillTeaching.name(original).orElseThrow();
+                if (library.skill(name).isPresent()) {
+                    return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                            "a skill '" + name + "' exists already; teach it under another name", 0);
+                }
+                return new Understanding(Understanding.Kind.TEACH, null, yaml, original,
+                        "teach a new skill '" + name + "' (checked like a skill file, in use from the next step; say \"" + name.replace('_', ' ') + "\" to run it)", 1);
+            } catch (IllegalArgumentException e) {
+                return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, "not taught: " + e.getMessage(), 0);
+            }
+        }
         List<String> raw = words(original);
         if (raw.size() > MAX_WORDS) {
             return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
@@ -516,12 +557,12 @@ public final class CorrectionParser {
     /** Common words one edit away from a command word, which must not be read as it ("might" is not "right"). */
     private static final Set<String> REAL_WORDS = Set.of("might", "light", "night", "fight", "sight", "tight", "eight", "lift",
             "loft", "town", "gown", "dawn", "stay", "step", "stops", "stopped", "upon", "drown", "brown", "crown", "then",
-            "them", "they", "when", "what", "where", "wall", "walls", "lava", "wave", "more", "mode", "made", "make", "fast",
-            "last", "past", "lost", "most", "much", "such", "each", "what's", "coin", "coins", "flag", "flags", "goal", "goals");
+            "them", "they", "when", "what", "where", "wave", "more", "mode", "made", "make", "fast",
+            "last", "past", "lost", "most", "much", "such", "each", "what's", "goal", "goals");
 
     /** The vocabulary word this one was meant to be: itself if known or too short to guess, else the nearest within reach. */
     private String correct(String w) {
-        if (vocabulary.contains(w) || w.length() < 4 || REAL_WORDS.contains(w) || w.chars().anyMatch(Character::isDigit)) {
+        if (vocabulary.contains(w) || w.length() < 4 || REAL_WORDS.contains(w) || worldWords.contains(w) || w.chars().anyMatch(Character::isDigit)) {
             return w;
         }
         int reach = w.length() >= 7 ? 2 : 1;

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * Gamepad intervention through JInput: while the operator deflects the stick, its direction overrides the agent at
  * every step (each such step stored as a correction with what the agent saw); button 1 (B / circle) is the e-stop,
- * button 0 (A / cross) toggles pause. The stick maps onto {@code move(direction=..., amount=small)}.
+ * button 0 (A / cross) toggles pause. What each stick direction commands is the profile's ({@link StickMapping}):
+ * {@code move(direction=left, amount=small)} in the grid game, a small turn on a robot; a direction the target has no
+ * command for does nothing (and says so once).
  */
 public final class GamepadChannel implements StepListener, AutoCloseable {
 
@@ -31,6 +33,8 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
 
     private final Controller controller;
     private final OperatorInbox inbox;
+    private final StickMapping mapping;
+    private final java.util.Set<String> saidUnmapped = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile String direction;
     private boolean estopWasDown;
     private boolean pauseWasDown;
@@ -38,9 +42,10 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
     private Thread poller;
     private volatile boolean running;
 
-    public GamepadChannel(Controller controller, OperatorInbox inbox) {
+    public GamepadChannel(Controller controller, OperatorInbox inbox, StickMapping mapping) {
         this.controller = controller;
         this.inbox = inbox;
+        this.mapping = mapping;
     }
 
     /** The first stick or gamepad JInput finds, or empty (said in the log) when there is none. */
@@ -119,12 +124,14 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
     }
 
     private void submit(String d) {
-        inbox.submit(Intervention.command(command(d), "gamepad stick " + d, "gamepad"));
-    }
-
-    /** The command the stick's direction stands for. */
-    public static SkillCall command(String direction) {
-        return SkillCall.of("move", "direction", direction, "amount", "small");
+        java.util.Optional<SkillCall> c = mapping.command(d);
+        if (c.isEmpty()) {
+            if (saidUnmapped.add(d)) {
+                log.warn("gamepad: stick {} commands nothing on this target (its profile maps {})", d, mapping.directions().keySet());
+            }
+            return;
+        }
+        inbox.submit(Intervention.command(c.get(), "gamepad stick " + d, "gamepad"));
     }
 
     /** The dominant axis beyond the dead zone: left/right on X, up/down on Y (JInput: -1 is left and up); null at rest. */

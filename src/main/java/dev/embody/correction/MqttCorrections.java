@@ -40,7 +40,7 @@ public final class MqttCorrections implements AutoCloseable {
     }
 
     /** Connects and subscribes; throws with the broker's URL in the message when it cannot. */
-    public static MqttCorrections connect(String brokerUrl, String agentId, Supplier<SkillLibrary> library, OperatorInbox inbox) throws MqttException {
+    public static MqttCorrections connect(String brokerUrl, String agentId, Supplier<CorrectionParser> library, OperatorInbox inbox) throws MqttException {
         if (!agentId.matches("[A-Za-z0-9_.-]{1,64}")) {
             throw new IllegalArgumentException("--agent-id must be 1-64 letters, digits, '.', '_' or '-', got '" + agentId + "'");
         }
@@ -93,14 +93,14 @@ public final class MqttCorrections implements AutoCloseable {
         return new MqttCorrections(client, topic);
     }
 
-    private static void heard(MqttClient client, String t, byte[] payload, Supplier<SkillLibrary> library, OperatorInbox inbox) {
+    private static void heard(MqttClient client, String t, byte[] payload, Supplier<CorrectionParser> library, OperatorInbox inbox) {
         {
             if (payload.length == 0 || payload.length > MAX_BYTES) {
                 log.warn("mqtt correction refused: {} bytes (1 to {} expected)", payload.length, MAX_BYTES);
                 return;
             }
             String text = new String(payload, StandardCharsets.UTF_8).strip();
-            Understanding u = new CorrectionParser(library.get()).parse(text);
+            Understanding u = library.get().parse(text);
             boolean applied = u.toIntervention("mqtt").map(i -> {
                 inbox.submit(i);
                 return true;

@@ -105,7 +105,7 @@ public final class SpeechTrial {
         List<Result> out = new ArrayList<>();
         OperatorInbox inbox = new OperatorInbox();
         CorrectionParser parser = new CorrectionParser(library);
-        try (SpokenCorrections speech = SpokenCorrections.open(() -> library, inbox)
+        try (SpokenCorrections speech = SpokenCorrections.open(() -> parser, inbox)
                 .orElseThrow(() -> new IllegalStateException("speech recognition is unavailable: " + PocketSphinx.unavailableReason()))) {
             int n = 0;
             for (String v : voices) {

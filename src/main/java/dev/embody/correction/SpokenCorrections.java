@@ -56,7 +56,7 @@ public final class SpokenCorrections implements AutoCloseable {
         }
     }
 
-    private final Supplier<SkillLibrary> library;
+    private final Supplier<CorrectionParser> parsers;
     private final OperatorInbox inbox;
     private final PronouncingDictionary dictionary;
     private final double minFramesPerPhone;
@@ -70,16 +70,16 @@ public final class SpokenCorrections implements AutoCloseable {
     private volatile SpeechGrammar grammar;
     private volatile String grammarVersion;
 
-    private SpokenCorrections(Supplier<SkillLibrary> library, OperatorInbox inbox, PronouncingDictionary dictionary) {
-        this.library = library;
+    private SpokenCorrections(Supplier<CorrectionParser> parsers, OperatorInbox inbox, PronouncingDictionary dictionary) {
+        this.parsers = parsers;
         this.inbox = inbox;
         this.dictionary = dictionary;
         this.minFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.min-fpp", Double.toString(MIN_FRAMES_PER_PHONE)));
         this.maxFramesPerPhone = Double.parseDouble(System.getProperty("embody.speech.max-fpp", Double.toString(MAX_FRAMES_PER_PHONE)));
         this.maxFramesBase = Double.parseDouble(System.getProperty("embody.speech.max-frames-base", Double.toString(MAX_FRAMES_BASE)));
         this.minScorePerFrame = Double.parseDouble(System.getProperty("embody.speech.min-score", Double.toString(MIN_SCORE_PER_FRAME)));
-        SkillLibrary lib = library.get();
-        this.parser = new CorrectionParser(lib);
+        this.parser = parsers.get();
+        SkillLibrary lib = parser.library();
         this.grammar = SpeechGrammar.of(lib, dictionary);
         this.grammarVersion = lib.version();
         this.sphinx = PocketSphinx.open(grammar.jsgf(), dictionary.entries(grammar.vocabulary()));
@@ -88,7 +88,7 @@ public final class SpokenCorrections implements AutoCloseable {
     }
 
     /** Opens the recogniser, or says why it cannot (empty with the reason logged). */
-    public static Optional<SpokenCorrections> open(Supplier<SkillLibrary> library, OperatorInbox inbox) {
+    public static Optional<SpokenCorrections> open(Supplier<CorrectionParser> library, OperatorInbox inbox) {
         String why = PocketSphinx.unavailableReason();
         if (why != null) {
             log.warn("speech: unavailable: {}", why);
@@ -291,7 +291,8 @@ public final class SpokenCorrections implements AutoCloseable {
 
     /** New skills mean new sentences: the grammar is regenerated when the library's version changes. */
     private void refreshGrammar() {
-        SkillLibrary lib = library.get();
+        CorrectionParser now = parsers.get();
+        SkillLibrary lib = now.library();
         if (!lib.version().equals(grammarVersion)) {
             SpeechGrammar g = SpeechGrammar.of(lib, dictionary);
             for (String w : g.vocabulary()) {
@@ -301,7 +302,7 @@ public final class SpokenCorrections implements AutoCloseable {
             }
             sphinx.grammar(g.jsgf());
             grammar = g;
-            parser = new CorrectionParser(lib);
+            parser = now;
             grammarVersion = lib.version();
             log.info("speech: skills changed, grammar regenerated ({} sentences)", g.sentences());
         }

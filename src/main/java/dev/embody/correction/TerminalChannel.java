@@ -20,7 +20,7 @@ import java.util.Optional;
  * What was understood, or why nothing was applied, is printed right away on the report stream (the console's stderr).
  *
  * <pre>{@code
- * try (TerminalChannel terminal = new TerminalChannel(new CorrectionParser(library), loop.inbox(), System.in, System.err).start()) {
+ * try (TerminalChannel terminal = new TerminalChannel(() -> new CorrectionParser(library), loop.inbox(), System.in, System.err).start()) {
  *     loop.run();
  * }
  * }</pre>
@@ -33,14 +33,15 @@ public final class TerminalChannel implements AutoCloseable {
     /** Longer lines are cut: nobody types a paragraph of corrections, and a runaway pipe must not stall the parser. */
     private static final int MAX_LINE = 500;
 
-    private final CorrectionParser parser;
+    private final java.util.function.Supplier<CorrectionParser> parser;
     private final OperatorInbox inbox;
     private final InputStream in;
     private final PrintStream report;
     private volatile boolean closed;
     private Thread reader;
 
-    public TerminalChannel(CorrectionParser parser, OperatorInbox inbox, InputStream in, PrintStream report) {
+    /** @param parser the parser for the skills as they stand (they grow when a skill is taught) */
+    public TerminalChannel(java.util.function.Supplier<CorrectionParser> parser, OperatorInbox inbox, InputStream in, PrintStream report) {
         this.parser = parser;
         this.inbox = inbox;
         this.in = in;
@@ -77,7 +78,7 @@ public final class TerminalChannel implements AutoCloseable {
 
     /** Parses one line, says how it was understood, and submits it if it was; what the channel does with each line. */
     public Understanding accept(String line) {
-        Understanding u = parser.parse(line.strip());
+        Understanding u = parser.get().parse(line.strip());
         Optional<Intervention> i = u.toIntervention(CHANNEL);
         report.println(describe(u));
         report.flush();
@@ -92,6 +93,7 @@ public final class TerminalChannel implements AutoCloseable {
             case COMMAND -> "command " + u.command();
             case GOAL -> "new goal \"" + u.argument() + "\"";
             case NOTE -> "note \"" + u.argument() + "\"";
+            case TEACH -> "teach a skill";
             case NOT_UNDERSTOOD -> "not understood, nothing applied";
             case AMBIGUOUS -> "ambiguous, nothing applied";
             default -> u.kind().name().toLowerCase(Locale.ROOT);

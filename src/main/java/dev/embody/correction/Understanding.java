@@ -10,12 +10,12 @@ import java.util.Optional;
  * note, or not understood (or ambiguous), with a short explanation an operator can read.
  *
  * @param command    the command, for {@link Kind#COMMAND}
- * @param argument   the goal or note text, for {@link Kind#GOAL} and {@link Kind#NOTE}
+ * @param argument   the goal or note text, for {@link Kind#GOAL} and {@link Kind#NOTE}; the skill's YAML for {@link Kind#TEACH}
  * @param confidence 0..1: how sure the parser is (exact phrase 1.0, typos and fillers less)
  */
 public record Understanding(Kind kind, SkillCall command, String argument, String text, String explanation, double confidence) {
 
-    public enum Kind { COMMAND, STOP, PAUSE, RESUME, STEP, GOAL, NOTE, NOT_UNDERSTOOD, AMBIGUOUS }
+    public enum Kind { COMMAND, STOP, PAUSE, RESUME, STEP, GOAL, NOTE, TEACH, NOT_UNDERSTOOD, AMBIGUOUS }
 
     public boolean understood() {
         return kind != Kind.NOT_UNDERSTOOD && kind != Kind.AMBIGUOUS;
@@ -31,6 +31,7 @@ public record Understanding(Kind kind, SkillCall command, String argument, Strin
             case STEP -> Optional.of(Intervention.of(Intervention.Kind.STEP, null, text, channel));
             case GOAL -> Optional.of(Intervention.of(Intervention.Kind.GOAL, argument, text, channel));
             case NOTE -> Optional.of(Intervention.of(Intervention.Kind.NOTE, argument, text, channel));
+            case TEACH -> Optional.of(Intervention.of(Intervention.Kind.TEACH, argument, text, channel));
             case NOT_UNDERSTOOD, AMBIGUOUS -> Optional.empty();
         };
     }

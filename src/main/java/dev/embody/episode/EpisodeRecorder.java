@@ -79,14 +79,20 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         return new EpisodeRecorder(dir, target, meta);
     }
 
-    /** The facts of what ran that every episode's meta.json gives: goal, difficulty, skills and their commands, policy. */
-    public static Map<String, Object> facts(SkillLibrary library, String policy, Goal goal, int difficulty) {
+    /**
+     * The facts of what ran that every episode's meta.json gives: the profile (enough to rebuild the agent for replay
+     * and training), each module's implementation, goal, difficulty, skills and their commands, policy.
+     */
+    public static Map<String, Object> facts(dev.embody.profile.Profile profile, dev.embody.loop.Modules modules, SkillLibrary library,
+                                            Goal goal, int difficulty) {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put("profile", profile.describe());
+        m.put("modules", modules.names());
         m.put("goal", goal.text());
         m.put("difficulty", difficulty);
         m.put("skills_version", library.version());
         m.put("commands", library.commands().stream().map(Object::toString).toList());
-        m.put("policy", policy);
+        m.put("policy", modules.policy().name());
         return m;
     }
 
@@ -152,6 +158,17 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
             lat.put(Latency.PARTS[i], Math.round(parts[i] / 1e3) / 1e3);
         }
         n.put("overran", s.overran());
+        if (!s.applied().isEmpty()) {
+            ArrayNode applied = n.putArray("applied");
+            for (var i : s.applied()) {
+                ObjectNode a = applied.addObject().put("kind", i.kind().name().toLowerCase(java.util.Locale.ROOT));
+                a.put("argument", i.argument()).put("text", i.text()).put("channel", i.channel());
+            }
+        }
+        if (!s.citations().isEmpty()) {
+            ArrayNode used = n.putArray("memory_used");
+            s.citations().forEach(c -> used.addObject().put("module", c.module()).put("what", c.what()));
+        }
         return n;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.loop.BadFileException;
+import dev.embody.loop.Intervention;
 import dev.embody.skill.SkillCall;
 
 import java.io.IOException;
@@ -150,7 +151,25 @@ public final class RecordedEpisode {
         return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), Math.round(n.get("target_ms").asDouble() * 1e6),
                 n.path("frame").asLong(step), n.path("scene").asText(""), n.path("entities"), n.path("reflection"), n.path("task"),
                 strings(file, lineNo, n, "candidates"), command, by, why, wanted, correction, strings(file, lineNo, n, "sent"),
-                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency);
+                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, applied(file, lineNo, n));
+    }
+
+    /** The goals, notes and taught skills recorded as taking effect at a step. */
+    private static List<Intervention> applied(Path file, int line, JsonNode n) throws BadFileException {
+        List<Intervention> out = new ArrayList<>();
+        for (JsonNode a : n.path("applied")) {
+            Intervention.Kind kind;
+            try {
+                kind = Intervention.Kind.valueOf(a.path("kind").asText("").toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new BadFileException(file, line, "field 'applied': kind '" + a.path("kind").asText() + "' is not goal, note or teach");
+            }
+            if (kind != Intervention.Kind.GOAL && kind != Intervention.Kind.NOTE && kind != Intervention.Kind.TEACH || !a.path("argument").isTextual()) {
+                throw new BadFileException(file, line, "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got " + a);
+            }
+            out.add(Intervention.of(kind, a.get("argument").asText(), a.path("text").asText(""), a.path("channel").asText("replay")));
+        }
+        return out;
     }
 
     private static long whole(Path file, int line, JsonNode n, String field) throws BadFileException {

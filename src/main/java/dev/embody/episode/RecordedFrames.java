@@ -41,6 +41,7 @@ public final class RecordedFrames implements FrameSource {
     private String endReason;
     private int next;
     private boolean videoEnded;
+    private String videoEnd;
     private long wallStart;
 
     public RecordedFrames(RecordedEpisode episode, boolean realtime) {
@@ -67,8 +68,9 @@ public final class RecordedFrames implements FrameSource {
         if (got == END) {
             decoded.offer(END);
             videoEnded = true;
-            throw new EOFException(episode.video() + " ends after " + next + " frames, steps.jsonl has " + steps.size()
-                    + (endReason == null ? "" : " (" + endReason + ")"));
+            videoEnd = episode.video() + " ends after " + next + " frames, steps.jsonl has " + steps.size()
+                    + (endReason == null ? "" : " (" + endReason + ")");
+            throw new EOFException(videoEnd);
         }
         Frame frame = (Frame) got;
         RecordedStep s = steps.get(next);
@@ -87,6 +89,11 @@ public final class RecordedFrames implements FrameSource {
     /** Whether the video ran out before the steps did. */
     public boolean videoEnded() {
         return videoEnded;
+    }
+
+    /** Why the video ended before the steps did ("frames.mp4 ends after 12 frames, steps.jsonl has 20"), or null. */
+    public String videoEnd() {
+        return videoEnd;
     }
 
     /**

@@ -3,28 +3,25 @@ package dev.embody.episode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.RecordingActuator;
+import dev.embody.loop.Actuator;
+import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Decision;
+import dev.embody.loop.FrameSource;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Goal;
-import dev.embody.loop.InformationGathering;
 import dev.embody.loop.Latency;
+import dev.embody.loop.Memory;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Observation;
+import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
-import dev.embody.loop.PlanningContext;
-import dev.embody.loop.Policy;
-import dev.embody.loop.Reflection;
-import dev.embody.loop.Scene;
-import dev.embody.loop.SelfReflection;
-import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Step;
-import dev.embody.loop.Task;
-import dev.embody.loop.TaskInference;
+import dev.embody.loop.StepListener;
+import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.skill.SkillCall;
-import dev.embody.skill.SkillExecutor;
 import dev.embody.skill.SkillLibrary;
 
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,9 +46,8 @@ public final class Replay {
     private Replay() {
     }
 
-    /** The modules and policy for one episode: fresh ones each time, since modules keep state across steps. */
-    public record Agent(InformationGathering gathering, SelfReflection reflection, TaskInference tasks, SkillCuration curation,
-                        Policy policy, SkillLibrary library) {
+    /** The modules for one episode (fresh each time: modules keep state across steps) and the skills they plan over. */
+    public record Agent(Modules modules, SkillLibrary library) {
     }
 
     /** Told after every replayed step (a progress bar). */
@@ -117,86 +113,99 @@ public final class Replay {
         }
     }
 
-    public static Result run(RecordedEpisode episode, Agent agent, boolean realtime, Progress progress) throws IOException, InterruptedException {
-        EpisodicMemory memory = EpisodicMemory.inMemory();
-        memory.beginEpisode(episode.id());
-        Goal goal = new Goal(episode.meta().path("goal").asText(Goal.COLLECT_COINS.text()));
+    /**
+     * Replays one episode through the loop's own step: the recorded frames are its frame source, a recording actuator
+     * its actuator, and what it remembers as having happened is what was recorded. The operator's recorded goals, notes
+     * and taught skills are applied again at the steps they took effect.
+     *
+     * @param memory the memory as it stood when the episode began (recollections come from it), or an empty one
+     */
+    public static Result run(RecordedEpisode episode, Agent agent, Memory memory, boolean realtime, Progress progress)
+            throws IOException, InterruptedException {
+        if (memory instanceof EpisodicMemory em) {
+            em.beginEpisode(episode.id());
+        }
+        Goal goal = new Goal(episode.meta().path("goal").asText(""));
         RecordingActuator actuator = new RecordingActuator();
-        SkillExecutor executor = new SkillExecutor(agent.library());
+        List<RecordedStep> recorded = episode.steps();
         List<StepReplay> out = new ArrayList<>();
         Map<Long, Frame> thumbs = new LinkedHashMap<>();
-        String warning = episode.cut();
-        Step history = null;
-        SkillCall previous = null;
         long start = System.nanoTime();
+        OperatorInbox inbox = new OperatorInbox();
         try (RecordedFrames frames = new RecordedFrames(episode, realtime)) {
-            for (RecordedStep rec : episode.steps()) {
-                if (Thread.interrupted()) {
-                    throw new InterruptedException("replay interrupted");
+            Target target = new Target() {
+                @Override
+                public String name() {
+                    return episode.meta().path("target").asText();
                 }
-                long t0 = System.nanoTime();
-                Observation obs;
-                try {
-                    obs = frames.next();
-                } catch (EOFException e) {
-                    warning = (warning == null ? "" : warning + "; ") + e.getMessage() + ": replayed steps 0.." + (out.size() - 1);
-                    break;
+
+                @Override
+                public FrameSource frames() {
+                    return frames;
                 }
-                Step step;
-                Latency latency;
-                List<String> wouldSend;
-                try {
-                    long t1 = System.nanoTime();
-                    Scene scene = agent.gathering().gather(obs, memory);
-                    long t2 = System.nanoTime();
-                    Reflection r = agent.reflection().reflect(history, scene);
-                    long t3 = System.nanoTime();
-                    Task task = agent.tasks().infer(goal, scene, r, memory);
-                    long t4 = System.nanoTime();
-                    List<SkillCall> candidates = agent.curation().curate(task, scene, agent.library());
-                    long t5 = System.nanoTime();
-                    Decision d = agent.policy().plan(new PlanningContext(obs, scene, task, r, candidates, previous, memory.notes()));
-                    long t6 = System.nanoTime();
+
+                @Override
+                public Actuator actuator() {
+                    return actuator;
+                }
+            };
+            AgentLoop.History asRecorded = decided -> {
+                RecordedStep rec = recorded.get((int) decided.index());
+                return decided.happened(new Decision(rec.command(), Map.of(), rec.by(), rec.why()), rec.correction(), rec.sent(),
+                        rec.interrupted(), outcome(rec.outcome()));
+            };
+            StepListener compare = new StepListener() {
+                @Override
+                public void onStep(Step step, Observation obs) {
+                    RecordedStep rec = recorded.get((int) step.index());
+                    StepReplay sr = compare(rec, step, agent.library());
+                    out.add(sr);
+                    if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
+                        thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
+                    }
                     actuator.clear();
-                    wouldSend = executor.run(d.call(), scene, actuator, () -> false).sent();
-                    long t7 = System.nanoTime();
-                    latency = new Latency(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6);
-                    step = new Step(rec.step(), rec.wallMillis(), obs.timeNanos(), obs.index(), scene, r, task, candidates, d,
-                            null, wouldSend, false, Outcome.RUNNING, latency, false);
-                } catch (RuntimeException e) {
-                    throw new IllegalStateException(episode.id() + " step " + rec.step() + " (" + episode.dir().resolve(Episode.STEPS)
-                            + ":" + rec.line() + "): " + e.getMessage(), e);
+                    if (step.index() + 1 < recorded.size()) {
+                        recorded.get((int) step.index() + 1).applied().forEach(inbox::submit);
+                    }
+                    if (progress != null) {
+                        progress.step(episode, out.size());
+                    }
                 }
-                ObjectNode line = EpisodeRecorder.line(step);
-                Map<String, Boolean> modules = new LinkedHashMap<>();
-                modules.put("scene", rec.scene().equals(line.path("scene").asText()) && rec.entities().equals(line.get("entities")));
-                modules.put("reflection", sameFields(rec.reflection(), line.get("reflection")));
-                modules.put("task", sameFields(rec.task(), line.get("task")));
-                modules.put("candidates", rec.candidates().equals(step.candidates().stream().map(Object::toString).toList()));
-                SkillCall replayed = step.command();
-                Boolean agrees = rec.corrected() ? null : same(agent.library(), replayed, rec.command());
-                Boolean correctionAgrees = rec.corrected() ? same(agent.library(), replayed, rec.command()) : null;
-                StepReplay sr = new StepReplay(rec, step.scene().summary(), step.reflection().reason(), step.task().subtask(),
-                        step.candidates().stream().map(Object::toString).toList(),
-                        replayed, step.decision().by(), step.decision().why(), wouldSend, agrees, correctionAgrees, modules, latency);
-                out.add(sr);
-                if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
-                    thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
-                }
-                // what happened, as recorded, over the replayed perception: the next step's context
-                history = new Step(rec.step(), rec.wallMillis(), obs.timeNanos(), obs.index(), step.scene(), step.reflection(),
-                        step.task(), step.candidates(), new Decision(rec.command(), Map.of(), rec.by(), rec.why()), rec.correction(),
-                        rec.sent(), rec.interrupted(), outcome(rec.outcome()), latency, false);
-                memory.remember(history);
-                previous = rec.command();
-                if (progress != null) {
-                    progress.step(episode, out.size());
-                }
+            };
+            if (!recorded.isEmpty()) {
+                recorded.get(0).applied().forEach(inbox::submit);
             }
+            AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).modules(agent.modules()).library(agent.library())
+                    .memory(memory).goal(goal).inbox(inbox).history(asRecorded).listener(compare).maxSteps(recorded.size())
+                    .build().run();
+            String warning = episode.cut();
+            if (frames.videoEnded() && out.size() < recorded.size()) {
+                warning = (warning == null ? "" : warning + "; ") + frames.videoEnd() + ": replayed steps 0.." + (out.size() - 1);
+            }
+            if (r.outcome() == Outcome.ERROR) {
+                throw new IllegalStateException(episode.id() + " step " + out.size() + " (" + episode.dir().resolve(Episode.STEPS)
+                        + (out.size() < recorded.size() ? ":" + recorded.get(out.size()).line() : "") + "): " + r.reason());
+            }
+            return new Result(episode, agent.modules().policy().name(), List.copyOf(out), warning, (System.nanoTime() - start) / 1e9, thumbs);
         } finally {
             actuator.releaseAll();
         }
-        return new Result(episode, agent.policy().name(), List.copyOf(out), warning, (System.nanoTime() - start) / 1e9, thumbs);
+    }
+
+    /** One replayed step beside its recording: did each module produce what was recorded, and the policy what was chosen. */
+    private static StepReplay compare(RecordedStep rec, Step step, SkillLibrary library) {
+        ObjectNode line = EpisodeRecorder.line(step);
+        Map<String, Boolean> modules = new LinkedHashMap<>();
+        modules.put("scene", rec.scene().equals(line.path("scene").asText()) && rec.entities().equals(line.get("entities")));
+        modules.put("reflection", sameFields(rec.reflection(), line.get("reflection")));
+        modules.put("task", sameFields(rec.task(), line.get("task")));
+        modules.put("candidates", rec.candidates().equals(step.candidates().stream().map(Object::toString).toList()));
+        SkillCall replayed = step.command();
+        Boolean agrees = rec.corrected() ? null : same(library, replayed, rec.command());
+        Boolean correctionAgrees = rec.corrected() ? same(library, replayed, rec.command()) : null;
+        return new StepReplay(rec, step.scene().summary(), step.reflection().reason(), step.task().subtask(),
+                step.candidates().stream().map(Object::toString).toList(), replayed, step.decision().by(), step.decision().why(),
+                step.sent(), agrees, correctionAgrees, modules, step.latency());
     }
 
     /** Compares the fields the recording has (a replayed line may carry more). */

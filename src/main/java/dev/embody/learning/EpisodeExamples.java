@@ -8,7 +8,7 @@ import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
-import dev.embody.perception.GameSceneParser;
+import dev.embody.loop.InformationGathering;
 import dev.embody.planning.PolicyInput;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -38,7 +38,11 @@ public final class EpisodeExamples {
     private EpisodeExamples() {
     }
 
-    public static List<Example> read(Episode episode) throws BadFileException {
+    /**
+     * @param perception the profile's information gathering: the recorded frames are perceived again (the scene is not
+     *                   recorded whole), so an example holds what the live policy was shown; null: frames alone
+     */
+    public static List<Example> read(Episode episode, InformationGathering perception) throws BadFileException {
         Path steps = episode.dir().resolve(Episode.STEPS);
         List<JsonNode> lines = new ArrayList<>();
         int lineNo = 0;
@@ -82,8 +86,7 @@ public final class EpisodeExamples {
             return out;
         }
         Path video = episode.dir().resolve(Episode.VIDEO);
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter conv = new Java2DFrameConverter();
-             GameSceneParser perception = "sim-game".equals(episode.meta().path("target").asText()) ? GameSceneParser.forSimGame() : null) {
+        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter conv = new Java2DFrameConverter()) {
             grabber.start();
             long index = 0;
             org.bytedeco.javacv.Frame f;
@@ -105,11 +108,11 @@ public final class EpisodeExamples {
     }
 
     /** Every example of every episode under a folder, oldest episode first. */
-    public static List<Example> readAll(Path episodesDir, String target) throws IOException, BadFileException {
+    public static List<Example> readAll(Path episodesDir, String target, InformationGathering perception) throws IOException, BadFileException {
         List<Example> out = new ArrayList<>();
         for (Episode e : Episode.list(episodesDir)) {
             if (target == null || target.equals(e.meta().path("target").asText())) {
-                out.addAll(read(e));
+                out.addAll(read(e, perception));
             }
         }
         return out;

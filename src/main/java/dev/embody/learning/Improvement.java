@@ -107,12 +107,12 @@ public final class Improvement {
         out.printf("%-8s %7s %23s %8s %7s %6s  %s%n", "round", "success", "corrections_per_episode", "examples", "train_s", "device", "gate");
 
         // the first policy: a few oracle demonstrations
-        List<Example> demos = demonstrations(Goal.COLLECT_COINS, settings.demos());
+        List<Example> demos = demonstrations(SimGame.COLLECT_COINS, settings.demos());
         LearnedPolicy untrained = LearnedPolicy.untrained(arena.library(), settings.seed());
         Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, augmented(demos));
         untrained.close();
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?");
-        double currentScore = evaluate(current, Goal.COLLECT_COINS, EVAL_SEEDS);
+        double currentScore = evaluate(current, SimGame.COLLECT_COINS, EVAL_SEEDS);
         Checkpoint cp = checkpoints.write(current, skills, null, metrics(currentScore, first, 0, demos.size()));
         checkpoints.use(cp.version());
         current = relabel(current, cp.version());
@@ -129,7 +129,7 @@ public final class Improvement {
             for (int i = 0; i < settings.episodesPerRound(); i++) {
                 long seed = nextTrainingSeed++;
                 roundSeeds.add(seed);
-                SimArena.Played p = playCorrected(current, Goal.COLLECT_COINS, seed, "round" + round);
+                SimArena.Played p = playCorrected(current, SimGame.COLLECT_COINS, seed, "round" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rround %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
@@ -140,7 +140,7 @@ public final class Improvement {
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, round);
             LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
-            Gate gate = new Gate(p -> evaluate(p, Goal.COLLECT_COINS, EVAL_SEEDS), 0);
+            Gate gate = new Gate(p -> evaluate(p, SimGame.COLLECT_COINS, EVAL_SEEDS), 0);
             Gate.Verdict v = gate.judge(candidate, currentScore);
             Checkpoint c = checkpoints.write(candidate, skills, cp.version(), metrics(v.candidate(), r, corrections, replay.size()));
             String gateText;
@@ -185,17 +185,17 @@ public final class Improvement {
         // fresh copies: a sampling policy's draws then depend only on the seeds, so before and after compare like for like
         double coinBefore, flagBefore;
         try (LearnedPolicy before = copy(current, current.version())) {
-            coinBefore = evaluate(before, Goal.COLLECT_COINS, EVAL_SEEDS);
+            coinBefore = evaluate(before, SimGame.COLLECT_COINS, EVAL_SEEDS);
         }
         try (LearnedPolicy before = copy(current, current.version())) {
-            flagBefore = evaluate(before, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
+            flagBefore = evaluate(before, SimGame.REACH_FLAG, FLAG_EVAL_SEEDS);
         }
         LearnedPolicy flagPolicy = copy(current, current.version());
         for (int round = 1; round <= settings.flagRounds(); round++) {
             List<Example> fresh = new ArrayList<>();
             int corrections = 0;
             for (int i = 0; i < settings.episodesPerRound(); i++) {
-                SimArena.Played p = playCorrected(flagPolicy, Goal.REACH_FLAG, nextTrainingSeed++, "flag" + round);
+                SimArena.Played p = playCorrected(flagPolicy, SimGame.REACH_FLAG, nextTrainingSeed++, "flag" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
@@ -208,8 +208,8 @@ public final class Improvement {
             out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
                     corrections / (double) settings.episodesPerRound(), replay.size(), r.seconds());
         }
-        double flagAfter = evaluate(flagPolicy, Goal.REACH_FLAG, FLAG_EVAL_SEEDS);
-        double coinAfter = evaluate(flagPolicy, Goal.COLLECT_COINS, EVAL_SEEDS);
+        double flagAfter = evaluate(flagPolicy, SimGame.REACH_FLAG, FLAG_EVAL_SEEDS);
+        double coinAfter = evaluate(flagPolicy, SimGame.COLLECT_COINS, EVAL_SEEDS);
         Checkpoint fc = checkpoints.write(flagPolicy, skills, cp.version(), Map.of("success_coins", coinAfter, "success_flag", flagAfter));
         out.printf(Locale.ROOT, "forgetting: collect-coins success %.2f -> %.2f (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %.2f -> %.2f (%s)%n",
                 coinBefore, coinAfter, 100 * (coinAfter - coinBefore), flagBefore, flagAfter, fc.version());
@@ -222,7 +222,7 @@ public final class Improvement {
         int i = 0;
         while (more.size() < extra && i < seeds.size() * 3) {
             long seed = i < seeds.size() ? seeds.get(i) : 50_000 + i;
-            more.addAll(demonstration(Goal.COLLECT_COINS, seed));
+            more.addAll(demonstration(SimGame.COLLECT_COINS, seed));
             i++;
         }
         if (more.size() > extra) {
@@ -232,7 +232,7 @@ public final class Improvement {
         all.addAll(more);
         Trainer.Result r = aggregate(all, 77);
         LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control");
-        double s = evaluate(control, Goal.COLLECT_COINS, EVAL_SEEDS);
+        double s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
         control.close();
         return print(out, new Row("control", s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
                 "first policy + " + more.size() + " oracle demonstration steps, no corrections"));

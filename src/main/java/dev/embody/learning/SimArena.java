@@ -2,6 +2,8 @@ package dev.embody.learning;
 
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
+import dev.embody.profile.Profile;
 import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
@@ -9,13 +11,9 @@ import dev.embody.loop.Policy;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.perception.GameSceneParser;
-import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 
 import dev.embody.episode.EpisodeRecorder;
 
@@ -32,20 +30,19 @@ import java.util.function.Function;
  */
 public final class SimArena {
 
+    private final Profile profile;
     private final SkillLibrary library;
     private final int difficulty;
     private final long maxSteps;
     private final Duration timeLimit;
 
-    public SimArena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
+    /** @param profile builds the modules each episode runs (the sim game's) */
+    public SimArena(Profile profile, SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
+        this.profile = profile;
         this.library = library;
         this.difficulty = difficulty;
         this.maxSteps = maxSteps;
         this.timeLimit = timeLimit;
-    }
-
-    public static SimArena defaults(SkillLibrary library) {
-        return new SimArena(library, 1, 250, Duration.ofSeconds(90));
     }
 
     public SkillLibrary library() {
@@ -99,12 +96,11 @@ public final class SimArena {
         OperatorInbox inbox = new OperatorInbox();
         Policy policy = cast.policy(game);
         int[] corrections = {0};
-        try (SimGameTarget target = new SimGameTarget(game); GameSceneParser parser = GameSceneParser.forSimGame();
+        try (SimGameTarget target = new SimGameTarget(game); Modules modules = profile.modules(library).withPolicy(policy);
              EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(),
-                     recording.prefix() + "-s" + seed, target, facts(recording, goal, policy))) {
-            AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).gathering(parser)
-                    .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                    .policy(policy).memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps);
+                     recording.prefix() + "-s" + seed, target, facts(recording, goal, modules))) {
+            AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules)
+                    .memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps);
             b.listener(new StepListener() {
                 @Override
                 public void onStep(Step step, Observation observation) {
@@ -128,8 +124,8 @@ public final class SimArena {
         }
     }
 
-    private Map<String, Object> facts(Recording r, Goal goal, Policy policy) {
-        Map<String, Object> m = EpisodeRecorder.facts(library, policy.name(), goal, difficulty);
+    private Map<String, Object> facts(Recording r, Goal goal, Modules modules) {
+        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, difficulty);
         m.putAll(r.facts());
         return m;
     }

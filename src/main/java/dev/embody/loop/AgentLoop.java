@@ -1,6 +1,7 @@
 package dev.embody.loop;
 
 import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillFolder;
 import dev.embody.skill.SkillExecutor;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
@@ -15,10 +16,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The step loop: observe, the six modules, act, remember, record; until the target's scorer ends the episode, a limit
- * is reached, or the operator stops it. Every exit path releases whatever the actuator holds.
+ * is reached, or the operator stops it. Every exit path releases whatever the actuator holds. Live control and replay
+ * both run it: replay is this loop fed by a recording, acting on nothing, remembering what was recorded.
  *
  * <pre>{@code
- * EpisodeResult r = AgentLoop.builder().target(target).library(library).gathering(...)...build().run();
+ * EpisodeResult r = AgentLoop.builder().target(target).library(library).modules(profile.modules(...)).memory(memory)
+ *         .goal(goal).build().run();
  * }</pre>
  */
 public final class AgentLoop {
@@ -35,9 +38,11 @@ public final class AgentLoop {
     private volatile Policy policy;
     private volatile SkillLibrary library;
     private volatile SkillExecutor executor;
+    private final SkillFolder skillFolder;
     private final Memory memory;
     private final OperatorInbox inbox;
     private final List<StepListener> listeners;
+    private final History history;
     private final Duration period;
     private final long maxSteps;
     private final Duration maxTime;
@@ -45,18 +50,31 @@ public final class AgentLoop {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile boolean paused;
 
+    /**
+     * What the loop remembers as having happened after a step: the step itself, live; replay substitutes what was
+     * recorded (the recorded command, what it sent), so each step is judged in the situation the recorded agent was in.
+     */
+    public interface History {
+        Step happened(Step decided);
+
+        History AS_DECIDED = s -> s;
+    }
+
     private AgentLoop(Builder b) {
         this.target = Objects.requireNonNull(b.target, "target");
-        this.gathering = Objects.requireNonNull(b.gathering, "gathering");
-        this.reflection = Objects.requireNonNull(b.reflection, "reflection");
-        this.tasks = Objects.requireNonNull(b.tasks, "tasks");
-        this.curation = Objects.requireNonNull(b.curation, "curation");
-        this.policy = Objects.requireNonNull(b.policy, "policy");
+        Modules m = Objects.requireNonNull(b.modules, "modules");
+        this.gathering = m.gathering();
+        this.reflection = m.reflection();
+        this.tasks = m.tasks();
+        this.curation = m.curation();
+        this.policy = m.policy();
         this.library = Objects.requireNonNull(b.library, "library");
         this.executor = new SkillExecutor(library);
+        this.skillFolder = b.skillFolder;
         this.memory = Objects.requireNonNull(b.memory, "memory");
         this.inbox = b.inbox == null ? new OperatorInbox() : b.inbox;
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
+        this.history = b.history;
         this.period = b.period;
         this.maxSteps = b.maxSteps;
         this.maxTime = b.maxTime;
@@ -83,6 +101,7 @@ public final class AgentLoop {
         SkillCall previous = null;
         int failed = 0;
         boolean stepOnce = false;
+        List<Intervention> applied = new ArrayList<>();
         long startWall = System.nanoTime();
         long index = 0;
         try {
@@ -90,6 +109,9 @@ public final class AgentLoop {
                 String correction = null;
                 SkillCall override = null;
                 for (Intervention i : inbox.drain()) {
+                    if (i.kind() == Intervention.Kind.GOAL || i.kind() == Intervention.Kind.NOTE || i.kind() == Intervention.Kind.TEACH) {
+                        applied.add(i);
+                    }
                     switch (i.kind()) {
                         case STOP -> stopRequested.set(true);
                         case PAUSE -> paused = true;
@@ -100,9 +122,14 @@ public final class AgentLoop {
                             log.info("goal changed by the operator: {}", goal);
                         }
                         case NOTE -> memory.note(i.argument());
+                        case TEACH -> teach(i);
                         case COMMAND -> {
-                            override = library.normalize(i.command());
-                            correction = i.text();
+                            try {
+                                override = library.normalize(i.command());
+                                correction = i.text();
+                            } catch (IllegalArgumentException e) {
+                                notice("refused the operator's command " + i.command() + " (" + i.channel() + "): " + e.getMessage());
+                            }
                         }
                     }
                 }
@@ -132,7 +159,8 @@ public final class AgentLoop {
                 }
                 stepOnce = false;
                 try {
-                    Step step = step(index, frames, actuator, last, previous, override, correction);
+                    Step step = step(index, frames, actuator, last, previous, override, correction, List.copyOf(applied));
+                    applied.clear();
                     last = step;
                     previous = step.command();
                     latencies.add(step.latency());
@@ -182,34 +210,38 @@ public final class AgentLoop {
         return new EpisodeResult(outcome, index, latencies, overruns, reason);
     }
 
+    /** The one step function: observe, the five decision modules (an operator's command overrides the policy), act, remember. */
     private Step step(long index, FrameSource frames, Actuator actuator, Step last, SkillCall previous,
-                      SkillCall override, String correction) throws Exception {
+                      SkillCall override, String correction, List<Intervention> applied) throws Exception {
         long wall = System.currentTimeMillis();
         long t0 = System.nanoTime();
         Observation obs = frames.next();
+        ImageSignature look = ImageSignature.of(obs.frame());
         long t1 = System.nanoTime();
         Scene scene = gathering.gather(obs, memory);
         long t2 = System.nanoTime();
-        Reflection r = reflection.reflect(last, scene);
+        Reflection r = reflection.reflect(last, obs, scene, memory);
         long t3 = System.nanoTime();
-        Task task = tasks.infer(goal, scene, r, memory);
-        long t4 = System.nanoTime();
         SkillLibrary lib = library;
-        List<SkillCall> candidates = curation.curate(task, scene, lib);
+        Task task = tasks.infer(goal, obs, scene, r, lib, memory);
+        long t4 = System.nanoTime();
+        List<SkillCall> candidates = curation.curate(task, scene, lib, memory);
         long t5 = System.nanoTime();
         Policy p = policy;
-        Decision decision = p.plan(new PlanningContext(obs, scene, task, r, candidates, previous, memory.notes()));
+        Decision decision = p.plan(new PlanningContext(obs, scene, task, r, candidates, previous, memory));
         if (override != null) {
             decision = new Decision(override, decision.scores(), "operator", correction + " (policy wanted " + decision.call() + ")");
         }
+        List<Memory.Citation> citations = memory.takeCitations();
         long t6 = System.nanoTime();
         SkillExecutor.Execution ex = executor.run(decision.call(), scene, actuator, inbox::interrupted);
         long t7 = System.nanoTime();
         Latency latency = new Latency(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6);
         boolean overran = !(period.isZero() || period.isNegative()) && latency.decideNanos() > period.toNanos();
         Step step = new Step(index, wall, obs.timeNanos(), obs.index(), scene, r, task, candidates, decision, correction,
-                ex.sent(), ex.interrupted(), target.outcome(), latency, overran);
-        memory.remember(step);
+                ex.sent(), ex.interrupted(), target.outcome(), latency, overran, look, citations, applied);
+        Step happened = history.happened(step);
+        memory.remember(happened);
         for (StepListener l : listeners) {
             l.onStep(step, obs);
         }
@@ -219,7 +251,35 @@ public final class AgentLoop {
                 actuator.elapse(Duration.ofNanos(period.toNanos() - spent));
             }
         }
-        return step;
+        return happened;
+    }
+
+    /** A skill taught by the operator: checked, written to the profile's folder, and in use from the next step. */
+    private void teach(Intervention i) {
+        if (skillFolder == null) {
+            notice("cannot teach a skill here: this session has no skills folder to write it to");
+            return;
+        }
+        try {
+            SkillFolder.Taught t = skillFolder.teach(i.argument(), library);
+            swapLibrary(t.library());
+            notice("taught '" + t.skill().name() + "': " + t.skill().description() + " (" + t.file() + ")");
+        } catch (BadFileException e) {
+            notice("skill not taught: " + e.getMessage());
+        } catch (java.io.IOException e) {
+            notice("skill not taught: cannot write it: " + e.getMessage());
+        }
+    }
+
+    private void notice(String text) {
+        log.warn("{}", text);
+        for (StepListener l : listeners) {
+            try {
+                l.onNotice(text);
+            } catch (RuntimeException e) {
+                log.debug("notice listener failed", e);
+            }
+        }
     }
 
     /** Ends the loop at the next chance (Ctrl-C, e-stop); a running hold is cut short. */
@@ -254,10 +314,14 @@ public final class AgentLoop {
         return library;
     }
 
-    /** New skills at run time: the next step curates and executes over the larger library. */
+    /** New skills at run time: the next step curates, plans and executes over the larger library. */
     public void swapLibrary(SkillLibrary next) {
         this.library = next;
         this.executor = new SkillExecutor(next);
+        Policy adapted = policy.adapt(next);
+        if (adapted != policy) {
+            swapPolicy(adapted);
+        }
     }
 
     public void addListener(StepListener l) {
@@ -266,31 +330,28 @@ public final class AgentLoop {
 
     public static final class Builder {
         private Target target;
-        private InformationGathering gathering;
-        private SelfReflection reflection;
-        private TaskInference tasks;
-        private SkillCuration curation;
-        private Policy policy;
+        private Modules modules;
         private SkillLibrary library;
+        private SkillFolder skillFolder;
         private Memory memory;
         private OperatorInbox inbox;
         private final List<StepListener> listeners = new ArrayList<>();
+        private History history = History.AS_DECIDED;
         private Duration period = Duration.ZERO;
         private long maxSteps = Long.MAX_VALUE;
         private Duration maxTime;
-        private Goal goal = Goal.COLLECT_COINS;
+        private Goal goal;
         private boolean startPaused;
 
         public Builder target(Target t) { this.target = t; return this; }
-        public Builder gathering(InformationGathering g) { this.gathering = g; return this; }
-        public Builder reflection(SelfReflection r) { this.reflection = r; return this; }
-        public Builder tasks(TaskInference t) { this.tasks = t; return this; }
-        public Builder curation(SkillCuration c) { this.curation = c; return this; }
-        public Builder policy(Policy p) { this.policy = p; return this; }
+        public Builder modules(Modules m) { this.modules = m; return this; }
         public Builder library(SkillLibrary l) { this.library = l; return this; }
+        /** Where skills taught at run time are written; without it, teaching is refused. */
+        public Builder skillFolder(SkillFolder f) { this.skillFolder = f; return this; }
         public Builder memory(Memory m) { this.memory = m; return this; }
         public Builder inbox(OperatorInbox i) { this.inbox = i; return this; }
         public Builder listener(StepListener l) { this.listeners.add(l); return this; }
+        public Builder history(History h) { this.history = Objects.requireNonNull(h); return this; }
         /** The step period; zero runs each step as soon as the last one's skill ends. */
         public Builder period(Duration p) { this.period = p; return this; }
         public Builder maxSteps(long n) { this.maxSteps = n; return this; }

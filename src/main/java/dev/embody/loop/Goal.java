@@ -1,10 +1,7 @@
 package dev.embody.loop;
 
-/** What the operator wants done, in words ("collect all coins", "reach the flag"). */
+/** What the operator wants done, in words ("collect all coins", "reach the target marker", "follow the operator"). */
 public record Goal(String text) {
-
-    public static final Goal COLLECT_COINS = new Goal("collect all coins");
-    public static final Goal REACH_FLAG = new Goal("reach the flag");
 
     public Goal {
         text = text.strip().toLowerCase(java.util.Locale.ROOT);

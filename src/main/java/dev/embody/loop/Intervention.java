@@ -4,12 +4,13 @@ import dev.embody.skill.SkillCall;
 
 /**
  * What an operator told the agent, already understood: a command that overrides the policy at the next step, or
- * stop / pause / resume / single-step / a new goal / a standing note. {@code text} is what they said; {@code channel}
+ * stop / pause / resume / single-step / a new goal / a standing note / a skill taught. {@code text} is what they said; {@code channel}
  * where it came from (terminal, web, speech, gamepad, mqtt, sim-operator).
  */
 public record Intervention(Kind kind, SkillCall command, String argument, String text, String channel) {
 
-    public enum Kind { COMMAND, STOP, PAUSE, RESUME, STEP, GOAL, NOTE }
+    /** TEACH: {@code argument} is a new skill's YAML, added to the running library between steps. */
+    public enum Kind { COMMAND, STOP, PAUSE, RESUME, STEP, GOAL, NOTE, TEACH }
 
     public static Intervention command(SkillCall call, String text, String channel) {
         return new Intervention(Kind.COMMAND, call, null, text, channel);

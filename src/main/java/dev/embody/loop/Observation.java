@@ -8,4 +8,9 @@ package dev.embody.loop;
  * @param frame     the pixels
  */
 public record Observation(long index, long timeNanos, Frame frame) {
+
+    /** The frame in brief, for comparing screens (computed on each call: keep it if you need it twice). */
+    public ImageSignature look() {
+        return ImageSignature.of(frame);
+    }
 }

@@ -7,4 +7,9 @@ public interface Policy {
 
     /** What it is, for logs and episodes: "scene-planner", "learned v3"... */
     String name();
+
+    /** The policy over a library that grew (a skill taught at run time); a learned one grows its output, keeping old rows. */
+    default Policy adapt(dev.embody.skill.SkillLibrary library) {
+        return this;
+    }
 }

@@ -43,7 +43,7 @@ public record Scene(double width, double height, String units, List<Entity> enti
                 .collect(Collectors.groupingBy(Entity::kind, java.util.TreeMap::new, Collectors.counting()))
                 .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
         String where = player().map(p -> String.format(" player@(%.0f,%.0f)", p.x(), p.y())).orElse(" player=?");
-        String lava = terrain == null ? "" : " lava_cells=" + terrain.count(Terrain.LAVA);
-        return (counts.isEmpty() ? "nothing" : counts) + where + lava;
+        String hazards = terrain == null ? "" : " " + terrain.hazard() + "_cells=" + terrain.count(Terrain.HAZARD);
+        return (counts.isEmpty() ? "nothing" : counts) + where + hazards;
     }
 }

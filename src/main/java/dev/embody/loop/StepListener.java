@@ -7,4 +7,8 @@ public interface StepListener {
 
     default void onEnd(Outcome outcome) {
     }
+
+    /** Something the operator should hear about that is not a step: a command refused, a skill taught. */
+    default void onNotice(String text) {
+    }
 }

@@ -4,19 +4,26 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 
 /**
- * A coarse grid over the scene: which cells are free, wall or lava. Perceived from pixels for the agent, or made
- * from the true map for the simulator's oracle; path search runs on it either way.
+ * A coarse grid over the scene, for targets that are grid worlds: which cells are free, blocked (a wall) or a hazard to
+ * keep away from, which the profile names (lava in the embedded game). Perceived from pixels for the agent, or made
+ * from the true map for a simulator's oracle; path search runs on it either way.
+ *
+ * @param hazard what a hazard cell is, in the target's words ("lava")
  */
-public record Terrain(double originX, double originY, double cellSize, int cols, int rows, byte[] cells) {
+public record Terrain(double originX, double originY, double cellSize, int cols, int rows, byte[] cells, String hazard) {
 
     public static final byte FREE = 0;
     public static final byte WALL = 1;
-    public static final byte LAVA = 2;
+    public static final byte HAZARD = 2;
 
     public Terrain {
         if (cells.length != cols * rows) {
             throw new IllegalArgumentException("terrain of " + cols + "x" + rows + " needs " + cols * rows + " cells, got " + cells.length);
         }
+    }
+
+    public Terrain(double originX, double originY, double cellSize, int cols, int rows, byte[] cells) {
+        this(originX, originY, cellSize, cols, rows, cells, "hazard");
     }
 
     public boolean inside(int col, int row) {
@@ -47,11 +54,11 @@ public record Terrain(double originX, double originY, double cellSize, int cols,
         return at(col, row) == FREE;
     }
 
-    /** Whether a lava cell lies within {@code radius} cells (Chebyshev) of the given one. */
-    public boolean nearLava(int col, int row, int radius) {
+    /** Whether a hazard cell lies within {@code radius} cells (Chebyshev) of the given one. */
+    public boolean nearHazard(int col, int row, int radius) {
         for (int dr = -radius; dr <= radius; dr++) {
             for (int dc = -radius; dc <= radius; dc++) {
-                if (inside(col + dc, row + dr) && at(col + dc, row + dr) == LAVA) {
+                if (inside(col + dc, row + dr) && at(col + dc, row + dr) == HAZARD) {
                     return true;
                 }
             }

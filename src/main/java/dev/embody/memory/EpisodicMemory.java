@@ -2,11 +2,9 @@ package dev.embody.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.embody.loop.Entity;
+import dev.embody.loop.ImageSignature;
 import dev.embody.loop.Memory;
-import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
-import dev.embody.loop.Task;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +24,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Memory: the recent steps of this session (short-term), and every step of every session in a JSON-lines store on
- * disk (long-term), read back at start. Recall finds the past situations nearest to the present one by a small
- * signature of the scene: where the player is, where its target is relative to it, how many coins remain.
+ * disk (long-term), read back at start. Recall finds the past situations whose screen looked most like the present
+ * one, by image signature: it works on any target, parser or not.
  */
 public final class EpisodicMemory implements Memory, AutoCloseable {
 
@@ -36,12 +34,14 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
     private static final int SHORT_TERM = 64;
     private static final int LONG_TERM_CAP = 100_000;
 
-    private record Entry(String episode, long step, double[] signature, String subtask, String command, String reflection) {
+    private record Entry(String episode, long step, long wallMillis, ImageSignature look, String subtask, String command, String by,
+                         String reflection) {
     }
 
     private final Deque<Step> recent = new ArrayDeque<>();
     private final List<Entry> longTerm = new ArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final List<Citation> citations = new ArrayList<>();
     private final BufferedWriter store;
     private final Path file;
     private volatile String episode = "";
@@ -57,15 +57,40 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
         Path file = dir.resolve("steps.jsonl");
         EpisodicMemory m = new EpisodicMemory(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+        m.read(file, Long.MAX_VALUE);
+        return m;
+    }
+
+    /**
+     * The long-term memory of {@code dir} as it stood at {@code beforeMillis} (wall clock), read-only: what an
+     * episode's modules could recall when it began, for replaying it. Empty when there is no such store.
+     */
+    public static EpisodicMemory asOf(Path dir, long beforeMillis) throws IOException {
+        EpisodicMemory m = inMemory();
+        Path file = dir.resolve("steps.jsonl");
+        if (Files.isRegularFile(file)) {
+            m.read(file, beforeMillis);
+        }
+        return m;
+    }
+
+    private void read(Path file, long beforeMillis) throws IOException {
+        EpisodicMemory m = this;
         if (Files.size(file) > 0) {
             int bad = 0, lineNo = 0;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 lineNo++;
                 try {
                     var n = JSON.readTree(line);
-                    double[] sig = JSON.convertValue(n.get("sig"), double[].class);
-                    m.longTerm.add(new Entry(n.path("episode").asText(), n.path("step").asLong(), sig,
-                            n.path("subtask").asText(), n.path("command").asText(), n.path("reflection").asText()));
+                    if (!n.hasNonNull("look")) {
+                        continue; // a line of an older format (no image signature): nothing to recall it by
+                    }
+                    long wall = n.path("wall_ms").asLong(0);
+                    if (wall >= beforeMillis) {
+                        continue;
+                    }
+                    m.longTerm.add(new Entry(n.path("episode").asText(), n.path("step").asLong(), wall, ImageSignature.decode(n.get("look").asText()),
+                            n.path("subtask").asText(), n.path("command").asText(), n.path("by").asText(""), n.path("reflection").asText()));
                 } catch (Exception e) {
                     if (bad++ == 0) {
                         log.warn("{}:{}: skipped an unreadable memory line ({})", file, lineNo, e.getMessage());
@@ -77,7 +102,6 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
             }
             log.debug("memory: {} past steps from {}", m.longTerm.size(), file);
         }
-        return m;
     }
 
     /** Memory that keeps nothing on disk (tests, replay). */
@@ -97,15 +121,21 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
         if (recent.size() > SHORT_TERM) {
             recent.removeFirst();
         }
-        Entry e = new Entry(episode, step.index(), signature(step.scene(), step.task()), step.task().subtask(),
-                step.command().toString(), step.reflection().reason());
+        if (step.look() == null) {
+            return;
+        }
+        Entry e = new Entry(episode, step.index(), step.wallMillis(), step.look(), step.task().subtask(),
+                step.command().toString(), step.decision().by(), step.reflection().reason());
         longTerm.add(e);
+        if (longTerm.size() > LONG_TERM_CAP + LONG_TERM_CAP / 10) {
+            longTerm.subList(0, longTerm.size() - LONG_TERM_CAP).clear();
+        }
         if (store != null) {
             try {
                 ObjectNode n = JSON.createObjectNode();
-                n.put("episode", e.episode()).put("step", e.step()).put("subtask", e.subtask())
-                        .put("command", e.command()).put("reflection", e.reflection());
-                n.set("sig", JSON.valueToTree(e.signature()));
+                n.put("episode", e.episode()).put("step", e.step()).put("wall_ms", e.wallMillis()).put("subtask", e.subtask())
+                        .put("command", e.command()).put("by", e.by()).put("reflection", e.reflection());
+                n.put("look", e.look().encoded());
                 store.write(JSON.writeValueAsString(n));
                 store.newLine();
                 store.flush();
@@ -122,13 +152,33 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
     }
 
     @Override
-    public synchronized List<Recollection> recall(Scene scene, Task task, int k) {
-        double[] sig = signature(scene, task);
-        return longTerm.stream()
-                .map(e -> new Recollection(e.episode(), e.step(), e.subtask(), e.command(), e.reflection(), distance(sig, e.signature())))
-                .sorted(Comparator.comparingDouble(Recollection::distance))
-                .limit(k)
-                .toList();
+    public synchronized List<Recollection> recall(ImageSignature look, int k) {
+        // a bounded heap over one pass: no sorting of the whole store
+        java.util.PriorityQueue<Recollection> best = new java.util.PriorityQueue<>(Comparator.comparingDouble(Recollection::distance).reversed());
+        for (Entry e : longTerm) {
+            double d = look.distance(e.look());
+            if (best.size() < k || d < best.peek().distance()) {
+                best.add(new Recollection(e.episode(), e.step(), e.subtask(), e.command(), e.by(), e.reflection(), d));
+                if (best.size() > k) {
+                    best.poll();
+                }
+            }
+        }
+        List<Recollection> out = new ArrayList<>(best);
+        out.sort(Comparator.comparingDouble(Recollection::distance));
+        return out;
+    }
+
+    @Override
+    public synchronized void cite(String module, String what) {
+        citations.add(new Citation(module, what));
+    }
+
+    @Override
+    public synchronized List<Citation> takeCitations() {
+        List<Citation> out = List.copyOf(citations);
+        citations.clear();
+        return out;
     }
 
     @Override
@@ -144,23 +194,6 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
 
     public synchronized int size() {
         return longTerm.size();
-    }
-
-    static double[] signature(Scene scene, Task task) {
-        double w = Math.max(1, scene.width()), h = Math.max(1, scene.height());
-        Entity p = scene.player().orElse(null);
-        double px = p == null ? -1 : p.x() / w, py = p == null ? -1 : p.y() / h;
-        double tx = task.hasTarget() && p != null ? (task.targetX() - p.x()) / w : 0;
-        double ty = task.hasTarget() && p != null ? (task.targetY() - p.y()) / h : 0;
-        return new double[]{px, py, tx, ty, scene.all("coin").size() / 10.0};
-    }
-
-    private static double distance(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < Math.min(a.length, b.length); i++) {
-            s += (a[i] - b[i]) * (a[i] - b[i]);
-        }
-        return Math.sqrt(s);
     }
 
     @Override

@@ -146,9 +146,9 @@ public final class GameSceneParser implements InformationGathering, AutoCloseabl
         byte[] cells = new byte[cols * rows];
         for (int i = 0; i < cells.length; i++) {
             // any real share of lava makes a cell deadly; walls must fill most of it
-            cells[i] = (l[i] & 0xff) > 60 ? Terrain.LAVA : (w[i] & 0xff) > 128 ? Terrain.WALL : Terrain.FREE;
+            cells[i] = (l[i] & 0xff) > 60 ? Terrain.HAZARD : (w[i] & 0xff) > 128 ? Terrain.WALL : Terrain.FREE;
         }
-        return new Terrain(box.x(), box.y(), cellSize, cols, rows, cells);
+        return new Terrain(box.x(), box.y(), cellSize, cols, rows, cells, "lava");
     }
 
     private static byte[] cellMeans(Mat roi, int cols, int rows) {

@@ -51,7 +51,7 @@ public final class GridPaths {
                     continue;
                 }
                 int next = nr * t.cols() + nc;
-                double step = 1 + (t.nearLava(nc, nr, 1) ? lavaPenalty : 0);
+                double step = 1 + (t.nearHazard(nc, nr, 1) ? lavaPenalty : 0);
                 if (cost[cell] + step < cost[next]) {
                     cost[next] = cost[cell] + step;
                     parent[next] = cell;

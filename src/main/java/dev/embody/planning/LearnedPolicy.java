@@ -192,6 +192,12 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         }
     }
 
+    /** Over a library that grew (a skill taught at run time): the output grows, rows of known commands kept. */
+    @Override
+    public dev.embody.loop.Policy adapt(SkillLibrary library) {
+        return commands.equals(names(library)) ? this : grownTo(library);
+    }
+
     /**
      * This policy over a larger library (skills added at run time): the output layer grows, rows of known commands are
      * kept, so it predicts what it did before on them.

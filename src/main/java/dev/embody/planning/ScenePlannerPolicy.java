@@ -56,6 +56,12 @@ public final class ScenePlannerPolicy implements Policy {
         return "scene-planner";
     }
 
+    /** A taught skill may be a move too: motions are read again from the larger library; the learned gain is kept. */
+    @Override
+    public Policy adapt(SkillLibrary library) {
+        return new ScenePlannerPolicy(library, gain);
+    }
+
     /**
      * Where the path to the task's target first turns: the end of its first straight run (a cell centre, in scene
      * units), or the target itself in its own cell; empty without a player, a terrain, a target or a path. What the
@@ -138,7 +144,9 @@ public final class ScenePlannerPolicy implements Policy {
         if (c == null) {
             c = closest(cands, dc, dr, along);
         }
-        return decide(c, cands, String.format("path of %d cells; %s for %.0f", path.size() - 1, word(dc, dr), along));
+        Decision d = decide(c, cands, String.format("path of %d cells; %s for %.0f", path.size() - 1, word(dc, dr), along));
+        List<Decision.Point> plan = path.stream().map(cell -> new Decision.Point(t.centreX(cell[0]), t.centreY(cell[1]))).toList();
+        return new Decision(d.call(), d.scores(), d.by(), d.why(), plan);
     }
 
     private Decision explore(Terrain t, Entity p, int pc, int pr, List<SkillCall> cands, Task task) {
@@ -147,7 +155,7 @@ public final class ScenePlannerPolicy implements Policy {
         for (int i = 0; i < dirs.length; i++) {
             int run = 0;
             while (run < 6 && t.walkable(pc + dirs[i][0] * (run + 1), pr + dirs[i][1] * (run + 1))
-                    && !t.nearLava(pc + dirs[i][0] * (run + 1), pr + dirs[i][1] * (run + 1), 0)) {
+                    && !t.nearHazard(pc + dirs[i][0] * (run + 1), pr + dirs[i][1] * (run + 1), 0)) {
                 run++;
             }
             if (run > bestRun) {

@@ -1,6 +1,8 @@
 package dev.embody.reflection;
 
 import dev.embody.loop.Entity;
+import dev.embody.loop.Memory;
+import dev.embody.loop.Observation;
 import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.SelfReflection;
@@ -19,16 +21,16 @@ public final class RobotMotionReflection implements SelfReflection {
     private static final double MIN_MOVE = 0.003;
 
     @Override
-    public Reflection reflect(Step last, Scene scene) {
-        Optional<Entity> now = scene.first("robot");
+    public Reflection reflect(Step last, Observation now, Scene scene, Memory memory) {
+        Optional<Entity> robot = scene.first("robot");
         if (last == null) {
-            return new Reflection(false, 0, false, 0, false, false, now.isPresent() ? "first step" : "first step; robot not seen");
+            return new Reflection(false, 0, false, 0, false, false, robot.isPresent() ? "first step" : "first step; robot not seen");
         }
         Optional<Entity> before = last.scene().first("robot");
-        if (now.isEmpty() || before.isEmpty()) {
-            return new Reflection(false, 0, false, 0, false, false, "cannot tell: robot not seen " + (now.isEmpty() ? "now" : "before"));
+        if (robot.isEmpty() || before.isEmpty()) {
+            return new Reflection(false, 0, false, 0, false, false, "cannot tell: robot not seen " + (robot.isEmpty() ? "now" : "before"));
         }
-        double d = Math.hypot(now.get().x() - before.get().x(), now.get().y() - before.get().y());
+        double d = Math.hypot(robot.get().x() - before.get().x(), robot.get().y() - before.get().y());
         double turned = Math.toDegrees(Math.abs(wrap(heading(scene) - heading(last.scene()))));
         boolean drove = "move".equals(last.command().skill())
                 || ("nudge".equals(last.command().skill()) && last.sent().stream().anyMatch(s -> s.contains("\"move\"")));
@@ -37,7 +39,7 @@ public final class RobotMotionReflection implements SelfReflection {
         boolean progress = false;
         if (last.task().hasTarget()) {
             double was = before.get().distanceTo(last.task().targetX(), last.task().targetY());
-            double is = now.get().distanceTo(last.task().targetX(), last.task().targetY());
+            double is = robot.get().distanceTo(last.task().targetX(), last.task().targetY());
             progress = is < was - MIN_MOVE;
         }
         String why = stuck ? "tried " + last.command() + " but did not move" + (stuckSteps > 1 ? " (" + stuckSteps + " times)" : "")

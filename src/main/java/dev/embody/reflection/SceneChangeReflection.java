@@ -1,6 +1,8 @@
 package dev.embody.reflection;
 
 import dev.embody.loop.Entity;
+import dev.embody.loop.Memory;
+import dev.embody.loop.Observation;
 import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.SelfReflection;
@@ -28,9 +30,9 @@ public final class SceneChangeReflection implements SelfReflection {
     }
 
     @Override
-    public Reflection reflect(Step last, Scene scene) {
+    public Reflection reflect(Step last, Observation observation, Scene scene, Memory memory) {
         Optional<Entity> now = scene.player();
-        boolean danger = now.map(p -> nearLava(scene, p)).orElse(false);
+        boolean danger = now.map(p -> nearHazard(scene, p)).orElse(false);
         if (last == null) {
             return new Reflection(false, 0, false, 0, false, danger, now.isPresent() ? "first step" : "first step; no player seen");
         }
@@ -64,8 +66,8 @@ public final class SceneChangeReflection implements SelfReflection {
         return new Reflection(moved, d, stuck, stuckSteps, progress, danger, why.toString());
     }
 
-    private static boolean nearLava(Scene scene, Entity p) {
+    private static boolean nearHazard(Scene scene, Entity p) {
         Terrain t = scene.terrain();
-        return t != null && t.nearLava(t.colOf(p.x()), t.rowOf(p.y()), 1);
+        return t != null && t.nearHazard(t.colOf(p.x()), t.rowOf(p.y()), 1);
     }
 }

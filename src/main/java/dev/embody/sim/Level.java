@@ -61,7 +61,7 @@ public record Level(long seed, int difficulty, Terrain terrain, List<int[]> coin
             int size = 1 + rnd.nextInt(2 + difficulty);
             for (int k = 0; k < size; k++) {
                 if (cells[r * COLS + c] == Terrain.FREE) {
-                    cells[r * COLS + c] = Terrain.LAVA;
+                    cells[r * COLS + c] = Terrain.HAZARD;
                 }
                 if (rnd.nextBoolean()) {
                     c = Math.max(1, Math.min(COLS - 2, c + (rnd.nextBoolean() ? 1 : -1)));
@@ -70,11 +70,11 @@ public record Level(long seed, int difficulty, Terrain terrain, List<int[]> coin
                 }
             }
         }
-        Terrain terrain = new Terrain(0, TOP, CELL, COLS, ROWS, cells);
+        Terrain terrain = new Terrain(0, TOP, CELL, COLS, ROWS, cells, "lava");
         List<int[]> free = new ArrayList<>();
         for (int r = 1; r < ROWS - 1; r++) {
             for (int c = 1; c < COLS - 1; c++) {
-                if (terrain.walkable(c, r) && !terrain.nearLava(c, r, 1)) {
+                if (terrain.walkable(c, r) && !terrain.nearHazard(c, r, 1)) {
                     free.add(new int[]{c, r});
                 }
             }

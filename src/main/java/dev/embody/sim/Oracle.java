@@ -61,7 +61,7 @@ public final class Oracle {
     public Decision decide(SimGame game, Goal goal) {
         Scene scene = scene(game);
         Task task = task(game, goal);
-        Decision d = planner.plan(new PlanningContext(null, scene, task, Reflection.first(), curation.curate(task, scene, library), null, List.of()));
+        Decision d = planner.plan(new PlanningContext(null, scene, task, Reflection.first(), curation.curate(task, scene, library, null), null, null));
         return new Decision(d.call(), d.scores(), "oracle", d.why());
     }
 
@@ -164,7 +164,7 @@ public final class Oracle {
                 continue;
             }
             int uc = u % t.cols(), ur = u / t.cols();
-            double enter = 1 + (t.nearLava(uc, ur, 1) ? LAVA_PENALTY : 0);
+            double enter = 1 + (t.nearHazard(uc, ur, 1) ? LAVA_PENALTY : 0);
             for (int[] m : moves) {
                 int vc = uc + m[0], vr = ur + m[1];
                 if (t.walkable(vc, vr) && cost[u] + enter < cost[vr * t.cols() + vc]) {
@@ -248,7 +248,7 @@ public final class Oracle {
                 y += m.dy();
                 moved++;
             }
-            if (touches(t, x, y, Terrain.LAVA, 1)) {
+            if (touches(t, x, y, Terrain.HAZARD, 1)) {
                 return new Preview(x, y, true, moved);
             }
         }

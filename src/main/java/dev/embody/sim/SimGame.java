@@ -27,6 +27,11 @@ import java.util.Set;
  */
 public final class SimGame {
 
+    /** The game's two goals. */
+    public static final Goal COLLECT_COINS = new Goal("collect all coins");
+    public static final Goal REACH_FLAG = new Goal("reach the flag");
+
+
     public static final int WIDTH = 640;
     public static final int HEIGHT = 360;
     /** Player speed in pixels per second; a tick moves it exactly one pixel. */
@@ -109,7 +114,7 @@ public final class SimGame {
             py += dy;
             distance++;
         }
-        if (touches(px, py, Terrain.LAVA, 1)) {
+        if (touches(px, py, Terrain.HAZARD, 1)) {
             end(Outcome.FAILURE, "touched lava");
             return;
         }
@@ -122,8 +127,8 @@ public final class SimGame {
             return false;
         });
         boolean atFlag = level.terrain().colOf(px) == level.flag()[0] && level.terrain().rowOf(py) == level.flag()[1];
-        if (goal.equals(Goal.REACH_FLAG) ? atFlag : coins.isEmpty()) {
-            end(Outcome.SUCCESS, goal.equals(Goal.REACH_FLAG) ? "reached the flag" : "collected all coins");
+        if (goal.equals(SimGame.REACH_FLAG) ? atFlag : coins.isEmpty()) {
+            end(Outcome.SUCCESS, goal.equals(SimGame.REACH_FLAG) ? "reached the flag" : "collected all coins");
         } else if (nanos >= limitNanos) {
             end(Outcome.TIMEOUT, "time is up");
         }

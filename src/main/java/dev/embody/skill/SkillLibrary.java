@@ -147,6 +147,34 @@ public final class SkillLibrary {
         return b;
     }
 
+    /**
+     * The entity kinds the command points at ({@code click: {at: template:save}}, {@code mouse_move: {to: ...}}), its
+     * called skills' included: it cannot run on a scene without them.
+     */
+    public Set<String> entitiesNeeded(SkillCall call) {
+        Set<String> out = new HashSet<>();
+        entitiesNeeded(normalize(call), out, 0);
+        return out;
+    }
+
+    private void entitiesNeeded(SkillCall c, Set<String> out, int depth) {
+        if (depth > 8) {
+            return;
+        }
+        Map<String, String> b = bindings(c);
+        for (Primitive p : skills.get(c.skill()).body()) {
+            if (p instanceof Primitive.Click k && k.entity() != null) {
+                out.add(fill(k.entity(), b));
+            } else if (p instanceof Primitive.MouseMove m && m.entity() != null) {
+                out.add(fill(m.entity(), b));
+            } else if (p instanceof Primitive.Call call) {
+                Map<String, String> args = new LinkedHashMap<>();
+                call.args().forEach((k, v) -> args.put(k, fill(v, b)));
+                entitiesNeeded(normalize(new SkillCall(call.skill(), args)), out, depth + 1);
+            }
+        }
+    }
+
     /** Fills {param} and {param.attribute} slots. */
     public static String fill(String template, Map<String, String> bindings) {
         if (template == null) {

@@ -53,7 +53,16 @@ public final class SkillLoader {
     }
 
     public static Skill load(Path file) throws BadFileException {
-        YamlDocument doc = YamlDocument.read(file);
+        return load(YamlDocument.read(file));
+    }
+
+    /** A skill from YAML text (taught at run time, proposed by a model); {@code as} is the file it would be. */
+    public static Skill parse(Path as, String yaml) throws BadFileException {
+        return load(YamlDocument.parse(as, yaml));
+    }
+
+    private static Skill load(YamlDocument doc) throws BadFileException {
+        Path file = doc.path();
         JsonNode root = doc.root();
         for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String key = it.next();

@@ -37,6 +37,11 @@ public final class YamlDocument {
         } catch (IOException e) {
             throw new BadFileException(path, 0, "cannot read: " + e.getMessage());
         }
+        return parse(path, text);
+    }
+
+    /** YAML text that is not (yet) a file, such as a skill taught at run time; {@code path} names it in errors. */
+    public static YamlDocument parse(Path path, String text) throws BadFileException {
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken token;

@@ -3,6 +3,7 @@ package dev.embody.task;
 import dev.embody.loop.Entity;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Memory;
+import dev.embody.loop.Observation;
 import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
@@ -30,7 +31,17 @@ public final class GoalTaskInference implements TaskInference {
     private long steps;
 
     @Override
-    public Task infer(Goal goal, Scene scene, Reflection reflection, Memory memory) {
+    public boolean understands(Goal goal) {
+        return goal.text().contains("coin") || goal.text().contains("flag");
+    }
+
+    @Override
+    public List<String> goals() {
+        return List.of("collect all coins", "reach the flag");
+    }
+
+    @Override
+    public Task infer(Goal goal, Observation now, Scene scene, Reflection reflection, dev.embody.skill.SkillLibrary skills, Memory memory) {
         steps++;
         setAside.values().removeIf(until -> until < steps);
         String g = goal.text().toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package dev.embody.task;
 import dev.embody.loop.Entity;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Memory;
+import dev.embody.loop.Observation;
 import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
@@ -27,8 +28,22 @@ public final class RobotTaskInference implements TaskInference {
     private double[] goalZone;
     private boolean reached;
 
+    public static final String REACH = "reach the target marker";
+    public static final String REACH_AND_PUSH = "reach the target marker, then push the block onto the goal zone";
+
     @Override
-    public Task infer(Goal goal, Scene scene, Reflection reflection, Memory memory) {
+    public boolean understands(Goal goal) {
+        String g = goal.text();
+        return g.contains("target") || g.contains("marker") || g.contains("block") || g.contains("push");
+    }
+
+    @Override
+    public java.util.List<String> goals() {
+        return java.util.List.of(REACH, REACH_AND_PUSH);
+    }
+
+    @Override
+    public Task infer(Goal goal, Observation now, Scene scene, Reflection reflection, dev.embody.skill.SkillLibrary skills, Memory memory) {
         String g = goal.text().toLowerCase(Locale.ROOT);
         scene.first("target").ifPresent(t -> target = new double[]{t.x(), t.y()});
         scene.first("goal").ifPresent(t -> goalZone = new double[]{t.x(), t.y()});

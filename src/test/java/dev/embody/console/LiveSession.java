@@ -42,7 +42,7 @@ final class LiveSession implements AutoCloseable {
         Thread t = new Thread(() -> {
             try {
                 for (long s = seed; ; s++) {
-                    target = new SimGameTarget(SimGame.of(s, 1, Goal.COLLECT_COINS, Duration.ofSeconds(300)), true, console);
+                    target = new SimGameTarget(SimGame.of(s, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(300)), true, console);
                     loop = build(target);
                     AgentLoop.EpisodeResult r = loop.run();
                     if (r.outcome() == dev.embody.loop.Outcome.STOPPED || r.outcome() == dev.embody.loop.Outcome.ERROR) {

@@ -152,7 +152,7 @@ class GamepadChannelTest {
         OperatorInbox inbox = new OperatorInbox();
         GamepadChannel channel = new GamepadChannel(pad, inbox);
         List<Step> steps = new CopyOnWriteArrayList<>();
-        SimGameTarget target = new SimGameTarget(SimGame.of(2, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
         pad.y.value = -1f; // up, held for the first four steps
         channel.poll();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {

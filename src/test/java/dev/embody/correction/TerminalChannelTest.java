@@ -54,12 +54,12 @@ class TerminalChannelTest {
     }
 
     private static Session session(OperatorInbox inbox, boolean realtime, boolean paused) {
-        SimGameTarget target = new SimGameTarget(SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)), realtime, null);
+        SimGameTarget target = new SimGameTarget(SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)), realtime, null);
         List<Step> steps = new CopyOnWriteArrayList<>();
         GameSceneParser parser = GameSceneParser.forSimGame();
         AgentLoop loop = AgentLoop.builder().target(target).library(library).gathering(parser)
                 .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).goal(Goal.COLLECT_COINS)
+                .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS)
                 .period(Duration.ofMillis(100)).maxSteps(400).inbox(inbox).startPaused(paused)
                 .listener(new StepListener() {
                     @Override

@@ -62,13 +62,13 @@ public final class EpisodeFixtures {
                                   dev.embody.loop.Policy policy, int maxSteps) throws Exception {
         SkillLibrary library = library();
         dev.embody.loop.Policy recording = policy != null ? policy : new ScenePlannerPolicy(library);
-        SimGame game = SimGame.of(seed, difficulty, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(seed, difficulty, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         SimGameTarget target = new SimGameTarget(game);
         OperatorInbox inbox = new OperatorInbox();
         List<Observation> seen = new ArrayList<>();
         String id = "test-s" + seed + "-d" + difficulty + (corrections.isEmpty() ? "" : "-corrected");
         Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("goal", Goal.COLLECT_COINS.text());
+        facts.put("goal", SimGame.COLLECT_COINS.text());
         facts.put("difficulty", difficulty);
         facts.put("skills_version", library.version());
         facts.put("policy", recording.name());
@@ -91,7 +91,7 @@ public final class EpisodeFixtures {
             }
             AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
                     .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(recording)
-                    .memory(EpisodicMemory.inMemory()).inbox(inbox).goal(Goal.COLLECT_COINS)
+                    .memory(EpisodicMemory.inMemory()).inbox(inbox).goal(SimGame.COLLECT_COINS)
                     // the live default rate: the period's remainder passes in game time, as in `live`
                     .period(Duration.ofMillis(100)).maxSteps(maxSteps)
                     .listener(recorder).listener(operator).build().run();

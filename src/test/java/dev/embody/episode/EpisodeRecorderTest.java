@@ -37,7 +37,7 @@ class EpisodeRecorderTest {
     @Test
     void writesMetaStepsAndALosslessVideoWithOneFramePerStep() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills/sim-game"));
-        SimGameTarget target = new SimGameTarget(SimGame.of(11, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(11, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         List<BufferedImage> seen = new ArrayList<>();
         AgentLoop.EpisodeResult r;
         try (GameSceneParser parser = GameSceneParser.forSimGame();
@@ -89,7 +89,7 @@ class EpisodeRecorderTest {
 
     @Test
     void refusesToOverwriteAnEpisodeAndListsOnlyEpisodes() throws Exception {
-        SimGameTarget target = new SimGameTarget(SimGame.of(1, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(1, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         try (EpisodeRecorder r = EpisodeRecorder.start(root, "a", target, Map.of())) {
             assertThat(r.dir()).exists();
         }

@@ -20,7 +20,7 @@ class ReactuationTest {
     Path tmp;
 
     private static SimGame freshGame(RecordedEpisode e) {
-        return SimGame.of(e.meta().path("seed").asLong(), e.meta().path("difficulty").asInt(), Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        return SimGame.of(e.meta().path("seed").asLong(), e.meta().path("difficulty").asInt(), SimGame.COLLECT_COINS, Duration.ofSeconds(90));
     }
 
     @Test

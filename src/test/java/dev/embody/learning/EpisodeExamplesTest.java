@@ -39,7 +39,7 @@ class EpisodeExamplesTest {
     @Test
     void aRecordedEpisodeGivesOneExamplePerCorrectionWithTheFrameItCorrected() throws Exception {
         SkillLibrary library = LearningFixtures.library();
-        SimGameTarget target = new SimGameTarget(SimGame.of(12, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(12, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         OperatorInbox inbox = new OperatorInbox();
         SkillCall left = library.normalize(SkillCall.of("move", "direction", "left", "amount", "small"));
         SkillCall up = library.normalize(SkillCall.of("move", "direction", "up"));
@@ -78,7 +78,7 @@ class EpisodeExamplesTest {
     @Test
     void anOracleEpisodeIsADemonstrationStepByStepAndABrokenStepLineIsNamed() throws Exception {
         SkillLibrary library = LearningFixtures.library();
-        SimGame game = SimGame.of(13, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(13, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         SimGameTarget target = new SimGameTarget(game);
         long steps;
         try (GameSceneParser parser = GameSceneParser.forSimGame();

@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.sim.SimGame;
 import dev.embody.loop.Goal;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.sim.Oracle;
@@ -21,7 +22,7 @@ class GateTest {
         // an untrained network does not
         Oracle oracle = new Oracle(library);
         Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : oracle.asPolicy(g),
-                Goal.COLLECT_COINS, heldOut, SimArena.Progress.none()).successRate();
+                SimGame.COLLECT_COINS, heldOut, SimArena.Progress.none()).successRate();
         Gate gate = new Gate(onHeldOut, 0);
 
         Gate.Verdict good = gate.judge(oracle.asPolicy(null), 0.5);

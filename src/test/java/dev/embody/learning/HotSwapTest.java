@@ -32,7 +32,7 @@ class HotSwapTest {
         List<Step> steps = new CopyOnWriteArrayList<>();
         CountDownLatch fiveSteps = new CountDownLatch(5);
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, Goal.COLLECT_COINS, Duration.ofSeconds(600))))
+            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(600))))
                     .library(library).gathering(parser).reflection(new SceneChangeReflection()).tasks(new GoalTaskInference())
                     .curation(new TagCuration()).policy(first).memory(EpisodicMemory.inMemory()).maxSteps(40)
                     .period(Duration.ofMillis(20))

@@ -42,7 +42,7 @@ class PeriodicTrainingTest {
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              PeriodicTraining training = new PeriodicTraining(start, store, library.version(), null,
                      new Trainer.Options(5, 8, 3e-3f, 5, 1), new PeriodicTraining.Schedule(4, Duration.ZERO), List.of())) {
-            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, Goal.COLLECT_COINS, Duration.ofSeconds(900))))
+            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(900))))
                     .library(library).gathering(parser).reflection(new SceneChangeReflection()).tasks(new GoalTaskInference())
                     .curation(new TagCuration()).policy(start).memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(400)
                     .listener((s, o) -> {

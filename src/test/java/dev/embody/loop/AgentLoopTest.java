@@ -56,7 +56,7 @@ class AgentLoopTest {
     void thePlannerBaselineWinsAtLeastNineInTenLevelsAtDifficultyOne() {
         int wins = 0;
         for (long seed = 100; seed < 130; seed++) {
-            SimGameTarget t = new SimGameTarget(SimGame.of(seed, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+            SimGameTarget t = new SimGameTarget(SimGame.of(seed, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
             try (GameSceneParser parser = GameSceneParser.forSimGame()) {
                 if (agent(t, parser).build().run().outcome() == Outcome.SUCCESS) {
                     wins++;
@@ -68,7 +68,7 @@ class AgentLoopTest {
 
     @Test
     void everyStepRecordsItsModulesAndTheirLatency() {
-        SimGameTarget t = new SimGameTarget(SimGame.of(7, 2, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget t = new SimGameTarget(SimGame.of(7, 2, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         Steps heard = new Steps();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
             AgentLoop.EpisodeResult r = agent(t, parser).listener(heard).build().run();
@@ -90,7 +90,7 @@ class AgentLoopTest {
 
     @Test
     void anOperatorCommandOverridesThePolicyAtTheNextStep() {
-        SimGameTarget t = new SimGameTarget(SimGame.of(7, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget t = new SimGameTarget(SimGame.of(7, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         OperatorInbox inbox = new OperatorInbox();
         Steps heard = new Steps();
         SkillCall wait = SkillCall.parse("wait(duration=long)");
@@ -113,7 +113,7 @@ class AgentLoopTest {
     @Test
     void stopCutsARunningHoldShortAndReleasesEveryKey() throws Exception {
         // real time, so the hold is running when the stop arrives
-        SimGameTarget t = new SimGameTarget(SimGame.of(9, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)), true, null);
+        SimGameTarget t = new SimGameTarget(SimGame.of(9, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)), true, null);
         List<Step> steps = new ArrayList<>();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
             AgentLoop loop = agent(t, parser).listener((s, o) -> steps.add(s)).build();
@@ -139,7 +139,7 @@ class AgentLoopTest {
 
     @Test
     void aModuleThatKeepsFailingEndsTheEpisodeInsteadOfLoopingForever() {
-        SimGameTarget t = new SimGameTarget(SimGame.of(1, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget t = new SimGameTarget(SimGame.of(1, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         InformationGathering broken = (obs, mem) -> {
             throw new IllegalStateException("camera unplugged");
         };
@@ -152,7 +152,7 @@ class AgentLoopTest {
 
     @Test
     void pauseHoldsTheLoopAndStepAdvancesItOneStepAtATime() throws Exception {
-        SimGameTarget t = new SimGameTarget(SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)));
+        SimGameTarget t = new SimGameTarget(SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         Steps heard = new Steps();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
             AgentLoop loop = agent(t, parser).listener(heard).startPaused(true).build();

@@ -20,7 +20,7 @@ class GameSceneParserTest {
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
             for (long seed = 1; seed <= 30; seed++) {
                 for (int d = 1; d <= 3; d++) {
-                    SimGame game = SimGame.of(seed, d, Goal.COLLECT_COINS, Duration.ofSeconds(60));
+                    SimGame game = SimGame.of(seed, d, SimGame.COLLECT_COINS, Duration.ofSeconds(60));
                     Scene scene = parser.gather(new Observation(0, 0, game.render()), null);
 
                     Entity player = scene.player().orElseThrow();

@@ -22,7 +22,7 @@ class TemplateFinderTest {
             "level-lost", Path.of("calibration/desktop/templates/level-lost.png"));
 
     private static BufferedImage frame(boolean banner, boolean won) {
-        BufferedImage img = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90)).render().toImage();
+        BufferedImage img = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)).render().toImage();
         if (banner) {
             SimWindow.drawBanner(img, won);
         }

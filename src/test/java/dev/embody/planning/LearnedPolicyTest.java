@@ -39,7 +39,7 @@ class LearnedPolicyTest {
         try (LearnedPolicy policy = LearnedPolicy.untrained(library, 1)) {
             assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                     .anyMatch(m -> m.startsWith("learned policy network on " + (PolicyNet.device().isGpu() ? "GPU" : "CPU")));
-            SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
             PolicyInput in = PolicyInput.of(game.render(), TO_COIN, null, 640, 360);
             float[][] p = policy.probabilities(List.of(in, in, in));
             assertThat(p).hasNumberOfRows(3);
@@ -65,7 +65,7 @@ class LearnedPolicyTest {
 
     @Test
     void findsThePlayerFromItsColourInTheDownscaledFrame() {
-        SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         game.keyDown(KeyEvent.VK_RIGHT);
         game.advance(Duration.ofMillis(130));
         game.keyUp(KeyEvent.VK_RIGHT);
@@ -80,7 +80,7 @@ class LearnedPolicyTest {
     void greedyButNeverRepeatsAMoveThatWentNowhere() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         try (LearnedPolicy policy = new LearnedPolicy(PolicyNet.create(library.commands().size(), 1), LearnedPolicy.names(library), "greedy", -1)) {
-            SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
             List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
             Observation o = new Observation(0, 0, game.render());
             Decision first = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, Reflection.first(), moves, null, List.of()));
@@ -114,7 +114,7 @@ class LearnedPolicyTest {
     void thePixelsMatter() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         try (LearnedPolicy policy = LearnedPolicy.untrained(library, 1)) {
-            SimGame game = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
             float[] before = policy.probabilities(PolicyInput.of(game.render(), TO_COIN, null, 640, 360));
             game.keyDown(KeyEvent.VK_RIGHT);
             game.advance(Duration.ofMillis(300));
@@ -144,10 +144,10 @@ class LearnedPolicyTest {
                     for: "{speed.ms}ms"
                 """);
         SkillLibrary large = SkillLibrary.load(dir);
-        SimGame game = SimGame.of(5, 1, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(5, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         List<PolicyInput> inputs = List.of(PolicyInput.of(game.render(), TO_COIN, null, 640, 360),
                 PolicyInput.of(game.render(), TO_COIN, "move(direction=left, amount=small)", 640, 360),
-                PolicyInput.of(SimGame.of(6, 1, Goal.REACH_FLAG, Duration.ofSeconds(90)).render(), Task.of("reach the flag", "explore", "look around"), "stop", 640, 360));
+                PolicyInput.of(SimGame.of(6, 1, SimGame.REACH_FLAG, Duration.ofSeconds(90)).render(), Task.of("reach the flag", "explore", "look around"), "stop", 640, 360));
         try (LearnedPolicy before = LearnedPolicy.untrained(small, 3); LearnedPolicy after = before.grownTo(large)) {
             assertThat(after.commands()).hasSize(small.commands().size() + 2).containsAll(before.commands())
                     .contains("dash(speed=fast)", "dash(speed=faster)");

@@ -29,9 +29,9 @@ class ScenePlannerPolicyTest {
             }
         }
         for (int c : lavaCols) {
-            cells[2 * 10 + c] = Terrain.LAVA;
+            cells[2 * 10 + c] = Terrain.HAZARD;
         }
-        return new Terrain(0, 0, 20, 10, 5, cells);
+        return new Terrain(0, 0, 20, 10, 5, cells, "lava");
     }
 
     private static PlanningContext ctx(Terrain t, double px, double py, double tx, double ty, SkillLibrary lib) {

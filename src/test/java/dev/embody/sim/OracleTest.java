@@ -30,7 +30,7 @@ class OracleTest {
         for (int difficulty = 1; difficulty <= 3; difficulty++) {
             for (long seed = 1; seed <= 6; seed++) {
                 for (int[] d : dirs) {
-                    SimGame game = SimGame.of(seed, difficulty, Goal.REACH_FLAG, Duration.ofSeconds(90));
+                    SimGame game = SimGame.of(seed, difficulty, SimGame.REACH_FLAG, Duration.ofSeconds(90));
                     Oracle.Preview p = Oracle.preview(game, new Oracle.Motion(d[0], d[1], 3000));
                     game.keyDown(d[2]);
                     game.advance(Duration.ofMillis(3000));
@@ -61,14 +61,14 @@ class OracleTest {
 
     @Test
     void theTrueSceneAndTaskComeFromTheGame() {
-        SimGame game = SimGame.of(2, 2, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(2, 2, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         var scene = Oracle.scene(game);
         assertThat(scene.player().orElseThrow().x()).isEqualTo(game.playerX());
         assertThat(scene.all("coin")).hasSize(game.coinsLeft().size());
         assertThat(scene.terrain()).isSameAs(game.level().terrain());
-        var task = new Oracle(library).task(game, Goal.COLLECT_COINS);
+        var task = new Oracle(library).task(game, SimGame.COLLECT_COINS);
         assertThat(task.targetKind()).isEqualTo("coin");
-        assertThat(new Oracle(library).task(game, Goal.REACH_FLAG).targetKind()).isEqualTo("flag");
+        assertThat(new Oracle(library).task(game, SimGame.REACH_FLAG).targetKind()).isEqualTo("flag");
         assertThat(new Oracle(library).act(game, game.goal()).skill()).isEqualTo("move");
     }
 }

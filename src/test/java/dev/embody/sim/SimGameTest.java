@@ -33,7 +33,7 @@ class SimGameTest {
 
     @Test
     void thePlayerMovesOnlyWhileAKeyIsHeldAndOnlyInGameTime() {
-        SimGame g = SimGame.of(3, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60));
+        SimGame g = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60));
         int x0 = g.playerX(), y0 = g.playerY();
         g.advance(Duration.ofMillis(500));
         assertThat(g.playerX()).isEqualTo(x0);
@@ -56,14 +56,14 @@ class SimGameTest {
             }
         }
         cells[1 * Level.COLS + 3] = Terrain.WALL;
-        cells[2 * Level.COLS + 4] = Terrain.LAVA;
-        Terrain t = new Terrain(0, Level.TOP, Level.CELL, Level.COLS, Level.ROWS, cells);
+        cells[2 * Level.COLS + 4] = Terrain.HAZARD;
+        Terrain t = new Terrain(0, Level.TOP, Level.CELL, Level.COLS, Level.ROWS, cells, "lava");
         return new Level(0, 1, t, java.util.List.of(new int[]{1, 1}), new int[]{1, 3}, new int[]{1, 2});
     }
 
     @Test
     void wallsBlock() {
-        SimGame g = new SimGame(tiny(), Goal.COLLECT_COINS, Duration.ofSeconds(60));
+        SimGame g = new SimGame(tiny(), SimGame.COLLECT_COINS, Duration.ofSeconds(60));
         g.keyDown(KeyEvent.VK_LEFT);
         g.advance(Duration.ofSeconds(2));
         g.keyUp(KeyEvent.VK_LEFT);
@@ -74,7 +74,7 @@ class SimGameTest {
 
     @Test
     void lavaFails() {
-        SimGame g = new SimGame(tiny(), Goal.COLLECT_COINS, Duration.ofSeconds(60));
+        SimGame g = new SimGame(tiny(), SimGame.COLLECT_COINS, Duration.ofSeconds(60));
         g.keyDown(KeyEvent.VK_D); // WASD works like the arrows
         g.advance(Duration.ofSeconds(2));
         assertThat(g.outcome()).isEqualTo(Outcome.FAILURE);
@@ -86,13 +86,13 @@ class SimGameTest {
 
     @Test
     void takingTheCoinOrReachingTheFlagSucceeds() {
-        SimGame coins = new SimGame(tiny(), Goal.COLLECT_COINS, Duration.ofSeconds(60));
+        SimGame coins = new SimGame(tiny(), SimGame.COLLECT_COINS, Duration.ofSeconds(60));
         coins.keyDown(KeyEvent.VK_UP);
         coins.advance(Duration.ofMillis(200));
         assertThat(coins.outcome()).isEqualTo(Outcome.SUCCESS);
         assertThat(coins.coinsCollected()).isEqualTo(1);
 
-        SimGame flag = new SimGame(tiny(), Goal.REACH_FLAG, Duration.ofSeconds(60));
+        SimGame flag = new SimGame(tiny(), SimGame.REACH_FLAG, Duration.ofSeconds(60));
         flag.keyDown(KeyEvent.VK_S);
         flag.advance(Duration.ofMillis(200));
         assertThat(flag.outcome()).isEqualTo(Outcome.SUCCESS);
@@ -101,7 +101,7 @@ class SimGameTest {
 
     @Test
     void theClockEndsAnEpisode() {
-        SimGame idle = SimGame.of(1, 1, Goal.COLLECT_COINS, Duration.ofSeconds(2));
+        SimGame idle = SimGame.of(1, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(2));
         idle.advance(Duration.ofSeconds(3));
         assertThat(idle.outcome()).isEqualTo(Outcome.TIMEOUT);
         assertThat(idle.timeNanos()).isEqualTo(2_000_000_000L);
@@ -109,7 +109,7 @@ class SimGameTest {
 
     @Test
     void rendersA640x360FrameWithTheHudBand() {
-        SimGame g = SimGame.of(1, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60));
+        SimGame g = SimGame.of(1, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60));
         var f = g.render();
         assertThat(f.width()).isEqualTo(640);
         assertThat(f.height()).isEqualTo(360);

@@ -82,14 +82,14 @@ class SimulatedOperatorTest {
     }
 
     static Run play(long seed, int difficulty, Function<SimGame, Policy> policy, SimulatedOperator.Settings operator, int maxSteps) {
-        SimGame game = SimGame.of(seed, difficulty, Goal.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGame game = SimGame.of(seed, difficulty, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
         OperatorInbox inbox = new OperatorInbox();
         List<Step> steps = new ArrayList<>();
         SimulatedOperator op = operator == null ? null
                 : new SimulatedOperator(game, new Oracle(library), new CorrectionParser(library), inbox, operator, seed);
         AgentLoop.Builder b = AgentLoop.builder().target(new SimGameTarget(game)).library(library).gathering(Oracle.truth(game))
                 .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                .policy(policy.apply(game)).memory(EpisodicMemory.inMemory()).goal(Goal.COLLECT_COINS).inbox(inbox)
+                .policy(policy.apply(game)).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS).inbox(inbox)
                 .period(Duration.ofMillis(100)).maxSteps(maxSteps)
                 .listener(new StepListener() {
                     @Override

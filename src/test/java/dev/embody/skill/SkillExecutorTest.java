@@ -29,7 +29,7 @@ class SkillExecutorTest {
     @Test
     void aMoveHoldsTheKeyForItsDurationThenLetsGo() throws Exception {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
-        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
         SimGame g = target.game();
         String[] names = {"left", "right", "up", "down"};
         int dir = freeDirection(g, names);
@@ -46,7 +46,7 @@ class SkillExecutorTest {
     @Test
     void aCancelledHoldStopsShortAndReleases() throws Exception {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
-        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
         AtomicInteger checks = new AtomicInteger();
         var ex = new SkillExecutor(lib).run(SkillCall.parse("move(direction=up, amount=large)"), Scene.empty(640, 360, "px"),
                 target.actuator(), () -> checks.incrementAndGet() > 5);
@@ -59,7 +59,7 @@ class SkillExecutorTest {
     @Test
     void stopReleasesWhateverIsHeld() throws Exception {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
-        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, Goal.COLLECT_COINS, Duration.ofSeconds(60)));
+        SimGameTarget target = new SimGameTarget(SimGame.of(4, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
         target.actuator().keyDown("RIGHT");
         var ex = new SkillExecutor(lib).run(SkillCall.of("stop"), Scene.empty(640, 360, "px"), target.actuator(), () -> false);
         assertThat(ex.sent()).containsExactly("release_all");

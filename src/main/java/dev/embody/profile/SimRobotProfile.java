@@ -1,10 +1,9 @@
-package dev.embody.cli;
+package dev.embody.profile;
 
 import dev.embody.actuation.EmbeddedBroker;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
 import dev.embody.actuation.MqttRobotTarget;
-import dev.embody.actuation.RobotTopics;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.sim.SimRobot;
@@ -18,45 +17,48 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The simulated tabletop robot: an embedded broker unless --broker is given, and the robot in-process (still talking
- * only MQTT) unless --sim external. In-process it runs in simulated time (physics per command) unless --realtime.
- * The scorer reads the simulator's true state; the agent sees only camera frames.
+ * The simulated tabletop robot: the robot profile's modules and skills, an embedded broker unless a broker is given,
+ * and the robot in-process (still talking only MQTT) unless it runs as its own process ({@code sim: external}).
+ * In-process it runs in simulated time (physics per command) unless realtime. The scorer reads the simulator's true
+ * state; the agent sees only camera frames.
  */
-final class SimRobotKind extends RobotKind {
+public final class SimRobotProfile extends RobotProfile {
 
-    private static final Logger log = LoggerFactory.getLogger(SimRobotKind.class);
+    public static final String NAME = "sim-robot";
+    private static final Logger log = LoggerFactory.getLogger(SimRobotProfile.class);
 
+    private final boolean external;
     private EmbeddedBroker broker;
+
+    public SimRobotProfile(Config config, boolean external) {
+        super(config);
+        this.external = external;
+    }
 
     @Override
     public String name() {
-        return "sim-robot";
+        return NAME;
     }
 
     @Override
     public Target open(EpisodeSpec spec) throws Exception {
-        String url = spec.options().get("broker");
-        if (url == null) {
+        MqttOptions options = config.mqtt();
+        if (options == null) {
             synchronized (this) {
                 if (broker == null) {
                     broker = EmbeddedBroker.start();
                 }
             }
-            url = broker.url();
+            options = MqttOptions.of(broker.url(), null).withVersion(EmbeddedBroker.PROTOCOL);
         }
-        MqttOptions options = mqtt(spec, url);
-        if (broker != null && url.equals(broker.url()) && options.version().equals("auto")) {
-            options = options.withVersion(EmbeddedBroker.PROTOCOL);
-        }
-        RobotTopics topics = topics(spec);
-        if ("external".equals(spec.options().get("sim"))) {
-            return new MqttRobotTarget(name(), options, topics, limits(spec), ackTimeout(spec), spec.realtime(), null, null);
+        if (external) {
+            return new MqttRobotTarget(name(), options, config.topics(), limits(), config.ackTimeout(), spec.realtime(), null, null);
         }
         TableWorld world = new TableWorld(spec.seed());
-        MqttLink robotLink = MqttLink.connect(options.withClientId("embody-simrobot-" + topics.id() + "-" + Long.toHexString(System.nanoTime() & 0xffffff)));
+        MqttLink robotLink = MqttLink.connect(options.withClientId("embody-simrobot-" + config.topics().id() + "-" + Long.toHexString(System.nanoTime() & 0xffffff)));
         SimRobot robot;
         try {
-            robot = new SimRobot(world, robotLink, topics, spec.realtime());
+            robot = new SimRobot(world, robotLink, config.topics(), spec.realtime());
         } catch (IOException | RuntimeException e) {
             robotLink.close();
             throw e;
@@ -65,7 +67,7 @@ final class SimRobotKind extends RobotKind {
         long limitNanos = spec.timeLimit().toNanos();
         MqttRobotTarget target;
         try {
-            target = new MqttRobotTarget(name(), options, topics, limits(spec), ackTimeout(spec), spec.realtime(),
+            target = new MqttRobotTarget(name(), options, config.topics(), limits(), config.ackTimeout(), spec.realtime(),
                     () -> outcome(world, push, limitNanos), () -> score(world));
         } catch (Exception e) {
             robot.close();
@@ -99,7 +101,14 @@ final class SimRobotKind extends RobotKind {
     }
 
     @Override
-    public synchronized void finish() {
+    public Map<String, Object> describe() {
+        Map<String, Object> m = super.describe();
+        m.put("sim", external ? "external" : "in-process");
+        return m;
+    }
+
+    @Override
+    public synchronized void close() {
         if (broker != null) {
             broker.close();
             broker = null;

@@ -1,0 +1,155 @@
+package dev.embody.profile;
+
+import dev.embody.sim.SimGame;
+import dev.embody.actuation.DesktopTarget;
+import dev.embody.correction.StickMapping;
+import dev.embody.loop.BadFileException;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Target;
+import dev.embody.perception.DesktopGathering;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.perception.ScreenCalibration;
+import dev.embody.perception.TemplateFinder;
+import dev.embody.planning.WaitingPolicy;
+import dev.embody.reflection.PixelChangeReflection;
+import dev.embody.skill.FitCuration;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.task.GoalTaskInference;
+import dev.embody.task.GoalWordsTaskInference;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A program on the real X desktop, seen through screen capture and driven by real key and mouse events, as its
+ * calibration file describes it ({@code calibrate screen} writes one). The calibration names the program's parser:
+ * {@code sim-game} (the embedded game in a window) brings the grid game's modules; {@code none}, the usual case for a
+ * program nobody wrote for embody, brings the generic ones: task inference from the goal's and skills' words,
+ * reflection from the pixels, curation by fit, and a policy that waits and asks rather than acting blindly.
+ */
+public final class DesktopProfile implements Profile {
+
+    public static final String NAME = "desktop";
+    public static final Path DEFAULT_CALIBRATION = Path.of("calibration", "desktop", "sim-window.yaml");
+    /** How long an episode waits for its window to appear (the program may still be starting). */
+    static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * @param calibrationFile where the calibration was read from (meta.json records it)
+     * @param skills          the skills folder: the calibration's, unless overridden
+     */
+    public record Config(Path calibrationFile, ScreenCalibration calibration, Path skills) {
+        public static Config of(TargetOptions o) throws BadFileException {
+            Path file = o.calibration() != null ? o.calibration() : DEFAULT_CALIBRATION;
+            ScreenCalibration cal = ScreenCalibration.load(file);
+            return new Config(file, cal, o.skills() != null ? o.skills() : cal.skills());
+        }
+    }
+
+    private final Config config;
+
+    public DesktopProfile(Config config) {
+        this.config = config;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    private boolean gridGame() {
+        return "sim-game".equals(config.calibration().parser());
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Path skillsDir() {
+        return config.skills();
+    }
+
+    @Override
+    public Modules modules(SkillLibrary library) {
+        ScreenCalibration cal = config.calibration();
+        // end-of-episode banners are the target's to read, not the scene's
+        Map<String, Path> ui = new LinkedHashMap<>(cal.templates());
+        if (cal.endSuccess() != null) {
+            ui.remove(cal.endSuccess());
+        }
+        if (cal.endFailure() != null) {
+            ui.remove(cal.endFailure());
+        }
+        TemplateFinder templates = ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold());
+        if (gridGame()) {
+            return SimGameProfile.gridModules(new DesktopGathering(GameSceneParser.forSimGame(), templates), library);
+        }
+        return new Modules(new DesktopGathering(null, templates), new PixelChangeReflection(), new GoalWordsTaskInference(goals()),
+                new FitCuration(), new WaitingPolicy(library, "no scene parser and no trained policy for '" + cal.name()
+                + "': record a demonstration (./run record), train one (./run train), or command it (type a skill's phrase)"));
+    }
+
+    /** Goals the program's calibration declares, beside "follow the operator". */
+    List<String> goals() {
+        return List.of();
+    }
+
+    @Override
+    public String goalHint() {
+        return gridGame() ? "" : " (a calibration may declare more under goals:, in " + config.calibrationFile() + ")";
+    }
+
+    @Override
+    public Target open(EpisodeSpec spec) throws Exception {
+        return DesktopTarget.open(config.calibration(), WINDOW_WAIT);
+    }
+
+    @Override
+    public Goal defaultGoal() {
+        if (gridGame()) {
+            return SimGame.COLLECT_COINS;
+        }
+        return goals().isEmpty() ? GoalWordsTaskInference.FOLLOW : new Goal(goals().get(0));
+    }
+
+    @Override
+    public String memoryName() {
+        return NAME + "-" + config.calibration().name();
+    }
+
+    @Override
+    public java.util.Set<String> words() {
+        java.util.Set<String> w = new java.util.HashSet<>(gridGame() ? java.util.Set.of("wall", "walls", "lava", "coin", "coins", "flag", "flags") : java.util.Set.of());
+        config.calibration().templates().keySet().forEach(t -> w.addAll(java.util.List.of(t.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+"))));
+        w.remove("");
+        return w;
+    }
+
+    @Override
+    public StickMapping stick(SkillLibrary library) {
+        if (gridGame()) {
+            return SimGameProfile.gridStick(library);
+        }
+        Map<String, SkillCall> m = new LinkedHashMap<>();
+        for (String d : StickMapping.DIRECTIONS) {
+            m.put(d, SkillCall.of("press_key", "key", d));
+        }
+        return StickMapping.of(library, m);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", NAME);
+        m.put("calibration", config.calibrationFile().toString());
+        m.put("skills", config.skills().toString());
+        m.put("program", config.calibration().name());
+        return m;
+    }
+}

@@ -1,0 +1,102 @@
+package dev.embody.profile;
+
+import dev.embody.correction.StickMapping;
+import dev.embody.loop.BadFileException;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Policy;
+import dev.embody.loop.Target;
+import dev.embody.skill.SkillLibrary;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * What makes a target a target: one profile per kind (the sim game, a desktop program, the sim robot, a robot), built
+ * from its typed configuration. It opens the target for an episode and builds the six modules, names the skills
+ * folder, the goals its modules understand and what a gamepad's stick commands, and describes itself for an episode's
+ * meta.json, so replay, training and evaluation rebuild the very agent that was recorded. Every command builds its
+ * agent from a profile ({@link Profiles}); nothing else wires modules.
+ */
+public interface Profile extends AutoCloseable {
+
+    /** The --target name: sim-game, desktop, sim-robot, robot. */
+    String name();
+
+    /** Where its skills live (and skills taught at run time are written). */
+    Path skillsDir();
+
+    default SkillLibrary skills() throws BadFileException {
+        return SkillLibrary.load(skillsDir());
+    }
+
+    /**
+     * Fresh modules for one episode (they keep state across steps), planning with the profile's baseline policy.
+     *
+     * @throws BadFileException a calibration file the modules need is missing or wrong
+     */
+    Modules modules(SkillLibrary library) throws Exception;
+
+    /** The local baseline policy alone (what {@code --policy baseline} names). */
+    default Policy baseline(SkillLibrary library) throws Exception {
+        try (Modules m = modules(library)) {
+            return m.policy();
+        }
+    }
+
+    /** The target for one episode: a game, a window on the desktop, a robot over MQTT. */
+    Target open(EpisodeSpec spec) throws Exception;
+
+    Goal defaultGoal();
+
+    /**
+     * Refuses a goal none of its modules has a plan for, naming the goals they understand.
+     *
+     * @throws IllegalArgumentException naming the goal and the goals it knows
+     */
+    default void checkGoal(Goal goal, SkillLibrary library) throws Exception {
+        try (Modules m = modules(library)) {
+            if (!m.tasks().understands(goal)) {
+                throw new IllegalArgumentException("the " + name() + " profile has no plan for the goal '" + goal + "'; its "
+                        + m.tasks().getClass().getSimpleName() + " understands: '" + String.join("', '", m.tasks().goals()) + "'" + goalHint());
+            }
+        }
+    }
+
+    /** Where a person can declare more goals, for the refusal's message. */
+    default String goalHint() {
+        return "";
+    }
+
+    /** Where its long-term memory lives: memory/NAME (a desktop program has its own). */
+    default String memoryName() {
+        return name();
+    }
+
+    /**
+     * Words of its world (the things its scenes hold: "coin", "lava", "marker"): the correction parser takes them for
+     * real words, never for typos of a command word.
+     */
+    default java.util.Set<String> words() {
+        return java.util.Set.of();
+    }
+
+    /** What a gamepad's stick directions command on this target. */
+    StickMapping stick(SkillLibrary library);
+
+    /**
+     * How a candidate policy is scored before it replaces the one in use: success on held-out situations of its
+     * simulator, where it has one. Empty: no simulator to score on ({@code episodes} 0, or a real target).
+     */
+    default java.util.Optional<dev.embody.learning.Gate.Scorer> gate(SkillLibrary library, int episodes, dev.embody.learning.SimArena.Progress progress) {
+        return java.util.Optional.empty();
+    }
+
+    /** Its configuration for an episode's meta.json ("profile"): enough for {@link Profiles#fromEpisode} to rebuild it. */
+    Map<String, Object> describe();
+
+    /** After the last episode: lets go of what it kept across episodes (an embedded broker). */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,124 @@
+package dev.embody.profile;
+
+import dev.embody.correction.StickMapping;
+import dev.embody.learning.Gate;
+import dev.embody.learning.SimArena;
+import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Target;
+import dev.embody.perception.GameSceneParser;
+import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.sim.SimGame;
+import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TagCuration;
+import dev.embody.task.GoalTaskInference;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.LongStream;
+
+/**
+ * The embedded grid game, headless in simulated time (or on the wall clock, in a window). Its modules are the grid
+ * game's: HSV parsing of walls, lava, coins, the flag and the blue player; reflection by the player's motion; coins
+ * and flags as goals; A* on the perceived grid as the baseline. Its simulator scores a learned policy on held-out
+ * seeds, so it has a gate.
+ */
+public final class SimGameProfile implements Profile {
+
+    public static final String NAME = "sim-game";
+    /** Held-out seeds for evaluation and the gate start here; training seeds count up from 1. */
+    public static final long HELD_OUT_SEEDS = 100_000;
+
+    /** @param skills the skills folder (default skills/sim-game) */
+    public record Config(Path skills) {
+        public static Config of(TargetOptions o) {
+            return new Config(o.skills() != null ? o.skills() : Path.of("skills", NAME));
+        }
+    }
+
+    private final Config config;
+
+    public SimGameProfile(Config config) {
+        this.config = config;
+    }
+
+    /** The grid game's modules, over whatever frames show it: the embedded game, or its window on a desktop. */
+    static Modules gridModules(dev.embody.loop.InformationGathering gathering, SkillLibrary library) {
+        return new Modules(gathering, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), new ScenePlannerPolicy(library));
+    }
+
+    /** The stick moves the player a little each step. */
+    static StickMapping gridStick(SkillLibrary library) {
+        Map<String, SkillCall> m = new LinkedHashMap<>();
+        for (String d : StickMapping.DIRECTIONS) {
+            m.put(d, SkillCall.of("move", "direction", d, "amount", "small"));
+        }
+        return StickMapping.of(library, m);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Path skillsDir() {
+        return config.skills();
+    }
+
+    @Override
+    public Modules modules(SkillLibrary library) {
+        return gridModules(GameSceneParser.forSimGame(), library);
+    }
+
+    @Override
+    public Target open(EpisodeSpec spec) {
+        return new SimGameTarget(SimGame.of(spec.seed(), spec.difficulty(), spec.goal(), spec.timeLimit()), spec.realtime(), spec.view());
+    }
+
+    @Override
+    public Goal defaultGoal() {
+        return SimGame.COLLECT_COINS;
+    }
+
+    @Override
+    public java.util.Set<String> words() {
+        return java.util.Set.of("wall", "walls", "lava", "coin", "coins", "flag", "flags", "player", "arena", "level");
+    }
+
+    @Override
+    public StickMapping stick(SkillLibrary library) {
+        return gridStick(library);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", NAME);
+        m.put("skills", config.skills().toString());
+        return m;
+    }
+
+    /** The game played headless through this profile's modules, for demonstrations, corrections and scoring. */
+    public SimArena arena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
+        return new SimArena(this, library, difficulty, maxSteps, timeLimit);
+    }
+
+    /** The gate's scorer: success with nobody correcting, on {@code episodes} held-out seeds at difficulty 1. */
+    @Override
+    public Optional<Gate.Scorer> gate(SkillLibrary library, int episodes, SimArena.Progress progress) {
+        if (episodes <= 0) {
+            return Optional.empty();
+        }
+        SimArena arena = arena(library, 1, 250, Duration.ofSeconds(90));
+        List<Long> seeds = LongStream.range(HELD_OUT_SEEDS, HELD_OUT_SEEDS + episodes).boxed().toList();
+        return Optional.of(p -> arena.evaluate(g -> p, SimGame.COLLECT_COINS, seeds, progress).successRate());
+    }
+}
