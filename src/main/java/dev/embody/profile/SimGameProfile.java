@@ -49,6 +49,11 @@ public final class SimGameProfile implements Profile {
         this.config = config;
     }
 
+    /** The embedded game with its own skills folder (skills/sim-game). */
+    public static SimGameProfile standard() {
+        return new SimGameProfile(Config.of(TargetOptions.defaults()));
+    }
+
     /** The grid game's modules, over whatever frames show it: the embedded game, or its window on a desktop. */
     static Modules gridModules(dev.embody.loop.InformationGathering gathering, SkillLibrary library) {
         return new Modules(gathering, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), new ScenePlannerPolicy(library));

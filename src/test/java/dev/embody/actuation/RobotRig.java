@@ -2,6 +2,7 @@ package dev.embody.actuation;
 
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.StepListener;
 import dev.embody.memory.EpisodicMemory;
@@ -48,10 +49,11 @@ final class RobotRig implements AutoCloseable {
 
     AgentLoop loop(int maxSteps, StepListener listener) throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills/robot"));
-        AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).gathering(parser)
-                .reflection(new RobotMotionReflection()).tasks(new RobotTaskInference()).curation(new TagCuration())
-                .policy(new RobotScenePlanner()).memory(EpisodicMemory.inMemory()).goal(new Goal("reach the target marker"))
-                .maxSteps(maxSteps);
+        // the robot profile's modules, over this rig's own robot and broker
+        Modules modules = new dev.embody.profile.RobotProfile(dev.embody.profile.RobotProfile.Config.of(dev.embody.profile.TargetOptions.defaults()))
+                .modules(library);
+        AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules)
+                .memory(EpisodicMemory.inMemory()).goal(new Goal("reach the target marker")).maxSteps(maxSteps);
         if (listener != null) {
             b.listener(listener);
         }

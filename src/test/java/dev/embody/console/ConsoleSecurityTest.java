@@ -1,6 +1,7 @@
 package dev.embody.console;
 
 import dev.embody.loop.OperatorInbox;
+import dev.embody.correction.CorrectionParser;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +39,8 @@ class ConsoleSecurityTest {
 
     OperatorConsole console(ConsoleSettings s) throws Exception {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
-        return OperatorConsole.start(s, inbox, () -> lib, new SessionTraining(() -> "scene-planner"), dir, null);
+        CorrectionParser parser = new CorrectionParser(lib);
+        return OperatorConsole.start(s, inbox, () -> parser, new SessionTraining(() -> "scene-planner"), dir, null);
     }
 
     HttpResponse<String> get(String url, String... headers) throws Exception {

@@ -7,14 +7,13 @@ import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.perception.GameSceneParser;
-import dev.embody.planning.ScenePlannerPolicy;
-import dev.embody.reflection.SceneChangeReflection;
+import dev.embody.correction.CorrectionParser;
+import dev.embody.loop.Modules;
+import dev.embody.profile.SimGameProfile;
+import dev.embody.profile.TargetOptions;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
-import dev.embody.task.GoalTaskInference;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,11 +31,13 @@ final class LiveSession implements AutoCloseable {
     volatile AgentLoop loop;
     final List<Step> steps = new CopyOnWriteArrayList<>();
     final CompletableFuture<AgentLoop.EpisodeResult> result = new CompletableFuture<>();
-    private final GameSceneParser parser = GameSceneParser.forSimGame();
+    private final SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
+    private volatile Modules modules;
 
     LiveSession(ConsoleSettings settings, Path episodesDir, long seed) throws Exception {
         library = SkillLibrary.load(Path.of("skills/sim-game"));
-        console = OperatorConsole.start(settings, inbox, () -> library, new SessionTraining(() -> "scene-planner"), episodesDir, null);
+        CorrectionParser parser = new CorrectionParser(library);
+        console = OperatorConsole.start(settings, inbox, () -> parser, new SessionTraining(() -> "scene-planner"), episodesDir, null);
         console.episode("test-episode", null);
         // episodes one after another (a level takes the agent a few seconds) until the operator stops one
         Thread t = new Thread(() -> {
@@ -62,8 +63,11 @@ final class LiveSession implements AutoCloseable {
     }
 
     private AgentLoop build(SimGameTarget target) {
-        return AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+        if (modules != null) {
+            modules.close();
+        }
+        modules = profile.modules(library);
+        return AgentLoop.builder().target(target).library(library).modules(modules).goal(SimGame.COLLECT_COINS)
                 .memory(EpisodicMemory.inMemory()).inbox(inbox).period(Duration.ofMillis(100)).maxSteps(5000)
                 .listener(console).listener(new StepListener() {
                     @Override
@@ -84,7 +88,9 @@ final class LiveSession implements AutoCloseable {
             result.get(10, java.util.concurrent.TimeUnit.SECONDS);
         } finally {
             console.close();
-            parser.close();
+            if (modules != null) {
+                modules.close();
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.embody.correction;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Observation;
@@ -102,10 +103,10 @@ class GamepadChannelTest {
     }
 
     @Test
-    void stickOverridesWhileDeflectedAndButtonsPauseAndStop() {
+    void stickOverridesWhileDeflectedAndButtonsPauseAndStop() throws Exception {
         TestGamepad pad = TestGamepad.create();
         OperatorInbox inbox = new OperatorInbox();
-        GamepadChannel channel = new GamepadChannel(pad, inbox);
+        GamepadChannel channel = new GamepadChannel(pad, inbox, SimGameProfile.standard().stick(SimGameProfile.standard().skills()));
 
         assertThat(channel.poll()).isTrue();
         assertThat(inbox.drain()).as("stick at rest: the agent drives").isEmpty();
@@ -150,14 +151,13 @@ class GamepadChannelTest {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
         TestGamepad pad = TestGamepad.create();
         OperatorInbox inbox = new OperatorInbox();
-        GamepadChannel channel = new GamepadChannel(pad, inbox);
+        GamepadChannel channel = new GamepadChannel(pad, inbox, SimGameProfile.standard().stick(SimGameProfile.standard().skills()));
         List<Step> steps = new CopyOnWriteArrayList<>();
         SimGameTarget target = new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
         pad.y.value = -1f; // up, held for the first four steps
         channel.poll();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-            AgentLoop loop = AgentLoop.builder().target(target).library(lib).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(lib))
+            AgentLoop loop = AgentLoop.builder().target(target).library(lib).modules(SimGameProfile.standard().modules(lib).withPolicy(new ScenePlannerPolicy(lib)))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(8).listener(channel).listener(new StepListener() {
                         @Override
                         public void onStep(Step step, Observation observation) {
@@ -178,6 +178,24 @@ class GamepadChannelTest {
         });
         assertThat(steps.subList(5, steps.size())).allSatisfy(s -> assertThat(s.decision().by()).isNotEqualTo("operator"));
         assertThat(target.actuator().held()).isEmpty();
+    }
+
+    @Test
+    void theStickSpeaksTheProfilesSkills_aRobotTurnsAndDrives_aDirectionItLacksCommandsNothing() throws Exception {
+        var robot = new dev.embody.profile.RobotProfile(dev.embody.profile.RobotProfile.Config.of(dev.embody.profile.TargetOptions.defaults()));
+        StickMapping m = robot.stick(robot.skills());
+        assertThat(m.command("left")).hasValueSatisfying(c -> assertThat(c.toString()).isEqualTo("turn(direction=left, amount=small)"));
+        assertThat(m.command("up")).hasValueSatisfying(c -> assertThat(c.toString()).isEqualTo("move(direction=forward, amount=small)"));
+
+        // a program whose skills have no arrow keys: the stick maps to nothing, and deflecting it sends nothing
+        StickMapping none = StickMapping.of(SkillLibrary.load(Path.of("skills/robot")), java.util.Map.of("left", dev.embody.skill.SkillCall.of("press_key", "key", "left")));
+        assertThat(none.directions()).isEmpty();
+        TestGamepad pad = TestGamepad.create();
+        OperatorInbox inbox = new OperatorInbox();
+        GamepadChannel channel = new GamepadChannel(pad, inbox, none);
+        pad.x.value = -1f;
+        channel.poll();
+        assertThat(inbox.drain()).isEmpty();
     }
 
     @Test

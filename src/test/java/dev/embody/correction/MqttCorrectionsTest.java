@@ -67,7 +67,7 @@ class MqttCorrectionsTest {
         OperatorInbox inbox = new OperatorInbox();
         List<Intervention> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         inbox.observe(seen::add);
-        try (MqttCorrections channel = MqttCorrections.connect("tcp://127.0.0.1:" + port, "rover-7", () -> lib, inbox)) {
+        try (MqttCorrections channel = MqttCorrections.connect("tcp://127.0.0.1:" + port, "rover-7", () -> new CorrectionParser(lib), inbox)) {
             assertThat(channel.topic()).isEqualTo("embody/agents/rover-7/corrections");
             Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", Integer.toString(port), "-C", "2", "-W", "20",
                     "-t", "embody/agents/rover-7/corrections/understood").start();

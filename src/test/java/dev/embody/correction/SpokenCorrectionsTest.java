@@ -60,7 +60,7 @@ class SpokenCorrectionsTest {
     @Test
     void stopAlwaysWinsAndBadAudioSaysSo() throws Exception {
         OperatorInbox inbox = new OperatorInbox();
-        try (SpokenCorrections speech = SpokenCorrections.open(() -> library, inbox).orElseThrow()) {
+        try (SpokenCorrections speech = SpokenCorrections.open(() -> new CorrectionParser(library), inbox).orElseThrow()) {
             SpokenCorrections.Heard stop = speech.hear(Files.readAllBytes(SpeechTrial.say("stop", "en-us", dir, 900)), "speech");
             assertThat(stop.applied()).isTrue();
             assertThat(inbox.stopRequested()).isTrue();
@@ -76,7 +76,7 @@ class SpokenCorrectionsTest {
     void anUtteranceIsSearchedWhileItArrivesAndAppliedAtItsEnd() throws Exception {
         OperatorInbox inbox = new OperatorInbox();
         short[] audio = SpeechAudio.fromWav(Files.readAllBytes(SpeechTrial.say("a bit more to the left", "en-us", dir, 901)));
-        try (SpokenCorrections speech = SpokenCorrections.open(() -> library, inbox).orElseThrow()) {
+        try (SpokenCorrections speech = SpokenCorrections.open(() -> new CorrectionParser(library), inbox).orElseThrow()) {
             SpokenCorrections.Utterance u = speech.listen("speech");
             for (int off = 0; off < audio.length; off += 320) { // 20 ms at a time, as a microphone delivers it
                 int n = Math.min(320, audio.length - off);

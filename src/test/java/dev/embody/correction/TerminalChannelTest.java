@@ -1,5 +1,6 @@
 package dev.embody.correction;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Observation;
@@ -57,9 +58,7 @@ class TerminalChannelTest {
         SimGameTarget target = new SimGameTarget(SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)), realtime, null);
         List<Step> steps = new CopyOnWriteArrayList<>();
         GameSceneParser parser = GameSceneParser.forSimGame();
-        AgentLoop loop = AgentLoop.builder().target(target).library(library).gathering(parser)
-                .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS)
+        AgentLoop loop = AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library))).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS)
                 .period(Duration.ofMillis(100)).maxSteps(400).inbox(inbox).startPaused(paused)
                 .listener(new StepListener() {
                     @Override
@@ -92,7 +91,7 @@ class TerminalChannelTest {
         PipedOutputStream keyboard = new PipedOutputStream();
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (TerminalChannel terminal = new TerminalChannel(new CorrectionParser(library), inbox, new PipedInputStream(keyboard),
+        try (TerminalChannel terminal = new TerminalChannel(() -> new CorrectionParser(library), inbox, new PipedInputStream(keyboard),
                 new PrintStream(said, true, StandardCharsets.UTF_8)).start(); GameSceneParser parser = s.parser()) {
             Future<AgentLoop.EpisodeResult> run = pool.submit(s.loop()::run);
             await(() -> s.steps().size() >= 3, "three steps");
@@ -126,7 +125,7 @@ class TerminalChannelTest {
         PipedOutputStream keyboard = new PipedOutputStream();
         ByteArrayOutputStream said = new ByteArrayOutputStream();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        try (TerminalChannel terminal = new TerminalChannel(new CorrectionParser(library), inbox, new PipedInputStream(keyboard),
+        try (TerminalChannel terminal = new TerminalChannel(() -> new CorrectionParser(library), inbox, new PipedInputStream(keyboard),
                 new PrintStream(said, true, StandardCharsets.UTF_8)).start(); GameSceneParser parser = s.parser()) {
             Future<AgentLoop.EpisodeResult> run = pool.submit(s.loop()::run);
             Thread.sleep(300);

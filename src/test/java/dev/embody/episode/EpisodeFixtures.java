@@ -1,5 +1,6 @@
 package dev.embody.episode;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Intervention;
@@ -89,8 +90,7 @@ public final class EpisodeFixtures {
             if (corrections.containsKey(0)) {
                 inbox.submit(Intervention.command(SkillCall.parse(corrections.get(0)), "operator says " + corrections.get(0), "test"));
             }
-            AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(recording)
+            AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(recording))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).goal(SimGame.COLLECT_COINS)
                     // the live default rate: the period's remainder passes in game time, as in `live`
                     .period(Duration.ofMillis(100)).maxSteps(maxSteps)
@@ -99,9 +99,8 @@ public final class EpisodeFixtures {
         return new Recorded(root.resolve(id), seen, game);
     }
 
-    /** The agent the replay tests use: the sim game's local modules and the scene planner. */
-    public static Replay.Agent agent(SkillLibrary library, GameSceneParser parser) {
-        return new Replay.Agent(parser, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(),
-                new ScenePlannerPolicy(library), library);
+    /** The agent the replay tests use: the sim game's profile's modules and its baseline, the scene planner. */
+    public static Replay.Agent agent(SkillLibrary library) {
+        return new Replay.Agent(SimGameProfile.standard().modules(library), library);
     }
 }

@@ -1,5 +1,6 @@
 package dev.embody.episode;
 
+import dev.embody.profile.SimGameProfile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.loop.AgentLoop;
@@ -42,8 +43,7 @@ class EpisodeRecorderTest {
         AgentLoop.EpisodeResult r;
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "e1", target, Map.of("policy", "scene-planner", "skills_version", library.version()))) {
-            r = AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+            r = AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                     .memory(EpisodicMemory.inMemory()).listener(recorder).listener((s, o) -> seen.add(o.frame().toImage())).build().run();
         }
         Episode e = Episode.open(root.resolve("e1"));

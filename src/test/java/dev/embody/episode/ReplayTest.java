@@ -1,5 +1,6 @@
 package dev.embody.episode;
 
+import dev.embody.memory.EpisodicMemory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.loop.Decision;
 import dev.embody.loop.PlanningContext;
@@ -38,10 +39,9 @@ class ReplayTest {
     }
 
     private static Replay.Result replay(RecordedEpisode e, Policy policy) throws Exception {
-        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-            Replay.Agent a = policy == null ? EpisodeFixtures.agent(library, parser)
-                    : new Replay.Agent(parser, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), policy, library);
-            return Replay.run(e, a, false, null);
+        Replay.Agent a = EpisodeFixtures.agent(library);
+        try (var modules = a.modules()) {
+            return Replay.run(e, policy == null ? a : new Replay.Agent(modules.withPolicy(policy), library), EpisodicMemory.inMemory(), false, null);
         }
     }
 

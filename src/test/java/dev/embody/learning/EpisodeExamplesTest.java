@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.episode.Episode;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.loop.AgentLoop;
@@ -47,8 +48,7 @@ class EpisodeExamplesTest {
         List<String> commands = new ArrayList<>();
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "e1", target, Map.of("policy", "scene-planner"))) {
-            AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+            AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(8).listener(recorder)
                     .listener((s, o) -> {
                         seen.put(s.index(), PolicyInput.downscale(o.frame()));
@@ -61,7 +61,7 @@ class EpisodeExamplesTest {
                         }
                     }).build().run();
         }
-        List<Example> examples = EpisodeExamples.read(Episode.open(root.resolve("e1")));
+        List<Example> examples = EpisodeExamples.read(Episode.open(root.resolve("e1")), GameSceneParser.forSimGame());
 
         assertThat(examples).hasSize(2).allMatch(e -> e.source() == Example.Source.CORRECTION && e.weight() == Example.CORRECTION_WEIGHT);
         assertThat(examples).extracting(Example::label).containsExactly(left.toString(), up.toString());
@@ -83,11 +83,10 @@ class EpisodeExamplesTest {
         long steps;
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "demo", target, Map.of("policy", "oracle"))) {
-            steps = AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                    .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new dev.embody.sim.Oracle(library).asPolicy(game))
+            steps = AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new dev.embody.sim.Oracle(library).asPolicy(game)))
                     .memory(EpisodicMemory.inMemory()).maxSteps(10).listener(recorder).build().run().steps();
         }
-        List<Example> examples = EpisodeExamples.readAll(root, "sim-game");
+        List<Example> examples = EpisodeExamples.readAll(root, "sim-game", GameSceneParser.forSimGame());
         assertThat(examples).hasSize((int) steps).allMatch(e -> e.source() == Example.Source.DEMONSTRATION);
         assertThat(examples.get(0).input().previous()).isNull();
 
@@ -95,7 +94,7 @@ class EpisodeExamplesTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(stepsFile));
         lines.set(1, "{\"step\": 1, \"by\": \"oracle\"}");
         Files.write(stepsFile, lines);
-        assertThatThrownBy(() -> EpisodeExamples.read(Episode.open(root.resolve("demo"))))
+        assertThatThrownBy(() -> EpisodeExamples.read(Episode.open(root.resolve("demo")), null))
                 .hasMessageContaining(stepsFile.toString()).hasMessageContaining("2").hasMessageContaining("'command' and 'frame'");
     }
 }

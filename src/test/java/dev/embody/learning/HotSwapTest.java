@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Step;
@@ -33,8 +34,7 @@ class HotSwapTest {
         CountDownLatch fiveSteps = new CountDownLatch(5);
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
             AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(600))))
-                    .library(library).gathering(parser).reflection(new SceneChangeReflection()).tasks(new GoalTaskInference())
-                    .curation(new TagCuration()).policy(first).memory(EpisodicMemory.inMemory()).maxSteps(40)
+                    .library(library).modules(SimGameProfile.standard().modules(library).withPolicy(first)).memory(EpisodicMemory.inMemory()).maxSteps(40)
                     .period(Duration.ofMillis(20))
                     .listener((s, o) -> {
                         steps.add(s);

@@ -20,7 +20,7 @@ final class LearningFixtures {
     }
 
     static SimArena arena(SkillLibrary library, int maxSteps) {
-        return new SimArena(library, 1, maxSteps, Duration.ofSeconds(90));
+        return dev.embody.profile.SimGameProfile.standard().arena(library, 1, maxSteps, Duration.ofSeconds(90));
     }
 
     /** Oracle demonstrations played through the real loop (the agent's own perception, the oracle deciding). */

@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Intervention;
@@ -43,8 +44,7 @@ class PeriodicTrainingTest {
              PeriodicTraining training = new PeriodicTraining(start, store, library.version(), null,
                      new Trainer.Options(5, 8, 3e-3f, 5, 1), new PeriodicTraining.Schedule(4, Duration.ZERO), List.of())) {
             AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(900))))
-                    .library(library).gathering(parser).reflection(new SceneChangeReflection()).tasks(new GoalTaskInference())
-                    .curation(new TagCuration()).policy(start).memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(400)
+                    .library(library).modules(SimGameProfile.standard().modules(library).withPolicy(start)).memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(400)
                     .listener((s, o) -> {
                         steps.add(s);
                         // an operator who keeps the player bobbing up and down in place until the fine-tuned policy is in

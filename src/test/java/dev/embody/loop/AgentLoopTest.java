@@ -1,5 +1,7 @@
 package dev.embody.loop;
 
+import dev.embody.loop.Modules;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
@@ -31,8 +33,7 @@ class AgentLoopTest {
     }
 
     private static AgentLoop.Builder agent(SimGameTarget target, GameSceneParser parser) {
-        return AgentLoop.builder().target(target).library(library).gathering(parser).reflection(new SceneChangeReflection())
-                .tasks(new GoalTaskInference()).curation(new TagCuration()).policy(new ScenePlannerPolicy(library))
+        return AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                 .memory(EpisodicMemory.inMemory()).maxSteps(600);
     }
 
@@ -143,9 +144,7 @@ class AgentLoopTest {
         InformationGathering broken = (obs, mem) -> {
             throw new IllegalStateException("camera unplugged");
         };
-        AgentLoop.EpisodeResult r = AgentLoop.builder().target(t).library(library).gathering(broken)
-                .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                .policy(new ScenePlannerPolicy(library)).memory(EpisodicMemory.inMemory()).build().run();
+        AgentLoop.EpisodeResult r = AgentLoop.builder().target(t).library(library).modules(new Modules(broken, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), new ScenePlannerPolicy(library))).memory(EpisodicMemory.inMemory()).build().run();
         assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(r.reason()).contains("3 steps in a row failed").contains("camera unplugged");
     }

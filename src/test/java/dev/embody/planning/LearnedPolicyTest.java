@@ -53,7 +53,7 @@ class LearnedPolicyTest {
             // the decision is restricted to the curated candidates and renormalised over them
             List<SkillCall> candidates = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
             Decision d = policy.plan(new PlanningContext(new Observation(0, 0, game.render()), Scene.empty(640, 360, "px"), TO_COIN,
-                    Reflection.first(), candidates, null, List.of()));
+                    Reflection.first(), candidates, null, null));
             assertThat(candidates).contains(d.call());
             assertThat(d.scores().keySet()).containsExactlyInAnyOrderElementsOf(candidates.stream().map(Object::toString).toList());
             assertThat(d.scores().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-6));
@@ -83,12 +83,12 @@ class LearnedPolicyTest {
             SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
             List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
             Observation o = new Observation(0, 0, game.render());
-            Decision first = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, Reflection.first(), moves, null, List.of()));
+            Decision first = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, Reflection.first(), moves, null, null));
             Reflection moved = new Reflection(true, 20, false, 0, true, false, "moved");
             Reflection stuck = new Reflection(false, 0, true, 1, false, false, "did not move");
             // greedy: after a move that went somewhere, the likeliest command again (an untrained net barely weighs the previous one)
-            Decision again = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, moved, moves, first.call(), List.of()));
-            Decision unstuck = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, stuck, moves, first.call(), List.of()));
+            Decision again = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, moved, moves, first.call(), null));
+            Decision unstuck = policy.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, stuck, moves, first.call(), null));
             assertThat(again.call()).isEqualTo(first.call());
             assertThat(unstuck.call()).isNotEqualTo(first.call());
         }

@@ -37,7 +37,7 @@ class ScenePlannerPolicyTest {
     private static PlanningContext ctx(Terrain t, double px, double py, double tx, double ty, SkillLibrary lib) {
         Scene scene = new Scene(200, 100, "px", List.of(new Entity("player", px, py, 12, 12), new Entity("coin", tx, ty, 10, 10)), t);
         Task task = new Task("collect all coins", "navigate", "go to the coin", "coin", tx, ty);
-        return new PlanningContext(new Observation(0, 0, null), scene, task, Reflection.first(), lib.commands(), null, List.of());
+        return new PlanningContext(new Observation(0, 0, null), scene, task, Reflection.first(), lib.commands(), null, null);
     }
 
     @Test
@@ -76,9 +76,9 @@ class ScenePlannerPolicyTest {
         SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
         ScenePlannerPolicy p = new ScenePlannerPolicy(lib);
         Scene empty = Scene.empty(200, 100, "px");
-        var done = p.plan(new PlanningContext(null, empty, Task.of("collect all coins", "done", "no coins left"), Reflection.first(), lib.commands(), null, List.of()));
+        var done = p.plan(new PlanningContext(null, empty, Task.of("collect all coins", "done", "no coins left"), Reflection.first(), lib.commands(), null, null));
         assertThat(done.call().skill()).isEqualTo("stop");
-        var blind = p.plan(new PlanningContext(null, empty, Task.of("collect all coins", "idle", "no player"), Reflection.first(), lib.commands(), null, List.of()));
+        var blind = p.plan(new PlanningContext(null, empty, Task.of("collect all coins", "idle", "no player"), Reflection.first(), lib.commands(), null, null));
         assertThat(blind.call().skill()).isEqualTo("wait");
     }
 

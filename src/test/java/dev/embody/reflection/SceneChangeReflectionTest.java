@@ -28,34 +28,34 @@ class SceneChangeReflectionTest {
     private static Step step(Scene s, Reflection r, List<String> sent) {
         return new Step(0, 0, 0, 0, s, r, Task.of("g", "navigate", "go"), List.of(),
                 Decision.of(SkillCall.parse("move(direction=left, amount=small)"), "test", ""), null, sent, false,
-                Outcome.RUNNING, new Latency(0, 0, 0, 0, 0, 0, 0), false);
+                Outcome.RUNNING, new Latency(0, 0, 0, 0, 0, 0, 0), false, null, List.of(), List.of());
     }
 
     @Test
     void seesMovementProgressAndBeingStuck() {
         SceneChangeReflection reflection = new SceneChangeReflection();
-        Reflection first = reflection.reflect(null, scene(50, 50, 2));
+        Reflection first = reflection.reflect(null, null, scene(50, 50, 2), null);
         assertThat(first.reason()).isEqualTo("first step");
 
-        Reflection moved = reflection.reflect(step(scene(50, 50, 2), first, List.of("hold LEFT 100ms")), scene(40, 50, 1));
+        Reflection moved = reflection.reflect(step(scene(50, 50, 2), first, List.of("hold LEFT 100ms")), null, scene(40, 50, 1), null);
         assertThat(moved.moved()).isTrue();
         assertThat(moved.displacement()).isEqualTo(10.0);
         assertThat(moved.progress()).isTrue();
         assertThat(moved.reason()).isEqualTo("moved 10 px; took a coin");
 
-        Reflection stuck = reflection.reflect(step(scene(40, 50, 1), moved, List.of("hold LEFT 100ms")), scene(40, 50, 1));
+        Reflection stuck = reflection.reflect(step(scene(40, 50, 1), moved, List.of("hold LEFT 100ms")), null, scene(40, 50, 1), null);
         assertThat(stuck.stuck()).isTrue();
-        Reflection stuck2 = reflection.reflect(step(scene(40, 50, 1), stuck, List.of("hold LEFT 100ms")), scene(40, 50, 1));
+        Reflection stuck2 = reflection.reflect(step(scene(40, 50, 1), stuck, List.of("hold LEFT 100ms")), null, scene(40, 50, 1), null);
         assertThat(stuck2.stuckSteps()).isEqualTo(2);
         assertThat(stuck2.reason()).contains("did not move (2 times)");
 
-        Reflection waited = reflection.reflect(step(scene(40, 50, 1), stuck2, List.of("wait 100ms")), scene(40, 50, 1));
+        Reflection waited = reflection.reflect(step(scene(40, 50, 1), stuck2, List.of("wait 100ms")), null, scene(40, 50, 1), null);
         assertThat(waited.stuck()).as("waiting is not being stuck").isFalse();
     }
 
     @Test
     void saysWhenItCannotTell() {
-        Reflection r = new SceneChangeReflection().reflect(step(scene(40, 50, 1), Reflection.first(), List.of()), Scene.empty(640, 360, "px"));
+        Reflection r = new SceneChangeReflection().reflect(step(scene(40, 50, 1), Reflection.first(), List.of()), null, Scene.empty(640, 360, "px"), null);
         assertThat(r.reason()).isEqualTo("cannot tell: player not seen now");
     }
 }

@@ -1,5 +1,6 @@
 package dev.embody.sim;
 
+import dev.embody.loop.Modules;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.Understanding;
 import dev.embody.loop.AgentLoop;
@@ -87,9 +88,7 @@ class SimulatedOperatorTest {
         List<Step> steps = new ArrayList<>();
         SimulatedOperator op = operator == null ? null
                 : new SimulatedOperator(game, new Oracle(library), new CorrectionParser(library), inbox, operator, seed);
-        AgentLoop.Builder b = AgentLoop.builder().target(new SimGameTarget(game)).library(library).gathering(Oracle.truth(game))
-                .reflection(new SceneChangeReflection()).tasks(new GoalTaskInference()).curation(new TagCuration())
-                .policy(policy.apply(game)).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS).inbox(inbox)
+        AgentLoop.Builder b = AgentLoop.builder().target(new SimGameTarget(game)).library(library).modules(new Modules(Oracle.truth(game), new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), policy.apply(game))).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS).inbox(inbox)
                 .period(Duration.ofMillis(100)).maxSteps(maxSteps)
                 .listener(new StepListener() {
                     @Override

@@ -19,28 +19,28 @@ class GoalTaskInferenceTest {
 
     @Test
     void goesForTheNearestCoinOrTheFlag() {
-        Task t = new GoalTaskInference().infer(SimGame.COLLECT_COINS, SCENE, Reflection.first(), null);
+        Task t = new GoalTaskInference().infer(SimGame.COLLECT_COINS, null, SCENE, Reflection.first(), null, null);
         assertThat(t.kind()).isEqualTo("navigate");
         assertThat(t.targetX()).isEqualTo(140);
         assertThat(t.subtask()).isEqualTo("go to the coin at (140, 100)");
-        Task f = new GoalTaskInference().infer(new Goal("Now go to the flag"), SCENE, Reflection.first(), null);
+        Task f = new GoalTaskInference().infer(new Goal("Now go to the flag"), null, SCENE, Reflection.first(), null, null);
         assertThat(f.targetKind()).isEqualTo("flag");
     }
 
     @Test
     void setsAsideATargetItKeepsGettingStuckOn() {
         GoalTaskInference tasks = new GoalTaskInference();
-        Task first = tasks.infer(SimGame.COLLECT_COINS, SCENE, Reflection.first(), null);
+        Task first = tasks.infer(SimGame.COLLECT_COINS, null, SCENE, Reflection.first(), null, null);
         Reflection stuck = new Reflection(false, 0, true, 2, false, false, "did not move");
-        Task next = tasks.infer(SimGame.COLLECT_COINS, SCENE, stuck, null);
+        Task next = tasks.infer(SimGame.COLLECT_COINS, null, SCENE, stuck, null, null);
         assertThat(next.targetX()).isNotEqualTo(first.targetX()).isEqualTo(300);
     }
 
     @Test
     void isDoneWhenNoCoinIsLeftAndSaysSoForGoalsItCannotPlan() {
         Scene none = new Scene(640, 360, "px", List.of(new Entity("player", 1, 1, 12, 12)), null);
-        assertThat(new GoalTaskInference().infer(SimGame.COLLECT_COINS, none, Reflection.first(), null).done()).isTrue();
-        Task odd = new GoalTaskInference().infer(new Goal("bake a cake"), SCENE, Reflection.first(), null);
+        assertThat(new GoalTaskInference().infer(SimGame.COLLECT_COINS, null, none, Reflection.first(), null, null).done()).isTrue();
+        Task odd = new GoalTaskInference().infer(new Goal("bake a cake"), null, SCENE, Reflection.first(), null, null);
         assertThat(odd.kind()).isEqualTo("idle");
         assertThat(odd.subtask()).contains("no plan for the goal 'bake a cake'");
     }
