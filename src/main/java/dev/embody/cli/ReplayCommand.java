@@ -89,7 +89,7 @@ final class ReplayCommand implements Callable<Integer> {
             try {
                 Checkpoints.normalise(policy);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--policy must be baseline, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
+                throw new ParameterException(spec.commandLine(), "--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
             }
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -234,7 +234,8 @@ final class ReplayCommand implements Callable<Integer> {
         return dir == null ? EpisodicMemory.inMemory() : EpisodicMemory.asOf(Path.of(dir), started);
     }
 
-    static final List<String> BUILT_IN = List.of("baseline", "recorded");
+    /** scene-planner names the grid game's baseline, as before profiles; it is refused for an episode whose baseline differs. */
+    static final List<String> BUILT_IN = List.of("baseline", "recorded", "scene-planner");
 
     /** The policy named by --policy for one episode: the profile's baseline fresh with the modules (it may keep state). */
     static Policy policyFor(CommandSpec spec, String policy, RecordedEpisode e, Profile profile, Modules modules, SkillLibrary library,
@@ -245,6 +246,10 @@ final class ReplayCommand implements Callable<Integer> {
             default -> {
                 if (policy.equals(modules.policy().name())) {
                     yield modules.policy();
+                }
+                if ("scene-planner".equals(policy)) {
+                    throw new ParameterException(spec.commandLine(), "--policy scene-planner: " + e.id() + " was recorded on the " + profile.name()
+                            + " profile, whose baseline is '" + modules.policy().name() + "'; say --policy baseline");
                 }
                 yield learned.forTarget(profile.name(), library);
             }

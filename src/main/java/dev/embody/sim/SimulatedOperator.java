@@ -47,7 +47,7 @@ import java.util.Random;
  * OperatorInbox inbox = new OperatorInbox();
  * SimulatedOperator operator = new SimulatedOperator(game, new Oracle(library), new CorrectionParser(library), inbox,
  *         SimulatedOperator.Settings.defaults(), seed);
- * AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(game)).inbox(inbox).listener(operator) ... .build();
+ * AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(new SimGameTarget(game)).inbox(inbox).listener(operator) ... .build();
  * loop.run();
  * operator.corrections();   // how many it said; operator.said() has each with what the parser understood
  * }</pre>

@@ -38,6 +38,21 @@ public final class CommandWords {
         return words;
     }
 
+    /** The words of the command's bound values only (their names and what people say for them): what sets it apart from its skill's others. */
+    public static Set<String> values(SkillLibrary library, SkillCall call) {
+        SkillCall c = library.normalize(call);
+        Skill s = library.skill(c.skill()).orElseThrow();
+        Set<String> words = new LinkedHashSet<>();
+        for (Skill.Parameter p : s.parameters()) {
+            Skill.Value v = p.value(c.arg(p.name())).orElseThrow();
+            words.addAll(stems(v.name().replace('_', ' ')));
+            for (String w : v.synonyms()) {
+                words.addAll(stems(w));
+            }
+        }
+        return words;
+    }
+
     /** The skill's own words only: name, description and tags (what it is for, not how it is said). */
     public static Set<String> purpose(Skill s) {
         Set<String> words = new LinkedHashSet<>(stems(s.name().replace('_', ' ')));
@@ -65,8 +80,9 @@ public final class CommandWords {
     static String stem(String w) {
         if (w.length() > 5 && w.endsWith("ing")) {
             w = w.substring(0, w.length() - 3);
-            if (w.length() > 2 && w.charAt(w.length() - 1) == w.charAt(w.length() - 2)) {
-                w = w.substring(0, w.length() - 1); // "stopping" -> "stop"
+            char last = w.charAt(w.length() - 1);
+            if (w.length() > 2 && last == w.charAt(w.length() - 2) && "lsz".indexOf(last) < 0) {
+                w = w.substring(0, w.length() - 1); // "stopping" -> "stop", but "scrolling" -> "scroll"
             }
         } else if (w.length() > 4 && w.endsWith("ed")) {
             w = w.substring(0, w.length() - 2);

@@ -28,7 +28,7 @@ class LiveCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).containsPattern("episode 1/6 seed=7 difficulty=1 outcome=success coins=3/3 steps=\\d+");
         assertThat(r.out()).contains("difficulty 1: success=").contains("difficulty 2: success=");
-        assertThat(r.out()).containsPattern("summary: episodes=6 success=1\\.00 coins=\\d+/\\d+ steps=\\d+ step_ms_p50=[\\d.]+ step_ms_p99=[\\d.]+ episodes_dir=");
+        assertThat(r.out()).containsPattern("summary: episodes=6 success=1\\.00 success_95ci=\\[0\\.61,1\\.00] coins=\\d+/\\d+ steps=\\d+ step_ms_p50=[\\d.]+ step_ms_p99=[\\d.]+ episodes_dir=");
         try (Stream<Path> s = Files.list(dir.resolve("eps"))) {
             assertThat(s.count()).isEqualTo(6);
         }

@@ -172,7 +172,7 @@ class ReplayCommandTest {
         assertThat(unknownPolicy.err()).contains("--policy v7: no checkpoint v0007 under checkpoints");
         CliRun badPolicy = CliRun.of("replay", good.toString(), "--policy", "best");
         assertThat(badPolicy.exit()).isEqualTo(Main.USAGE);
-        assertThat(badPolicy.err()).contains("--policy must be scene-planner, baseline, recorded, learned or a checkpoint version");
+        assertThat(badPolicy.err()).contains("--policy must be baseline, scene-planner, recorded, learned or a checkpoint version");
         CliRun missing = CliRun.of("replay", tmp.resolve("nowhere").toString());
         assertThat(missing.exit()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("no episode or folder of episodes");

@@ -157,7 +157,7 @@ class GamepadChannelTest {
         pad.y.value = -1f; // up, held for the first four steps
         channel.poll();
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-            AgentLoop loop = AgentLoop.builder().target(target).library(lib).modules(SimGameProfile.standard().modules(lib).withPolicy(new ScenePlannerPolicy(lib)))
+            AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(lib).modules(SimGameProfile.standard().modules(lib).withPolicy(new ScenePlannerPolicy(lib)))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(8).listener(channel).listener(new StepListener() {
                         @Override
                         public void onStep(Step step, Observation observation) {

@@ -43,7 +43,7 @@ class EpisodeRecorderTest {
         AgentLoop.EpisodeResult r;
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "e1", target, Map.of("policy", "scene-planner", "skills_version", library.version()))) {
-            r = AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
+            r = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                     .memory(EpisodicMemory.inMemory()).listener(recorder).listener((s, o) -> seen.add(o.frame().toImage())).build().run();
         }
         Episode e = Episode.open(root.resolve("e1"));

@@ -48,7 +48,7 @@ class EpisodeExamplesTest {
         List<String> commands = new ArrayList<>();
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "e1", target, Map.of("policy", "scene-planner"))) {
-            AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
+            AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(8).listener(recorder)
                     .listener((s, o) -> {
                         seen.put(s.index(), PolicyInput.downscale(o.frame()));
@@ -83,7 +83,7 @@ class EpisodeExamplesTest {
         long steps;
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "demo", target, Map.of("policy", "oracle"))) {
-            steps = AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new dev.embody.sim.Oracle(library).asPolicy(game)))
+            steps = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new dev.embody.sim.Oracle(library).asPolicy(game)))
                     .memory(EpisodicMemory.inMemory()).maxSteps(10).listener(recorder).build().run().steps();
         }
         List<Example> examples = EpisodeExamples.readAll(root, "sim-game", GameSceneParser.forSimGame());

@@ -33,7 +33,7 @@ class HotSwapTest {
         List<Step> steps = new CopyOnWriteArrayList<>();
         CountDownLatch fiveSteps = new CountDownLatch(5);
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {
-            AgentLoop loop = AgentLoop.builder().target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(600))))
+            AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(600))))
                     .library(library).modules(SimGameProfile.standard().modules(library).withPolicy(first)).memory(EpisodicMemory.inMemory()).maxSteps(40)
                     .period(Duration.ofMillis(20))
                     .listener((s, o) -> {

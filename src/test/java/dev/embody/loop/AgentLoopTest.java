@@ -33,7 +33,7 @@ class AgentLoopTest {
     }
 
     private static AgentLoop.Builder agent(SimGameTarget target, GameSceneParser parser) {
-        return AgentLoop.builder().target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
+        return AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                 .memory(EpisodicMemory.inMemory()).maxSteps(600);
     }
 
@@ -144,7 +144,7 @@ class AgentLoopTest {
         InformationGathering broken = (obs, mem) -> {
             throw new IllegalStateException("camera unplugged");
         };
-        AgentLoop.EpisodeResult r = AgentLoop.builder().target(t).library(library).modules(new Modules(broken, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), new ScenePlannerPolicy(library))).memory(EpisodicMemory.inMemory()).build().run();
+        AgentLoop.EpisodeResult r = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(t).library(library).modules(new Modules(broken, new SceneChangeReflection(), new GoalTaskInference(), new TagCuration(), new ScenePlannerPolicy(library))).memory(EpisodicMemory.inMemory()).build().run();
         assertThat(r.outcome()).isEqualTo(Outcome.ERROR);
         assertThat(r.reason()).contains("3 steps in a row failed").contains("camera unplugged");
     }
@@ -169,5 +169,81 @@ class AgentLoopTest {
             runner.join(10_000);
             assertThat(heard.end).isEqualTo(Outcome.SUCCESS);
         }
+    }
+
+    @Test
+    void aCommandTheTargetLacksIsRefusedWithANotice_theEpisodeGoesOn() throws Exception {
+        SimGameTarget t = new SimGameTarget(SimGame.of(4, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
+        OperatorInbox inbox = new OperatorInbox();
+        List<String> notices = new CopyOnWriteArrayList<>();
+        Steps heard = new Steps();
+        StepListener noticed = new StepListener() {
+            @Override
+            public void onStep(Step step, Observation observation) {
+            }
+
+            @Override
+            public void onNotice(String text) {
+                notices.add(text);
+            }
+        };
+        inbox.submit(Intervention.command(SkillCall.of("turn", "direction", "left"), "turn left", "gamepad"));
+        AgentLoop.EpisodeResult r = agent(t, null).inbox(inbox).listener(heard).listener(noticed).maxSteps(4).build().run();
+        assertThat(r.outcome()).isEqualTo(Outcome.MAX_STEPS);
+        assertThat(heard.steps).hasSize(4).noneMatch(s -> "operator".equals(s.decision().by()));
+        assertThat(notices).singleElement().satisfies(n -> assertThat(n).contains("refused the operator's command turn(direction=left)")
+                .contains("no skill 'turn'"));
+    }
+
+    @Test
+    void aSkillTaughtMidEpisodeIsWrittenAndUsableAtTheNextStep(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        for (String f : List.of("move.yaml", "stop.yaml", "wait.yaml")) {
+            java.nio.file.Files.copy(Path.of("skills/sim-game").resolve(f), dir.resolve(f));
+        }
+        SkillLibrary lib = SkillLibrary.load(dir);
+        SimGameTarget t = new SimGameTarget(SimGame.of(4, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
+        OperatorInbox inbox = new OperatorInbox();
+        Steps heard = new Steps();
+        String yaml = dev.embody.correction.SkillTeaching.yaml("teach dash: hold RIGHT for 300ms");
+        StepListener operator = (step, obs) -> {
+            if (step.index() == 1) {
+                inbox.submit(Intervention.of(Intervention.Kind.TEACH, yaml, "teach dash: hold RIGHT for 300ms", "terminal"));
+            } else if (step.index() == 2) {
+                inbox.submit(Intervention.command(SkillCall.of("dash"), "dash", "terminal"));
+            }
+        };
+        AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(t).library(lib).modules(SimGameProfile.standard().modules(lib))
+                .skillFolder(new dev.embody.skill.SkillFolder(dir)).memory(EpisodicMemory.inMemory()).inbox(inbox)
+                .listener(heard).listener(operator).maxSteps(5).build();
+        loop.run();
+        assertThat(dir.resolve("dash.yaml")).exists();
+        assertThat(loop.library().skill("dash")).isPresent();
+        assertThat(heard.steps.get(2).applied()).singleElement().satisfies(i -> assertThat(i.kind()).isEqualTo(Intervention.Kind.TEACH));
+        Step dashed = heard.steps.get(3);
+        assertThat(dashed.command().toString()).isEqualTo("dash");
+        assertThat(dashed.sent()).containsExactly("hold RIGHT 300ms");
+        assertThat(dashed.candidates()).as("tagged any: the planner may choose it too").extracting(SkillCall::skill).contains("dash");
+    }
+
+    @Test
+    void aStandingNoteChangesWhatThePlannerDoes_andTheStepSaysWhichModuleUsedIt() {
+        // a level where the scene planner heads left within its first steps; "never go left" rules that out
+        long seed = 0;
+        for (long s = 1; s < 40 && seed == 0; s++) {
+            Steps free = new Steps();
+            agent(new SimGameTarget(SimGame.of(s, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90))), null).listener(free).maxSteps(3).build().run();
+            seed = free.steps.stream().anyMatch(st -> "left".equals(st.command().arg("direction"))) ? s : 0;
+        }
+        assertThat(seed).as("a level whose first steps go left").isPositive();
+        OperatorInbox inbox = new OperatorInbox();
+        inbox.submit(Intervention.of(Intervention.Kind.NOTE, "never go left", "remember: never go left", "terminal"));
+        Steps noted = new Steps();
+        agent(new SimGameTarget(SimGame.of(seed, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90))), null).inbox(inbox).listener(noted).maxSteps(3).build().run();
+        assertThat(noted.steps).noneMatch(s -> "left".equals(s.command().arg("direction")));
+        assertThat(noted.steps.get(0).citations()).anySatisfy(c -> {
+            assertThat(c.module()).isEqualTo("curation");
+            assertThat(c.what()).contains("never go left");
+        });
+        assertThat(noted.steps.get(0).applied()).extracting(Intervention::argument).containsExactly("never go left");
     }
 }
