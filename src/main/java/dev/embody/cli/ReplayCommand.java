@@ -185,6 +185,7 @@ final class ReplayCommand implements Callable<Integer> {
                         library = profile.skills();
                         libraries.put(profile, library);
                     }
+                    library = e.libraryAsRecorded(library);
                     String recordedSkills = e.meta().path("skills_version").asText(null);
                     if (recordedSkills != null && !recordedSkills.equals(library.version())) {
                         log.warn("{}: recorded with skills {}, replayed with {}: decisions may differ for that reason alone", e.id(), recordedSkills, library.version());

@@ -256,4 +256,21 @@ public final class RecordedEpisode {
         }
         return (last - first + tail) / 1e9;
     }
+
+    /**
+     * The skills as they stood when the episode began: the folder's, less skills taught later (in this episode or
+     * after it), whose commands its meta.json does not list. Replay teaches the episode's own again where it did.
+     */
+    public dev.embody.skill.SkillLibrary libraryAsRecorded(dev.embody.skill.SkillLibrary now) throws BadFileException {
+        JsonNode recorded = meta().path("commands");
+        if (!recorded.isArray() || recorded.isEmpty()) {
+            return now;
+        }
+        java.util.Set<String> had = new java.util.HashSet<>();
+        recorded.forEach(c -> had.add(c.asText()));
+        List<dev.embody.skill.Skill> kept = now.skills().stream()
+                .filter(s -> now.commands().stream().anyMatch(c -> c.skill().equals(s.name()) && had.contains(c.toString())))
+                .toList();
+        return kept.size() == now.skills().size() || kept.isEmpty() ? now : dev.embody.skill.SkillLibrary.of(kept);
+    }
 }

@@ -176,6 +176,7 @@ public final class Replay {
                 recorded.get(0).applied().forEach(inbox::submit);
             }
             AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).modules(agent.modules()).library(agent.library())
+                    .skillFolder(dev.embody.skill.SkillFolder.inMemory())
                     .memory(memory).goal(goal).inbox(inbox).history(asRecorded).listener(compare).maxSteps(recorded.size())
                     .build().run();
             String warning = episode.cut();

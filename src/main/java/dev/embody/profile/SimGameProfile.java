@@ -84,6 +84,11 @@ public final class SimGameProfile implements Profile {
     }
 
     @Override
+    public dev.embody.loop.Policy baseline(SkillLibrary library) {
+        return new ScenePlannerPolicy(library);
+    }
+
+    @Override
     public Target open(EpisodeSpec spec) {
         return new SimGameTarget(SimGame.of(spec.seed(), spec.difficulty(), spec.goal(), spec.timeLimit()), spec.realtime(), spec.view());
     }

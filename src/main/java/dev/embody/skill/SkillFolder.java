@@ -21,9 +21,20 @@ public final class SkillFolder {
     private static final Logger log = LoggerFactory.getLogger(SkillFolder.class);
 
     private final Path dir;
+    private final boolean writes;
 
     public SkillFolder(Path dir) {
+        this(dir, true);
+    }
+
+    private SkillFolder(Path dir, boolean writes) {
         this.dir = dir;
+        this.writes = writes;
+    }
+
+    /** Teaching checked and added to the library but written nowhere: replay re-teaches what an episode recorded. */
+    public static SkillFolder inMemory() {
+        return new SkillFolder(Path.of("taught"), false);
     }
 
     public Path dir() {
@@ -46,6 +57,9 @@ public final class SkillFolder {
         if (library.skill(skill.name()).isPresent()) {
             Path where = library.skill(skill.name()).get().source();
             throw new BadFileException(file, 1, "a skill '" + skill.name() + "' exists already (" + where + "); teach it under another name");
+        }
+        if (!writes) {
+            return new Taught(skill, library.with(skill), file);
         }
         if (Files.exists(file)) {
             throw new BadFileException(file, 1, "the file exists already; teach the skill under another name");

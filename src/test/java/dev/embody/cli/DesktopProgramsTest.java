@@ -3,6 +3,7 @@ package dev.embody.cli;
 import dev.embody.testkit.CliRun;
 
 import dev.embody.testkit.EmbodyProcess;
+import dev.embody.testkit.XPrograms;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,17 +30,6 @@ class DesktopProgramsTest {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
     }
 
-    private static void awaitWindow(String title) throws Exception {
-        for (int i = 0; i < 200; i++) {
-            Process p = new ProcessBuilder("xdotool", "search", "--onlyvisible", "--name", "^" + title + "$").start();
-            if (p.waitFor() == 0 && !new String(p.getInputStream().readAllBytes()).isBlank()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new IllegalStateException("no window '" + title + "' appeared");
-    }
-
     @Test
     void typesAShellCommandIntoXtermThatWritesAFile() throws Exception {
         EmbodyProcess.copyProjectFolders(dir, "skills");
@@ -56,7 +46,7 @@ class DesktopProgramsTest {
         Process xterm = new ProcessBuilder("xterm", "-T", "embody-xterm", "-geometry", "80x20+700+400", "-e", "sh")
                 .directory(work.toFile()).redirectErrorStream(true).start();
         try {
-            awaitWindow("embody-xterm");
+            XPrograms.awaitWindow("embody-xterm");
             CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xterm", "--name", "xterm", "--dir", dir.resolve("calibration/desktop").toString(),
                     "--skills", dir.resolve("skills/desktop").toString());
             assertThat(cal.exit()).as(cal.err()).isZero();
@@ -82,7 +72,7 @@ class DesktopProgramsTest {
         Process xmessage = new ProcessBuilder("xmessage", "-title", "embody-xmessage", "-geometry", "+900+150",
                 "-buttons", "Cancel:4,Save:3", "Save the note?").redirectErrorStream(true).start();
         try {
-            awaitWindow("embody-xmessage");
+            XPrograms.awaitWindow("embody-xmessage");
             CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
                     "--skills", dir.resolve("skills/desktop").toString(), "--template-image",
                     "save=" + Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath());
