@@ -55,7 +55,7 @@ class ThirdPartyProgramTest {
             assertThat(castle.err()).contains("no plan for the goal 'build a castle'").contains("'follow the operator'");
 
             try (EmbodyProcess p = EmbodyProcess.cli(dir, Map.of(), "live", "--target", "desktop", "--calibration", calibration.toString(),
-                    "--episodes", "1", "--max-steps", "400", "--rate", "10", "--stdin-corrections")) {
+                    "--episodes", "1", "--max-steps", "600", "--rate", "10", "--stdin-corrections", "--console", "--console-port", "0")) {
                 assertThat(p.awaitOutput("nothing to decide with", 60)).as(p.stderr()).isTrue();
                 OutputStream keyboard = p.process().getOutputStream();
                 keyboard.write("teach jump: press SPACE\n".getBytes(StandardCharsets.UTF_8));
@@ -64,6 +64,18 @@ class ThirdPartyProgramTest {
                 keyboard.write("jump\n".getBytes(StandardCharsets.UTF_8));
                 keyboard.flush();
                 assertThat(awaitFile(xevOut, "(keysym 0x20, space)", 20)).as("xev saw a real space key: " + Files.readString(xevOut)).isTrue();
+                // and by voice, through the console: the speech grammar grew with the skill
+                assertThat(p.awaitOutput("console: http://", 5)).isTrue();
+                String url = p.stderr().lines().filter(l -> l.contains("console: http://")).findFirst().orElseThrow()
+                        .replaceAll(".*console: (http://\\S+?)/?(\\?.*)?$", "$1");
+                byte[] wav = Files.readAllBytes(dev.embody.correction.SpeechTrial.say("jump", "en-us", dir, 1));
+                var http = java.net.http.HttpClient.newBuilder().proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+                var spoken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url + "/api/speech"))
+                        .header("Content-Type", "audio/wav").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(wav)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(spoken.statusCode()).as(spoken.body()).isEqualTo(200);
+                assertThat(spoken.body()).contains("\"heard\":\"jump\"").contains("\"applied\":true");
+                assertThat(awaitCount(xevOut, "(keysym 0x20, space)", 2, 20)).as("a second space, spoken: " + Files.readString(xevOut)).isTrue();
                 keyboard.write("stop\n".getBytes(StandardCharsets.UTF_8));
                 keyboard.flush();
                 assertThat(p.waitFor(30)).as(p.stderr()).isZero();
@@ -92,8 +104,8 @@ class ThirdPartyProgramTest {
                     throw new IllegalStateException(e);
                 }
             }).toList();
-            assertThat(steps).filteredOn(s -> "jump".equals(s.path("command").asText())).singleElement()
-                    .satisfies(s -> {
+            assertThat(steps).filteredOn(s -> "jump".equals(s.path("command").asText())).hasSize(2)
+                    .allSatisfy(s -> {
                         assertThat(s.path("by").asText()).isEqualTo("operator");
                         assertThat(s.path("sent").get(0).asText()).isEqualTo("press SPACE");
                     });
@@ -110,6 +122,17 @@ class ThirdPartyProgramTest {
             xev.destroy();
             xev.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static boolean awaitCount(Path f, String text, int count, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (Files.exists(f) && Files.readString(f).split(java.util.regex.Pattern.quote(text), -1).length - 1 >= count) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     private static boolean awaitFile(Path f, String text, int seconds) throws Exception {

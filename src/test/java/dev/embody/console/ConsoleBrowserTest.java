@@ -88,6 +88,13 @@ class ConsoleBrowserTest {
         assertThat(session.steps.stream().filter(s -> "operator".equals(s.decision().by())).count())
                 .as("one correction overrides one step").isEqualTo(1);
 
+        // a standing note: curation rules the commands it names out, and the page shows which module used it
+        browser.findElement(By.id("correction")).sendKeys("remember: never go left", Keys.ENTER);
+        wait.until(d -> text("memory-used").contains("curation: note \"never go left\" ruled out"));
+        int noted = session.steps.size();
+        wait.until(d -> session.steps.size() > noted + 5);
+        assertThat(session.steps.stream().skip(noted + 1)).noneMatch(s -> "left".equals(s.command().arg("direction")));
+
         // what cannot be understood says so and moves nothing
         browser.findElement(By.id("correction")).sendKeys("sing me a song", Keys.ENTER);
         wait.until(d -> text("applied").contains("not understood"));
