@@ -67,7 +67,7 @@ final class LivePolicy implements AutoCloseable {
             }
             c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
         }
-        LearnedPolicy p = store.load(c);
+        LearnedPolicy p = profile.load(store, c);
         if (!p.commands().equals(LearnedPolicy.names(library))) {
             p = p.grownTo(library);
         }

@@ -85,7 +85,7 @@ final class PolicyCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "no checkpoint " + v + " under " + store.root()
                         + " (have " + store.list().stream().map(Checkpoint::version).toList() + ")");
             }
-            store.load(c.get()).close(); // it must load before it is put in use
+            store.load(c.get(), c.get().spec(), dev.embody.planning.PolicyRules.defaults()).close(); // it must load before it is put in use
             store.use(v);
             System.out.println("in use: " + v + " (" + store.root() + ")");
             return Main.OK;

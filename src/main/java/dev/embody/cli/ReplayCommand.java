@@ -252,7 +252,7 @@ final class ReplayCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--policy scene-planner: " + e.id() + " was recorded on the " + profile.name()
                             + " profile, whose baseline is '" + modules.policy().name() + "'; say --policy baseline");
                 }
-                yield learned.forTarget(profile.name(), library);
+                yield learned.forTarget(profile, library);
             }
         };
     }
@@ -273,7 +273,8 @@ final class ReplayCommand implements Callable<Integer> {
             this.dir = dir != null ? dir : Path.of("checkpoints");
         }
 
-        LearnedPolicy forTarget(String target, SkillLibrary library) throws Exception {
+        LearnedPolicy forTarget(Profile profile, SkillLibrary library) throws Exception {
+            String target = profile.name();
             LearnedPolicy p = loaded.get(target);
             if (p != null) {
                 return p;
@@ -284,7 +285,7 @@ final class ReplayCommand implements Callable<Integer> {
                     "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"))
                     : store.find(choice).orElseThrow(() -> new ParameterException(spec.commandLine(),
                     "--policy " + choice + ": no checkpoint " + Checkpoints.normalise(choice) + " under " + store.root()));
-            p = store.load(c);
+            p = profile.load(store, c);
             if (!p.commands().equals(LearnedPolicy.names(library))) {
                 p = p.grownTo(library);
             }

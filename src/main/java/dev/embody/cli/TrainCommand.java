@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
         List<Example> examples;
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
-            examples = EpisodeExamples.readAll(episodesDir, target, modules.gathering());
+            examples = EpisodeExamples.readAll(episodesDir, target, modules.gathering(), profile.inputSpec());
         }
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
         if (examples.isEmpty()) {
@@ -80,18 +80,18 @@ final class TrainCommand implements Callable<Integer> {
         LearnedPolicy start;
         String parent = null;
         if ("untrained".equals(from) || (from == null && incumbent.isEmpty())) {
-            start = LearnedPolicy.untrained(library, 1);
+            start = profile.untrained(library, 1);
         } else {
             Checkpoint c = from == null ? incumbent.get() : store.find(from).orElseThrow(() ->
                     new ParameterException(spec.commandLine(), "no checkpoint '" + from + "' under " + store.root()));
-            start = store.load(c);
+            start = profile.load(store, c);
             parent = c.version();
             if (!start.commands().equals(LearnedPolicy.names(library))) {
                 start = start.grownTo(library);
             }
         }
         Trainer.Result r = new Trainer(new Trainer.Options(epochs, 64, 3e-3f, trainSteps, 1)).train(start, examples);
-        LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
+        LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", start.rules());
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("loss_first", r.firstLoss());
         metrics.put("loss_last", r.lastLoss());
@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
             Gate.Scorer scorer = gate.get();
             double incumbentScore = 0;
             if (incumbent.isPresent()) {
-                try (LearnedPolicy old = store.load(incumbent.get())) {
+                try (LearnedPolicy old = profile.load(store, incumbent.get())) {
                     incumbentScore = scorer.score(old);
                 }
             }

@@ -8,10 +8,12 @@ import java.util.List;
 
 /**
  * One saved policy: {@code checkpoints/<target>/vNNNN/} with {@code params.ndlist} (the network) and
- * {@code checkpoint.json} (version, parent, created, device, commands, skills version, metrics).
+ * {@code checkpoint.json} (version, parent, created, device, the profile and input spec it was trained for, commands,
+ * skills version, metrics).
  */
 public record Checkpoint(String version, Path dir, JsonNode meta) {
 
+    /** The network's parameters (DJL's block parameter format); the name is kept from the first checkpoints. */
     public static final String PARAMS = "params.ndlist";
     public static final String META = "checkpoint.json";
 
@@ -31,6 +33,23 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
 
     public JsonNode metrics() {
         return meta.path("metrics");
+    }
+
+    /** The input it was trained to read; null for a checkpoint from before input specs were recorded. */
+    public dev.embody.planning.InputSpec spec() {
+        JsonNode s = meta.path("input_spec");
+        if (!s.isObject()) {
+            return null;
+        }
+        List<String> features = new ArrayList<>();
+        s.path("features").forEach(f -> features.add(f.asText()));
+        return new dev.embody.planning.InputSpec(s.path("width").asInt(), s.path("height").asInt(), s.path("frames").asInt(1),
+                s.path("words").asInt(32), features);
+    }
+
+    /** The profile it was trained for, or "" for an old checkpoint. */
+    public String profile() {
+        return meta.path("profile").asText("");
     }
 
     public int number() {

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.loop.BadFileException;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.planning.InputSpec;
 import dev.embody.planning.PolicyNet;
+import dev.embody.planning.PolicyRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,8 +130,10 @@ public final class Checkpoints {
             meta.put("version", version);
             meta.put("parent", parent);
             meta.put("created", Instant.now().toString());
-            meta.put("device", policy.net().manager().getDevice().isGpu() ? "gpu" : "cpu");
+            meta.put("device", policy.net().model().getNDManager().getDevice().isGpu() ? "gpu" : "cpu");
             meta.put("skills_version", skillsVersion);
+            meta.put("profile", root.getFileName().toString());
+            meta.set("input_spec", JSON.valueToTree(policy.spec()));
             meta.set("commands", JSON.valueToTree(policy.commands()));
             meta.set("metrics", JSON.valueToTree(metrics));
             Files.write(tmp.resolve(Checkpoint.META), JSON.writeValueAsBytes(meta));
@@ -148,12 +152,26 @@ public final class Checkpoints {
         }
     }
 
-    /** The policy a checkpoint holds. */
-    public LearnedPolicy load(Checkpoint c) throws IOException {
+    /**
+     * The policy a checkpoint holds, for a profile that reads {@code spec}.
+     *
+     * @throws BadFileException the checkpoint was trained to read another input (another profile), naming both; or its
+     *                          parameters cannot be read
+     */
+    public LearnedPolicy load(Checkpoint c, InputSpec spec, PolicyRules rules) throws BadFileException {
+        InputSpec trained = c.spec();
+        if (trained == null) {
+            throw new BadFileException(c.dir().resolve(Checkpoint.META), 0, "no 'input_spec': a checkpoint from before input specs were recorded; train a new one");
+        }
+        if (!trained.equals(spec)) {
+            throw new BadFileException(c.dir().resolve(Checkpoint.META), 0, "checkpoint " + c.version() + " was trained"
+                    + (c.profile().isEmpty() ? "" : " for the " + c.profile() + " profile") + " to read " + trained
+                    + "; this profile reads " + spec + ": train one for it (./run train --target ...)");
+        }
         try (InputStream in = Files.newInputStream(c.dir().resolve(Checkpoint.PARAMS))) {
-            return new LearnedPolicy(PolicyNet.load(in, c.commands().size()), c.commands(), c.version());
-        } catch (RuntimeException e) {
-            throw new IOException(c.dir().resolve(Checkpoint.PARAMS) + ": cannot load the parameters: " + e.getMessage(), e);
+            return new LearnedPolicy(PolicyNet.load(in, spec, c.commands().size()), c.commands(), c.version(), rules);
+        } catch (IOException | RuntimeException e) {
+            throw new BadFileException(c.dir().resolve(Checkpoint.PARAMS), 0, "cannot load the parameters: " + e.getMessage());
         }
     }
 

@@ -9,6 +9,8 @@ import dev.embody.loop.Observation;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
 import dev.embody.loop.InformationGathering;
+import dev.embody.planning.InputSpec;
+import dev.embody.planning.PolicyEncoder;
 import dev.embody.planning.PolicyInput;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Java2DFrameConverter;
@@ -42,7 +44,7 @@ public final class EpisodeExamples {
      * @param perception the profile's information gathering: the recorded frames are perceived again (the scene is not
      *                   recorded whole), so an example holds what the live policy was shown; null: frames alone
      */
-    public static List<Example> read(Episode episode, InformationGathering perception) throws BadFileException {
+    public static List<Example> read(Episode episode, InformationGathering perception, InputSpec spec) throws BadFileException {
         Path steps = episode.dir().resolve(Episode.STEPS);
         List<JsonNode> lines = new ArrayList<>();
         int lineNo = 0;
@@ -90,14 +92,18 @@ public final class EpisodeExamples {
             grabber.start();
             long index = 0;
             org.bytedeco.javacv.Frame f;
+            // the live policy's own encoder, fed every frame in order: each example holds the frame stack it saw
+            PolicyEncoder encoder = new PolicyEncoder(spec);
             while ((f = grabber.grabImage()) != null && out.size() < teaching.size()) {
                 JsonNode n = teaching.get(index);
+                Frame frame = Frame.of(conv.convert(f));
                 if (n != null) {
-                    Frame frame = Frame.of(conv.convert(f));
                     // the scene is not recorded in full: perceive the frame again, so the example points at the
                     // same waypoint the policy will be shown live
                     Scene scene = perception == null ? null : perception.gather(new Observation(index, 0, frame), null);
-                    out.add(example(episode, n, frame, previous.get(index), scene));
+                    out.add(example(episode, n, encoder.encode(index, frame, task(n), previous.get(index), scene)));
+                } else {
+                    encoder.encode(index, frame, Task.of("", "", ""), null, null);
                 }
                 index++;
             }
@@ -108,23 +114,26 @@ public final class EpisodeExamples {
     }
 
     /** Every example of every episode under a folder, oldest episode first. */
-    public static List<Example> readAll(Path episodesDir, String target, InformationGathering perception) throws IOException, BadFileException {
+    public static List<Example> readAll(Path episodesDir, String target, InformationGathering perception, InputSpec spec) throws IOException, BadFileException {
         List<Example> out = new ArrayList<>();
         for (Episode e : Episode.list(episodesDir)) {
             if (target == null || target.equals(e.meta().path("target").asText())) {
-                out.addAll(read(e, perception));
+                out.addAll(read(e, perception, spec));
             }
         }
         return out;
     }
 
-    private static Example example(Episode episode, JsonNode n, Frame frame, String previous, Scene scene) {
+    /** The task a step recorded. */
+    private static Task task(JsonNode n) {
         JsonNode t = n.path("task");
         JsonNode target = t.path("target");
         double tx = target.isArray() ? target.get(0).asDouble() : Double.NaN, ty = target.isArray() ? target.get(1).asDouble() : Double.NaN;
-        Task task = new Task("", t.path("kind").asText(""), t.path("subtask").asText(""), null, tx, ty);
+        return new Task("", t.path("kind").asText(""), t.path("subtask").asText(""), null, tx, ty);
+    }
+
+    private static Example example(Episode episode, JsonNode n, PolicyInput in) {
         boolean corrected = n.hasNonNull("correction");
-        PolicyInput in = scene != null ? PolicyInput.of(frame, task, previous, scene) : PolicyInput.of(frame, task, previous, frame.width(), frame.height());
         return new Example(in, n.path("command").asText(), corrected ? Example.Source.CORRECTION : Example.Source.DEMONSTRATION,
                 corrected ? Example.CORRECTION_WEIGHT : 1f, episode.id() + "#" + n.path("step").asLong());
     }

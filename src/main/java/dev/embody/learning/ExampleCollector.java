@@ -4,6 +4,8 @@ import dev.embody.loop.Observation;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.loop.Task;
+import dev.embody.planning.InputSpec;
+import dev.embody.planning.PolicyEncoder;
 import dev.embody.planning.PolicyInput;
 import dev.embody.skill.SkillCall;
 
@@ -23,6 +25,7 @@ public final class ExampleCollector implements StepListener {
 
     private final Set<String> demonstrators;
     private final String origin;
+    private final PolicyEncoder encoder;
     private final List<Example> examples = new ArrayList<>();
     private SkillCall previous;
     private Supplier<Task> teacherTask;
@@ -37,14 +40,18 @@ public final class ExampleCollector implements StepListener {
     private record Pending(long step, Example example) {
     }
 
-    /** @param demonstrators the decision makers whose steps are demonstrations ("oracle", "person"); empty: corrections only */
-    public ExampleCollector(Set<String> demonstrators, String origin) {
+    /**
+     * @param spec          what the policy reads: examples are read by the same encoder as the live policy's, fed every step
+     * @param demonstrators the decision makers whose steps are demonstrations ("oracle", "person"); empty: corrections only
+     */
+    public ExampleCollector(InputSpec spec, Set<String> demonstrators, String origin) {
+        this.encoder = new PolicyEncoder(spec);
         this.demonstrators = demonstrators;
         this.origin = origin;
     }
 
-    public static ExampleCollector corrections(String origin) {
-        return new ExampleCollector(Set.of(), origin);
+    public static ExampleCollector corrections(InputSpec spec, String origin) {
+        return new ExampleCollector(spec, Set.of(), origin);
     }
 
     /**
@@ -94,14 +101,14 @@ public final class ExampleCollector implements StepListener {
         if (corrected) {
             pending.clear();
         }
+        // every step feeds the encoder, so an example's frame stack is the one the policy saw
+        Task task = source != null && taskForNext != null ? taskForNext : step.task();
+        PolicyInput in = encoder.encode(observation.index(), observation.frame(), task, previous, step.scene());
         if (source != null) {
-            Task task = taskForNext != null ? taskForNext : step.task();
-            PolicyInput in = PolicyInput.of(observation.frame(), task, previous, step.scene());
             examples.add(new Example(in, step.command().toString(), source,
                     source == Example.Source.CORRECTION ? Example.CORRECTION_WEIGHT : 1f, origin + "#" + step.index()));
         } else if (approvalMargin >= 0 && !"operator".equals(by)) {
             // the policy's own target: it is the one the policy acted on
-            PolicyInput in = PolicyInput.of(observation.frame(), step.task(), previous, step.scene());
             pending.addLast(new Pending(step.index(),
                     new Example(in, step.command().toString(), Example.Source.APPROVAL, approvalWeight, origin + "#" + step.index())));
         }

@@ -108,10 +108,10 @@ public final class Improvement {
 
         // the first policy: a few oracle demonstrations
         List<Example> demos = demonstrations(SimGame.COLLECT_COINS, settings.demos());
-        LearnedPolicy untrained = LearnedPolicy.untrained(arena.library(), settings.seed());
+        LearnedPolicy untrained = arena.profile().untrained(arena.library(), settings.seed());
         Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, augmented(demos));
         untrained.close();
-        LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?");
+        LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?", arena.profile().policyRules());
         double currentScore = evaluate(current, SimGame.COLLECT_COINS, EVAL_SEEDS);
         Checkpoint cp = checkpoints.write(current, skills, null, metrics(currentScore, first, 0, demos.size()));
         checkpoints.use(cp.version());
@@ -139,7 +139,7 @@ public final class Improvement {
             correctionsTotal += (int) fresh.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, round);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
+            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", arena.profile().policyRules());
             Gate gate = new Gate(p -> evaluate(p, SimGame.COLLECT_COINS, EVAL_SEEDS), 0);
             Gate.Verdict v = gate.judge(candidate, currentScore);
             Checkpoint c = checkpoints.write(candidate, skills, cp.version(), metrics(v.candidate(), r, corrections, replay.size()));
@@ -204,7 +204,7 @@ public final class Improvement {
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, 100 + round);
             flagPolicy.close();
-            flagPolicy = new LearnedPolicy(r.net(), r.commands(), "flag" + round);
+            flagPolicy = new LearnedPolicy(r.net(), r.commands(), "flag" + round, arena.profile().policyRules());
             out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
                     corrections / (double) settings.episodesPerRound(), replay.size(), r.seconds());
         }
@@ -231,7 +231,7 @@ public final class Improvement {
         List<Example> all = new ArrayList<>(demos);
         all.addAll(more);
         Trainer.Result r = aggregate(all, 77);
-        LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control");
+        LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control", arena.profile().policyRules());
         double s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
         control.close();
         return print(out, new Row("control", s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
@@ -243,7 +243,7 @@ public final class Improvement {
      * far, so a round's candidate does not depend on the path of earlier fine-tunes (they were unstable).
      */
     private Trainer.Result aggregate(List<Example> all, long seed) {
-        try (LearnedPolicy init = LearnedPolicy.untrained(arena.library(), settings.seed())) {
+        try (LearnedPolicy init = arena.profile().untrained(arena.library(), settings.seed())) {
             return new Trainer(settings.fineTuning().withSeed(seed), err).train(init, augmented(all));
         }
     }
@@ -271,7 +271,7 @@ public final class Improvement {
                 return List.of(operator[0]);
             }
         }, g -> {
-            ExampleCollector c = ExampleCollector.corrections("seed" + seed).withTeacherTask(() -> oracle.task(g, goal));
+            ExampleCollector c = ExampleCollector.corrections(arena.profile().inputSpec(), "seed" + seed).withTeacherTask(() -> oracle.task(g, goal));
             // the operator's silence approves only what it would have done itself (asked after it heard the step)
             return settings.approvalMargin() < 0 ? c
                     : c.withApproval(Math.max(1, settings.approvalMargin()), Example.APPROVAL_WEIGHT, s -> operator[0].wouldHaveDone(s));
@@ -288,7 +288,7 @@ public final class Improvement {
 
     private List<Example> demonstration(Goal goal, long seed) throws Exception {
         return arena.play(seed, goal, oracle::asPolicy,
-                g -> new ExampleCollector(Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(g, goal))).examples();
+                g -> new ExampleCollector(arena.profile().inputSpec(), Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(g, goal))).examples();
     }
 
     private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
@@ -322,11 +322,11 @@ public final class Improvement {
     }
 
     private static LearnedPolicy relabel(LearnedPolicy p, String version) {
-        return new LearnedPolicy(p.net(), p.commands(), version);
+        return p.as(version, p.rules());
     }
 
     private static LearnedPolicy copy(LearnedPolicy p, String version) {
-        return new LearnedPolicy(p.net().copy(), p.commands(), version);
+        return new LearnedPolicy(p.net().copy(), p.commands(), version, p.rules());
     }
 
     /** The learning curve: held-out success and corrections per episode by round, and the control arm. */

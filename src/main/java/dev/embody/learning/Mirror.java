@@ -35,9 +35,9 @@ public final class Mirror {
 
     static Example flip(Example e, boolean horizontal, boolean vertical) {
         PolicyInput in = e.input();
-        int w = PolicyInput.WIDTH, h = PolicyInput.HEIGHT, n = w * h;
+        int w = in.width(), h = in.height(), n = w * h;
         byte[] src = in.pixels(), dst = new byte[src.length];
-        for (int c = 0; c < 3; c++) {
+        for (int c = 0; c < 3 * in.frames(); c++) {
             for (int y = 0; y < h; y++) {
                 int sy = vertical ? h - 1 - y : y;
                 for (int x = 0; x < w; x++) {
@@ -48,7 +48,7 @@ public final class Mirror {
         }
         float tx = horizontal && in.hasTarget() ? 1f - in.targetX() : in.targetX();
         float ty = vertical && in.hasTarget() ? 1f - in.targetY() : in.targetY();
-        PolicyInput flipped = new PolicyInput(dst, tx, ty, in.taskText(), in.previous() == null ? null : swap(in.previous(), horizontal, vertical));
+        PolicyInput flipped = new PolicyInput(dst, w, h, in.frames(), tx, ty, in.taskText(), in.previous() == null ? null : swap(in.previous(), horizontal, vertical));
         return new Example(flipped, swap(e.label(), horizontal, vertical), e.source(), e.weight(),
                 e.origin() + (horizontal ? "~h" : "") + (vertical ? "~v" : ""));
     }

@@ -38,7 +38,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
     private final Trainer.Options options;
     private final Schedule schedule;
     private final List<Example> replay;
-    private final ExampleCollector collector = ExampleCollector.corrections("live");
+    private final ExampleCollector collector;
     private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "periodic-training");
         t.setDaemon(true);
@@ -61,6 +61,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
     public PeriodicTraining(LearnedPolicy start, Checkpoints checkpoints, String skillsVersion, Gate.Scorer scorer,
                             Trainer.Options options, Schedule schedule, List<Example> replay) {
         this.current = start;
+        this.collector = ExampleCollector.corrections(start.spec(), "live");
         this.checkpoints = checkpoints;
         this.skillsVersion = skillsVersion;
         this.scorer = scorer;
@@ -123,7 +124,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
             log.info("periodic fine-tuning #{}: {} new example(s), {} replayed, from {}", round, fresh.size(), replay.size(), base.version());
             Trainer.Result r = new Trainer(options.withSeed(round), null).train(base, Dataset.mix(fresh, replay, 3.0, round));
             replay.addAll(fresh);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate");
+            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", base.rules());
             boolean adopt = true;
             Map<String, Object> metrics = new LinkedHashMap<>();
             metrics.put("loss_first", r.firstLoss());
@@ -149,7 +150,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
                 return false;
             }
             checkpoints.use(c.version());
-            LearnedPolicy adopted = new LearnedPolicy(candidate.net(), candidate.commands(), c.version());
+            LearnedPolicy adopted = candidate.as(c.version(), base.rules());
             current = adopted;
             HotSwap s = swap;
             if (s != null) {

@@ -49,6 +49,11 @@ public final class SimArena {
         return library;
     }
 
+    /** The profile whose modules each episode runs. */
+    public Profile profile() {
+        return profile;
+    }
+
     /** Who acts in an episode, made for its game: the policy, and watchers that may talk to the loop's inbox. */
     public interface Cast {
         Policy policy(SimGame game);

@@ -1,15 +1,15 @@
 package dev.embody.learning;
 
-import ai.djl.engine.Engine;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.embody.planning.LearnedPolicy;
-import dev.embody.planning.PolicyInput;
 import dev.embody.planning.PolicyNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,12 +19,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 
 /**
- * Fine-tunes a copy of a learned policy on examples (weighted cross-entropy, Adam), with a progress bar on stderr. The
- * policy it starts from is left untouched, so the loop can keep acting with it while this runs on another thread.
+ * Fine-tunes a copy of a learned policy on examples with DJL's Trainer ({@link WeightedCrossEntropy}, Adam), with a
+ * progress bar on stderr. The policy it starts from is left untouched, so the loop can keep acting with it while this
+ * runs on another thread. Examples read for another input spec are skipped with a warning.
  */
 public final class Trainer {
 
@@ -79,28 +79,36 @@ public final class Trainer {
         long t0 = System.nanoTime();
         List<String> commands = start.commands();
         List<Example> usable = new ArrayList<>();
+        int otherSpec = 0;
         for (Example e : examples) {
-            if (commands.contains(e.label())) {
+            if (!start.spec().matches(e.input())) {
+                otherSpec++;
+            } else if (commands.contains(e.label())) {
                 usable.add(e);
             }
         }
-        if (usable.size() < examples.size()) {
-            log.warn("{} of {} examples name commands the policy does not have; skipped", examples.size() - usable.size(), examples.size());
+        if (otherSpec > 0) {
+            log.warn("{} of {} examples were read for another input spec than {}; skipped", otherSpec, examples.size(), start.spec());
+        }
+        if (usable.size() + otherSpec < examples.size()) {
+            log.warn("{} of {} examples name commands the policy does not have; skipped", examples.size() - usable.size() - otherSpec, examples.size());
         }
         PolicyNet net = start.net().copy();
+        String device = net.model().getNDManager().getDevice().isGpu() ? "gpu" : "cpu";
         if (usable.isEmpty()) {
-            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, net.manager().getDevice().toString());
+            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, device);
         }
         int perEpoch = (usable.size() + options.batchSize() - 1) / options.batchSize();
         int total = Math.max(1, Math.min(options.maxSteps(), options.epochs() * perEpoch));
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).optWeightDecays(1e-4f).build();
-        Map<String, NDArray> params = net.parameters();
-        params.values().forEach(p -> p.setRequiresGradient(true));
+        DefaultTrainingConfig config = new DefaultTrainingConfig(new WeightedCrossEntropy())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).optWeightDecays(1e-4f).build())
+                .optDevices(new Device[]{net.model().getNDManager().getDevice()});
         Random rnd = new Random(options.seed());
         List<Example> order = new ArrayList<>(usable);
         double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
         int cursor = order.size();
-        try {
+        try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
+            trainer.initialize(net.inputShapes(Math.min(options.batchSize(), usable.size()))); // keeps the weights it starts from
             for (int step = 0; step < total; step++) {
                 List<Example> batch = new ArrayList<>(options.batchSize());
                 while (batch.size() < Math.min(options.batchSize(), usable.size())) {
@@ -110,8 +118,17 @@ public final class Trainer {
                     }
                     batch.add(order.get(cursor++));
                 }
-                double loss = step(net, commands, batch);
-                adamUpdate(adam, params);
+                double loss;
+                try (NDManager m = trainer.getManager().newSubManager()) {
+                    NDList data = net.batch(m, batch.stream().map(Example::input).toList(), commands);
+                    NDList labels = labels(m, batch, commands);
+                    try (GradientCollector gc = trainer.newGradientCollector()) {
+                        NDArray l = trainer.getLoss().evaluate(labels, trainer.forward(data));
+                        gc.backward(l);
+                        loss = l.getFloat();
+                    }
+                    trainer.step();
+                }
                 if (Double.isNaN(first)) {
                     first = loss;
                 }
@@ -132,48 +149,24 @@ public final class Trainer {
         if (bar != null) {
             bar.println();
         }
-        params.values().forEach(p -> p.setRequiresGradient(false));
         double secs = (System.nanoTime() - t0) / 1e9;
-        String device = net.manager().getDevice().isGpu() ? "gpu" : "cpu";
         log.debug("trained {} steps on {} examples in {} s on {}: loss {} -> {}", total, usable.size(), secs, device, first, last);
         return new Result(net, commands, first, last, total, usable.size(), secs, device);
     }
 
-    private double step(PolicyNet net, List<String> commands, List<Example> batch) {
-        try (NDScope scope = new NDScope(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            scope.suppressNotUsedWarning();
-            List<PolicyInput> inputs = batch.stream().map(Example::input).toList();
-            NDList b = net.batch(net.manager(), inputs, commands);
-            float[] labels = new float[batch.size() * commands.size()];
-            float[] weights = new float[batch.size()];
-            float wsum = 0;
-            for (int i = 0; i < batch.size(); i++) {
-                // label smoothing: a few examples must not make the policy certain
-                int k = commands.size();
-                for (int j = 0; j < k; j++) {
-                    labels[i * k + j] = SMOOTHING / k;
-                }
-                labels[i * k + commands.indexOf(batch.get(i).label())] += 1f - SMOOTHING;
-                weights[i] = batch.get(i).weight();
-                wsum += weights[i];
+    /** The smoothed one-hot labels and the weights of a batch. */
+    private static NDList labels(NDManager m, List<Example> batch, List<String> commands) {
+        int k = commands.size();
+        float[] labels = new float[batch.size() * k];
+        float[] weights = new float[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            for (int j = 0; j < k; j++) {
+                labels[i * k + j] = SMOOTHING / k;
             }
-            NDArray onehot = net.manager().create(labels, new Shape(batch.size(), commands.size()));
-            NDArray w = net.manager().create(weights, new Shape(batch.size()));
-            NDArray logits = net.forward(b.get(0), b.get(1));
-            NDArray nll = logits.logSoftmax(1).mul(onehot).sum(new int[]{1}).neg();
-            NDArray loss = nll.mul(w).sum().div(wsum);
-            gc.backward(loss);
-            return loss.getFloat();
+            labels[i * k + commands.indexOf(batch.get(i).label())] += 1f - SMOOTHING;
+            weights[i] = batch.get(i).weight();
         }
-    }
-
-    private static void adamUpdate(Optimizer adam, Map<String, NDArray> params) {
-        for (Map.Entry<String, NDArray> e : params.entrySet()) {
-            NDArray grad = e.getValue().getGradient();
-            adam.update(e.getKey(), e.getValue(), grad);
-            grad.subi(grad);
-            grad.close();
-        }
+        return new NDList(m.create(labels, new Shape(batch.size(), k)), m.create(weights, new Shape(batch.size())));
     }
 
     private void drawBar(int step, int total, double loss, long t0) {

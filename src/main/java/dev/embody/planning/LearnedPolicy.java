@@ -1,8 +1,5 @@
 package dev.embody.planning;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDScope;
 import dev.embody.loop.Decision;
 import dev.embody.loop.PlanningContext;
 import dev.embody.loop.Policy;
@@ -13,51 +10,50 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 /**
- * The learned high-level policy: from the downscaled frame, the task and the previous command to a distribution over
- * every command of the skill library (DJL, PyTorch engine; GPU when DJL finds one). The decision's scores are those
- * probabilities renormalised over the curated candidates; it picks the likeliest.
+ * The learned high-level policy: from what the agent sees (the frames at the profile's resolution, stacked, the task's
+ * words, the previous command, and the profile's extras) to a distribution over every command of the skill library
+ * (DJL, PyTorch engine; GPU when DJL finds one). The decision's scores are those probabilities renormalised over the
+ * curated candidates. Its input is read by a {@link PolicyEncoder}, the same code that builds training examples.
  */
 public final class LearnedPolicy implements Policy, AutoCloseable {
 
     private final PolicyNet net;
     private final List<String> commands;
     private final String version;
-    /** Draws the command from the distribution (sharpened); null picks the likeliest. */
-    private final java.util.Random sampler;
-    private static final double SHARPEN = Double.parseDouble(System.getProperty("embody.policy.sharpen", "2.0"));
-    /** Veto moves into lava-coloured pixels (system property embody.policy.shield, default on). */
-    private final boolean shield = Boolean.parseBoolean(System.getProperty("embody.policy.shield", "true"));
+    private final PolicyRules rules;
+    // one per thread: the loop plays on its own, a gate evaluates on another, each with its own frame stack
+    private final ThreadLocal<PolicyEncoder> encoder;
+    private final ThreadLocal<Random> sampler;
 
     /** @param commands the command texts, one per output row of {@code net}, in row order */
-    public LearnedPolicy(PolicyNet net, List<String> commands, String version) {
-        this(net, commands, version, Long.getLong("embody.policy.sample", 1L));
-    }
-
-    /**
-     * @param sampleSeed draw each command from the distribution raised to the power 2 (a deterministic argmax policy
-     *                   can lock into a state it never leaves: a move into a wall leaves the same frame and the same
-     *                   decision forever); negative: always the likeliest
-     */
-    public LearnedPolicy(PolicyNet net, List<String> commands, String version, long sampleSeed) {
-        this.sampler = sampleSeed < 0 ? null : new java.util.Random(sampleSeed);
+    public LearnedPolicy(PolicyNet net, List<String> commands, String version, PolicyRules rules) {
         if (net.commands() != commands.size()) {
             throw new IllegalArgumentException("network has " + net.commands() + " outputs for " + commands.size() + " commands");
         }
         this.net = net;
         this.commands = List.copyOf(commands);
         this.version = version;
+        this.rules = rules;
+        this.encoder = ThreadLocal.withInitial(() -> new PolicyEncoder(net.spec()));
+        this.sampler = ThreadLocal.withInitial(() -> rules.sampleSeed() < 0 ? null : new Random(rules.sampleSeed()));
     }
 
     /** An untrained policy over a library's commands. */
-    public static LearnedPolicy untrained(SkillLibrary library, long seed) {
+    public static LearnedPolicy untrained(InputSpec spec, SkillLibrary library, PolicyRules rules, long seed) {
         List<String> names = names(library);
-        return new LearnedPolicy(PolicyNet.create(names.size(), seed), names, "untrained");
+        return new LearnedPolicy(PolicyNet.create(spec, names.size(), seed), names, "untrained", rules);
     }
 
     public static List<String> names(SkillLibrary library) {
         return library.commands().stream().map(SkillCall::toString).toList();
+    }
+
+    /** The same network under another version name or other rules. */
+    public LearnedPolicy as(String newVersion, PolicyRules newRules) {
+        return new LearnedPolicy(net, commands, newVersion, newRules);
     }
 
     @Override
@@ -77,9 +73,22 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         return net;
     }
 
+    public InputSpec spec() {
+        return net.spec();
+    }
+
+    public PolicyRules rules() {
+        return rules;
+    }
+
+    /** What this policy reads from a step: its encoder's input (the frame stack advances). */
+    public PolicyInput read(PlanningContext ctx) {
+        return encoder.get().encode(ctx.observation().index(), ctx.observation().frame(), ctx.task(), ctx.previous(), ctx.scene());
+    }
+
     @Override
     public Decision plan(PlanningContext ctx) {
-        PolicyInput in = PolicyInput.of(ctx.observation().frame(), ctx.task(), ctx.previous(), ctx.scene());
+        PolicyInput in = read(ctx);
         float[] p = probabilities(in);
         Map<String, Double> scores = new LinkedHashMap<>();
         double total = 0;
@@ -94,17 +103,22 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         }
         List<SkillCall> ranked = new ArrayList<>(ctx.candidates());
         ranked.sort((x, y) -> Double.compare(scores.get(y.toString()), scores.get(x.toString())));
-        float[] me = shield ? in.player() : null;
         List<SkillCall> allowed = new ArrayList<>();
-        int vetoed = 0;
+        Map<String, Integer> vetoed = new LinkedHashMap<>();
         for (SkillCall c : ranked) {
-            // anti-loop: the command that just went nowhere would leave the same frame and so the same decision forever
-            // (a move that went nowhere, or standing still again after standing still)
+            // anti-loop: the command that just changed nothing would leave the same frame and so the same decision
+            // forever (an action that went nowhere, or standing still again after standing still)
             boolean loops = ctx.previous() != null && ((c.equals(ctx.previous()) && ctx.reflection() != null
-                    && ctx.reflection().stuck() && !isStop(c)) || (isStop(c) && isStop(ctx.previous())));
-            boolean unsafe = me != null && intoLava(in, me, c);
-            vetoed += unsafe ? 1 : 0;
-            if (!loops && !unsafe) {
+                    && ctx.reflection().stuck() && !isIdle(c)) || (isIdle(c) && isIdle(ctx.previous())));
+            String veto = null;
+            for (Veto v : rules.vetoes()) {
+                veto = v.forbids(in, c);
+                if (veto != null) {
+                    vetoed.merge(veto, 1, Integer::sum);
+                    break;
+                }
+            }
+            if (!loops && veto == null) {
                 allowed.add(c);
             }
         }
@@ -112,65 +126,29 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
             allowed = ranked;
         }
         SkillCall best = allowed.get(0);
-        if (sampler != null) {
+        Random r = sampler.get();
+        if (r != null) {
             double sharpTotal = 0;
             for (SkillCall c : allowed) {
-                sharpTotal += Math.pow(scores.get(c.toString()), SHARPEN);
+                sharpTotal += Math.pow(scores.get(c.toString()), rules.sharpen());
             }
-            double u;
-            synchronized (sampler) {
-                u = sampler.nextDouble() * sharpTotal;
-            }
+            double u = r.nextDouble() * sharpTotal;
             for (SkillCall c : allowed) {
-                u -= Math.pow(scores.get(c.toString()), SHARPEN);
+                u -= Math.pow(scores.get(c.toString()), rules.sharpen());
                 if (u <= 0) {
                     best = c;
                     break;
                 }
             }
         }
-        return new Decision(best, scores, name(), String.format("p=%.2f over %d candidates for '%s'%s", scores.get(best.toString()),
-                ctx.candidates().size(), ctx.task().subtask(), vetoed > 0 ? "; " + vetoed + " vetoed: into lava" : ""));
+        StringBuilder why = new StringBuilder(String.format(java.util.Locale.ROOT, "p=%.2f over %d candidates for '%s'",
+                scores.get(best.toString()), ctx.candidates().size(), ctx.task().subtask()));
+        vetoed.forEach((reason, n) -> why.append("; ").append(n).append(" vetoed: ").append(reason));
+        return new Decision(best, scores, name(), why.toString());
     }
 
-    /** Cells a move of each amount covers (100 px/s for 100/200/400 ms, 20 px a cell). */
-    private static final Map<String, Double> REACH = Map.of("small", 0.5, "medium", 1.0, "large", 2.0);
-    /** The player's radius (6 px) plus a margin, in cells. */
-    private static final double CLEARANCE = 0.45;
-
-    /**
-     * The safety shield: would this move sweep the player's disc over a lava-coloured cell of the downscaled frame (one
-     * pixel per cell)? A hand-written rule over pixels, not learned: the net alone still walks into lava too often.
-     */
-    static boolean intoLava(PolicyInput in, float[] me, SkillCall c) {
-        if (!"move".equals(c.skill())) {
-            return false;
-        }
-        String dir = c.arg("direction");
-        double reach = REACH.getOrDefault(c.arg("amount") == null ? "medium" : c.arg("amount"), 1.0);
-        int dx = "left".equals(dir) ? -1 : "right".equals(dir) ? 1 : 0, dy = "up".equals(dir) ? -1 : "down".equals(dir) ? 1 : 0;
-        int w = PolicyInput.WIDTH, h = PolicyInput.HEIGHT, n = w * h;
-        byte[] px = in.pixels();
-        for (double t = 0; t <= reach + 1e-9; t += 0.1) {
-            double x = me[0] + dx * t, y = me[1] + dy * t;
-            for (int cy = (int) Math.floor(y - CLEARANCE); cy <= (int) Math.floor(y + CLEARANCE); cy++) {
-                for (int cx = (int) Math.floor(x - CLEARANCE); cx <= (int) Math.floor(x + CLEARANCE); cx++) {
-                    if (cx < 0 || cy < 0 || cx >= w || cy >= h) {
-                        continue;
-                    }
-                    int q = cy * w + cx, r = px[q] & 0xff, g = px[n + q] & 0xff, b = px[2 * n + q] & 0xff;
-                    if (r > 150 && r - Math.max(g, b) > 100) {
-                        return true;
-                    }
-                }
-            }
-        }
-        return false;
-    }
-
-    private static boolean isStop(SkillCall c) {
-        String t = c.toString();
-        return t.startsWith("stop") || t.startsWith("wait");
+    private static boolean isIdle(SkillCall c) {
+        return c.skill().equals("stop") || c.skill().equals("wait");
     }
 
     /** The distribution over all of {@link #commands()}. */
@@ -179,22 +157,12 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     }
 
     public float[][] probabilities(List<PolicyInput> inputs) {
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            NDList b = net.batch(net.manager(), inputs, commands);
-            NDArray probs = net.forward(b.get(0), b.get(1)).softmax(1);
-            float[] flat = probs.toFloatArray();
-            float[][] out = new float[inputs.size()][commands.size()];
-            for (int i = 0; i < out.length; i++) {
-                System.arraycopy(flat, i * commands.size(), out[i], 0, commands.size());
-            }
-            return out;
-        }
+        return net.probabilities(inputs, commands);
     }
 
     /** Over a library that grew (a skill taught at run time): the output grows, rows of known commands kept. */
     @Override
-    public dev.embody.loop.Policy adapt(SkillLibrary library) {
+    public Policy adapt(SkillLibrary library) {
         return commands.equals(names(library)) ? this : grownTo(library);
     }
 
@@ -205,14 +173,12 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     public LearnedPolicy grownTo(SkillLibrary library) {
         List<String> next = names(library);
         int[] mapping = new int[next.size()];
-        List<String> added = new ArrayList<>();
+        int added = 0;
         for (int i = 0; i < mapping.length; i++) {
             mapping[i] = commands.indexOf(next.get(i));
-            if (mapping[i] < 0) {
-                added.add(next.get(i));
-            }
+            added += mapping[i] < 0 ? 1 : 0;
         }
-        return new LearnedPolicy(net.grow(mapping), next, version + "+" + added.size());
+        return new LearnedPolicy(net.grow(mapping), next, version + "+" + added, rules);
     }
 
     @Override

@@ -1,44 +1,44 @@
 package dev.embody.planning;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.djl.translate.TranslatorContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 
 /**
- * The learned policy's network, as plain DJL NDArrays on the PyTorch engine: three small convolutions over the
- * downscaled frame and the task's target channels; a spatial softmax (learned from pixels: where the player is) pools
- * per-pixel action scores into one score per command; a linear term adds the task's words and the previous command.
- * One output row per command, so adding skills adds rows and keeps the old ones.
+ * The learned policy's network as a DJL {@link Model} over a {@link PolicyBlock}, for one input spec and one command
+ * list: inference through a {@link Predictor} (a batch of inputs to a distribution over the commands each), training
+ * through DJL's Trainer on {@link #model()}, saving and loading its parameters, a deep copy to fine-tune while the copy
+ * in the loop keeps acting, and a larger network for a larger command list that keeps what was learned. PyTorch engine;
+ * the GPU when DJL finds one (the pom's {@code gpu} profile), else the CPU, and the log says which.
  */
 public final class PolicyNet implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PolicyNet.class);
-    static final int HIDDEN = 16;
-    static final String[] NAMES = {"c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "aw", "ab", "ow", "ob", "cw"};
-
-    private final NDManager manager;
-    private final Map<String, NDArray> params;
-    private final int commands;
+    private static volatile boolean deviceLogged;
 
     static {
-        // tiny tensors: more threads only add hand-offs, and the machine is shared
+        // small tensors: more threads only add hand-offs, and the machine is shared
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
@@ -50,220 +50,215 @@ public final class PolicyNet implements AutoCloseable {
         }
     }
 
-    private PolicyNet(NDManager manager, Map<String, NDArray> params, int commands) {
-        this.manager = manager;
-        this.params = params;
+    private final InputSpec spec;
+    private final int commands;
+    private final Model model;
+    private final PolicyBlock block;
+    private Predictor<List<PolicyInput>, float[][]> predictor;
+    private List<String> names;
+
+    private PolicyNet(InputSpec spec, int commands, Model model, PolicyBlock block) {
+        this.spec = spec;
         this.commands = commands;
+        this.model = model;
+        this.block = block;
     }
 
-    /** The GPU when DJL's engine reports one, else the CPU; says which. */
+    /** The GPU when DJL's engine reports one, else the CPU. */
     public static Device device() {
-        Engine engine = Engine.getInstance();
-        Device d = engine.getGpuCount() > 0 ? Device.gpu() : Device.cpu();
-        return d;
+        return Engine.getInstance().getGpuCount() > 0 ? Device.gpu() : Device.cpu();
     }
 
-    /** Logs, once, which device the learned policy runs on and why. */
+    /** The device, logged once with why: what the log says about where the policy runs. */
     public static Device deviceLogged() {
         Device d = device();
-        log.info("learned policy network on {} ({} engine {}, {} GPU(s) found)", d.isGpu() ? "GPU " + d : "CPU",
-                Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), Engine.getInstance().getGpuCount());
+        if (!deviceLogged) {
+            deviceLogged = true;
+            log.info("learned policy network on {} ({} engine {}, {} GPU(s) found)", d.isGpu() ? "GPU " + d : "CPU",
+                    Engine.getInstance().getEngineName(), Engine.getInstance().getVersion(), Engine.getInstance().getGpuCount());
+        }
         return d;
     }
 
-
-    /** A fresh network for {@code commands} outputs, initialised from {@code seed}. */
-    public static PolicyNet create(int commands, long seed) {
-        Device d = deviceLogged();
-        NDManager m = NDManager.newBaseManager(d);
-        Random r = new Random(seed);
-        int in = PolicyInput.CHANNELS, feat = HIDDEN + in, ctx = PolicyInput.contextSize(commands);
-        Map<String, NDArray> p = new LinkedHashMap<>();
-        p.put("c1w", normal(m, r, new Shape(HIDDEN, in, 3, 3), Math.sqrt(2.0 / (in * 9))));
-        p.put("c1b", m.zeros(new Shape(HIDDEN)));
-        p.put("c2w", normal(m, r, new Shape(HIDDEN, HIDDEN, 3, 3), Math.sqrt(2.0 / (HIDDEN * 9))));
-        p.put("c2b", m.zeros(new Shape(HIDDEN)));
-        p.put("c3w", normal(m, r, new Shape(HIDDEN, HIDDEN, 3, 3), Math.sqrt(2.0 / (HIDDEN * 9))));
-        p.put("c3b", m.zeros(new Shape(HIDDEN)));
-        p.put("aw", attentionPrior(m, r, feat));
-        p.put("ab", m.zeros(new Shape(1)));
-        p.put("ow", normal(m, r, new Shape(commands, feat, 1, 1), Math.sqrt(1.0 / feat)));
-        p.put("ob", m.zeros(new Shape(commands)));
-        p.put("cw", normal(m, r, new Shape(commands, ctx), 0.01));
-        return new PolicyNet(m, p, commands);
+    /** A fresh network, initialised from {@code seed}. */
+    public static PolicyNet create(InputSpec spec, int commands, long seed) {
+        Engine.getInstance().setRandomSeed((int) seed);
+        PolicyNet net = blank(spec, commands);
+        net.block.initialize(net.model.getNDManager(), DataType.FLOAT32, net.inputShapes(1));
+        return net;
     }
 
-    /**
-     * The colour the agent is drawn in: the attention over pixels starts out looking for it (a colour-opponent filter,
-     * so grey walls and the dark floor score zero). Only a starting point: the attention is trained with the rest.
-     */
-    static final float[] AGENT_RGB = {40, 110, 245};
-    private static final float PRIOR_SHARPNESS = 60f;
-
-    private static NDArray attentionPrior(NDManager m, Random r, int feat) {
-        float[] v = new float[feat];
-        for (int i = 0; i < HIDDEN; i++) {
-            v[i] = (float) (r.nextGaussian() * 0.01);
-        }
-        float mean = (AGENT_RGB[0] + AGENT_RGB[1] + AGENT_RGB[2]) / 3, norm = 0;
-        for (int i = 0; i < 3; i++) {
-            norm += (AGENT_RGB[i] - mean) * (AGENT_RGB[i] - mean);
-        }
-        norm = (float) Math.sqrt(norm);
-        for (int i = 0; i < 3; i++) {
-            v[HIDDEN + i] = PRIOR_SHARPNESS * (AGENT_RGB[i] - mean) / norm;
-        }
-        return m.create(v, new Shape(1, feat, 1, 1));
+    private static PolicyNet blank(InputSpec spec, int commands) {
+        Model m = Model.newInstance("embody-policy", deviceLogged(), "PyTorch");
+        PolicyBlock b = new PolicyBlock(commands);
+        m.setBlock(b);
+        return new PolicyNet(spec, commands, m, b);
     }
 
-    private static NDArray normal(NDManager m, Random r, Shape shape, double std) {
-        float[] v = new float[(int) shape.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) (r.nextGaussian() * std);
-        }
-        return m.create(v, shape);
+    /** The shapes of a batch of n: image planes and context. */
+    public Shape[] inputShapes(int n) {
+        return new Shape[]{new Shape(n, spec.channels(), spec.height(), spec.width()), new Shape(n, PolicyInput.contextSize(spec, commands))};
+    }
+
+    public InputSpec spec() {
+        return spec;
     }
 
     public int commands() {
         return commands;
     }
 
-    public NDManager manager() {
-        return manager;
+    /** The DJL model, for a Trainer. */
+    public Model model() {
+        return model;
     }
 
-    /** The parameters by name, in a fixed order (the trainer updates them in place). */
-    public Map<String, NDArray> parameters() {
-        return params;
-    }
-
-    /**
-     * Scores before softmax.
-     *
-     * @param image   [N, CHANNELS, HEIGHT, WIDTH]
-     * @param context [N, contextSize(commands)]
-     * @return [N, commands]
-     */
-    public NDArray forward(NDArray image, NDArray context) {
-        NDArray h = Conv2d.conv2d(image, params.get("c1w"), params.get("c1b"), new Shape(1, 1), new Shape(1, 1), new Shape(1, 1)).head();
-        h = Activation.relu(h);
-        h = Conv2d.conv2d(h, params.get("c2w"), params.get("c2b"), new Shape(1, 1), new Shape(1, 1), new Shape(1, 1)).head();
-        h = Activation.relu(h);
-        h = Conv2d.conv2d(h, params.get("c3w"), params.get("c3b"), new Shape(1, 1), new Shape(2, 2), new Shape(2, 2)).head();
-        h = Activation.relu(h);
-        NDArray f = h.concat(image, 1);
-        long n = image.getShape().get(0), hw = (long) PolicyInput.WIDTH * PolicyInput.HEIGHT;
-        NDArray attention = Conv2d.conv2d(f, params.get("aw"), params.get("ab")).head().reshape(n, 1, hw).softmax(2);
-        NDArray perPixel = Conv2d.conv2d(f, params.get("ow"), params.get("ob")).head().reshape(n, commands, hw);
-        NDArray pooled = perPixel.mul(attention).sum(new int[]{2});
-        return pooled.add(context.matMul(params.get("cw").transpose()));
-    }
-
-    /** Batches inputs into the two arrays {@link #forward} takes, on this network's device. */
+    /** A batch of inputs as the two arrays the block takes, on {@code m}'s device. */
     public NDList batch(NDManager m, List<PolicyInput> inputs, List<String> commandNames) {
-        int n = inputs.size(), img = PolicyInput.CHANNELS * PolicyInput.WIDTH * PolicyInput.HEIGHT;
-        int ctx = PolicyInput.contextSize(commandNames.size());
+        int n = inputs.size(), img = spec.channels() * spec.plane(), ctx = PolicyInput.contextSize(spec, commandNames.size());
         float[] images = new float[n * img];
         float[] contexts = new float[n * ctx];
         for (int i = 0; i < n; i++) {
-            inputs.get(i).writeImage(images, i * img);
-            inputs.get(i).writeContext(contexts, i * ctx, commandNames);
+            inputs.get(i).writeImage(spec, images, i * img);
+            inputs.get(i).writeContext(spec, contexts, i * ctx, commandNames);
         }
-        return new NDList(m.create(images, new Shape(n, PolicyInput.CHANNELS, PolicyInput.HEIGHT, PolicyInput.WIDTH)),
-                m.create(contexts, new Shape(n, ctx)));
+        return new NDList(m.create(images, new Shape(n, spec.channels(), spec.height(), spec.width())), m.create(contexts, new Shape(n, ctx)));
     }
 
-    /** A deep copy (its own manager), e.g. to train while the copy in the loop keeps acting. */
+    /** The distribution over the commands for each input (softmax of the block's scores), through a Predictor. */
+    public synchronized float[][] probabilities(List<PolicyInput> inputs, List<String> commandNames) {
+        if (predictor == null || !commandNames.equals(names)) {
+            if (predictor != null) {
+                predictor.close();
+            }
+            names = List.copyOf(commandNames);
+            predictor = model.newPredictor(new Batch(this, names));
+        }
+        try {
+            return predictor.predict(inputs);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("the policy network failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Inputs to probabilities: the spec's planes in, a softmax out. */
+    private record Batch(PolicyNet net, List<String> names) implements NoBatchifyTranslator<List<PolicyInput>, float[][]> {
+        @Override
+        public NDList processInput(TranslatorContext ctx, List<PolicyInput> inputs) {
+            return net.batch(ctx.getNDManager(), inputs, names);
+        }
+
+        @Override
+        public float[][] processOutput(TranslatorContext ctx, NDList list) {
+            NDArray p = list.head().softmax(1);
+            int n = (int) p.getShape().get(0), k = (int) p.getShape().get(1);
+            float[] flat = p.toFloatArray();
+            float[][] out = new float[n][k];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(flat, i * k, out[i], 0, k);
+            }
+            return out;
+        }
+    }
+
+    /** A deep copy with its own model: train it while this one keeps acting. */
     public PolicyNet copy() {
-        NDManager m = NDManager.newBaseManager(manager.getDevice());
-        Map<String, NDArray> p = new LinkedHashMap<>();
-        params.forEach((k, v) -> p.put(k, m.create(v.toFloatArray(), v.getShape())));
-        return new PolicyNet(m, p, commands);
+        PolicyNet next = blank(spec, commands);
+        next.block.initialize(next.model.getNDManager(), DataType.FLOAT32, next.inputShapes(1));
+        for (var child : block.getChildren()) {
+            Block to = next.block.getChildren().get(child.getKey());
+            for (var p : child.getValue().getParameters()) {
+                to.getParameters().get(p.getKey()).getArray().set(p.getValue().getArray().toFloatArray());
+            }
+        }
+        return next;
     }
 
     /**
-     * The network for a larger command list: rows of commands it already knew are copied (so what it learned stays),
-     * new ones start at zero weight and a low bias, so until trained they are rarely chosen.
+     * The network for a larger command list: rows of commands it knew are copied (so what it learned stays), new ones
+     * start at zero weight and a low bias, so until trained they are rarely chosen.
      *
      * @param mapping for each new command, its row in this network, or -1 for a new command
      */
     public PolicyNet grow(int[] mapping) {
         int k = mapping.length;
-        PolicyNet next = create(k, 7);
-        Map<String, NDArray> np = next.params;
-        for (String name : new String[]{"c1w", "c1b", "c2w", "c2b", "c3w", "c3b", "aw", "ab"}) {
-            np.get(name).set(params.get(name).toFloatArray());
+        PolicyNet next = create(spec, k, 7);
+        for (String name : List.of("conv1", "conv2", "conv3", "attention")) {
+            for (var p : block.getChildren().get(name).getParameters()) {
+                array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
+            }
         }
-        float[] ow = params.get("ow").toFloatArray(), ob = params.get("ob").toFloatArray(), cw = params.get("cw").toFloatArray();
-        int feat = HIDDEN + PolicyInput.CHANNELS, oldCtx = PolicyInput.contextSize(commands), newCtx = PolicyInput.contextSize(k);
-        float[] now = new float[k * feat], nob = new float[k], ncw = new float[k * newCtx];
-        float minBias = Float.MAX_VALUE;
-        for (float b : ob) {
-            minBias = Math.min(minBias, b);
+        float[] ppw = array(this, "per_pixel", "weight").toFloatArray(), ppb = array(this, "per_pixel", "bias").toFloatArray();
+        float[] gw = array(this, "global", "weight").toFloatArray(), gb = array(this, "global", "bias").toFloatArray();
+        float[] cw = array(this, "context", "weight").toFloatArray();
+        int feat = (int) array(this, "global", "weight").getShape().get(1);
+        int oldCtx = PolicyInput.contextSize(spec, commands), newCtx = PolicyInput.contextSize(spec, k), words = spec.words();
+        float[] nppw = new float[k * feat], nppb = new float[k], ngw = new float[k * feat], ngb = new float[k], ncw = new float[k * newCtx];
+        float low = Float.MAX_VALUE;
+        for (float b : ppb) {
+            low = Math.min(low, b);
         }
         for (int i = 0; i < k; i++) {
             int old = mapping[i];
             if (old < 0) {
-                nob[i] = minBias - 2f;
+                nppb[i] = low - 2f;
                 continue;
             }
-            System.arraycopy(ow, old * feat, now, i * feat, feat);
-            nob[i] = ob[old];
+            System.arraycopy(ppw, old * feat, nppw, i * feat, feat);
+            nppb[i] = ppb[old];
+            System.arraycopy(gw, old * feat, ngw, i * feat, feat);
+            ngb[i] = gb[old];
             // context columns: the words keep their place; the previous-command one-hot follows the mapping
-            System.arraycopy(cw, old * oldCtx, ncw, i * newCtx, PolicyInput.WORDS);
+            System.arraycopy(cw, old * oldCtx, ncw, i * newCtx, words);
             for (int j = 0; j < k; j++) {
                 if (mapping[j] >= 0) {
-                    ncw[i * newCtx + PolicyInput.WORDS + j] = cw[old * oldCtx + PolicyInput.WORDS + mapping[j]];
+                    ncw[i * newCtx + words + j] = cw[old * oldCtx + words + mapping[j]];
                 }
             }
-            ncw[i * newCtx + PolicyInput.WORDS + k] = cw[old * oldCtx + PolicyInput.WORDS + commands];
+            ncw[i * newCtx + words + k] = cw[old * oldCtx + words + commands];
         }
-        np.get("ow").set(now);
-        np.get("ob").set(nob);
-        np.get("cw").set(ncw);
+        array(next, "per_pixel", "weight").set(nppw);
+        array(next, "per_pixel", "bias").set(nppb);
+        array(next, "global", "weight").set(ngw);
+        array(next, "global", "bias").set(ngb);
+        array(next, "context", "weight").set(ncw);
         return next;
     }
 
+    private static NDArray array(PolicyNet net, String child, String param) {
+        Parameter p = net.block.getChildren().get(child).getParameters().get(param);
+        return p.getArray();
+    }
+
     public void save(OutputStream out) throws IOException {
-        NDList list = new NDList();
-        for (String name : NAMES) {
-            NDArray a = params.get(name);
-            a.setName(name);
-            list.add(a);
-        }
-        list.encode(out);
+        DataOutputStream data = new DataOutputStream(out);
+        block.saveParameters(data);
+        data.flush();
     }
 
-    public static PolicyNet load(InputStream in, int commands) throws IOException {
-        Device d = deviceLogged();
-        NDManager m = NDManager.newBaseManager(d);
-        NDList list = NDList.decode(m, in.readAllBytes());
-        if (list.size() != NAMES.length) {
-            m.close();
-            throw new IOException("expected " + NAMES.length + " parameter arrays, found " + list.size());
+    /**
+     * The network a checkpoint holds, for the spec and command count its checkpoint.json records.
+     *
+     * @throws IOException the parameters are not this network's (another shape, a torn file)
+     */
+    public static PolicyNet load(InputStream in, InputSpec spec, int commands) throws IOException {
+        PolicyNet net = blank(spec, commands);
+        try {
+            net.block.initialize(net.model.getNDManager(), DataType.FLOAT32, net.inputShapes(1));
+            net.block.loadParameters(net.model.getNDManager(), new DataInputStream(in));
+        } catch (MalformedModelException | RuntimeException e) {
+            net.close();
+            throw new IOException("not the parameters of a " + commands + "-command network for " + spec + ": " + e.getMessage(), e);
         }
-        Map<String, NDArray> p = new LinkedHashMap<>();
-        for (int i = 0; i < NAMES.length; i++) {
-            p.put(NAMES[i], list.get(i));
-        }
-        long rows = p.get("ob").getShape().get(0);
-        if (rows != commands) {
-            m.close();
-            throw new IOException("the parameters have " + rows + " command rows, the checkpoint lists " + commands + " commands");
-        }
-        return new PolicyNet(m, p, commands);
-    }
-
-    public static PolicyNet load(byte[] bytes, int commands) throws IOException {
-        return load(new ByteArrayInputStream(bytes), commands);
-    }
-
-    public List<String> parameterNames() {
-        return new ArrayList<>(params.keySet());
+        return net;
     }
 
     @Override
-    public void close() {
-        manager.close();
+    public synchronized void close() {
+        if (predictor != null) {
+            predictor.close();
+            predictor = null;
+        }
+        model.close();
     }
 }

@@ -118,6 +118,17 @@ public final class DesktopProfile implements Profile {
         return goals().isEmpty() ? GoalWordsTaskInference.FOLLOW : new Goal(goals().get(0));
     }
 
+    /** The grid game in a window reads as the headless game does, so one checkpoint serves both. */
+    @Override
+    public dev.embody.planning.InputSpec inputSpec() {
+        return gridGame() ? SimGameProfile.gridInput(true) : Profile.super.inputSpec();
+    }
+
+    @Override
+    public dev.embody.planning.PolicyRules policyRules() {
+        return gridGame() ? SimGameProfile.gridRules() : Profile.super.policyRules();
+    }
+
     @Override
     public String memoryName() {
         return NAME + "-" + config.calibration().name();

@@ -92,6 +92,30 @@ public interface Profile extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * What its learned policy reads: the frames at this resolution, stacked, and the extras only this target can compute.
+     * A checkpoint records it and loads only where it is the same.
+     */
+    default dev.embody.planning.InputSpec inputSpec() {
+        return new dev.embody.planning.InputSpec(64, 36, 3, 32, java.util.List.of("target"));
+    }
+
+    /** How its learned policy picks from the network's distribution, and the hand-written vetoes it adds. */
+    default dev.embody.planning.PolicyRules policyRules() {
+        return dev.embody.planning.PolicyRules.defaults();
+    }
+
+    /** The learned policy a checkpoint holds, for this profile (refused, naming both, if it was trained for another input). */
+    default dev.embody.planning.LearnedPolicy load(dev.embody.learning.Checkpoints store, dev.embody.learning.Checkpoint c)
+            throws BadFileException {
+        return store.load(c, inputSpec(), policyRules());
+    }
+
+    /** A fresh, untrained learned policy over a library, for this profile. */
+    default dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed) {
+        return dev.embody.planning.LearnedPolicy.untrained(inputSpec(), library, policyRules(), seed);
+    }
+
     /** Its configuration for an episode's meta.json ("profile"): enough for {@link Profiles#fromEpisode} to rebuild it. */
     Map<String, Object> describe();
 

@@ -117,6 +117,12 @@ public class RobotProfile implements Profile {
         return new Goal(RobotTaskInference.REACH);
     }
 
+    /** The camera's view, two frames: a target in table metres does not fall on the image's pixels (oblique view). */
+    @Override
+    public dev.embody.planning.InputSpec inputSpec() {
+        return new dev.embody.planning.InputSpec(64, 48, 2, 32, java.util.List.of());
+    }
+
     @Override
     public java.util.Set<String> words() {
         return java.util.Set.of("marker", "markers", "block", "target", "zone", "table", "edge", "robot");

@@ -36,17 +36,49 @@ public final class SimGameProfile implements Profile {
     /** Held-out seeds for evaluation and the gate start here; training seeds count up from 1. */
     public static final long HELD_OUT_SEEDS = 100_000;
 
-    /** @param skills the skills folder (default skills/sim-game) */
-    public record Config(Path skills) {
+    /**
+     * @param skills   the skills folder (default skills/sim-game)
+     * @param waypoint the learned policy is told where the path to its target first turns (A* on the perceived grid);
+     *                 without it, it is told the target itself
+     */
+    public record Config(Path skills, boolean waypoint) {
         public static Config of(TargetOptions o) {
-            return new Config(o.skills() != null ? o.skills() : Path.of("skills", NAME));
+            return new Config(o.skills() != null ? o.skills() : Path.of("skills", NAME), true);
         }
+
+        public Config withoutWaypoint() {
+            return new Config(skills, false);
+        }
+    }
+
+    /** The grid game's learned-policy input: one pixel a cell, the player's planes, the target's or the waypoint's. */
+    static dev.embody.planning.InputSpec gridInput(boolean waypoint) {
+        return new dev.embody.planning.InputSpec(32, 18, 1, 32, List.of(waypoint ? "waypoint" : "target", "player"));
+    }
+
+    /** Sampling from the squared distribution, and the lava shield. */
+    static dev.embody.planning.PolicyRules gridRules() {
+        return dev.embody.planning.PolicyRules.defaults().withVetoes(List.of(new dev.embody.planning.LavaShield()));
+    }
+
+    @Override
+    public dev.embody.planning.InputSpec inputSpec() {
+        return gridInput(config.waypoint());
+    }
+
+    @Override
+    public dev.embody.planning.PolicyRules policyRules() {
+        return gridRules();
     }
 
     private final Config config;
 
     public SimGameProfile(Config config) {
         this.config = config;
+    }
+
+    public Config config() {
+        return config;
     }
 
     /** The embedded game with its own skills folder (skills/sim-game). */

@@ -1,5 +1,6 @@
 package dev.embody.cli;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.testkit.CliRun;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -195,12 +196,12 @@ class ReplayCommandTest {
         var library = EpisodeFixtures.library();
         Path checkpoints = tmp.resolve("checkpoints");
         var store = dev.embody.learning.Checkpoints.forTarget(checkpoints, "sim-game");
-        try (var untrained = dev.embody.planning.LearnedPolicy.untrained(library, 42)) {
+        try (var untrained = dev.embody.profile.SimGameProfile.standard().untrained(library, 42)) {
             store.write(untrained, library.version(), null, Map.of());
         }
         var c = store.find("v0001").orElseThrow();
         Path ep;
-        try (var learned = store.load(c)) {
+        try (var learned = SimGameProfile.standard().load(store, c)) {
             ep = EpisodeFixtures.record(tmp.resolve("learned-episodes"), 41, 1, Map.of(), learned, 25).dir();
         }
         Path out = tmp.resolve("learned-report");

@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
@@ -24,11 +25,11 @@ class CheckpointsTest {
         List<Example> demo = LearningFixtures.demonstration(library, 5);
         Checkpoints store = Checkpoints.forTarget(dir, "sim-game");
         assertThat(store.current()).isEmpty();
-        try (LearnedPolicy first = LearnedPolicy.untrained(library, 1)) {
+        try (LearnedPolicy first = SimGameProfile.standard().untrained(library, 1)) {
             Checkpoint v1 = store.write(first, library.version(), null, Map.of("success_heldout", 0.25));
             store.use(v1.version());
             Trainer.Result r = new Trainer(new Trainer.Options(10, 16, 5e-3f, 15, 1), null).train(first, demo);
-            try (LearnedPolicy second = new LearnedPolicy(r.net(), r.commands(), "x")) {
+            try (LearnedPolicy second = new LearnedPolicy(r.net(), r.commands(), "x", first.rules())) {
                 Checkpoint v2 = store.write(second, library.version(), v1.version(), Map.of("success_heldout", 0.5));
                 store.use("2");
 
@@ -39,13 +40,13 @@ class CheckpointsTest {
                 assertThat(v2.skillsVersion()).isEqualTo(library.version());
                 assertThat(v2.metrics().get("success_heldout").asDouble()).isEqualTo(0.5);
                 assertThat(store.current().orElseThrow().version()).isEqualTo("v0002");
-                try (LearnedPolicy loaded = store.load(store.current().orElseThrow())) {
+                try (LearnedPolicy loaded = SimGameProfile.standard().load(store, store.current().orElseThrow())) {
                     assertThat(loaded.version()).isEqualTo("v0002");
                     assertThat(loaded.probabilities(demo.get(0).input())).containsExactly(second.probabilities(demo.get(0).input()));
                 }
 
                 store.use("v0001"); // rollback
-                try (LearnedPolicy loaded = store.load(store.current().orElseThrow())) {
+                try (LearnedPolicy loaded = SimGameProfile.standard().load(store, store.current().orElseThrow())) {
                     assertThat(loaded.probabilities(demo.get(0).input())).containsExactly(first.probabilities(demo.get(0).input()));
                 }
             }
@@ -59,7 +60,7 @@ class CheckpointsTest {
         SkillLibrary library = LearningFixtures.library();
         List<Example> demo = LearningFixtures.demonstration(library, 6);
         Checkpoints store = Checkpoints.forTarget(dir, "sim-game");
-        try (LearnedPolicy good = LearnedPolicy.untrained(library, 2)) {
+        try (LearnedPolicy good = SimGameProfile.standard().untrained(library, 2)) {
             store.use(store.write(good, library.version(), null, Map.of()).version());
             float[] expected = good.probabilities(demo.get(0).input());
 
@@ -77,7 +78,7 @@ class CheckpointsTest {
             assertThat(store.list()).extracting(Checkpoint::version).containsExactly("v0001");
             Checkpoint current = store.current().orElseThrow();
             assertThat(current.version()).isEqualTo("v0001");
-            try (LearnedPolicy loaded = store.load(current)) {
+            try (LearnedPolicy loaded = SimGameProfile.standard().load(store, current)) {
                 assertThat(loaded.probabilities(demo.get(0).input())).containsExactly(expected);
             }
             // the next good run still gets the next version

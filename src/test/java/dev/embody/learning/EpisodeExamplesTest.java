@@ -51,7 +51,7 @@ class EpisodeExamplesTest {
             AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new ScenePlannerPolicy(library)))
                     .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(8).listener(recorder)
                     .listener((s, o) -> {
-                        seen.put(s.index(), PolicyInput.downscale(o.frame()));
+                        seen.put(s.index(), PolicyInput.downscale(o.frame(), 32, 18));
                         commands.add(s.command().toString());
                         // the operator speaks after steps 1 and 4; the loop applies it at the next step
                         if (s.index() == 1) {
@@ -61,7 +61,7 @@ class EpisodeExamplesTest {
                         }
                     }).build().run();
         }
-        List<Example> examples = EpisodeExamples.read(Episode.open(root.resolve("e1")), GameSceneParser.forSimGame());
+        List<Example> examples = EpisodeExamples.read(Episode.open(root.resolve("e1")), GameSceneParser.forSimGame(), SimGameProfile.standard().inputSpec());
 
         assertThat(examples).hasSize(2).allMatch(e -> e.source() == Example.Source.CORRECTION && e.weight() == Example.CORRECTION_WEIGHT);
         assertThat(examples).extracting(Example::label).containsExactly(left.toString(), up.toString());
@@ -86,7 +86,7 @@ class EpisodeExamplesTest {
             steps = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library).withPolicy(new dev.embody.sim.Oracle(library).asPolicy(game)))
                     .memory(EpisodicMemory.inMemory()).maxSteps(10).listener(recorder).build().run().steps();
         }
-        List<Example> examples = EpisodeExamples.readAll(root, "sim-game", GameSceneParser.forSimGame());
+        List<Example> examples = EpisodeExamples.readAll(root, "sim-game", GameSceneParser.forSimGame(), SimGameProfile.standard().inputSpec());
         assertThat(examples).hasSize((int) steps).allMatch(e -> e.source() == Example.Source.DEMONSTRATION);
         assertThat(examples.get(0).input().previous()).isNull();
 
@@ -94,7 +94,7 @@ class EpisodeExamplesTest {
         List<String> lines = new ArrayList<>(Files.readAllLines(stepsFile));
         lines.set(1, "{\"step\": 1, \"by\": \"oracle\"}");
         Files.write(stepsFile, lines);
-        assertThatThrownBy(() -> EpisodeExamples.read(Episode.open(root.resolve("demo")), null))
+        assertThatThrownBy(() -> EpisodeExamples.read(Episode.open(root.resolve("demo")), null, SimGameProfile.standard().inputSpec()))
                 .hasMessageContaining(stepsFile.toString()).hasMessageContaining("2").hasMessageContaining("'command' and 'frame'");
     }
 }

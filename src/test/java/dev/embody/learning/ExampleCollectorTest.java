@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.loop.Decision;
 import dev.embody.loop.Goal;
@@ -40,7 +41,7 @@ class ExampleCollectorTest {
                         SimulatedOperator.Settings.attentive(100), 5);
                 return List.of(operator[0]);
             }
-        }, game -> collector[0] = ExampleCollector.corrections("ep").withApproval(2, Example.APPROVAL_WEIGHT,
+        }, game -> collector[0] = ExampleCollector.corrections(SimGameProfile.standard().inputSpec(), "ep").withApproval(2, Example.APPROVAL_WEIGHT,
                 step -> operator[0].wouldHaveDone(step)));
 
         List<Example> examples = played.examples();

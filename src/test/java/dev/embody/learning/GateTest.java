@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
 import dev.embody.loop.Goal;
 import dev.embody.planning.LearnedPolicy;
@@ -29,7 +30,7 @@ class GateTest {
         assertThat(good.adopt()).isTrue();
         assertThat(good.candidate()).isEqualTo(1.0);
 
-        try (LearnedPolicy untrained = LearnedPolicy.untrained(library, 1)) {
+        try (LearnedPolicy untrained = SimGameProfile.standard().untrained(library, 1)) {
             Gate.Verdict bad = gate.judge(untrained, 0.5);
             assertThat(bad.adopt()).isFalse();
             assertThat(bad.candidate()).isLessThan(0.5);

@@ -28,8 +28,8 @@ class HotSwapTest {
     @Test
     void aNewPolicyTakesOverARunningLoopWithinOneStepAndTheLoopNeverStops() throws Exception {
         SkillLibrary library = LearningFixtures.library();
-        LearnedPolicy first = new LearnedPolicy(LearnedPolicy.untrained(library, 1).net(), LearnedPolicy.names(library), "v0001");
-        LearnedPolicy second = new LearnedPolicy(LearnedPolicy.untrained(library, 2).net(), LearnedPolicy.names(library), "v0002");
+        LearnedPolicy first = SimGameProfile.standard().untrained(library, 1).as("v0001", SimGameProfile.standard().policyRules());
+        LearnedPolicy second = SimGameProfile.standard().untrained(library, 2).as("v0002", SimGameProfile.standard().policyRules());
         List<Step> steps = new CopyOnWriteArrayList<>();
         CountDownLatch fiveSteps = new CountDownLatch(5);
         try (GameSceneParser parser = GameSceneParser.forSimGame()) {

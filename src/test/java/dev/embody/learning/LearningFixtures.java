@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
 import dev.embody.loop.Goal;
 import dev.embody.skill.SkillLibrary;
@@ -26,6 +27,6 @@ final class LearningFixtures {
     /** Oracle demonstrations played through the real loop (the agent's own perception, the oracle deciding). */
     static List<Example> demonstration(SkillLibrary library, long seed) throws Exception {
         return arena(library, 60).play(seed, SimGame.COLLECT_COINS, new dev.embody.sim.Oracle(library)::asPolicy,
-                new ExampleCollector(Set.of("oracle"), "demo" + seed)).examples();
+                new ExampleCollector(SimGameProfile.standard().inputSpec(), Set.of("oracle"), "demo" + seed)).examples();
     }
 }

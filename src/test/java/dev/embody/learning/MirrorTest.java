@@ -10,9 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MirrorTest {
 
     private static Example example() {
-        byte[] px = new byte[3 * PolicyInput.WIDTH * PolicyInput.HEIGHT];
+        byte[] px = new byte[3 * 32 * 18];
         px[0] = 100; // red, top-left pixel
-        return new Example(new PolicyInput(px, 0.25f, 0.1f, "navigate go to the coin", "move(direction=up, amount=small)"),
+        return new Example(new PolicyInput(px, 32, 18, 1, 0.25f, 0.1f, "navigate go to the coin", "move(direction=up, amount=small)"),
                 "move(direction=left, amount=large)", Example.Source.CORRECTION, 2f, "ep#3");
     }
 
@@ -28,7 +28,7 @@ class MirrorTest {
         assertThat(both.input().targetX()).isEqualTo(0.75f);
         assertThat(both.input().targetY()).isEqualTo(0.9f);
         // the top-left pixel is now bottom-right
-        assertThat(both.input().pixels()[PolicyInput.WIDTH * PolicyInput.HEIGHT - 1]).isEqualTo((byte) 100);
+        assertThat(both.input().pixels()[32 * 18 - 1]).isEqualTo((byte) 100);
         assertThat(both.source()).isEqualTo(Example.Source.CORRECTION);
         assertThat(both.weight()).isEqualTo(2f);
         assertThat(both.origin()).isEqualTo("ep#3~h~v");

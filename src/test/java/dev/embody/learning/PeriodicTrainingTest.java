@@ -35,7 +35,7 @@ class PeriodicTrainingTest {
     void everyNCorrectionsItFineTunesInTheBackgroundWritesACheckpointAndSwapsItIntoTheRunningLoop() throws Exception {
         SkillLibrary library = LearningFixtures.library();
         Checkpoints store = Checkpoints.forTarget(dir, "sim-game");
-        LearnedPolicy start = LearnedPolicy.untrained(library, 1);
+        LearnedPolicy start = SimGameProfile.standard().untrained(library, 1);
         OperatorInbox inbox = new OperatorInbox();
         SkillCall up = library.normalize(SkillCall.of("move", "direction", "up", "amount", "small"));
         SkillCall down = library.normalize(SkillCall.of("move", "direction", "down", "amount", "small"));

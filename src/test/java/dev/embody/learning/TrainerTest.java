@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.SimGameProfile;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
@@ -18,10 +19,10 @@ class TrainerTest {
         List<Example> demo = LearningFixtures.demonstration(library, 4);
         assertThat(demo).isNotEmpty().allMatch(e -> e.source() == Example.Source.DEMONSTRATION);
         ByteArrayOutputStream bar = new ByteArrayOutputStream();
-        try (LearnedPolicy start = LearnedPolicy.untrained(library, 1)) {
+        try (LearnedPolicy start = SimGameProfile.standard().untrained(library, 1)) {
             float[] before = start.probabilities(demo.get(0).input());
             Trainer.Result r = new Trainer(new Trainer.Options(100, 16, 5e-3f, 40, 1), new PrintStream(bar, true)).train(start, demo);
-            try (LearnedPolicy trained = new LearnedPolicy(r.net(), r.commands(), "t")) {
+            try (LearnedPolicy trained = new LearnedPolicy(r.net(), r.commands(), "t", start.rules())) {
                 assertThat(r.lastLoss()).isLessThan(r.firstLoss() * 0.7);
                 assertThat(accuracy(trained, demo)).isGreaterThan(accuracy(start, demo));
                 assertThat(start.probabilities(demo.get(0).input())).containsExactly(before);

@@ -1,5 +1,6 @@
 package dev.embody.planning;
 
+import dev.embody.profile.SimGameProfile;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -36,11 +37,11 @@ class LearnedPolicyTest {
         logs.start();
         ((Logger) LoggerFactory.getLogger(PolicyNet.class)).addAppender(logs);
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
-        try (LearnedPolicy policy = LearnedPolicy.untrained(library, 1)) {
+        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1)) {
             assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
                     .anyMatch(m -> m.startsWith("learned policy network on " + (PolicyNet.device().isGpu() ? "GPU" : "CPU")));
             SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
-            PolicyInput in = PolicyInput.of(game.render(), TO_COIN, null, 640, 360);
+            PolicyInput in = read(game.render(), TO_COIN, null);
             float[][] p = policy.probabilities(List.of(in, in, in));
             assertThat(p).hasNumberOfRows(3);
             assertThat(p[0]).hasSize(library.commands().size());
@@ -69,7 +70,7 @@ class LearnedPolicyTest {
         game.keyDown(KeyEvent.VK_RIGHT);
         game.advance(Duration.ofMillis(130));
         game.keyUp(KeyEvent.VK_RIGHT);
-        float[] me = PolicyInput.of(game.render(), TO_COIN, null, 640, 360).player();
+        float[] me = InputFeature.Player.position(read(game.render(), TO_COIN, null));
         // one downscaled pixel is 20x20 frame pixels; the centroid lands within a fraction of a cell
         assertThat(me).isNotNull();
         assertThat((double) me[0]).isCloseTo(game.playerX() / 20.0, within(0.35));
@@ -79,7 +80,7 @@ class LearnedPolicyTest {
     @Test
     void greedyButNeverRepeatsAMoveThatWentNowhere() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
-        try (LearnedPolicy policy = new LearnedPolicy(PolicyNet.create(library.commands().size(), 1), LearnedPolicy.names(library), "greedy", -1)) {
+        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1).as("greedy", PolicyRules.defaults().greedy())) {
             SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
             List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
             Observation o = new Observation(0, 0, game.render());
@@ -96,30 +97,73 @@ class LearnedPolicyTest {
 
     @Test
     void theShieldVetoesMovesThatSweepThePlayerOverLava() {
-        int w = PolicyInput.WIDTH, h = PolicyInput.HEIGHT, n = w * h;
+        int w = 32, h = 18, n = w * h;
         byte[] px = new byte[3 * n];
         int lava = 9 * w + 12;
         px[lava] = (byte) 235;
         px[n + lava] = 70;
         px[2 * n + lava] = 20;
-        PolicyInput in = new PolicyInput(px, Float.NaN, Float.NaN, "collect all coins", null);
-        float[] me = {10.5f, 9.5f};
-        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=right, amount=large)"))).isTrue();
-        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=right, amount=small)"))).isFalse();
-        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("move(direction=left, amount=large)"))).isFalse();
-        assertThat(LearnedPolicy.intoLava(in, me, SkillCall.parse("stop()"))).isFalse();
+        int me = 9 * w + 10; // the player: blue, one cell
+        px[me] = 40;
+        px[n + me] = 110;
+        px[2 * n + me] = (byte) 245;
+        PolicyInput in = new PolicyInput(px, w, h, 1, Float.NaN, Float.NaN, "collect all coins", null);
+        LavaShield shield = new LavaShield();
+        assertThat(shield.forbids(in, SkillCall.parse("move(direction=right, amount=large)"))).isEqualTo("into lava");
+        assertThat(shield.forbids(in, SkillCall.parse("move(direction=right, amount=small)"))).isNull();
+        assertThat(shield.forbids(in, SkillCall.parse("move(direction=left, amount=large)"))).isNull();
+        assertThat(shield.forbids(in, SkillCall.parse("stop()"))).isNull();
+    }
+
+    @Test
+    void theEncoderStacksTheLastFramesNewestFirst_aNewEpisodeStartsAfresh() {
+        PolicyEncoder encoder = new PolicyEncoder(new InputSpec(8, 6, 3, 16, List.of("target")));
+        SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+        PolicyInput first = encoder.encode(0, game.render(), TO_COIN, null, null);
+        assertThat(first.frames()).isEqualTo(3);
+        byte[] f0 = first.newest();
+        game.keyDown(KeyEvent.VK_RIGHT);
+        game.advance(Duration.ofMillis(400));
+        game.keyUp(KeyEvent.VK_RIGHT);
+        PolicyInput second = encoder.encode(1, game.render(), TO_COIN, "move(direction=right, amount=large)", null);
+        assertThat(java.util.Arrays.copyOfRange(second.pixels(), 3 * 48, 6 * 48)).as("the frame before, second in the stack").isEqualTo(f0);
+        assertThat(second.targetX()).isEqualTo(300f / 640);
+        PolicyInput again = encoder.encode(0, game.render(), TO_COIN, null, null);
+        assertThat(java.util.Arrays.copyOfRange(again.pixels(), 3 * 48, 6 * 48)).as("a new episode: no frame before").isEqualTo(again.newest());
+    }
+
+    @Test
+    void aCheckpointTrainedForOneProfileRefusesToLoadOnAnotherNamingBoth(@TempDir Path dir) throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        var store = dev.embody.learning.Checkpoints.forTarget(dir, "sim-game");
+        try (LearnedPolicy p = SimGameProfile.standard().untrained(library, 1)) {
+            store.write(p, library.version(), null, java.util.Map.of());
+        }
+        var c = store.find("v0001").orElseThrow();
+        try (LearnedPolicy again = SimGameProfile.standard().load(store, c)) {
+            assertThat(again.spec()).isEqualTo(SimGameProfile.standard().inputSpec());
+        }
+        var noWaypoint = new SimGameProfile(SimGameProfile.standard().config().withoutWaypoint());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noWaypoint.load(store, c))
+                .isInstanceOf(dev.embody.loop.BadFileException.class)
+                .hasMessageContaining("checkpoint v0001 was trained for the sim-game profile to read 32x18 pixels x 1 frame(s), 32 word slots, extras waypoint+player")
+                .hasMessageContaining("this profile reads 32x18 pixels x 1 frame(s), 32 word slots, extras target+player");
+    }
+
+    private static PolicyInput read(dev.embody.loop.Frame frame, Task task, String previous) {
+        return new PolicyEncoder(SimGameProfile.standard().inputSpec()).encode(0, frame, task, previous, null);
     }
 
     @Test
     void thePixelsMatter() throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
-        try (LearnedPolicy policy = LearnedPolicy.untrained(library, 1)) {
+        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1)) {
             SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
-            float[] before = policy.probabilities(PolicyInput.of(game.render(), TO_COIN, null, 640, 360));
+            float[] before = policy.probabilities(read(game.render(), TO_COIN, null));
             game.keyDown(KeyEvent.VK_RIGHT);
             game.advance(Duration.ofMillis(300));
             game.keyUp(KeyEvent.VK_RIGHT);
-            float[] after = policy.probabilities(PolicyInput.of(game.render(), TO_COIN, null, 640, 360));
+            float[] after = policy.probabilities(read(game.render(), TO_COIN, null));
             assertThat(after).isNotEqualTo(before);
         }
     }
@@ -145,10 +189,10 @@ class LearnedPolicyTest {
                 """);
         SkillLibrary large = SkillLibrary.load(dir);
         SimGame game = SimGame.of(5, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
-        List<PolicyInput> inputs = List.of(PolicyInput.of(game.render(), TO_COIN, null, 640, 360),
-                PolicyInput.of(game.render(), TO_COIN, "move(direction=left, amount=small)", 640, 360),
-                PolicyInput.of(SimGame.of(6, 1, SimGame.REACH_FLAG, Duration.ofSeconds(90)).render(), Task.of("reach the flag", "explore", "look around"), "stop", 640, 360));
-        try (LearnedPolicy before = LearnedPolicy.untrained(small, 3); LearnedPolicy after = before.grownTo(large)) {
+        List<PolicyInput> inputs = List.of(read(game.render(), TO_COIN, null),
+                read(game.render(), TO_COIN, "move(direction=left, amount=small)"),
+                read(SimGame.of(6, 1, SimGame.REACH_FLAG, Duration.ofSeconds(90)).render(), Task.of("reach the flag", "explore", "look around"), "stop"));
+        try (LearnedPolicy before = SimGameProfile.standard().untrained(small, 3); LearnedPolicy after = before.grownTo(large)) {
             assertThat(after.commands()).hasSize(small.commands().size() + 2).containsAll(before.commands())
                     .contains("dash(speed=fast)", "dash(speed=faster)");
             float[][] old = before.probabilities(inputs);

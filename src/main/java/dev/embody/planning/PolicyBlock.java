@@ -1,0 +1,89 @@
+package dev.embody.planning;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The learned policy's network, of DJL blocks: three small convolutions over the stacked frames and the profile's
+ * extra planes; a spatial softmax (where to look, learned from pixels) pools per-pixel scores into one score per
+ * command; a global average of the same features says what is on screen; a linear term adds the task's words and the
+ * previous command. Input: [N, channels, H, W] and [N, context]; output: a score per command, [N, commands]. One output
+ * row per command, so a taught skill adds rows and keeps the old ones ({@link PolicyNet#grow}).
+ */
+public final class PolicyBlock extends AbstractBlock {
+
+    static final int HIDDEN = 16;
+
+    private final int commands;
+    private final Block conv1;
+    private final Block conv2;
+    private final Block conv3;
+    private final Block attention;
+    private final Block perPixel;
+    private final Block global;
+    private final Block context;
+
+    public PolicyBlock(int commands) {
+        super((byte) 1);
+        this.commands = commands;
+        conv1 = addChildBlock("conv1", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
+        conv2 = addChildBlock("conv2", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
+        // dilated: a wider view at the same resolution
+        conv3 = addChildBlock("conv3", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(2, 2))
+                .optDilation(new Shape(2, 2)).build());
+        attention = addChildBlock("attention", Conv2d.builder().setFilters(1).setKernelShape(new Shape(1, 1)).build());
+        perPixel = addChildBlock("per_pixel", Conv2d.builder().setFilters(commands).setKernelShape(new Shape(1, 1)).build());
+        global = addChildBlock("global", Linear.builder().setUnits(commands).build());
+        context = addChildBlock("context", Linear.builder().setUnits(commands).optBias(false).build());
+    }
+
+    public int commands() {
+        return commands;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray image = inputs.get(0), ctx = inputs.get(1);
+        NDArray h = Activation.relu(conv1.forward(ps, new NDList(image), training).head());
+        h = Activation.relu(conv2.forward(ps, new NDList(h), training).head());
+        h = Activation.relu(conv3.forward(ps, new NDList(h), training).head());
+        NDArray f = h.concat(image, 1);
+        long n = image.getShape().get(0), hw = image.getShape().get(2) * image.getShape().get(3);
+        NDArray where = attention.forward(ps, new NDList(f), training).head().reshape(n, 1, hw).softmax(2);
+        NDArray scores = perPixel.forward(ps, new NDList(f), training).head().reshape(n, commands, hw);
+        NDArray pooled = scores.mul(where).sum(new int[]{2});
+        NDArray what = global.forward(ps, new NDList(f.mean(new int[]{2, 3})), training).head();
+        NDArray words = context.forward(ps, new NDList(ctx), training).head();
+        return new NDList(pooled.add(what).add(words));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[]{new Shape(inputShapes[0].get(0), commands)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape image = inputShapes[0], ctx = inputShapes[1];
+        long n = image.get(0), c = image.get(1), height = image.get(2), width = image.get(3);
+        conv1.initialize(manager, dataType, image);
+        Shape hidden = new Shape(n, HIDDEN, height, width);
+        conv2.initialize(manager, dataType, hidden);
+        conv3.initialize(manager, dataType, hidden);
+        Shape features = new Shape(n, HIDDEN + c, height, width);
+        attention.initialize(manager, dataType, features);
+        perPixel.initialize(manager, dataType, features);
+        global.initialize(manager, dataType, new Shape(n, HIDDEN + c));
+        context.initialize(manager, dataType, ctx);
+    }
+}
