@@ -45,6 +45,8 @@ public final class PolicyBlock extends AbstractBlock {
         perPixel = addChildBlock("per_pixel", Conv2d.builder().setFilters(commands).setKernelShape(new Shape(1, 1)).build());
         global = addChildBlock("global", Linear.builder().setUnits(commands).build());
         context = addChildBlock("context", Linear.builder().setUnits(commands).optBias(false).build());
+        // the words and the previous command start as a nudge, not a verdict: a few examples must not be drowned by them
+        context.setInitializer(new ai.djl.training.initializer.NormalInitializer(0.01f), ai.djl.nn.Parameter.Type.WEIGHT);
     }
 
     public int commands() {
@@ -62,7 +64,7 @@ public final class PolicyBlock extends AbstractBlock {
         NDArray where = attention.forward(ps, new NDList(f), training).head().reshape(n, 1, hw).softmax(2);
         NDArray scores = perPixel.forward(ps, new NDList(f), training).head().reshape(n, commands, hw);
         NDArray pooled = scores.mul(where).sum(new int[]{2});
-        NDArray what = global.forward(ps, new NDList(f.mean(new int[]{2, 3})), training).head();
+        NDArray what = global.forward(ps, new NDList(f.mean(new int[]{3}).mean(new int[]{2})), training).head();
         NDArray words = context.forward(ps, new NDList(ctx), training).head();
         return new NDList(pooled.add(what).add(words));
     }

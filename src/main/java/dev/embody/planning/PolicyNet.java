@@ -166,7 +166,7 @@ public final class PolicyNet implements AutoCloseable {
         PolicyNet next = blank(spec, commands);
         next.block.initialize(next.model.getNDManager(), DataType.FLOAT32, next.inputShapes(1));
         for (var child : block.getChildren()) {
-            Block to = next.block.getChildren().get(child.getKey());
+            Block to = next.block.getChildren().get(child.getKey()); // children are named alike in two blocks of one shape
             for (var p : child.getValue().getParameters()) {
                 to.getParameters().get(p.getKey()).getArray().set(p.getValue().getArray().toFloatArray());
             }
@@ -184,7 +184,7 @@ public final class PolicyNet implements AutoCloseable {
         int k = mapping.length;
         PolicyNet next = create(spec, k, 7);
         for (String name : List.of("conv1", "conv2", "conv3", "attention")) {
-            for (var p : block.getChildren().get(name).getParameters()) {
+            for (var p : child(this, name).getParameters()) {
                 array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
             }
         }
@@ -226,8 +226,18 @@ public final class PolicyNet implements AutoCloseable {
     }
 
     private static NDArray array(PolicyNet net, String child, String param) {
-        Parameter p = net.block.getChildren().get(child).getParameters().get(param);
+        Parameter p = child(net, child).getParameters().get(param);
         return p.getArray();
+    }
+
+    /** A child block by the name it was added under (DJL prefixes its position: "01conv1"). */
+    private static Block child(PolicyNet net, String name) {
+        for (var c : net.block.getChildren()) {
+            if (c.getKey().endsWith(name)) {
+                return c.getValue();
+            }
+        }
+        throw new IllegalStateException("no block '" + name + "' in the policy network");
     }
 
     public void save(OutputStream out) throws IOException {
