@@ -2,7 +2,7 @@ package dev.embody.cli;
 
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Improvement;
-import dev.embody.learning.SimArena;
+import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.profile.TargetOptions;
@@ -72,7 +72,7 @@ final class ImproveCommand implements Callable<Integer> {
                 d.firstTraining(), fine, seed);
         Path run = Main.runDir();
         Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
-        SimArena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
+        Arena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, Runtime.getRuntime().availableProcessors());
         Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");

@@ -4,7 +4,7 @@ import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Gate;
 import dev.embody.learning.PeriodicTraining;
-import dev.embody.learning.SimArena;
+import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Modules;
@@ -71,7 +71,7 @@ final class LivePolicy implements AutoCloseable {
         if (!p.commands().equals(LearnedPolicy.names(library))) {
             p = p.grownTo(library);
         }
-        Gate.Scorer scorer = profile.gate(library, gateEpisodes, SimArena.Progress.none()).orElse(null);
+        Gate.Scorer scorer = profile.gate(library, gateEpisodes, Arena.Progress.none()).orElse(null);
         PeriodicTraining t = new PeriodicTraining(p, store, library.version(), scorer, new Trainer.Options(20, 64, 2e-3f, 200, 1),
                 new PeriodicTraining.Schedule(trainEvery, Duration.ofMillis((long) (trainMinutes * 60_000))), List.of());
         return new LivePolicy(choice, baseline, t);

@@ -6,7 +6,7 @@ import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Example;
 import dev.embody.learning.Gate;
 import dev.embody.learning.Improvement;
-import dev.embody.learning.SimArena;
+import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Modules;
 import dev.embody.profile.Profile;

@@ -88,6 +88,11 @@ public final class ExampleCollector implements StepListener {
         return this;
     }
 
+    /** Examples collected and not yet taken. */
+    public synchronized int pending() {
+        return examples.size();
+    }
+
     @Override
     public synchronized void onStep(Step step, Observation observation) {
         Example.Source source = null;

@@ -2,6 +2,8 @@ package dev.embody.learning;
 
 import dev.embody.loop.Goal;
 import dev.embody.loop.Policy;
+import dev.embody.loop.Rate;
+import dev.embody.loop.Target;
 import dev.embody.loop.StepListener;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.correction.CorrectionParser;
@@ -61,15 +63,15 @@ public final class Improvement {
     }
 
     /** One row of the table. */
-    public record Row(String round, double success, double correctionsPerEpisode, int examples, double trainSeconds,
+    public record Row(String round, Rate success, double correctionsPerEpisode, int examples, double trainSeconds,
                       String device, String gate) {
     }
 
-    public record Report(List<Row> rows, Row control, double coinBefore, double coinAfter, double flagBefore, double flagAfter,
+    public record Report(List<Row> rows, Row control, Rate coinBefore, Rate coinAfter, Rate flagBefore, Rate flagAfter,
                          double wallSeconds) {
     }
 
-    private final SimArena arena;
+    private final Arena arena;
     private final Settings settings;
     private final Checkpoints checkpoints;
     private final PrintStream err;
@@ -79,7 +81,7 @@ public final class Improvement {
     private Path episodes;
     private boolean control = true;
 
-    public Improvement(SimArena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
+    public Improvement(Arena arena, Settings settings, Checkpoints checkpoints, PrintStream err) {
         this.arena = arena;
         this.settings = settings;
         this.checkpoints = checkpoints;
@@ -104,7 +106,7 @@ public final class Improvement {
     public Report run(PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         String skills = arena.library().version();
-        out.printf("%-8s %7s %23s %8s %7s %6s  %s%n", "round", "success", "corrections_per_episode", "examples", "train_s", "device", "gate");
+        out.printf("%-8s %-24s %23s %8s %7s %6s  %s%n", "round", "success [95% CI] (n)", "corrections_per_episode", "examples", "train_s", "device", "gate");
 
         // the first policy: a few oracle demonstrations
         List<Example> demos = demonstrations(SimGame.COLLECT_COINS, settings.demos());
@@ -112,7 +114,7 @@ public final class Improvement {
         Trainer.Result first = new Trainer(settings.firstTraining(), err).train(untrained, augmented(demos));
         untrained.close();
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?", arena.profile().policyRules());
-        double currentScore = evaluate(current, SimGame.COLLECT_COINS, EVAL_SEEDS);
+        Rate currentScore = evaluate(current, SimGame.COLLECT_COINS, EVAL_SEEDS);
         Checkpoint cp = checkpoints.write(current, skills, null, metrics(currentScore, first, 0, demos.size()));
         checkpoints.use(cp.version());
         current = relabel(current, cp.version());
@@ -129,7 +131,7 @@ public final class Improvement {
             for (int i = 0; i < settings.episodesPerRound(); i++) {
                 long seed = nextTrainingSeed++;
                 roundSeeds.add(seed);
-                SimArena.Played p = playCorrected(current, SimGame.COLLECT_COINS, seed, "round" + round);
+                Arena.Played p = playCorrected(current, SimGame.COLLECT_COINS, seed, "round" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rround %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
@@ -140,7 +142,7 @@ public final class Improvement {
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, round);
             LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", arena.profile().policyRules());
-            Gate gate = new Gate(p -> evaluate(p, SimGame.COLLECT_COINS, EVAL_SEEDS), 0);
+            Gate gate = Gate.notBelow(p -> evaluate(p, SimGame.COLLECT_COINS, EVAL_SEEDS));
             Gate.Verdict v = gate.judge(candidate, currentScore);
             Checkpoint c = checkpoints.write(candidate, skills, cp.version(), metrics(v.candidate(), r, corrections, replay.size()));
             String gateText;
@@ -163,7 +165,7 @@ public final class Improvement {
         Row control = this.control ? control(out, firstPolicy, demos, correctionsTotal, roundSeeds) : null;
         firstPolicy.close();
 
-        double coinBefore = currentScore, coinAfter = Double.NaN, flagBefore = Double.NaN, flagAfter = Double.NaN;
+        Rate coinBefore = currentScore, coinAfter = null, flagBefore = null, flagAfter = null;
         if (settings.flagRounds() > 0) {
             Forgetting f = forgetting(out, current, cp, replay, skills);
             coinBefore = f.coinBefore();
@@ -177,13 +179,13 @@ public final class Improvement {
     }
 
     /** Held-out success on the first task and the second, before and after the second task's correction rounds. */
-    private record Forgetting(double coinBefore, double flagBefore, double flagAfter, double coinAfter) {
+    private record Forgetting(Rate coinBefore, Rate flagBefore, Rate flagAfter, Rate coinAfter) {
     }
 
     /** Forgetting: correction rounds on a second task ("reach the flag"), then the first task again. */
     private Forgetting forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, String skills) throws Exception {
         // fresh copies: a sampling policy's draws then depend only on the seeds, so before and after compare like for like
-        double coinBefore, flagBefore;
+        Rate coinBefore, flagBefore;
         try (LearnedPolicy before = copy(current, current.version())) {
             coinBefore = evaluate(before, SimGame.COLLECT_COINS, EVAL_SEEDS);
         }
@@ -195,7 +197,7 @@ public final class Improvement {
             List<Example> fresh = new ArrayList<>();
             int corrections = 0;
             for (int i = 0; i < settings.episodesPerRound(); i++) {
-                SimArena.Played p = playCorrected(flagPolicy, SimGame.REACH_FLAG, nextTrainingSeed++, "flag" + round);
+                Arena.Played p = playCorrected(flagPolicy, SimGame.REACH_FLAG, nextTrainingSeed++, "flag" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
                 err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
@@ -208,11 +210,11 @@ public final class Improvement {
             out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
                     corrections / (double) settings.episodesPerRound(), replay.size(), r.seconds());
         }
-        double flagAfter = evaluate(flagPolicy, SimGame.REACH_FLAG, FLAG_EVAL_SEEDS);
-        double coinAfter = evaluate(flagPolicy, SimGame.COLLECT_COINS, EVAL_SEEDS);
-        Checkpoint fc = checkpoints.write(flagPolicy, skills, cp.version(), Map.of("success_coins", coinAfter, "success_flag", flagAfter));
-        out.printf(Locale.ROOT, "forgetting: collect-coins success %.2f -> %.2f (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %.2f -> %.2f (%s)%n",
-                coinBefore, coinAfter, 100 * (coinAfter - coinBefore), flagBefore, flagAfter, fc.version());
+        Rate flagAfter = evaluate(flagPolicy, SimGame.REACH_FLAG, FLAG_EVAL_SEEDS);
+        Rate coinAfter = evaluate(flagPolicy, SimGame.COLLECT_COINS, EVAL_SEEDS);
+        Checkpoint fc = checkpoints.write(flagPolicy, skills, cp.version(), Map.of("success_coins", coinAfter.value(), "success_flag", flagAfter.value()));
+        out.printf(Locale.ROOT, "forgetting: collect-coins success %s -> %s (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %s -> %s (%s)%n",
+                coinBefore, coinAfter, 100 * (coinAfter.value() - coinBefore.value()), flagBefore, flagAfter, fc.version());
         flagPolicy.close();
         return new Forgetting(coinBefore, flagBefore, flagAfter, coinAfter);
     }
@@ -232,7 +234,7 @@ public final class Improvement {
         all.addAll(more);
         Trainer.Result r = aggregate(all, 77);
         LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control", arena.profile().policyRules());
-        double s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
+        Rate s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
         control.close();
         return print(out, new Row("control", s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
                 "first policy + " + more.size() + " oracle demonstration steps, no corrections"));
@@ -252,26 +254,26 @@ public final class Improvement {
         return settings.mirror() ? Mirror.withMirrors(examples) : examples;
     }
 
-    private SimArena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed, String round) throws Exception {
-        SimArena.Recording recording = episodes == null ? null
-                : new SimArena.Recording(episodes, String.format(Locale.ROOT, "improve-%s-%s", round, agent.version()),
+    private Arena.Played playCorrected(LearnedPolicy agent, Goal goal, long seed, String round) throws Exception {
+        Arena.Recording recording = episodes == null ? null
+                : new Arena.Recording(episodes, String.format(Locale.ROOT, "improve-%s-%s", round, agent.version()),
                 Map.of("improve_round", round, "operator", SimulatedOperator.CHANNEL));
         SimulatedOperator[] operator = new SimulatedOperator[1];
-        return arena.play(seed, goal, new SimArena.Cast() {
+        return arena.play(seed, goal, new Arena.Cast() {
             @Override
-            public Policy policy(SimGame game) {
+            public Policy policy(Target target) {
                 return agent;
             }
 
             @Override
-            public List<StepListener> watchers(SimGame game, dev.embody.loop.OperatorInbox inbox, Policy policy) {
+            public List<StepListener> watchers(Target target, dev.embody.loop.OperatorInbox inbox, Policy policy) {
                 SimulatedOperator.Settings d = SimulatedOperator.Settings.defaults();
-                operator[0] = new SimulatedOperator(game, oracle, parser, inbox,
+                operator[0] = new SimulatedOperator(game(target), oracle, parser, inbox,
                         new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed);
                 return List.of(operator[0]);
             }
-        }, g -> {
-            ExampleCollector c = ExampleCollector.corrections(arena.profile().inputSpec(), "seed" + seed).withTeacherTask(() -> oracle.task(g, goal));
+        }, t -> {
+            ExampleCollector c = ExampleCollector.corrections(arena.profile().inputSpec(), "seed" + seed).withTeacherTask(() -> oracle.task(game(t), goal));
             // the operator's silence approves only what it would have done itself (asked after it heard the step)
             return settings.approvalMargin() < 0 ? c
                     : c.withApproval(Math.max(1, settings.approvalMargin()), Example.APPROVAL_WEIGHT, s -> operator[0].wouldHaveDone(s));
@@ -287,31 +289,39 @@ public final class Improvement {
     }
 
     private List<Example> demonstration(Goal goal, long seed) throws Exception {
-        return arena.play(seed, goal, oracle::asPolicy,
-                g -> new ExampleCollector(arena.profile().inputSpec(), Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(g, goal))).examples();
+        return arena.play(seed, goal, t -> oracle.asPolicy(game(t)),
+                t -> new ExampleCollector(arena.profile().inputSpec(), Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(game(t), goal)),
+                null).examples();
     }
 
-    private double evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
+    /** The embedded game an episode of the sim-game profile plays: what the oracle and the simulated operator watch. */
+    private static SimGame game(Target t) {
+        return ((dev.embody.sim.SimGameTarget) t).game();
+    }
+
+    private Rate evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
         List<Long> seeds = LongStream.range(firstSeed, firstSeed + settings.evalEpisodes()).boxed().toList();
-        SimArena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> err.printf("\revaluating %s on '%s': %d/%d   ", p.name(), goal, d, t));
+        Arena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> err.printf("\revaluating %s on '%s': %d/%d   ", p.name(), goal, d, t));
         Map<String, Long> outcomes = new java.util.TreeMap<>();
         e.runs().forEach(r -> outcomes.merge(r.outcome().label(), 1L, Long::sum));
         err.println(" " + outcomes);
         log.info("{} on '{}': {}", p.name(), goal, outcomes);
-        return e.successRate();
+        return e.success();
     }
 
     private static Row print(PrintStream out, Row r) {
-        out.printf(Locale.ROOT, "%-8s %7.2f %23s %8d %7.1f %6s  %s%n", r.round(), r.success(),
+        out.printf(Locale.ROOT, "%-8s %-24s %23s %8d %7.1f %6s  %s%n", r.round(), r.success(),
                 Double.isNaN(r.correctionsPerEpisode()) ? "-" : String.format(Locale.ROOT, "%.1f", r.correctionsPerEpisode()),
                 r.examples(), r.trainSeconds(), r.device(), r.gate());
         out.flush();
         return r;
     }
 
-    private static Map<String, Object> metrics(double success, Trainer.Result r, int corrections, int examples) {
+    private static Map<String, Object> metrics(Rate success, Trainer.Result r, int corrections, int examples) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("success_heldout", success);
+        m.put("success_heldout", success.value());
+        m.put("success_heldout_95ci", List.of(success.low(), success.high()));
+        m.put("heldout_episodes", success.trials());
         m.put("loss_first", r.firstLoss());
         m.put("loss_last", r.lastLoss());
         m.put("train_s", r.seconds());
@@ -335,14 +345,14 @@ public final class Improvement {
         XYSeries corr = new XYSeries("corrections per episode / 100");
         for (int i = 0; i < report.rows().size(); i++) {
             Row r = report.rows().get(i);
-            success.add(i, r.success());
+            success.add(i, r.success().value());
             if (!Double.isNaN(r.correctionsPerEpisode())) {
                 corr.add(i, r.correctionsPerEpisode() / 100);
             }
         }
         XYSeries control = new XYSeries("control: same number of oracle demonstration steps");
         if (report.control() != null) {
-            control.add(report.rows().size() - 1, report.control().success());
+            control.add(report.rows().size() - 1, report.control().success().value());
         }
         XYSeriesCollection data = new XYSeriesCollection();
         data.addSeries(success);

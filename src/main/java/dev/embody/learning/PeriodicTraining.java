@@ -22,10 +22,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fine-tuning inside {@code live}: collects the operator's corrections as the loop runs and, every N corrections or
  * every T minutes (when there is something new), fine-tunes a copy of the policy on a background thread, with the
- * earlier examples mixed back in; writes a checkpoint, gates it, and hot-swaps it into the running loop if it is not
- * worse. The loop never waits for any of it.
+ * earlier examples mixed back in; writes a checkpoint, gates it (a simulator's held-out seeds, or held-out recorded
+ * episodes), and hot-swaps it into the running loop if it is not worse. The loop never waits for any of it. It is the
+ * console's training panel's source: rounds, examples, gate verdicts, checkpoints, and rollback.
  */
-public final class PeriodicTraining implements StepListener, AutoCloseable {
+public final class PeriodicTraining implements StepListener, AutoCloseable, dev.embody.console.TrainingStatus {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTraining.class);
 
@@ -34,7 +35,16 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
 
     private final Checkpoints checkpoints;
     private final String skillsVersion;
-    private final Gate.Scorer scorer;
+    private final Gate gate;
+    /** Loads a checkpoint for this profile (a rollback). */
+    private final Loader loader;
+    private final List<double[]> curve = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Map<String, Object> lastRound = Map.of();
+
+    /** How a checkpoint becomes a policy for the profile that runs (it refuses another profile's). */
+    public interface Loader {
+        LearnedPolicy load(Checkpoint c) throws Exception;
+    }
     private final Trainer.Options options;
     private final Schedule schedule;
     private final List<Example> replay;
@@ -48,23 +58,28 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
     private final List<Example> pending = new ArrayList<>();
     private final AtomicInteger rounds = new AtomicInteger();
     private volatile LearnedPolicy current;
-    private volatile double currentScore = Double.NaN;
+    private volatile dev.embody.loop.Rate currentScore;
     private volatile HotSwap swap;
     private volatile Future<?> running;
     private long lastTraining = System.nanoTime();
     private int correctionsSince;
 
     /**
-     * @param scorer  the gate's scorer (held-out success for the sim game); null adopts every run
-     * @param replay  earlier examples (demonstrations, older corrections) mixed back in
+     * @param gate    the gate (held-out success for the sim game, agreement on held-out episodes elsewhere); null
+     *                adopts every run (and says so)
+     * @param replay  earlier examples (demonstrations, older corrections, from the episodes recorded before) mixed back in
      */
-    public PeriodicTraining(LearnedPolicy start, Checkpoints checkpoints, String skillsVersion, Gate.Scorer scorer,
+    public PeriodicTraining(LearnedPolicy start, Checkpoints checkpoints, String skillsVersion, Gate gate, Loader loader,
                             Trainer.Options options, Schedule schedule, List<Example> replay) {
         this.current = start;
         this.collector = ExampleCollector.corrections(start.spec(), "live");
         this.checkpoints = checkpoints;
         this.skillsVersion = skillsVersion;
-        this.scorer = scorer;
+        this.gate = gate;
+        this.loader = loader;
+        if (gate == null) {
+            log.warn("periodic fine-tuning has no gate: nothing held out to score a fine-tune on; every fine-tune is adopted");
+        }
         this.options = options;
         this.schedule = schedule;
         this.replay = new ArrayList<>(replay);
@@ -132,17 +147,27 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
             metrics.put("train_s", r.seconds());
             metrics.put("examples", r.examples());
             metrics.put("corrections", fresh.size());
-            if (scorer != null) {
-                if (Double.isNaN(currentScore)) {
-                    currentScore = scorer.score(base);
+            String verdict = "adopted (no gate)";
+            if (gate != null) {
+                if (currentScore == null) {
+                    currentScore = gate.scorer().score(base);
                 }
-                Gate.Verdict v = new Gate(scorer, 0).judge(candidate, currentScore);
-                metrics.put("success_heldout", v.candidate());
+                Gate.Verdict v = gate.judge(candidate, currentScore);
+                metrics.put("score_heldout", v.candidate().value());
+                metrics.put("score_heldout_95ci", List.of(v.candidate().low(), v.candidate().high()));
+                metrics.put("score_heldout_n", v.candidate().trials());
+                metrics.put("gate", v.toString());
                 adopt = v.adopt();
+                verdict = v.toString();
+                curve.add(new double[]{round, v.candidate().value()});
                 if (adopt) {
                     currentScore = v.candidate();
                 }
             }
+            Map<String, Object> seen = new LinkedHashMap<>(metrics);
+            seen.put("round", round);
+            seen.put("verdict", verdict);
+            lastRound = seen;
             Checkpoint c = checkpoints.write(candidate, skillsVersion, base.version().startsWith("v") ? base.version() : null, metrics);
             if (!adopt) {
                 candidate.close();
@@ -163,6 +188,49 @@ public final class PeriodicTraining implements StepListener, AutoCloseable {
             log.warn("periodic fine-tuning #{} failed: {}; the policy in use stays", round, e.toString());
             log.debug("fine-tuning failure", e);
             return false;
+        }
+    }
+
+    @Override
+    public Snapshot snapshot() {
+        List<dev.embody.console.TrainingStatus.Checkpoint> kept = new ArrayList<>();
+        try {
+            String live = current.version();
+            for (Checkpoint c : checkpoints.list()) {
+                double score = c.metrics().path("score_heldout").asDouble(c.metrics().path("success_heldout").asDouble(Double.NaN));
+                kept.add(new dev.embody.console.TrainingStatus.Checkpoint(c.version(), c.meta().path("created").asText(""), score,
+                        c.version().equals(live)));
+            }
+        } catch (java.io.IOException e) {
+            log.debug("cannot list checkpoints", e);
+        }
+        synchronized (this) {
+            return new Snapshot(current.name(), pending.size() + collector.pending(), lastRound, List.copyOf(curve), kept,
+                    "periodic fine-tuning: " + rounds.get() + " round(s), every " + schedule.everyCorrections() + " corrections or "
+                            + schedule.every().toMinutes() + " min; gate: " + (gate == null ? "none" : gate.scorer().what()));
+        }
+    }
+
+    /** Puts an earlier checkpoint in use and swaps it into the running loop between steps. */
+    @Override
+    public synchronized String rollback(String version) {
+        try {
+            Checkpoint c = checkpoints.find(version).orElse(null);
+            if (c == null) {
+                return "no checkpoint " + version + " under " + checkpoints.root();
+            }
+            LearnedPolicy back = loader.load(c);
+            checkpoints.use(c.version());
+            current = back;
+            currentScore = null;
+            HotSwap s = swap;
+            if (s != null) {
+                s.swap(back);
+            }
+            log.info("rolled back to {}", c.version());
+            return "rolled back to " + c.version() + ": the loop plans with it from the next step";
+        } catch (Exception e) {
+            return "cannot roll back to " + version + ": " + e.getMessage();
         }
     }
 

@@ -85,11 +85,18 @@ public interface Profile extends AutoCloseable {
     StickMapping stick(SkillLibrary library);
 
     /**
-     * How a candidate policy is scored before it replaces the one in use: success on held-out situations of its
-     * simulator, where it has one. Empty: no simulator to score on ({@code episodes} 0, or a real target).
+     * How a candidate policy is judged before it replaces the one in use. Where the profile has no simulator: agreement
+     * on its held-out recorded episodes (never trained on) under {@code episodesDir}, rejected only when worse beyond the
+     * interval; empty when there are none (or {@code episodes} is 0).
+     *
+     * @param episodes how many held-out situations a simulator plays (a real target uses what was recorded)
      */
-    default java.util.Optional<dev.embody.learning.Gate.Scorer> gate(SkillLibrary library, int episodes, dev.embody.learning.SimArena.Progress progress) {
-        return java.util.Optional.empty();
+    default java.util.Optional<dev.embody.learning.Gate> gate(SkillLibrary library, int episodes, java.nio.file.Path episodesDir,
+                                                            dev.embody.learning.Arena.Progress progress) throws java.io.IOException {
+        if (episodes <= 0) {
+            return java.util.Optional.empty();
+        }
+        return dev.embody.learning.HeldOutEpisodes.of(episodesDir, name()).gate(this, library, progress);
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.embody.profile;
 
 import dev.embody.correction.StickMapping;
 import dev.embody.learning.Gate;
-import dev.embody.learning.SimArena;
+import dev.embody.learning.Arena;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -149,18 +149,28 @@ public final class SimGameProfile implements Profile {
     }
 
     /** The game played headless through this profile's modules, for demonstrations, corrections and scoring. */
-    public SimArena arena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
-        return new SimArena(this, library, difficulty, maxSteps, timeLimit);
+    public Arena arena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
+        return new Arena(this, library, difficulty, maxSteps, timeLimit, false, Duration.ZERO);
     }
 
-    /** The gate's scorer: success with nobody correcting, on {@code episodes} held-out seeds at difficulty 1. */
+    /** The gate: success with nobody correcting, on {@code episodes} held-out seeds at difficulty 1, not below the incumbent's. */
     @Override
-    public Optional<Gate.Scorer> gate(SkillLibrary library, int episodes, SimArena.Progress progress) {
+    public Optional<Gate> gate(SkillLibrary library, int episodes, Path episodesDir, Arena.Progress progress) {
         if (episodes <= 0) {
             return Optional.empty();
         }
-        SimArena arena = arena(library, 1, 250, Duration.ofSeconds(90));
+        Arena arena = arena(library, 1, 250, Duration.ofSeconds(90));
         List<Long> seeds = LongStream.range(HELD_OUT_SEEDS, HELD_OUT_SEEDS + episodes).boxed().toList();
-        return Optional.of(p -> arena.evaluate(g -> p, SimGame.COLLECT_COINS, seeds, progress).successRate());
+        return Optional.of(Gate.notBelow(new Gate.Scorer() {
+            @Override
+            public dev.embody.loop.Rate score(dev.embody.loop.Policy p) throws Exception {
+                return arena.evaluate(g -> p, SimGame.COLLECT_COINS, seeds, progress).success();
+            }
+
+            @Override
+            public String what() {
+                return "success on " + seeds.size() + " held-out seeds";
+            }
+        }));
     }
 }

@@ -29,7 +29,7 @@ class ExampleCollectorTest {
         Oracle oracle = new Oracle(library);
         SimulatedOperator[] operator = new SimulatedOperator[1];
         ExampleCollector[] collector = new ExampleCollector[1];
-        SimArena.Played played = LearningFixtures.arena(library, 80).play(5, SimGame.COLLECT_COINS, new SimArena.Cast() {
+        Arena.Played played = LearningFixtures.arena(library, 80).play(5, SimGame.COLLECT_COINS, new Arena.Cast() {
             @Override
             public Policy policy(SimGame game) {
                 return sometimesWrong(oracle.asPolicy(game));

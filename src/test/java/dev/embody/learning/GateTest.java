@@ -17,13 +17,13 @@ class GateTest {
     @Test
     void adoptsAPolicyThatIsNotWorseOnHeldOutSeedsAndRejectsOneThatIs() throws Exception {
         SkillLibrary library = LearningFixtures.library();
-        SimArena arena = LearningFixtures.arena(library, 60);
+        Arena arena = LearningFixtures.arena(library, 60);
         List<Long> heldOut = List.of(Improvement.EVAL_SEEDS, Improvement.EVAL_SEEDS + 1);
         // the oracle plays these seeds perfectly (it needs each game's true state, so the scorer makes one per game);
         // an untrained network does not
         Oracle oracle = new Oracle(library);
         Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : oracle.asPolicy(g),
-                SimGame.COLLECT_COINS, heldOut, SimArena.Progress.none()).successRate();
+                SimGame.COLLECT_COINS, heldOut, Arena.Progress.none()).successRate();
         Gate gate = new Gate(onHeldOut, 0);
 
         Gate.Verdict good = gate.judge(oracle.asPolicy(null), 0.5);

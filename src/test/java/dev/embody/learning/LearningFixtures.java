@@ -20,7 +20,7 @@ final class LearningFixtures {
         return SkillLibrary.load(Path.of("skills", "sim-game"));
     }
 
-    static SimArena arena(SkillLibrary library, int maxSteps) {
+    static Arena arena(SkillLibrary library, int maxSteps) {
         return dev.embody.profile.SimGameProfile.standard().arena(library, 1, maxSteps, Duration.ofSeconds(90));
     }
 

@@ -3,7 +3,7 @@ package dev.embody.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.episode.EpisodeRecorder;
-import dev.embody.learning.SimArena;
+import dev.embody.learning.Arena;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -88,8 +88,8 @@ class ProfilesTest {
     void improveAndTheGatePlayThroughTheProfilesModules() throws Exception {
         SimGameProfile profile = SimGameProfile.standard();
         SkillLibrary library = profile.skills();
-        SimArena arena = profile.arena(library, 1, 5, Duration.ofSeconds(90));
-        arena.play(1, SimGame.COLLECT_COINS, g -> profile.baseline(library), g -> null, new SimArena.Recording(dir.resolve("arena"), "t", Map.of()));
+        Arena arena = profile.arena(library, 1, 5, Duration.ofSeconds(90));
+        arena.play(1, SimGame.COLLECT_COINS, g -> profile.baseline(library), g -> null, new Arena.Recording(dir.resolve("arena"), "t", Map.of()));
         JsonNode meta;
         try (var eps = Files.list(dir.resolve("arena"))) {
             meta = new ObjectMapper().readTree(eps.findFirst().orElseThrow().resolve("meta.json").toFile());
@@ -97,8 +97,8 @@ class ProfilesTest {
         try (Modules m = profile.modules(library)) {
             assertThat(new ObjectMapper().convertValue(meta.get("modules"), Map.class)).isEqualTo(m.names());
         }
-        assertThat(profile.gate(library, 2, SimArena.Progress.none())).isPresent();
-        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, SimArena.Progress.none()))
+        assertThat(profile.gate(library, 2, Arena.Progress.none())).isPresent();
+        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, Arena.Progress.none()))
                 .as("no simulator to score a real robot's policy on").isEmpty();
     }
 

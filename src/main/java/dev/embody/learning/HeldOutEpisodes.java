@@ -1,0 +1,120 @@
+package dev.embody.learning;
+
+import dev.embody.episode.Episode;
+import dev.embody.episode.RecordedEpisode;
+import dev.embody.episode.RecordedStep;
+import dev.embody.episode.Replay;
+import dev.embody.loop.BadFileException;
+import dev.embody.loop.Modules;
+import dev.embody.loop.Policy;
+import dev.embody.loop.Rate;
+import dev.embody.memory.EpisodicMemory;
+import dev.embody.profile.Profile;
+import dev.embody.skill.SkillLibrary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Recorded episodes set aside from training, to score a candidate policy where no simulator can: the candidate is
+ * replayed over each (the same loop, the profile's modules) and scored by its agreement with the commands the person,
+ * a demonstrator or the operator gave. An episode is held out when its meta.json says {@code "split": "heldout"}, or else
+ * when its id falls in one of every {@link #EVERY} (by a stable hash), so the split never changes as episodes are added.
+ */
+public final class HeldOutEpisodes {
+
+    private static final Logger log = LoggerFactory.getLogger(HeldOutEpisodes.class);
+    public static final int EVERY = 4;
+
+    private final List<RecordedEpisode> heldOut;
+
+    private HeldOutEpisodes(List<RecordedEpisode> heldOut) {
+        this.heldOut = List.copyOf(heldOut);
+    }
+
+    /** Whether an episode is held out from training. */
+    public static boolean heldOut(RecordedEpisode e) {
+        String split = e.meta().path("split").asText("");
+        if (!split.isEmpty()) {
+            return split.equals("heldout");
+        }
+        return Math.floorMod(e.id().hashCode(), EVERY) == 0;
+    }
+
+    /** The held-out episodes of a target (those that read; a bad one is skipped with a warning). */
+    public static HeldOutEpisodes of(Path episodesDir, String target) throws IOException {
+        List<RecordedEpisode> out = new ArrayList<>();
+        if (episodesDir != null && Files.isDirectory(episodesDir)) {
+            try (Stream<Path> s = Files.list(episodesDir)) {
+                for (Path d : s.filter(p -> Files.isRegularFile(p.resolve(Episode.META))).sorted().toList()) {
+                    try {
+                        RecordedEpisode e = RecordedEpisode.read(d);
+                        if (target.equals(e.meta().path("target").asText()) && heldOut(e) && teaching(e) > 0) {
+                            out.add(e);
+                        }
+                    } catch (BadFileException ex) {
+                        log.warn("held-out episodes: skipped {}: {}", d, ex.getMessage());
+                    }
+                }
+            }
+        }
+        return new HeldOutEpisodes(out);
+    }
+
+    public List<RecordedEpisode> episodes() {
+        return heldOut;
+    }
+
+    /** Steps that teach: the operator's corrections and every step a person, a demonstrator or a model decided. */
+    static int teaching(RecordedEpisode e) {
+        return (int) e.steps().stream().filter(HeldOutEpisodes::teaches).count();
+    }
+
+    private static boolean teaches(RecordedStep s) {
+        return !s.failed() && s.command() != null && (s.corrected() || EpisodeExamples.DEMONSTRATORS.contains(s.by()));
+    }
+
+    /**
+     * The gate over these episodes, or empty when there are none: a candidate is rejected only when its agreement's 95%
+     * interval lies wholly below the incumbent's agreement.
+     */
+    public Optional<Gate> gate(Profile profile, SkillLibrary library, Arena.Progress progress) {
+        if (heldOut.isEmpty()) {
+            return Optional.empty();
+        }
+        int steps = heldOut.stream().mapToInt(HeldOutEpisodes::teaching).sum();
+        Gate.Scorer scorer = new Gate.Scorer() {
+            @Override
+            public Rate score(Policy policy) throws Exception {
+                long agree = 0, total = 0;
+                int done = 0;
+                for (RecordedEpisode e : heldOut) {
+                    try (Modules m = profile.modules(library)) {
+                        Replay.Result r = Replay.run(e, new Replay.Agent(m.withPolicy(policy), library), EpisodicMemory.inMemory(), false, null);
+                        for (Replay.StepReplay s : r.steps()) {
+                            if (teaches(s.recorded())) {
+                                total++;
+                                agree += Boolean.TRUE.equals(s.recorded().corrected() ? s.correctionAgrees() : s.agrees()) ? 1 : 0;
+                            }
+                        }
+                    }
+                    progress.onEpisode(++done, heldOut.size());
+                }
+                return new Rate(agree, total);
+            }
+
+            @Override
+            public String what() {
+                return "agreement on " + steps + " taught steps of " + heldOut.size() + " held-out episode(s)";
+            }
+        };
+        return Optional.of(new Gate(scorer, Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0));
+    }
+}
