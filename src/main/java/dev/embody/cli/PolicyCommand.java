@@ -50,7 +50,7 @@ final class PolicyCommand implements Runnable {
             }
             String current = store.inUse(all).map(Checkpoints.Found::version).orElse("");
             for (Checkpoints.Found f : all) {
-                if (f.checkpoint() == null || !f.loads()) {
+                if (!f.loads()) {
                     System.out.printf("! %s broken: %s%n", f.version(), f.problem().getMessage());
                     continue;
                 }

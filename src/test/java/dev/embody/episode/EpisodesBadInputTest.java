@@ -180,6 +180,11 @@ class EpisodesBadInputTest {
         assertThat(train.exit()).as(train.out() + train.err()).isEqualTo(Main.OK);
         assertThat(train.line("dataset: ")).startsWith("dataset: 1 examples from 1 episodes").contains("1 corrections");
 
+        // open loop: a failed step re-sends nothing (it sent nothing known), one without a frame has no time to keep
+        CliRun actuate = CliRun.of("replay", dir.toString(), "--actuate", "sim-game");
+        assertThat(actuate.exit()).as(actuate.out() + actuate.err()).isEqualTo(Main.OK);
+        assertThat(actuate.line("actuated ")).contains("steps=11/12", "keys_held=[]");
+
         assertThat(snapshot(dir)).as("check, replay and train change nothing saved").isEqualTo(saved);
     }
 
