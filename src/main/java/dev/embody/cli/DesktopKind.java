@@ -61,4 +61,9 @@ final class DesktopKind implements TargetKind {
         InformationGathering parser = "sim-game".equals(cal.parser()) ? GameSceneParser.forSimGame() : null;
         return new DesktopGathering(parser, ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold()));
     }
+
+    @Override
+    public dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.DesktopActuator.PRIMITIVES);
+    }
 }

@@ -38,6 +38,11 @@ class RobotKind implements TargetKind {
     }
 
     @Override
+    public dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.MqttRobotActuator.PRIMITIVES);
+    }
+
+    @Override
     public String skillsFolder() {
         return "robot";
     }

@@ -3,6 +3,7 @@ package dev.embody.cli;
 import dev.embody.loop.BadFileException;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TargetPrimitives;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,13 +45,24 @@ final class SkillsCommand implements Runnable {
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate every skill file of a folder (default: every folder under skills/).")
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate every skill file of a folder (default: every folder under skills/), each against what its target's actuator can do; reports every bad file.")
     static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(arity = "0..1", description = "Skills folder.")
         Path dir;
+        @Option(names = "--target", description = "The target the skills are for (${COMPLETION-CANDIDATES}); default: the one whose skills folder has the folder's name.",
+                completionCandidates = LiveCommand.TargetNames.class)
+        String target;
 
         @Override
         public Integer call() throws Exception {
+            TargetKind named = null;
+            if (target != null) {
+                named = TargetKinds.of(target).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "unknown target '" + target + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
+            }
             java.util.List<Path> dirs = new java.util.ArrayList<>();
             if (dir != null) {
                 dirs.add(dir);
@@ -61,15 +73,43 @@ final class SkillsCommand implements Runnable {
             }
             int bad = 0;
             for (Path d : dirs) {
+                TargetKind kind = named != null ? named : forFolder(d);
+                TargetPrimitives can = kind != null ? kind.primitives() : TargetPrimitives.ANY;
                 try {
-                    SkillLibrary lib = SkillLibrary.load(d);
-                    System.out.printf("ok   %s: %d skills, %d commands%n", d, lib.skills().size(), lib.commands().size());
+                    SkillLibrary.Checked c = SkillLibrary.check(d, can);
+                    if (c.problems().isEmpty()) {
+                        System.out.printf("ok   %s: %d skills, %d commands%s%n", d, c.library().skills().size(), c.library().commands().size(),
+                                kind == null ? " (no target named: any primitive allowed; --target to check what one can do)" : " for " + can.target());
+                        continue;
+                    }
+                    for (BadFileException e : c.problems()) {
+                        System.err.println("bad  " + e.getMessage());
+                    }
+                    bad += c.problems().size();
                 } catch (BadFileException e) {
                     System.err.println("bad  " + e.getMessage());
                     bad++;
                 }
             }
+            if (bad > 0) {
+                System.err.printf("%d problem%s%n", bad, bad == 1 ? "" : "s");
+            }
             return bad == 0 ? Main.OK : Main.BAD_FILE;
+        }
+
+        /** The target whose skills live in a folder of this name (robot and sim-robot share one, and their actuator). */
+        private static TargetKind forFolder(Path d) {
+            String name = d.toAbsolutePath().normalize().getFileName().toString();
+            if (TargetKinds.of(name).isPresent()) {
+                return TargetKinds.of(name).get();
+            }
+            for (String k : TargetKinds.names()) {
+                TargetKind kind = TargetKinds.of(k).orElseThrow();
+                if (kind.skillsFolder().equals(name)) {
+                    return kind;
+                }
+            }
+            return null;
         }
     }
 }

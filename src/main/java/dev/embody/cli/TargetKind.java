@@ -50,6 +50,11 @@ interface TargetKind {
         return java.nio.file.Path.of("skills", skillsFolder());
     }
 
+    /** What its actuator can carry out: its skills are checked against it (the grid game's keyboard by default). */
+    default dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.KeyTrackingActuator.PRIMITIVES);
+    }
+
     /** The local baseline policy. */
     default Policy baseline(SkillLibrary library) {
         return new ScenePlannerPolicy(library);

@@ -3,6 +3,7 @@ package dev.embody.episode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.RecordingActuator;
+import dev.embody.loop.BadFileException;
 import dev.embody.loop.Decision;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Goal;
@@ -108,6 +109,16 @@ public final class Replay {
             return steps.isEmpty() ? Double.NaN : steps.stream().filter(s -> s.modules().get(module)).count() / (double) steps.size();
         }
 
+        /** The recorded steps that failed part way: replayed (and compared) where a command had been decided, else passed over. */
+        public List<RecordedStep> failed() {
+            return episode.failedSteps();
+        }
+
+        /** Failed steps that were replayed and compared: a command had been decided before the step failed. */
+        public int failedCompared() {
+            return (int) steps.stream().filter(s -> s.recorded().failed()).count();
+        }
+
         public List<Latency> latencies() {
             return steps.stream().map(StepReplay::latency).toList();
         }
@@ -117,7 +128,17 @@ public final class Replay {
         }
     }
 
-    public static Result run(RecordedEpisode episode, Agent agent, boolean realtime, Progress progress) throws IOException, InterruptedException {
+    /**
+     * Replays one episode. A step that failed when it was recorded is replayed, and a sample of agreement, only where a
+     * command had been decided before it failed (a refusal, a skill that failed as it ran); one that failed before a
+     * decision is passed over (its modules never finished live). Like live, no failed step is carried forward as what
+     * happened.
+     *
+     * @throws BadFileException where its video cannot be replayed at all (unreadable, no frame, more frames than steps):
+     *                          the same verdict {@code episodes check} gives
+     */
+    public static Result run(RecordedEpisode episode, Agent agent, boolean realtime, Progress progress)
+            throws IOException, InterruptedException, BadFileException {
         EpisodicMemory memory = EpisodicMemory.inMemory();
         memory.beginEpisode(episode.id());
         Goal goal = new Goal(episode.meta().path("goal").asText(Goal.COLLECT_COINS.text()));
@@ -128,19 +149,33 @@ public final class Replay {
         String warning = episode.cut();
         Step history = null;
         SkillCall previous = null;
+        boolean videoCut = false;
         long start = System.nanoTime();
         try (RecordedFrames frames = new RecordedFrames(episode, realtime)) {
             for (RecordedStep rec : episode.steps()) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException("replay interrupted");
                 }
+                if (!rec.observed()) {
+                    // no frame came when it was recorded: nothing to replay it on
+                    continue;
+                }
+                boolean replayable = !rec.failed() || rec.decided();
                 long t0 = System.nanoTime();
                 Observation obs;
                 try {
                     obs = frames.next();
                 } catch (EOFException e) {
-                    warning = (warning == null ? "" : warning + "; ") + e.getMessage() + ": replayed steps 0.." + (out.size() - 1);
+                    String cut = EpisodeCheck.video(episode, frames.delivered(), frames.unreadable(), false);
+                    warning = (warning == null ? "" : warning + "; ") + (cut != null ? cut : e.getMessage()) + ": replayed steps 0.."
+                            + (out.isEmpty() ? -1 : out.get(out.size() - 1).recorded().step());
+                    videoCut = true;
                     break;
+                }
+                if (!replayable) {
+                    // it failed before a decision when recorded, so its modules never finished: running them here would
+                    // change their state in a way live never did; its frame is passed over
+                    continue;
                 }
                 Step step;
                 Latency latency;
@@ -183,21 +218,28 @@ public final class Replay {
                 if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
                     thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
                 }
-                // what happened, as recorded, over the replayed perception: the next step's context
-                history = new Step(rec.step(), rec.wallMillis(), obs.timeNanos(), obs.index(), step.scene(), step.reflection(),
-                        step.task(), step.candidates(), new Decision(rec.command(), Map.of(), rec.by(), rec.why()), rec.correction(),
-                        rec.sent(), rec.interrupted(), outcome(rec.outcome()), latency, false);
-                memory.remember(history);
-                previous = rec.command();
+                if (!rec.failed()) {
+                    // what happened, as recorded, over the replayed perception: the next step's context (live carries
+                    // no failed step forward either)
+                    history = new Step(rec.step(), rec.wallMillis(), obs.timeNanos(), obs.index(), step.scene(), step.reflection(),
+                            step.task(), step.candidates(), new Decision(rec.command(), Map.of(), rec.by(), rec.why()), rec.correction(),
+                            rec.sent(), rec.interrupted(), outcome(rec.outcome()), latency, false);
+                    memory.remember(history);
+                    previous = rec.command();
+                }
                 if (progress != null) {
                     progress.step(episode, out.size());
                 }
+            }
+            if (!videoCut && frames.moreFramesThanSteps()) {
+                EpisodeCheck.video(episode, frames.delivered(), null, true);
             }
         } finally {
             actuator.releaseAll();
         }
         return new Result(episode, agent.policy().name(), List.copyOf(out), warning, (System.nanoTime() - start) / 1e9, thumbs);
     }
+
 
     /** Compares the fields the recording has (a replayed line may carry more). */
     private static boolean sameFields(JsonNode recorded, JsonNode replayed) {
