@@ -54,10 +54,11 @@ final class LivePolicy implements AutoCloseable {
             return new LivePolicy(choice, baseline, null);
         }
         Checkpoints store = Checkpoints.forTarget(checkpointsDir, profile.name());
-        Checkpoint c;
+        LearnedPolicy p;
         if ("learned".equals(choice)) {
-            c = store.current().orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"));
+            // the checkpoint in use, or the newest that loads; none that loads is a bad file (exit 3)
+            p = store.loadInUse().orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
         } else {
             String v;
             try {
@@ -65,9 +66,9 @@ final class LivePolicy implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--policy must be baseline, learned, oracle or a checkpoint version such as v0003, got '" + choice + "'");
             }
-            c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
+            Checkpoint c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
+            p = store.load(c);
         }
-        LearnedPolicy p = store.load(c);
         if (!p.commands().equals(LearnedPolicy.names(library))) {
             p = p.grownTo(library);
         }

@@ -63,20 +63,30 @@ final class TrainCommand implements Callable<Integer> {
         String target = profile.name();
         SkillLibrary library = profile.skills();
         Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
-        List<Example> examples;
+        EpisodeExamples.Collected collected;
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
-            examples = EpisodeExamples.readAll(episodesDir, target, modules.gathering());
+            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering());
         }
+        List<Example> examples = collected.examples();
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
+        for (var bad : collected.skipped()) {
+            System.err.println("warning: skipped an episode that does not read: " + bad.getMessage());
+        }
+        String skipped = collected.skipped().isEmpty() ? "" : ", " + collected.skipped().size() + " episode"
+                + (collected.skipped().size() == 1 ? "" : "s") + " skipped (named above)";
         if (examples.isEmpty()) {
-            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir
+            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir + skipped
                     + " (record some with ./run live --policy oracle, or correct the agent during ./run live)");
             return Main.FAILED;
         }
-        System.out.printf(Locale.ROOT, "dataset: %d examples from %s (%d demonstration steps, %d corrections)%n", examples.size(),
-                episodesDir, examples.size() - corrections, corrections);
-        Optional<Checkpoint> incumbent = store.current();
+        System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
+                collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
+        // the checkpoint in use, or the newest that loads (as live --policy learned picks it)
+        Optional<Checkpoint> incumbent = store.loadInUse().map(l -> {
+            l.policy().close();
+            return l.checkpoint();
+        });
         LearnedPolicy start;
         String parent = null;
         if ("untrained".equals(from) || (from == null && incumbent.isEmpty())) {

@@ -26,8 +26,14 @@ public interface Profile extends AutoCloseable {
     /** Where its skills live (and skills taught at run time are written). */
     Path skillsDir();
 
+    /** Its skills, checked against what its actuator can carry out. */
     default SkillLibrary skills() throws BadFileException {
-        return SkillLibrary.load(skillsDir());
+        return SkillLibrary.load(skillsDir(), primitives());
+    }
+
+    /** What its actuator can carry out: its skills are checked against it (the grid game's keyboard by default). */
+    default dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.KeyTrackingActuator.PRIMITIVES);
     }
 
     /**
