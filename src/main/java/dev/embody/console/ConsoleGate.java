@@ -47,7 +47,7 @@ final class ConsoleGate {
     /**
      * Why a request must be refused, or null.
      *
-     * @param guarded whether the path needs the token (the API and the WebSocket; not the page, which holds no secret)
+     * @param guarded whether the path needs the token (all but the page's own files, which hold no secret)
      * @param port    the port the console listens on
      */
     Refusal refusal(boolean guarded, String token, String host, String origin, int port) {

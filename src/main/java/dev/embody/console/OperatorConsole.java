@@ -75,6 +75,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     /** A JSON body: a correction, a control, a checkpoint name; far more than any of them needs. */
     private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_WS_MESSAGE_BYTES = 4096;
+    /** The page (src/main/resources/console): it holds no secret, and reads the token from its own URL. */
+    private static final Set<String> PAGE_FILES = Set.of("/", "/index.html", "/console.js", "/console.css");
 
     private final ConsoleSettings settings;
     private final ConsoleGate gate;
@@ -536,8 +538,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             return new BadRequest(HttpStatus.BAD_REQUEST, e.getMessage());
         }
         String token = r.getHeader("X-Embody-Token") != null ? r.getHeader("X-Embody-Token") : query.get("token");
-        ConsoleGate.Refusal refused = gate.refusal(path.startsWith("/api/") || path.equals("/ws"), token, r.getHeader("Host"),
-                r.getHeader("Origin"), port());
+        // only the page's own files go without the token: any other spelling of a path ("/%61pi/state") is guarded
+        ConsoleGate.Refusal refused = gate.refusal(!PAGE_FILES.contains(path), token, r.getHeader("Host"), r.getHeader("Origin"), port());
         return refused == null ? null : new BadRequest(refused.status(), refused.reason());
     }
 

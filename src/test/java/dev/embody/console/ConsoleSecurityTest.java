@@ -151,6 +151,9 @@ class ConsoleSecurityTest {
             String lan = "mybox.lan:" + port;
             assertThat(RawHttp.get(port, "/index.html", lan).status()).as("the page holds no secret").isEqualTo(200);
             assertThat(RawHttp.get(port, "/api/state", lan).status()).isEqualTo(401);
+            for (String spelling : List.of("/%61pi/state", "//api/state", "/./api/state", "/console.js/../api/state", "/api/../api/state")) {
+                assertThat(RawHttp.get(port, spelling, lan).status()).as(spelling + " is the API too").isNotEqualTo(200);
+            }
             assertThat(RawHttp.get(port, "/api/state?token=" + s.token(), lan).status()).isEqualTo(200);
             assertThat(RawHttp.get(port, "/api/state?token=" + s.token(), lan, "Origin", "http://evil.example").status()).isEqualTo(403);
             RawHttp.Upgrade ws = RawHttp.websocket(port, "/ws?token=" + s.token(), lan, "http://" + lan);
