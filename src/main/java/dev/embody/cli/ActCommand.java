@@ -45,6 +45,7 @@ final class ActCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.of(spec).number("--wait", waitSeconds, 0, 3600, "seconds");
         ScreenCalibration cal = ScreenCalibration.load(calibration);
         SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : cal.skills());
         List<SkillCall> calls = new ArrayList<>();

@@ -34,6 +34,11 @@ final class CorrectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options o = Options.of(spec);
+        if (skillsDir == null) {
+            o.oneOf("--target", target, TargetKinds.names());
+        }
+        texts.forEach(t -> o.text("--explain", t));
         Path dir = skillsDir != null ? skillsDir : Path.of("skills", target);
         if (!Files.isDirectory(dir)) {
             throw new ParameterException(spec.commandLine(), "no skills folder " + dir + (skillsDir != null ? " (--skills)"

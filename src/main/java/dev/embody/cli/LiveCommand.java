@@ -143,20 +143,7 @@ final class LiveCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TargetKind kind = TargetKinds.of(target).orElseThrow(() -> new ParameterException(spec.commandLine(),
                 "unknown target '" + target + "' (expected one of " + String.join(", ", TargetKinds.names()) + ")"));
-        for (int d : difficulties) {
-            if (d < 1 || d > 3) {
-                throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
-            }
-        }
-        if (simOperator && !target.equals("sim-game")) {
-            throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
-        }
-        if (broker != null && !broker.matches("(tcp|ssl|mqtt|mqtts)://[^/]+")) {
-            throw new ParameterException(spec.commandLine(), "--broker must be a URL such as tcp://127.0.0.1:1883 or ssl://host:8883, got '" + broker + "'");
-        }
-        if (episodes < 1) {
-            throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
-        }
+        checkOptions();
         SkillLibrary library = SkillLibrary.load(skillsDir != null ? skillsDir : kind.skills(targetOptions()), kind.primitives());
         Goal g = new Goal(goal != null ? goal : kind.defaultGoal());
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
@@ -300,6 +287,34 @@ final class LiveCommand implements Callable<Integer> {
                 done, done == 0 ? 0.0 : successes / (double) done, coinsTotal > 0 || flags.isEmpty() ? " coins=" + coins + "/" + coinsTotal : "",
                 flagText, steps, stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
         return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+    }
+
+    /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */
+    private void checkOptions() {
+        Options o = Options.of(spec);
+        o.whole("--episodes", episodes, 1, Integer.MAX_VALUE);
+        for (int d : difficulties) {
+            o.difficulty("--difficulty", d);
+        }
+        o.text("--goal", goal);
+        o.number("--rate", rate, 0, 1000, "steps a second");
+        o.whole("--max-steps", maxSteps, 1, Long.MAX_VALUE);
+        o.above("--max-seconds", maxSeconds, 0, Double.POSITIVE_INFINITY, "seconds");
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
+        o.whole("--train-every", trainEvery, 0, Integer.MAX_VALUE);
+        o.number("--train-minutes", trainMinutes, 0, 10_080, "minutes");
+        o.whole("--gate-episodes", gateEpisodes, 0, Integer.MAX_VALUE);
+        o.whole("--console-port", consolePort, 0, 65_535);
+        o.broker("--mqtt-corrections", mqttCorrections);
+        o.topicLevel("--agent-id", agentId);
+        o.broker("--broker", broker);
+        o.topicLevel("--robot-id", robotId);
+        o.oneOf("--mqtt-version", mqttVersion, Options.MQTT_VERSIONS);
+        o.file("--mqtt-truststore", mqttTrustStore);
+        o.above("--ack-timeout", ackTimeout, 0, 600, "seconds");
+        o.oneOf("--sim", simMode, List.of("in-process", "external"));
+        o.needs(!simOperator || target.equals("sim-game"), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
+        o.needs(broker != null || !target.equals("robot"), "--target robot needs --broker tcp://host:1883 (the broker the robot listens on)");
     }
 
     /** Target-specific options for {@link TargetKind#open}, by option name. */

@@ -22,6 +22,8 @@ final class SkillsCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List a target's skills and the commands they make.")
     static final class ListSkills implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--target", defaultValue = "sim-game", description = "Target whose skills/ folder to list (default: ${DEFAULT-VALUE}).")
         String target;
         @Option(names = "--skills", description = "A skills folder instead of skills/<target>.")
@@ -31,6 +33,9 @@ final class SkillsCommand implements Runnable {
 
         @Override
         public Integer call() throws BadFileException {
+            if (dir == null) {
+                Options.of(spec).oneOf("--target", target, TargetKinds.names());
+            }
             SkillLibrary lib = SkillLibrary.load(dir != null ? dir : Path.of("skills", target));
             for (Skill s : lib.skills()) {
                 String params = s.parameters().isEmpty() ? "" : s.parameters().stream()
