@@ -30,7 +30,12 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder (default: ${DEFAULT-VALUE}).")
         Path dir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
+        /** The target's checkpoints; the target is a folder name there, so only a known one. */
         Checkpoints store() {
+            Options.of(command).oneOf("--target", target, dev.embody.profile.Profiles.names());
             return Checkpoints.forTarget(dir, target);
         }
     }

@@ -81,16 +81,19 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> dirs = resolve(spec, inputs, episodesDir);
-        if (actuate != null) {
-            return actuate(dirs);
-        }
+        Options o = Options.of(spec);
+        o.oneOf("--actuate", actuate, Profiles.names());
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         if (!BUILT_IN.contains(policy) && !"learned".equals(policy)) {
             try {
                 Checkpoints.normalise(policy);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
+                throw o.refused("--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
             }
+        }
+        List<Path> dirs = resolve(spec, inputs, episodesDir);
+        if (actuate != null) {
+            return actuate(dirs);
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Batch b = replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, !noProgress);

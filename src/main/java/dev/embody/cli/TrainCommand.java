@@ -51,9 +51,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || trainSteps < 1 || gateEpisodes < 0) {
-            throw new ParameterException(spec.commandLine(), "--epochs and --train-steps must be at least 1, --gate-episodes at least 0");
-        }
+        Options o = Options.of(spec);
+        o.whole("--epochs", epochs, 1, Integer.MAX_VALUE);
+        o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
+        o.whole("--gate-episodes", gateEpisodes, 0, Integer.MAX_VALUE);
         try (Profile profile = targetSelection.profile(spec)) {
             return train(profile);
         }
