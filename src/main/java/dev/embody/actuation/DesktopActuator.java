@@ -25,6 +25,8 @@ import java.util.function.Supplier;
  */
 public final class DesktopActuator extends KeyTrackingActuator {
 
+    /** The skill primitives it carries out: keys, the mouse, typing and scrolling. */
+    public static final Set<String> PRIMITIVES = Set.of("press", "hold", "type", "mouse_move", "click", "scroll", "wait", "release_all");
     private static final Logger log = LoggerFactory.getLogger(DesktopActuator.class);
 
     private final Robot robot;

@@ -1,6 +1,7 @@
 package dev.embody.actuation;
 
 import dev.embody.loop.Actuator;
+import dev.embody.loop.BadFileException;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
@@ -79,7 +80,7 @@ public final class DesktopTarget implements Target {
      * Finds the program (by title, waiting up to {@code wait} for its window), gives it the keyboard, and waits until
      * no end-of-episode banner is on screen (the last level's), so an episode starts on a live program.
      */
-    public static DesktopTarget open(ScreenCalibration cal, Duration wait) throws IOException, InterruptedException {
+    public static DesktopTarget open(ScreenCalibration cal, Duration wait) throws IOException, InterruptedException, BadFileException {
         long deadline = System.nanoTime() + wait.toNanos();
         ScreenRegion region;
         long id = 0;
@@ -102,12 +103,29 @@ public final class DesktopTarget implements Target {
             windowArea = w.region();
             int width = cal.region() != null ? cal.region().width() : w.region().width() - cal.offset()[0];
             int height = cal.region() != null ? cal.region().height() : w.region().height() - cal.offset()[1];
+            if (width <= 0 || height <= 0) {
+                throw cal.fieldError("/window/offset", "field 'window.offset': expected a point inside the window (" + w.region().width() + "x"
+                        + w.region().height() + "), got x=" + cal.offset()[0] + ", y=" + cal.offset()[1]);
+            }
             region = new ScreenRegion(w.region().x() + cal.offset()[0], w.region().y() + cal.offset()[1], width, height);
+            ScreenRegion screen = screen();
+            if (screen != null && ScreenCalibration.offScreen(region, screen) != null) {
+                if (ScreenCalibration.offScreen(w.region(), screen) != null) {
+                    // the window itself is (partly) off the screen: nothing in the file can be blamed
+                    throw new IOException("the window titled '" + cal.title() + "' is at " + w.region() + ", not wholly on the screen ("
+                            + screen.width() + "x" + screen.height() + " on display " + System.getenv("DISPLAY") + "): move it onto the screen");
+                }
+                cal.checkOnScreen(region, screen, System.getenv("DISPLAY"));
+            }
             if (cal.focus().equals("xdotool")) {
                 XWindows.focus(id);
             }
         } else {
             region = cal.region();
+            ScreenRegion screen = screen();
+            if (screen != null) {
+                cal.checkOnScreen(region, screen, System.getenv("DISPLAY"));
+            }
         }
         DesktopTarget t = new DesktopTarget(cal, region, id, windowArea);
         try {
@@ -132,6 +150,21 @@ public final class DesktopTarget implements Target {
         log.info("desktop target '{}': window {} at {}, frames by {} at {}x{}", cal.name(), id == 0 ? "-" : Long.toString(id), region,
                 cal.source(), cal.sceneWidth(), cal.sceneHeight());
         return t;
+    }
+
+    /** The X screen's size (xwininfo, else AWT); null, with a warning, when neither can tell (the capture then says why). */
+    private static ScreenRegion screen() {
+        try {
+            return XWindows.root();
+        } catch (IOException | RuntimeException e) {
+            try {
+                java.awt.Dimension d = java.awt.Toolkit.getDefaultToolkit().getScreenSize();
+                return new ScreenRegion(0, 0, d.width, d.height);
+            } catch (RuntimeException | Error awt) {
+                log.warn("cannot tell the screen's size ({}); the region is not checked against it", e.getMessage());
+                return null;
+            }
+        }
     }
 
     /** The end banner on screen, if any: the best-scoring one, since "won" and "lost" banners look alike. */

@@ -16,6 +16,8 @@ import java.util.Set;
 public abstract class KeyTrackingActuator implements Actuator {
 
     private static final Logger log = LoggerFactory.getLogger(KeyTrackingActuator.class);
+    /** The skill primitives a keyboard alone carries out (the embedded game's); a desktop adds the mouse and typing. */
+    public static final Set<String> PRIMITIVES = Set.of("press", "hold", "wait", "release_all");
     public static final List<Set<String>> DEFAULT_DENIED = List.of(Set.of("ALT", "F4"), Set.of("CONTROL", "ALT", "DELETE"),
             Set.of("CONTROL", "ALT", "BACK_SPACE"));
 

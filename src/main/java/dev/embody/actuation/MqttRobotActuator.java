@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class MqttRobotActuator implements Actuator {
 
+    /** The skill primitives it carries out: a robot has no keys or mouse, only commands and time. */
+    public static final Set<String> PRIMITIVES = Set.of("publish", "wait", "release_all");
     private static final Logger log = LoggerFactory.getLogger(MqttRobotActuator.class);
     private static final Duration RESEND_EVERY = Duration.ofMillis(400);
 

@@ -25,7 +25,7 @@ public record RobotLimits(double maxSpeedMps, double maxTurnDps, double maxDista
     public static RobotLimits load(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+            n = new ObjectMapper(new YAMLFactory()).readTree(dev.embody.loop.TextFile.read(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read robot limits: " + e.getMessage());
         }

@@ -47,6 +47,7 @@ final class ActCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options.of(spec).number("--wait", waitSeconds, 0, 3600, "seconds");
         DesktopProfile profile = new DesktopProfile(DesktopProfile.Config.of(TargetOptions.defaults().withCalibration(calibration).withSkills(skillsDir)));
         ScreenCalibration cal = profile.config().calibration();
         SkillLibrary library = profile.skills();

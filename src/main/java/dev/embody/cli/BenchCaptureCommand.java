@@ -20,7 +20,6 @@ import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -58,6 +57,14 @@ final class BenchCaptureCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options o = Options.of(spec);
+        o.whole("--frames", frames, 1, Integer.MAX_VALUE);
+        o.whole("--first-display", firstDisplay, 0, 65_535);
+        for (String size : sizes) {
+            if (!size.matches("[1-9]\\d{0,4}x[1-9]\\d{0,4}")) {
+                throw o.refused("--sizes must be like 1280x720,1920x1080, got '" + size + "'");
+            }
+        }
         if (here) {
             return measureHere();
         }
@@ -71,9 +78,6 @@ final class BenchCaptureCommand implements Callable<Integer> {
             Process xvfb = null;
             String d = display;
             if (d == null) {
-                if (!size.matches("\\d+x\\d+")) {
-                    throw new ParameterException(spec.commandLine(), "--sizes must be like 1280x720,1920x1080, got '" + size + "'");
-                }
                 d = freeDisplay();
                 xvfb = new ProcessBuilder("Xvfb", d, "-screen", "0", size + "x24", "-nolisten", "tcp").redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -33,6 +33,8 @@ final class BenchCommand implements Runnable {
     @Command(name = "loop", mixinStandardHelpOptions = true,
             description = "Latency of one loop step (capture + six modules + decision, not the skill's hold) on the 640x360 sim game.")
     static final class Loop implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Option(names = "--steps", defaultValue = "3000", description = "Steps to measure after warm-up (default: ${DEFAULT-VALUE}).")
         int steps;
         @Option(names = "--warmup", defaultValue = "300", description = "Steps not counted (default: ${DEFAULT-VALUE}).")
@@ -40,6 +42,9 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Options o = Options.of(spec);
+            o.whole("--steps", steps, 1, Integer.MAX_VALUE);
+            o.whole("--warmup", warmup, 0, Integer.MAX_VALUE);
             SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
             SkillLibrary library = profile.skills();
             List<Latency> all = new ArrayList<>();
@@ -78,6 +83,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Options.of(spec).whole("--episodes", episodes, 1, Integer.MAX_VALUE);
             Path eps = dir;
             if (eps == null) {
                 eps = Main.runDir().resolve("bench-episodes");

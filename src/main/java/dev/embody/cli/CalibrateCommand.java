@@ -70,11 +70,17 @@ final class CalibrateCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Options o = Options.of(spec);
             String[] b = board.toLowerCase(Locale.ROOT).split("x");
-            if (b.length != 2 || !b[0].matches("\\d+") || !b[1].matches("\\d+")) {
-                throw new ParameterException(spec.commandLine(), "--board must be COLSxROWS of inner corners, e.g. 9x6, got '" + board + "'");
+            // a board needs at least 2x2 inner corners to give a plane; more than 100 a side is a typo
+            if (b.length != 2 || !b[0].matches("\\d{1,3}") || !b[1].matches("\\d{1,3}") || Integer.parseInt(b[0]) < 2 || Integer.parseInt(b[1]) < 2) {
+                throw o.refused("--board must be COLSxROWS of inner corners, each at least 2, e.g. 9x6, got '" + board + "'");
             }
             int cols = Integer.parseInt(b[0]), rows = Integer.parseInt(b[1]);
+            o.above("--square", square, 0, 1, "metres");
+            if (synthetic != null) {
+                o.whole("--synthetic", synthetic, 3, 200);
+            }
             if ((images == null) == (synthetic == null)) {
                 throw new ParameterException(spec.commandLine(), "give either --images DIR or --synthetic N");
             }

@@ -75,6 +75,12 @@ final class CalibrateScreenCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options o = Options.of(spec);
+        // the name becomes DIR/NAME.yaml: a path in it would write outside DIR
+        o.plainName("--name", name);
+        o.whole("--frames", frames, 1, 100_000);
+        o.oneOf("--source", source, ScreenCalibration.SOURCES);
+        o.oneOf("--parser", parser, ScreenCalibration.PARSERS);
         int ways = (title != null ? 1 : 0) + (geometry != null ? 1 : 0) + (template != null ? 1 : 0);
         if (ways > 1) {
             throw new ParameterException(spec.commandLine(), "give one of --title, --geometry or --template, not several");
@@ -84,12 +90,6 @@ final class CalibrateScreenCommand implements Callable<Integer> {
         }
         if (name == null && from == null) {
             throw new ParameterException(spec.commandLine(), "--name is needed (the file is calibration/desktop/NAME.yaml)");
-        }
-        if (source != null && !ScreenCalibration.SOURCES.contains(source)) {
-            throw new ParameterException(spec.commandLine(), "--source must be one of " + ScreenCalibration.SOURCES + ", got '" + source + "'");
-        }
-        if (!ScreenCalibration.PARSERS.contains(parser)) {
-            throw new ParameterException(spec.commandLine(), "--parser must be one of " + ScreenCalibration.PARSERS + ", got '" + parser + "'");
         }
         if (System.getenv("DISPLAY") == null) {
             throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 & export DISPLAY=:41)");

@@ -32,6 +32,7 @@ final class CorrectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        texts.forEach(t -> Options.of(spec).text("--explain", t));
         CorrectionParser parser;
         try (var profile = targetSelection.profile(spec)) {
             Path dir = profile.skillsDir();
@@ -39,7 +40,8 @@ final class CorrectCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "no skills folder " + dir + (targetSelection.skills != null ? " (--skills)"
                         : " for --target '" + profile.name() + "' (expected a folder under skills/)"));
             }
-            parser = new CorrectionParser(profile.skills(), profile.words());
+            // understanding needs no actuator: the folder's skills whatever their target can run
+            parser = new CorrectionParser(dev.embody.skill.SkillLibrary.load(dir), profile.words());
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean all = true;

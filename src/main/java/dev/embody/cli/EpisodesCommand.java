@@ -66,10 +66,15 @@ final class EpisodesCommand implements Runnable {
             }
             var steps = e.steps();
             java.util.Map<String, Long> by = new java.util.TreeMap<>();
-            steps.forEach(s -> by.merge(s.by(), 1L, Long::sum));
+            steps.forEach(s -> by.merge(s.by() != null ? s.by() : "nobody", 1L, Long::sum));
             System.out.printf(java.util.Locale.ROOT, "steps       %d (%.2f s on the target's clock), decided by %s%n", steps.size(), e.targetSeconds(), by);
             if (e.cut() != null) {
                 System.out.printf("cut         %s%n", e.cut());
+            }
+            var failed = e.failedSteps();
+            System.out.printf("failed      %d%n", failed.size());
+            for (var s : failed) {
+                System.out.printf(java.util.Locale.ROOT, "  step %d at %s: %s (%s)%n", s.step(), s.failedAt(), s.error(), s.commandText());
             }
             var corrections = steps.stream().filter(dev.embody.episode.RecordedStep::corrected).toList();
             System.out.printf("corrections %d%n", corrections.size());

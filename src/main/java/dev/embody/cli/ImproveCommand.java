@@ -9,7 +9,6 @@ import dev.embody.profile.TargetOptions;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -57,11 +56,18 @@ final class ImproveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (demos < 1 || rounds < 1 || episodes < 1 || eval < 1 || budget < 0 || flagRounds < 0) {
-            throw new ParameterException(spec.commandLine(), "--demos, --rounds, --episodes and --eval must be at least 1; --budget and --flag-rounds at least 0");
-        }
-        if (difficulty < 1 || difficulty > 3) {
-            throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + difficulty);
+        Options o = Options.of(spec);
+        o.whole("--demos", demos, 1, Integer.MAX_VALUE);
+        o.whole("--rounds", rounds, 1, Integer.MAX_VALUE);
+        o.whole("--episodes", episodes, 1, Integer.MAX_VALUE);
+        o.whole("--eval", eval, 1, Integer.MAX_VALUE);
+        o.whole("--budget", budget, 0, Integer.MAX_VALUE);
+        o.whole("--flag-rounds", flagRounds, 0, Integer.MAX_VALUE);
+        o.difficulty("--difficulty", difficulty);
+        o.whole("--max-steps", maxSteps, 1, Integer.MAX_VALUE);
+        o.whole("--approval-margin", approvalMargin, -1, Integer.MAX_VALUE);
+        if (trainSteps != null) {
+            o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
         }
         SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
         SkillLibrary library = profile.skills();

@@ -123,18 +123,7 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        for (int d : difficulties) {
-            if (d < 1 || d > 3) {
-                throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + d);
-            }
-        }
-        String target = targetSelection.target;
-        if (simOperator && !target.equals(SimGameProfile.NAME)) {
-            throw new ParameterException(spec.commandLine(), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
-        }
-        if (episodes < 1) {
-            throw new ParameterException(spec.commandLine(), "--episodes must be at least 1, got " + episodes);
-        }
+        checkOptions();
         try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()))) {
             return run(profile);
         }
@@ -180,12 +169,12 @@ final class LiveCommand implements Callable<Integer> {
         TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
                 ? new TerminalChannel(parser, inbox, System.in, System.err).start() : null;
         // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
-        LivePolicy live = LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
+        LivePolicy live = LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes, episodesDir);
         OperatorChannels channels;
         try {
             channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
                     mqttCorrections, agentId, episodesDir), inbox, parser,
-                    () -> current.get() != null ? current.get().policy().name() : live.name(), profile.stick(library));
+                    () -> current.get() != null ? current.get().policy().name() : live.name(), profile.stick(library), live.training());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -275,6 +264,30 @@ final class LiveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
                 tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
         return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+    }
+
+    /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */
+    private void checkOptions() {
+        Options o = Options.of(spec);
+        String target = targetSelection.target;
+        o.oneOf("--target", target, dev.embody.profile.Profiles.names());
+        o.whole("--episodes", episodes, 1, Integer.MAX_VALUE);
+        for (int d : difficulties) {
+            o.difficulty("--difficulty", d);
+        }
+        o.text("--goal", goal);
+        o.number("--rate", rate, 0, 1000, "steps a second");
+        o.whole("--max-steps", maxSteps, 1, Long.MAX_VALUE);
+        o.above("--max-seconds", maxSeconds, 0, Double.POSITIVE_INFINITY, "seconds");
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
+        o.whole("--train-every", trainEvery, 0, Integer.MAX_VALUE);
+        o.number("--train-minutes", trainMinutes, 0, 10_080, "minutes");
+        o.whole("--gate-episodes", gateEpisodes, 0, Integer.MAX_VALUE);
+        o.whole("--console-port", consolePort, 0, 65_535);
+        o.broker("--mqtt-corrections", mqttCorrections);
+        o.topicLevel("--agent-id", agentId);
+        o.needs(!simOperator || target.equals(SimGameProfile.NAME), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
+        o.needs(robot.broker != null || !target.equals("robot"), "--target robot needs --broker tcp://host:1883 (the broker the robot listens on)");
     }
 
     private static int counter;

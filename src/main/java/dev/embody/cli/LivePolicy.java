@@ -37,8 +37,9 @@ final class LivePolicy implements AutoCloseable {
         this.training = training;
     }
 
+    /** @param episodesDir the recorded episodes: earlier examples to replay, and the held-out ones the gate scores on */
     static LivePolicy choose(CommandSpec spec, String choice, Profile profile, SkillLibrary library, Path checkpointsDir,
-                             int trainEvery, double trainMinutes, int gateEpisodes) throws Exception {
+                             int trainEvery, double trainMinutes, int gateEpisodes, Path episodesDir) throws Exception {
         String baseline = profile.baseline(library).name();
         if ("baseline".equals(choice) || choice.equals(baseline)) {
             return new LivePolicy("baseline", baseline, null);
@@ -54,10 +55,11 @@ final class LivePolicy implements AutoCloseable {
             return new LivePolicy(choice, baseline, null);
         }
         Checkpoints store = Checkpoints.forTarget(checkpointsDir, profile.name());
-        Checkpoint c;
+        LearnedPolicy p;
         if ("learned".equals(choice)) {
-            c = store.current().orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"));
+            // the checkpoint in use, or the newest that loads; none that loads is a bad file (exit 3)
+            p = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
         } else {
             String v;
             try {
@@ -65,15 +67,22 @@ final class LivePolicy implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--policy must be baseline, learned, oracle or a checkpoint version such as v0003, got '" + choice + "'");
             }
-            c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
+            Checkpoint c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
+            p = profile.load(store, c);
         }
-        LearnedPolicy p = profile.load(store, c);
         if (!p.commands().equals(LearnedPolicy.names(library))) {
             p = p.grownTo(library);
         }
-        Gate.Scorer scorer = profile.gate(library, gateEpisodes, Arena.Progress.none()).orElse(null);
-        PeriodicTraining t = new PeriodicTraining(p, store, library.version(), scorer, new Trainer.Options(20, 64, 2e-3f, 200, 1),
-                new PeriodicTraining.Schedule(trainEvery, Duration.ofMillis((long) (trainMinutes * 60_000))), List.of());
+        Gate gate = profile.gate(library, gateEpisodes, episodesDir, Arena.Progress.none()).orElse(null);
+        // what was recorded before is replayed, so a fine-tune on new corrections does not forget it
+        List<dev.embody.learning.Example> earlier;
+        try (Modules m = profile.modules(library)) {
+            earlier = dev.embody.learning.EpisodeExamples.collect(episodesDir, profile.name(), m.gathering(), profile.inputSpec(),
+                    e -> !profile.holdsOutEpisodes() || !dev.embody.learning.HeldOutEpisodes.heldOut(e)).examples();
+        }
+        PeriodicTraining t = new PeriodicTraining(p, store, library.version(), gate, c -> profile.load(store, c),
+                new Trainer.Options(20, 64, 2e-3f, 200, 1),
+                new PeriodicTraining.Schedule(trainEvery, Duration.ofMillis((long) (trainMinutes * 60_000))), earlier);
         return new LivePolicy(choice, baseline, t);
     }
 
@@ -91,6 +100,11 @@ final class LivePolicy implements AutoCloseable {
             return m.withPolicy(new dev.embody.sim.Oracle(library).asPolicy(s.game()));
         }
         return m;
+    }
+
+    /** The trainer, for the console's training panel; null when the policy is not learned. */
+    dev.embody.console.TrainingStatus training() {
+        return training;
     }
 
     void attach(AgentLoop loop) {

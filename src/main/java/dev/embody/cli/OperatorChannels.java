@@ -37,15 +37,14 @@ final class OperatorChannels implements AutoCloseable {
     private Path pendingSpeechFile;
     private SpokenCorrections speech;
 
-    /** The trainer's status for the console; the learning room replaces this supplier when a trainer runs. */
-    static volatile java.util.function.Function<Supplier<String>, TrainingStatus> trainingStatus = SessionTraining::new;
 
     /**
      * @param parser the correction parser for the skills as they stand
      * @param stick  what the gamepad's stick commands on this target (its profile's)
+     * @param trainer the periodic trainer the console's training panel shows, or null when none runs
      */
     static OperatorChannels open(Options o, OperatorInbox inbox, Supplier<CorrectionParser> parser, Supplier<String> policy,
-                                 StickMapping stick) throws Exception {
+                                 StickMapping stick, TrainingStatus trainer) throws Exception {
         OperatorChannels c = new OperatorChannels();
         try {
             if (o.speechFile() != null && !Files.isRegularFile(o.speechFile())) {
@@ -58,7 +57,8 @@ final class OperatorChannels implements AutoCloseable {
                 }
             }
             if (o.console()) {
-                TrainingStatus training = trainingStatus.apply(policy);
+                // the trainer when the policy is learned; else what this session gathered for one
+                TrainingStatus training = trainer != null ? trainer : new SessionTraining(policy);
                 if (training instanceof StepListener l) {
                     c.listeners.add(l);
                 }

@@ -12,6 +12,9 @@ import java.util.concurrent.Callable;
 @Command(name = "play", mixinStandardHelpOptions = true, description = "Play the simulated game yourself in a window (arrow keys or WASD).")
 final class PlayCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--seed", defaultValue = "1", description = "Level seed (default: ${DEFAULT-VALUE}).")
     long seed;
     @Option(names = "--difficulty", defaultValue = "1", description = "1..3 (default: ${DEFAULT-VALUE}).")
@@ -23,6 +26,10 @@ final class PlayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options o = Options.of(spec);
+        o.difficulty("--difficulty", difficulty);
+        o.text("--goal", goal);
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         SimGame game = SimGame.of(seed, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000)));
         SimWindow.play(game, "embody sim-game seed " + seed, 1500);
         System.out.printf("outcome=%s coins=%d/%d game_s=%.1f%n", game.outcome().label(), game.coinsCollected(),

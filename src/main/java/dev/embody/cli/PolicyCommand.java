@@ -30,12 +30,17 @@ final class PolicyCommand implements Runnable {
         @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder (default: ${DEFAULT-VALUE}).")
         Path dir;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec command;
+
+        /** The target's checkpoints; the target is a folder name there, so only a known one. */
         Checkpoints store() {
+            Options.of(command).oneOf("--target", target, dev.embody.profile.Profiles.names());
             return Checkpoints.forTarget(dir, target);
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every checkpoint, oldest first; '*' marks the one in use.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every checkpoint, oldest first; '*' marks the one in use, '!' one that does not load (and why).")
     static final class ListCheckpoints implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Where where;
@@ -43,13 +48,18 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Checkpoints store = where.store();
-            List<Checkpoint> all = store.list();
+            List<Checkpoints.Found> all = store.survey();
             if (all.isEmpty()) {
                 System.out.println("no checkpoints under " + store.root() + " (train one with ./run train or ./run improve)");
                 return Main.OK;
             }
-            String current = store.current().map(Checkpoint::version).orElse("");
-            for (Checkpoint c : all) {
+            String current = store.inUse(all).map(Checkpoints.Found::version).orElse("");
+            for (Checkpoints.Found f : all) {
+                if (!f.loads()) {
+                    System.out.printf("! %s broken: %s%n", f.version(), f.problem().getMessage());
+                    continue;
+                }
+                Checkpoint c = f.checkpoint();
                 var m = c.metrics();
                 System.out.printf(Locale.ROOT, "%s %s parent=%s created=%s commands=%d skills=%s success=%s examples=%s loss=%s%n",
                         c.version().equals(current) ? "*" : " ", c.version(), c.parent() == null ? "-" : c.parent(),
@@ -57,6 +67,10 @@ final class PolicyCommand implements Runnable {
                         m.has("success_heldout") ? String.format(Locale.ROOT, "%.2f", m.get("success_heldout").asDouble()) : "-",
                         m.path("examples").asText("-"),
                         m.has("loss_last") ? String.format(Locale.ROOT, "%.3f", m.get("loss_last").asDouble()) : "-");
+            }
+            if (current.isEmpty()) {
+                System.out.println("no checkpoint under " + store.root() + " loads: live --policy learned has none to use");
+                return Main.BAD_FILE;
             }
             return Main.OK;
         }

@@ -81,16 +81,19 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> dirs = resolve(spec, inputs, episodesDir);
-        if (actuate != null) {
-            return actuate(dirs);
-        }
+        Options o = Options.of(spec);
+        o.oneOf("--actuate", actuate, Profiles.names());
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         if (!BUILT_IN.contains(policy) && !"learned".equals(policy)) {
             try {
                 Checkpoints.normalise(policy);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
+                throw o.refused("--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
             }
+        }
+        List<Path> dirs = resolve(spec, inputs, episodesDir);
+        if (actuate != null) {
+            return actuate(dirs);
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Batch b = replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, !noProgress);
@@ -280,12 +283,17 @@ final class ReplayCommand implements Callable<Integer> {
                 return p;
             }
             Checkpoints store = Checkpoints.forTarget(dir, target);
-            Checkpoint c = "learned".equals(choice)
-                    ? store.current().orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"))
-                    : store.find(choice).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--policy " + choice + ": no checkpoint " + Checkpoints.normalise(choice) + " under " + store.root()));
-            p = profile.load(store, c);
+            Checkpoint c;
+            if ("learned".equals(choice)) {
+                Checkpoints.Loaded in = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"));
+                c = in.checkpoint();
+                p = in.policy();
+            } else {
+                c = store.find(choice).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                        "--policy " + choice + ": no checkpoint " + Checkpoints.normalise(choice) + " under " + store.root()));
+                p = profile.load(store, c);
+            }
             if (!p.commands().equals(LearnedPolicy.names(library))) {
                 p = p.grownTo(library);
             }
@@ -317,8 +325,14 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "episode %d/%d %s steps=%d/%d agreement=%s (%d/%d) correction_agreement=%s (%d/%d) modules=%s steps_per_s=%.1f speed=%.1fx%s%n",
                 n, of, r.episode().id(), r.steps().size(), r.episode().steps().size(), ReplayReport.ratio(r.agreement()), r.agreeing(),
                 r.decided(), ReplayReport.ratio(r.correctionAgreement()), r.correctionsAgreeing(), r.corrections(), mods,
-                r.stepsPerSecond(), r.wallSeconds() > 0 ? target / r.wallSeconds() : Double.NaN, r.warning() != null ? " (cut off)" : "");
+                r.stepsPerSecond(), r.wallSeconds() > 0 ? target / r.wallSeconds() : Double.NaN, failedNote(r.failed().size(), r.failedCompared())
+                        + (r.warning() != null ? " (cut off)" : ""));
         out.println("  latency_ms p50/p99 " + latencyLine(new LatencyStats(r.latencies())));
+    }
+
+    /** " failed=3 (1 compared)": steps that failed when recorded; compared where a command had been decided. */
+    static String failedNote(int failed, int compared) {
+        return failed == 0 ? "" : " failed=" + failed + " (" + compared + " compared)";
     }
 
     static String latencyLine(LatencyStats s) {
@@ -334,7 +348,7 @@ final class ReplayCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "total: episodes=%d steps=%d agreement=%s (%d/%d) correction_agreement=%s (%d/%d) steps_per_s=%.1f target_s=%.2f replay_s=%.2f speed_ratio=%.1fx%s%n",
                 t.episodes(), t.steps(), ReplayReport.ratio(t.agreement()), t.agreeing(), t.decided(), ReplayReport.ratio(t.correctionAgreement()),
                 t.correctionsAgreeing(), t.corrections(), t.stepsPerSecond(), t.targetSeconds(), t.wallSeconds(), t.speedRatio(),
-                b.failures().isEmpty() ? "" : " not_replayed=" + b.failures().size());
+                failedNote(t.failed(), t.failedCompared()) + (b.failures().isEmpty() ? "" : " not_replayed=" + b.failures().size()));
         out.println("  latency_ms p50/p99 " + latencyLine(t.latency()));
         out.printf(Locale.ROOT, "summary: episodes=%d steps=%d agreement=%s correction_agreement=%s steps_per_s=%.1f report=%s%n",
                 t.episodes(), t.steps(), ReplayReport.ratio(t.agreement()), ReplayReport.ratio(t.correctionAgreement()), t.stepsPerSecond(), html);

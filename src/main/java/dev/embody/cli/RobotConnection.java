@@ -32,12 +32,13 @@ final class RobotConnection {
 
     /** The target options with these filled in; a malformed one is a command-line error. */
     TargetOptions addTo(CommandSpec spec, TargetOptions base) {
-        if (broker != null && !broker.matches("(tcp|ssl|mqtt|mqtts)://[^/]+")) {
-            throw new ParameterException(spec.commandLine(), "--broker must be a URL such as tcp://127.0.0.1:1883 or ssl://host:8883, got '" + broker + "'");
-        }
-        if (!(ackTimeout > 0) || Double.isInfinite(ackTimeout)) {
-            throw new ParameterException(spec.commandLine(), "--ack-timeout must be a positive number of seconds, got " + ackTimeout);
-        }
+        Options o = Options.of(spec);
+        o.broker("--broker", broker);
+        o.topicLevel("--robot-id", robotId);
+        o.oneOf("--mqtt-version", mqttVersion, Options.MQTT_VERSIONS);
+        o.file("--mqtt-truststore", mqttTrustStore);
+        o.above("--ack-timeout", ackTimeout, 0, 600, "seconds");
+        o.oneOf("--sim", sim, java.util.List.of("in-process", "external"));
         String password = mqttPassword != null ? mqttPassword : System.getenv("EMBODY_MQTT_PASSWORD");
         return new TargetOptions(base.calibration(), base.skills(), broker, robotId, mqttUser, password, mqttVersion, mqttTrustStore,
                 Duration.ofMillis((long) (ackTimeout * 1000)), sim, camera);

@@ -16,6 +16,9 @@ import java.util.concurrent.CountDownLatch;
         description = "Run the simulated tabletop robot as its own process: commands, state, e-stop and camera frames over MQTT.")
 final class SimRobotCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--broker", required = true, description = "MQTT broker URL, e.g. tcp://127.0.0.1:1883.")
     String broker;
     @Option(names = "--id", defaultValue = "r1", description = "Robot id: its topics are embody/robots/<id>/... (default: ${DEFAULT-VALUE}).")
@@ -33,6 +36,10 @@ final class SimRobotCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Options check = Options.of(spec);
+        check.broker("--broker", broker);
+        check.topicLevel("--id", id);
+        check.oneOf("--mqtt-version", version, Options.MQTT_VERSIONS);
         MqttOptions o = MqttOptions.of(broker, "embody-simrobot-" + id).withVersion(version);
         String pass = password != null ? password : System.getenv("EMBODY_MQTT_PASSWORD");
         if (user != null) {

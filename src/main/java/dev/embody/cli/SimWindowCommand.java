@@ -6,7 +6,6 @@ import dev.embody.sim.SimGame;
 import dev.embody.sim.SimWindow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -46,12 +45,13 @@ final class SimWindowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (difficulty < 1 || difficulty > 3) {
-            throw new ParameterException(spec.commandLine(), "--difficulty must be 1, 2 or 3, got " + difficulty);
-        }
-        if (levels < 1 || scale < 1 || scale > 4) {
-            throw new ParameterException(spec.commandLine(), "--levels must be at least 1 and --scale 1..4");
-        }
+        Options o = Options.of(spec);
+        o.difficulty("--difficulty", difficulty);
+        o.whole("--levels", levels, 1, Integer.MAX_VALUE);
+        o.whole("--scale", scale, 1, 4);
+        o.text("--goal", goal);
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
+        o.whole("--linger-ms", lingerMs, 0, 60_000);
         if (java.awt.GraphicsEnvironment.isHeadless()) {
             System.err.println("error: sim-window needs a display (set DISPLAY, e.g. Xvfb :41 & export DISPLAY=:41)");
             return Main.FAILED;

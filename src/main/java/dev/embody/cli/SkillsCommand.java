@@ -3,6 +3,10 @@ package dev.embody.cli;
 import dev.embody.loop.BadFileException;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillLibrary;
+import dev.embody.profile.Profile;
+import dev.embody.profile.Profiles;
+import dev.embody.profile.TargetOptions;
+import dev.embody.skill.TargetPrimitives;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,13 +51,27 @@ final class SkillsCommand implements Runnable {
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true, description = "Validate every skill file of a folder (default: every folder under skills/).")
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Validate every skill file of a folder (default: every folder under skills/), each against what its target's actuator can do; reports every bad file.")
     static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
         @Parameters(arity = "0..1", description = "Skills folder.")
         Path dir;
+        @Option(names = "--target", description = "The target the skills are for (${COMPLETION-CANDIDATES}); default: the one whose skills folder has the folder's name.",
+                completionCandidates = TargetSelection.Names.class)
+        String target;
 
         @Override
         public Integer call() throws Exception {
+            TargetPrimitives named = null;
+            if (target != null) {
+                try (Profile p = Profiles.open(target, TargetOptions.defaults())) {
+                    named = p.primitives();
+                } catch (IllegalArgumentException e) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                }
+            }
             java.util.List<Path> dirs = new java.util.ArrayList<>();
             if (dir != null) {
                 dirs.add(dir);
@@ -64,15 +82,46 @@ final class SkillsCommand implements Runnable {
             }
             int bad = 0;
             for (Path d : dirs) {
+                TargetPrimitives kind = named != null ? named : forFolder(d);
+                TargetPrimitives can = kind != null ? kind : TargetPrimitives.ANY;
                 try {
-                    SkillLibrary lib = SkillLibrary.load(d);
-                    System.out.printf("ok   %s: %d skills, %d commands%n", d, lib.skills().size(), lib.commands().size());
+                    SkillLibrary.Checked c = SkillLibrary.check(d, can);
+                    if (c.problems().isEmpty()) {
+                        System.out.printf("ok   %s: %d skills, %d commands%s%n", d, c.library().skills().size(), c.library().commands().size(),
+                                kind == null ? " (no target named: any primitive allowed; --target to check what one can do)" : " for " + can.target());
+                        continue;
+                    }
+                    for (BadFileException e : c.problems()) {
+                        System.err.println("bad  " + e.getMessage());
+                    }
+                    bad += c.problems().size();
                 } catch (BadFileException e) {
                     System.err.println("bad  " + e.getMessage());
                     bad++;
                 }
             }
+            if (bad > 0) {
+                System.err.printf("%d problem%s%n", bad, bad == 1 ? "" : "s");
+            }
             return bad == 0 ? Main.OK : Main.BAD_FILE;
+        }
+
+        /** What the target whose skills live in a folder of this name can do (robot and sim-robot share one, and their actuator). */
+        private static TargetPrimitives forFolder(Path d) throws BadFileException {
+            String name = d.toAbsolutePath().normalize().getFileName().toString();
+            if (Profiles.names().contains(name)) {
+                try (Profile p = Profiles.open(name, TargetOptions.defaults())) {
+                    return p.primitives();
+                }
+            }
+            for (String k : Profiles.names()) {
+                try (Profile p = Profiles.open(k, TargetOptions.defaults())) {
+                    if (p.skillsDir().getFileName().toString().equals(name)) {
+                        return p.primitives();
+                    }
+                }
+            }
+            return null;
         }
     }
 }

@@ -16,6 +16,9 @@ import java.util.concurrent.Callable;
                 + "and the time from the end of an utterance to the applied command.")
 final class SpeechBenchCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--voices", split = ",", defaultValue = "en-us,en-us+f3,en-us-nyc,en-gb",
             description = "espeak-ng voices (default: ${DEFAULT-VALUE}).")
     List<String> voices;
@@ -24,6 +27,11 @@ final class SpeechBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        for (String v : voices) {
+            if (!v.matches("[A-Za-z0-9_+-]+")) {
+                throw Options.of(spec).refused("--voices must name espeak-ng voices such as en-us, got '" + v + "'");
+            }
+        }
         SkillLibrary library = SkillLibrary.load(skills);
         Path dir = Files.createTempDirectory("embody-speech-bench");
         System.out.printf("synthesising %d corrections x %d voices and %d sentences of talk ...%n", SpeechTrial.CORRECTIONS.size(), voices.size(),

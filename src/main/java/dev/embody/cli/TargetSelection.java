@@ -34,6 +34,7 @@ final class TargetSelection {
 
     /** The profile these options pick; a wrong option is a command-line error (exit 2), a bad calibration file exit 3. */
     Profile profile(CommandSpec spec, TargetOptions options) throws BadFileException {
+        Options.of(spec).oneOf("--target", target, Profiles.names());
         try {
             return Profiles.open(target, options);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Example;
 import dev.embody.learning.Gate;
+import dev.embody.learning.HeldOutEpisodes;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
@@ -51,9 +52,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (epochs < 1 || trainSteps < 1 || gateEpisodes < 0) {
-            throw new ParameterException(spec.commandLine(), "--epochs and --train-steps must be at least 1, --gate-episodes at least 0");
-        }
+        Options o = Options.of(spec);
+        o.whole("--epochs", epochs, 1, Integer.MAX_VALUE);
+        o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
+        o.whole("--gate-episodes", gateEpisodes, 0, Integer.MAX_VALUE);
         try (Profile profile = targetSelection.profile(spec)) {
             return train(profile);
         }
@@ -63,20 +65,32 @@ final class TrainCommand implements Callable<Integer> {
         String target = profile.name();
         SkillLibrary library = profile.skills();
         Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
-        List<Example> examples;
+        EpisodeExamples.Collected collected;
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
-            examples = EpisodeExamples.readAll(episodesDir, target, modules.gathering(), profile.inputSpec());
+            // the held-out episodes are the gate's: never trained on
+            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), profile.inputSpec(),
+                    e -> !profile.holdsOutEpisodes() || !HeldOutEpisodes.heldOut(e));
         }
+        List<Example> examples = collected.examples();
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
+        for (var bad : collected.skipped()) {
+            System.err.println("warning: skipped an episode that does not read: " + bad.getMessage());
+        }
+        String skipped = collected.skipped().isEmpty() ? "" : ", " + collected.skipped().size() + " episode"
+                + (collected.skipped().size() == 1 ? "" : "s") + " skipped (named above)";
         if (examples.isEmpty()) {
-            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir
+            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir + skipped
                     + " (record some with ./run live --policy oracle, or correct the agent during ./run live)");
             return Main.FAILED;
         }
-        System.out.printf(Locale.ROOT, "dataset: %d examples from %s (%d demonstration steps, %d corrections)%n", examples.size(),
-                episodesDir, examples.size() - corrections, corrections);
-        Optional<Checkpoint> incumbent = store.current();
+        System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
+                collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
+        // the checkpoint in use, or the newest that loads (as live --policy learned picks it)
+        Optional<Checkpoint> incumbent = store.loadInUse(profile.inputSpec(), profile.policyRules()).map(l -> {
+            l.policy().close();
+            return l.checkpoint();
+        });
         LearnedPolicy start;
         String parent = null;
         if ("untrained".equals(from) || (from == null && incumbent.isEmpty())) {
@@ -101,22 +115,25 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("corrections", corrections);
         boolean adopt = true;
         String verdict = "adopted (no gate)";
-        Optional<Gate.Scorer> gate = profile.gate(library, gateEpisodes, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));
+        Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));
         if (gate.isPresent()) {
-            Gate.Scorer scorer = gate.get();
-            double incumbentScore = 0;
+            dev.embody.loop.Rate incumbentScore = null;
             if (incumbent.isPresent()) {
                 try (LearnedPolicy old = profile.load(store, incumbent.get())) {
-                    incumbentScore = scorer.score(old);
+                    incumbentScore = gate.get().scorer().score(old);
                 }
             }
-            Gate.Verdict v = new Gate(scorer, 0).judge(candidate, incumbentScore);
+            Gate.Verdict v = gate.get().judge(candidate, incumbentScore);
             System.err.println();
-            metrics.put("success_heldout", v.candidate());
-            adopt = v.adopt() || incumbent.isEmpty();
+            metrics.put("score_heldout", v.candidate().value());
+            metrics.put("score_heldout_95ci", List.of(v.candidate().low(), v.candidate().high()));
+            metrics.put("score_heldout_n", v.candidate().trials());
+            metrics.put("gate", v.toString());
+            adopt = v.adopt();
             verdict = v.toString();
         } else if (gateEpisodes > 0) {
-            verdict = "adopted (no simulator to gate " + target + " on)";
+            verdict = "adopted (no simulator and no held-out episodes of " + target + " to gate it on: record more, 1 in "
+                    + HeldOutEpisodes.EVERY + " is held out)";
         }
         Checkpoint written = store.write(candidate, library.version(), parent, metrics);
         if (adopt) {

@@ -36,7 +36,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -71,8 +70,14 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private static final int MAX_IN_FLIGHT = 2;
     private static final long FRAME_INTERVAL_NANOS = 1_000_000_000L / 20;
     private static final int MAX_AUDIO_BYTES = 2 * 1024 * 1024;
+    /** A JSON body: a correction, a control, a checkpoint name; far more than any of them needs. */
+    private static final int MAX_JSON_BYTES = 64 * 1024;
+    private static final int MAX_WS_MESSAGE_BYTES = 4096;
+    /** The page (src/main/resources/console): it holds no secret, and reads the token from its own URL. */
+    private static final Set<String> PAGE_FILES = Set.of("/", "/index.html", "/console.js", "/console.css");
 
     private final ConsoleSettings settings;
+    private final ConsoleGate gate;
     private final OperatorInbox inbox;
     private final Supplier<CorrectionParser> parser;
     private final TrainingStatus training;
@@ -99,6 +104,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private OperatorConsole(ConsoleSettings settings, OperatorInbox inbox, Supplier<CorrectionParser> parser, TrainingStatus training,
                             Path episodesDir, SpokenCorrections speech) {
         this.settings = settings;
+        this.gate = new ConsoleGate(settings);
         this.inbox = inbox;
         this.parser = parser;
         this.training = training;
@@ -109,19 +115,26 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
             cfg.http.maxRequestSize = MAX_AUDIO_BYTES;
-            // the WebSocket upgrade is refused before it happens (token, origin): a servlet filter in front of /ws
+            // nothing from the browser is worth more than a short text: a longer message closes the socket (1009)
+            cfg.jetty.modifyWebSocketServletFactory(f -> {
+                f.setMaxTextMessageSize(MAX_WS_MESSAGE_BYTES);
+                f.setMaxBinaryMessageSize(MAX_WS_MESSAGE_BYTES);
+            });
+            // every request (the page, the API, the WebSocket upgrade) passes the gate before it is served
             cfg.jetty.modifyServletContextHandler(h -> h.addFilter(new org.eclipse.jetty.servlet.FilterHolder(
                     (jakarta.servlet.Filter) (req, res, chain) -> {
                         jakarta.servlet.http.HttpServletRequest r = (jakarta.servlet.http.HttpServletRequest) req;
-                        String token = r.getHeader("X-Embody-Token") != null ? r.getHeader("X-Embody-Token") : r.getParameter("token");
-                        BadRequest refused = refusal(token, r.getHeader("Origin"), r.getHeader("Host"));
+                        BadRequest refused = admit(r);
                         if (refused != null) {
-                            log.warn("refused a WebSocket: {}", refused.getMessage());
-                            ((jakarta.servlet.http.HttpServletResponse) res).sendError(refused.status.getCode(), refused.getMessage());
+                            log.warn("refused {} {}: {}", r.getMethod(), clip(String.valueOf(r.getRequestURI())), refused.getMessage());
+                            jakarta.servlet.http.HttpServletResponse out = (jakarta.servlet.http.HttpServletResponse) res;
+                            out.setStatus(refused.status.getCode());
+                            out.setContentType("application/json");
+                            out.getOutputStream().write(JSON.writeValueAsBytes(Map.of("error", refused.getMessage())));
                             return;
                         }
                         chain.doFilter(req, res);
-                    }), "/ws", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
+                    }), "/*", java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST)));
             cfg.staticFiles.add(s -> {
                 s.hostedPath = "/";
                 s.directory = "/console";
@@ -407,6 +420,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private void routes() {
         app.before("/api/*", this::guard);
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
+        // Javalin's own refusals (no such endpoint, a body over its limit) in the same one-line JSON
+        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error",
+                e instanceof io.javalin.http.NotFoundResponse ? "no such endpoint: " + ctx.method() + " " + clip(ctx.path())
+                        : e instanceof io.javalin.http.ContentTooLargeResponse ? "the body is too large: at most " + MAX_AUDIO_BYTES + " bytes"
+                        : e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             log.debug("console request failed", e);
             ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad request: " + e.getClass().getSimpleName()));
@@ -502,39 +520,32 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         });
     }
 
-    /** Token (when required) and same-origin checks for every API call and the WebSocket upgrade. */
-    private void guard(Context ctx) {
-        String given = ctx.header("X-Embody-Token");
-        BadRequest refused = refusal(given != null ? given : ctx.queryParam("token"), ctx.header("Origin"), ctx.header("Host"));
-        if (refused != null) {
-            log.warn("refused {} {}: {}", ctx.method(), ctx.path(), refused.getMessage());
-            throw refused;
+    /**
+     * The gate's decision for a request (token, Host, Origin), and a query that is not UTF-8 once percent-decoded;
+     * null lets it through.
+     */
+    private BadRequest admit(jakarta.servlet.http.HttpServletRequest r) {
+        String path = String.valueOf(r.getRequestURI());
+        Map<String, String> query;
+        try {
+            query = RequestText.parse(r.getQueryString());
+        } catch (RequestText.NotUtf8 e) {
+            return new BadRequest(HttpStatus.BAD_REQUEST, e.getMessage());
         }
+        String token = r.getHeader("X-Embody-Token") != null ? r.getHeader("X-Embody-Token") : query.get("token");
+        // only the page's own files go without the token: any other spelling of a path ("/%61pi/state") is guarded
+        ConsoleGate.Refusal refused = gate.refusal(!PAGE_FILES.contains(path), token, r.getHeader("Host"), r.getHeader("Origin"), port());
+        return refused == null ? null : new BadRequest(refused.status(), refused.reason());
+    }
+
+    /** What only a page of this console can send: a JSON post (a cross-site form or text post needs no permission). */
+    private void guard(Context ctx) {
         if (ctx.method() == io.javalin.http.HandlerType.POST && !ctx.path().equals("/api/speech")) {
             String type = String.valueOf(ctx.contentType());
             if (!type.startsWith("application/json")) {
-                // a plain form or text post is what a cross-site page can send without asking; JSON it cannot
                 throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json");
             }
         }
-    }
-
-    /** Why a request must be refused (no or wrong token where one is required, another origin), or null. */
-    private BadRequest refusal(String token, String origin, String host) {
-        if (settings.tokenRequired() && (token == null || !MessageDigest.isEqual(token.getBytes(), settings.token().getBytes()))) {
-            return new BadRequest(HttpStatus.UNAUTHORIZED, "a token is required: open the URL printed at start");
-        }
-        if (origin != null && !sameOrigin(origin, host)) {
-            return new BadRequest(HttpStatus.FORBIDDEN, "requests from other origins are refused (" + clip(origin) + ")");
-        }
-        return null;
-    }
-
-    static boolean sameOrigin(String origin, String host) {
-        if (host == null) {
-            return false;
-        }
-        return origin.equalsIgnoreCase("http://" + host) || origin.equalsIgnoreCase("https://" + host);
     }
 
     private void limit() {
@@ -553,17 +564,45 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         return t.strip();
     }
 
+    /** A text field of the request's JSON body (read once, strictly as UTF-8, and kept for the next field). */
     private static String field(Context ctx, String name) {
-        JsonNode body;
-        try {
-            body = JSON.readTree(ctx.body());
-        } catch (IOException e) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not JSON");
+        JsonNode body = ctx.attribute("embody.json");
+        if (body == null) {
+            body = json(ctx);
+            ctx.attribute("embody.json", body);
         }
-        if (body == null || !body.isObject() || !body.path(name).isTextual()) {
+        if (!body.isObject() || !body.path(name).isTextual()) {
             throw new BadRequest(HttpStatus.BAD_REQUEST, "expected a JSON object with a text field '" + name + "'");
         }
         return body.get(name).asText();
+    }
+
+    private static JsonNode json(Context ctx) {
+        byte[] bytes;
+        try (java.io.InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes(MAX_JSON_BYTES + 1);
+        } catch (IOException e) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body could not be read: " + e.getMessage());
+        }
+        if (bytes.length > MAX_JSON_BYTES) {
+            throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "the body is too large: at most " + MAX_JSON_BYTES + " bytes");
+        }
+        String text;
+        try {
+            text = RequestText.utf8(bytes);
+        } catch (RequestText.NotUtf8 e) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not valid UTF-8 (" + e.getMessage() + ")");
+        }
+        if (text.isBlank()) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is empty: expected a JSON object with a text field '"
+                    + (ctx.path().endsWith("/control") ? "action" : ctx.path().endsWith("/rollback") ? "checkpoint" : "text") + "'");
+        }
+        try {
+            JsonNode n = JSON.readTree(text);
+            return n == null ? JSON.nullNode() : n;
+        } catch (IOException e) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not JSON");
+        }
     }
 
     private Understanding parse(String text) {

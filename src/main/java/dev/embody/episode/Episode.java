@@ -18,7 +18,8 @@ public record Episode(Path dir, JsonNode meta) {
     public static final String META = "meta.json";
     public static final String STEPS = "steps.jsonl";
     public static final String VIDEO = "frames.mp4";
-    public static final int FORMAT = 1;
+    /** 2: a failed step is a line of its own (failed, failed_at, error); format 1 episodes read as ever. */
+    public static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static Episode open(Path dir) throws BadFileException {

@@ -44,6 +44,7 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
     private final BufferedWriter steps;
     private final EpisodeVideo video;
     private long count;
+    private long failed;
     private boolean ended;
 
     private EpisodeRecorder(Path dir, Target target, ObjectNode meta) throws IOException {
@@ -107,6 +108,20 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
     @Override
     public synchronized void onStep(Step step, Observation observation) {
         video.add(observation.frame());
+        write(step);
+    }
+
+    /** A failed step is a line like any other (marked failed), and its frame goes in the video where one came. */
+    @Override
+    public synchronized void onFailedStep(Step step, Observation observation) {
+        if (observation != null) {
+            video.add(observation.frame());
+        }
+        failed++;
+        write(step);
+    }
+
+    private void write(Step step) {
         try {
             steps.write(LINE.writeValueAsString(line(step)));
             steps.newLine();
@@ -117,33 +132,55 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         }
     }
 
+    /**
+     * One step's line. A failed step has {@code failed: true}, {@code failed_at} (the part that failed: capture,
+     * gather, reflect, task, curate, plan, act) and {@code error}, and only the fields of the parts before it: no frame
+     * after a capture that failed, no command before a decision.
+     */
     static ObjectNode line(Step s) {
         ObjectNode n = LINE.createObjectNode();
         n.put("step", s.index());
         n.put("wall_ms", s.wallMillis());
-        n.put("target_ms", s.targetNanos() / 1e6);
-        n.put("frame", s.frameIndex());
-        n.put("scene", s.scene().summary());
-        ArrayNode ents = n.putArray("entities");
-        for (Entity e : s.scene().entities()) {
-            ents.addArray().add(e.kind()).add(round(e.x())).add(round(e.y()));
+        boolean observed = s.failure() == null || s.failure().observed();
+        if (observed) {
+            n.put("target_ms", s.targetNanos() / 1e6);
+            n.put("frame", s.frameIndex());
+        } else {
+            n.putNull("target_ms");
+            n.putNull("frame");
         }
-        ObjectNode r = n.putObject("reflection");
-        r.put("moved", s.reflection().moved()).put("stuck", s.reflection().stuck()).put("progress", s.reflection().progress())
-                .put("danger", s.reflection().danger()).put("reason", s.reflection().reason());
-        ObjectNode t = n.putObject("task");
-        t.put("kind", s.task().kind()).put("subtask", s.task().subtask());
-        if (s.task().hasTarget()) {
-            t.putArray("target").add(round(s.task().targetX())).add(round(s.task().targetY()));
+        if (s.scene() != null) {
+            n.put("scene", s.scene().summary());
+            ArrayNode ents = n.putArray("entities");
+            for (Entity e : s.scene().entities()) {
+                ents.addArray().add(e.kind()).add(round(e.x())).add(round(e.y()));
+            }
+        }
+        if (s.reflection() != null) {
+            ObjectNode r = n.putObject("reflection");
+            r.put("moved", s.reflection().moved()).put("stuck", s.reflection().stuck()).put("progress", s.reflection().progress())
+                    .put("danger", s.reflection().danger()).put("reason", s.reflection().reason());
+        }
+        if (s.task() != null) {
+            ObjectNode t = n.putObject("task");
+            t.put("kind", s.task().kind()).put("subtask", s.task().subtask());
+            if (s.task().hasTarget()) {
+                t.putArray("target").add(round(s.task().targetX())).add(round(s.task().targetY()));
+            }
         }
         ArrayNode cands = n.putArray("candidates");
         s.candidates().forEach(c -> cands.add(c.toString()));
-        n.put("command", s.command().toString());
-        n.put("by", s.decision().by());
-        n.put("why", s.decision().why());
-        if (!s.decision().scores().isEmpty()) {
-            ObjectNode sc = n.putObject("scores");
-            s.decision().scores().forEach((k, v) -> sc.put(k, Math.round(v * 10000) / 10000.0));
+        if (s.decision() != null && s.command() != null) {
+            n.put("command", s.command().toString());
+            n.put("by", s.decision().by());
+            n.put("why", s.decision().why());
+            if (!s.decision().scores().isEmpty()) {
+                ObjectNode sc = n.putObject("scores");
+                s.decision().scores().forEach((k, v) -> sc.put(k, Math.round(v * 10000) / 10000.0));
+            }
+        } else {
+            n.putNull("command");
+            n.putNull("by");
         }
         if (s.correction() != null) {
             n.put("correction", s.correction());
@@ -152,6 +189,11 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         s.sent().forEach(sent::add);
         n.put("interrupted", s.interrupted());
         n.put("outcome", s.outcome().label());
+        n.put("failed", s.failed());
+        if (s.failed()) {
+            n.put("failed_at", s.failure().stage());
+            n.put("error", s.failure().error());
+        }
         ObjectNode lat = n.putObject("latency_ms");
         long[] parts = s.latency().asArray();
         for (int i = 0; i < parts.length; i++) {
@@ -180,6 +222,7 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
     public synchronized void onEnd(Outcome outcome) {
         meta.put("outcome", outcome.label());
         meta.put("steps", count);
+        meta.put("failed_steps", failed);
         meta.put("ended", Instant.now().toString());
         meta.set("score", JSON.valueToTree(target.score()));
         ended = true;

@@ -49,6 +49,8 @@ public final class Reactuation {
         int done = 0;
         String reason = "sent every recorded command";
         try {
+            // a step whose capture failed has no time on the target's clock, and sent nothing
+            steps = steps.stream().filter(RecordedStep::observed).toList();
             if (steps.isEmpty()) {
                 return new Result(0, target.outcome(), target.score(), "nothing recorded");
             }
@@ -77,6 +79,12 @@ public final class Reactuation {
                 long stepStart = due;
                 clocked.reset();
                 // a step cut short in the recording is cut where the next one began
+                if (rec.failed()) {
+                    // it failed when recorded, before or while acting: what it sent is not known, so nothing is re-sent
+                    log.debug("step {} failed at {} when recorded: nothing re-sent", rec.step(), rec.failedAt());
+                    done++;
+                    continue;
+                }
                 boolean cut = rec.interrupted();
                 var ex = executor.run(rec.command(), sceneOf(rec), clocked,
                         () -> stop.get() || (cut && stepStart + clocked.elapsed() >= nextDue));

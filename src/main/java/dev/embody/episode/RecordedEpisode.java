@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Intervention;
+import dev.embody.loop.Latency;
+import dev.embody.loop.TextFile;
 import dev.embody.skill.SkillCall;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,31 +49,24 @@ public final class RecordedEpisode {
             throw new BadFileException(file, 0, "missing: an episode needs its steps, one JSON line a step");
         }
         boolean ended = e.meta().has("ended");
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException ex) {
-            throw new BadFileException(file, 0, "cannot read: " + ex.getMessage());
-        }
-        String[] lines = text.split("\n", -1);
-        // the text after the last newline: empty when the file ends whole
-        int whole = lines.length - 1;
-        boolean partialTail = !lines[whole].isEmpty();
+        List<TextFile.Line> lines = TextFile.lines(file);
+        Commands commands = Commands.of(e);
         List<RecordedStep> steps = new ArrayList<>();
         String cut = null;
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            boolean last = i == whole || (i == whole - 1 && !partialTail);
-            if (line.isEmpty() && i == whole) {
+        for (TextFile.Line l : lines) {
+            boolean last = l.number() == lines.size();
+            if (last && l.ended() && l.readable() && l.text().isEmpty()) {
                 break;
             }
-            int lineNo = i + 1;
             try {
-                steps.add(parse(file, lineNo, line, steps.size()));
+                if (!l.readable()) {
+                    throw new BadFileException(file, l.number(), l.problem());
+                }
+                steps.add(parse(file, l.number(), l.text(), steps.size(), commands));
             } catch (BadFileException ex) {
                 if (!ended && last) {
                     cut = String.format("cut off at %s:%d (%s); the session never closed the episode (meta.json has no 'ended')",
-                            file, lineNo, ex.reason());
+                            file, l.number(), ex.reason());
                     break;
                 }
                 throw ex;
@@ -93,8 +86,8 @@ public final class RecordedEpisode {
     private static void checkMeta(Episode e) throws BadFileException {
         Path meta = e.dir().resolve(Episode.META);
         JsonNode m = e.meta();
-        if (m.has("format") && m.path("format").asInt(-1) != Episode.FORMAT) {
-            throw new BadFileException(meta, 0, "field 'format' is " + m.get("format") + ": this build reads format " + Episode.FORMAT);
+        if (m.has("format") && (m.path("format").asInt(-1) < 1 || m.path("format").asInt(-1) > Episode.FORMAT)) {
+            throw new BadFileException(meta, 0, "field 'format' is " + m.get("format") + ": this build reads formats 1 to " + Episode.FORMAT);
         }
         if (!m.path("target").isTextual() || m.path("target").asText().isBlank()) {
             throw new BadFileException(meta, 0, "field 'target' must name the target (sim-game, desktop, robot...), got " + m.get("target"));
@@ -113,7 +106,7 @@ public final class RecordedEpisode {
         return e.dir().resolve(e.meta().path("video").asText(Episode.VIDEO));
     }
 
-    private static RecordedStep parse(Path file, int lineNo, String line, int expected) throws BadFileException {
+    private static RecordedStep parse(Path file, int lineNo, String line, int expected, Commands commands) throws BadFileException {
         JsonNode n;
         try {
             n = JSON.readTree(line);
@@ -127,13 +120,40 @@ public final class RecordedEpisode {
         if (step != expected) {
             throw new BadFileException(file, lineNo, "field 'step' is " + step + ", expected " + expected + " (steps are numbered from 0, one a line)");
         }
-        if (!n.path("target_ms").isNumber()) {
-            throw new BadFileException(file, lineNo, "field 'target_ms' must be a number (the frame's time on the target's clock), got " + n.get("target_ms"));
+        if (n.has("failed") && !n.get("failed").isBoolean()) {
+            throw new BadFileException(file, lineNo, "field 'failed' must be true or false, got " + n.get("failed"));
         }
-        SkillCall command = command(file, lineNo, n, "command");
-        String by = text(file, lineNo, n, "by");
+        String failedAt = null, error = null;
+        if (n.path("failed").asBoolean(false)) {
+            failedAt = text(file, lineNo, n, "failed_at");
+            if (!List.of(Latency.PARTS).contains(failedAt)) {
+                throw new BadFileException(file, lineNo, "field 'failed_at' is '" + failedAt + "', expected one of " + String.join(", ", Latency.PARTS));
+            }
+            error = text(file, lineNo, n, "error");
+        }
+        boolean observed = !"capture".equals(failedAt);
+        long targetNanos = -1, frame = -1;
+        if (observed) {
+            if (!n.path("target_ms").isNumber()) {
+                throw new BadFileException(file, lineNo, "field 'target_ms' must be a number (the frame's time on the target's clock), got " + n.get("target_ms"));
+            }
+            targetNanos = Math.round(n.get("target_ms").asDouble() * 1e6);
+            frame = n.path("frame").asLong(step);
+        }
+        // a step that failed before its decision has none; any other names what was executed
+        boolean decided = failedAt == null || n.hasNonNull("command");
+        SkillCall command = decided ? command(file, lineNo, n, "command") : null;
+        List<Intervention> applied = applied(file, lineNo, n);
+        commands.taught(applied);
+        if (command != null) {
+            commands.check(file, lineNo, command);
+        }
+        String by = decided ? text(file, lineNo, n, "by") : null;
         String why = n.path("why").asText("");
         String correction = n.hasNonNull("correction") ? n.get("correction").asText() : null;
+        if (!decided && correction != null) {
+            throw new BadFileException(file, lineNo, "has a 'correction' but no 'command': a correction is the command the operator gave");
+        }
         SkillCall wanted = command;
         if (correction != null || "operator".equals(by)) {
             wanted = null;
@@ -148,10 +168,11 @@ public final class RecordedEpisode {
         }
         Map<String, Double> latency = new LinkedHashMap<>();
         n.path("latency_ms").fields().forEachRemaining(f -> latency.put(f.getKey(), f.getValue().asDouble()));
-        return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), Math.round(n.get("target_ms").asDouble() * 1e6),
-                n.path("frame").asLong(step), n.path("scene").asText(""), n.path("entities"), n.path("reflection"), n.path("task"),
-                strings(file, lineNo, n, "candidates"), command, by, why, wanted, correction, strings(file, lineNo, n, "sent"),
-                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, applied(file, lineNo, n));
+        List<String> candidates = failedAt != null && !n.has("candidates") ? List.of() : strings(file, lineNo, n, "candidates");
+        List<String> sent = failedAt != null && !n.has("sent") ? List.of() : strings(file, lineNo, n, "sent");
+        return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), targetNanos, frame, n.path("scene").asText(""),
+                n.path("entities"), n.path("reflection"), n.path("task"), candidates, command, by, why, wanted, correction, sent,
+                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, failedAt, error, applied);
     }
 
     /** The goals, notes and taught skills recorded as taking effect at a step. */
@@ -170,6 +191,57 @@ public final class RecordedEpisode {
             out.add(Intervention.of(kind, a.get("argument").asText(), a.path("text").asText(""), a.path("channel").asText("replay")));
         }
         return out;
+    }
+
+
+    /** The commands the episode's skills made (meta.json 'commands'): a recorded command must be one of them. */
+    private record Commands(Path meta, String version, List<SkillCall> all, java.util.Set<String> taughtSkills) {
+
+        static Commands of(Episode e) throws BadFileException {
+            Path meta = e.dir().resolve(Episode.META);
+            JsonNode list = e.meta().get("commands");
+            if (list == null) {
+                return new Commands(meta, null, null, new java.util.HashSet<>());
+            }
+            if (!list.isArray()) {
+                throw new BadFileException(meta, 0, "field 'commands' must be a list of the skills' commands, got " + list);
+            }
+            List<SkillCall> all = new ArrayList<>();
+            for (JsonNode c : list) {
+                try {
+                    all.add(SkillCall.parse(c.asText()));
+                } catch (IllegalArgumentException ex) {
+                    throw new BadFileException(meta, 0, "field 'commands': " + ex.getMessage());
+                }
+            }
+            return new Commands(meta, e.meta().path("skills_version").asText("?"), all, new java.util.HashSet<>());
+        }
+
+        /** A skill taught during the episode is a command from then on, though meta.json (written at its start) lists none. */
+        void taught(List<Intervention> applied) {
+            for (Intervention i : applied) {
+                if (i.kind() == Intervention.Kind.TEACH) {
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^name:\\s*(\\S+)").matcher(i.argument());
+                    if (m.find()) {
+                        taughtSkills.add(m.group(1));
+                    }
+                }
+            }
+        }
+
+        /** A command is one of the list where a listed one has its skill and every argument it gives (defaults may be left out). */
+        void check(Path file, int line, SkillCall c) throws BadFileException {
+            if (all == null || taughtSkills.contains(c.skill())) {
+                return;
+            }
+            for (SkillCall known : all) {
+                if (known.skill().equals(c.skill()) && known.args().entrySet().containsAll(c.args().entrySet())) {
+                    return;
+                }
+            }
+            throw new BadFileException(file, line, "command '" + c + "' is not a command of the episode's skills (version " + version
+                    + ": the " + all.size() + " commands " + Episode.META + " lists)");
+        }
     }
 
     private static long whole(Path file, int line, JsonNode n, String field) throws BadFileException {
@@ -238,17 +310,18 @@ public final class RecordedEpisode {
 
     /** The episode's span on the target's clock, first frame to the end of the last step's command, in seconds. */
     public double targetSeconds() {
-        if (steps.isEmpty()) {
+        List<RecordedStep> seen = steps.stream().filter(RecordedStep::observed).toList();
+        if (seen.isEmpty()) {
             return 0;
         }
         double scored = meta().path("score").path("game_s").asDouble(Double.NaN);
         if (!Double.isNaN(scored) && cut == null) {
             return scored;
         }
-        long first = steps.get(0).targetNanos(), last = steps.get(steps.size() - 1).targetNanos();
+        long first = seen.get(0).targetNanos(), last = seen.get(seen.size() - 1).targetNanos();
         // the last step's own command: its holds and waits, as sent
         long tail = 0;
-        for (String s : steps.get(steps.size() - 1).sent()) {
+        for (String s : seen.get(seen.size() - 1).sent()) {
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)ms").matcher(s);
             if ((s.startsWith("hold") || s.startsWith("wait")) && m.find()) {
                 tail += Long.parseLong(m.group(1)) * 1_000_000L;
@@ -272,5 +345,10 @@ public final class RecordedEpisode {
                 .filter(s -> now.commands().stream().anyMatch(c -> c.skill().equals(s.name()) && had.contains(c.toString())))
                 .toList();
         return kept.size() == now.skills().size() || kept.isEmpty() ? now : dev.embody.skill.SkillLibrary.of(kept);
+    }
+
+    /** The steps that failed part way (each still a step: numbered, with what it got to). */
+    public List<RecordedStep> failedSteps() {
+        return steps.stream().filter(RecordedStep::failed).toList();
     }
 }

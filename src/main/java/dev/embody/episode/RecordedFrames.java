@@ -38,7 +38,9 @@ public final class RecordedFrames implements FrameSource {
     private volatile boolean closing;
     private Thread decoder;
     private FFmpegFrameGrabber grabber;
-    private String endReason;
+    private volatile String endReason;
+    private volatile String unreadable;
+    private volatile boolean more;
     private int next;
     private boolean videoEnded;
     private String videoEnd;
@@ -46,7 +48,8 @@ public final class RecordedFrames implements FrameSource {
 
     public RecordedFrames(RecordedEpisode episode, boolean realtime) {
         this.episode = episode;
-        this.steps = episode.steps();
+        // frame n of the video is the n-th step that saw one (a step whose capture failed has none)
+        this.steps = episode.steps().stream().filter(RecordedStep::observed).toList();
         this.realtime = realtime;
     }
 
@@ -84,6 +87,25 @@ public final class RecordedFrames implements FrameSource {
     /** How many frames it has handed out. */
     public int delivered() {
         return next;
+    }
+
+    /** Why the video could not be opened at all, or null. */
+    public String unreadable() {
+        return unreadable;
+    }
+
+    /** After every step's frame was handed out: whether the video holds a frame beyond them (waits for the decoder to end). */
+    public boolean moreFramesThanSteps() throws java.io.InterruptedIOException {
+        if (decoder == null) {
+            return false;
+        }
+        try {
+            decoder.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("replay interrupted");
+        }
+        return more;
     }
 
     /** Whether the video ran out before the steps did. */
@@ -139,6 +161,7 @@ public final class RecordedFrames implements FrameSource {
                 grabber.start();
             } catch (FFmpegFrameGrabber.Exception e) {
                 // an episode killed before its first frame was flushed has a video with no frames
+                unreadable = "not a readable video: " + e.getMessage();
                 endReason = "cannot read it: " + e.getMessage();
                 return;
             }
@@ -149,6 +172,8 @@ public final class RecordedFrames implements FrameSource {
                 }
                 decoded.put(f);
             }
+            // one more frame than steps means the video and the steps do not belong together
+            more = !closing && grab() != null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -20,7 +20,9 @@ public final class RecordedPolicy implements Policy {
 
     public RecordedPolicy(RecordedEpisode episode) {
         for (RecordedStep s : episode.steps()) {
-            byFrame.put(s.frame(), s);
+            if (s.observed()) {
+                byFrame.put(s.frame(), s);
+            }
         }
         this.recorded = episode.meta().path("policy").asText("?");
     }

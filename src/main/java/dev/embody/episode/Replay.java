@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.RecordingActuator;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.AgentLoop;
+import dev.embody.loop.BadFileException;
 import dev.embody.loop.Decision;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Frame;
@@ -104,6 +105,16 @@ public final class Replay {
             return steps.isEmpty() ? Double.NaN : steps.stream().filter(s -> s.modules().get(module)).count() / (double) steps.size();
         }
 
+        /** The recorded steps that failed part way: replayed (and compared) where a command had been decided, else passed over. */
+        public List<RecordedStep> failed() {
+            return episode.failedSteps();
+        }
+
+        /** Failed steps that were replayed and compared: a command had been decided before the step failed. */
+        public int failedCompared() {
+            return (int) steps.stream().filter(s -> s.recorded().failed()).count();
+        }
+
         public List<Latency> latencies() {
             return steps.stream().map(StepReplay::latency).toList();
         }
@@ -116,23 +127,44 @@ public final class Replay {
     /**
      * Replays one episode through the loop's own step: the recorded frames are its frame source, a recording actuator
      * its actuator, and what it remembers as having happened is what was recorded. The operator's recorded goals, notes
-     * and taught skills are applied again at the steps they took effect.
+     * and taught skills are applied again at the steps they took effect. A step that failed when it was recorded is
+     * replayed, and a sample of agreement, only where a command had been decided before it failed (a refusal, a skill
+     * that failed as it ran); one that failed before a decision is passed over (its modules never finished live). Like
+     * live, no failed step is carried forward as what happened.
      *
      * @param memory the memory as it stood when the episode began (recollections come from it), or an empty one
+     * @throws BadFileException where its video cannot be replayed at all (unreadable, no frame, more frames than steps):
+     *                          the same verdict {@code episodes check} gives
      */
     public static Result run(RecordedEpisode episode, Agent agent, Memory memory, boolean realtime, Progress progress)
-            throws IOException, InterruptedException {
+            throws IOException, InterruptedException, BadFileException {
         if (memory instanceof EpisodicMemory em) {
             em.beginEpisode(episode.id());
         }
         Goal goal = new Goal(episode.meta().path("goal").asText(""));
         RecordingActuator actuator = new RecordingActuator();
-        List<RecordedStep> recorded = episode.steps();
         List<StepReplay> out = new ArrayList<>();
         Map<Long, Frame> thumbs = new LinkedHashMap<>();
         long start = System.nanoTime();
         OperatorInbox inbox = new OperatorInbox();
+        // the loop's i-th step replays replayed.get(i): a step that saw a frame and, if it failed, had decided
+        List<RecordedStep> replayed = new ArrayList<>();
+        List<RecordedStep> all = episode.steps();
         try (RecordedFrames frames = new RecordedFrames(episode, realtime)) {
+            int[] observedNext = {0};
+            List<RecordedStep> observed = all.stream().filter(RecordedStep::observed).toList();
+            FrameSource source = () -> {
+                while (true) {
+                    Observation obs = frames.next();
+                    RecordedStep rec = observed.get(observedNext[0]++);
+                    if (!rec.failed() || rec.decided()) {
+                        replayed.add(rec);
+                        return obs;
+                    }
+                    // failed before a decision when recorded: its modules never finished, so they do not run here either
+                    later(all, rec).forEach(inbox::submit);
+                }
+            };
             Target target = new Target() {
                 @Override
                 public String name() {
@@ -141,7 +173,7 @@ public final class Replay {
 
                 @Override
                 public FrameSource frames() {
-                    return frames;
+                    return source;
                 }
 
                 @Override
@@ -150,47 +182,58 @@ public final class Replay {
                 }
             };
             AgentLoop.History asRecorded = decided -> {
-                RecordedStep rec = recorded.get((int) decided.index());
+                RecordedStep rec = replayed.get((int) decided.index());
+                if (rec.failed()) {
+                    return null; // live carries no failed step forward
+                }
                 return decided.happened(new Decision(rec.command(), Map.of(), rec.by(), rec.why()), rec.correction(), rec.sent(),
                         rec.interrupted(), outcome(rec.outcome()));
             };
             StepListener compare = new StepListener() {
                 @Override
                 public void onStep(Step step, Observation obs) {
-                    RecordedStep rec = recorded.get((int) step.index());
+                    RecordedStep rec = replayed.get((int) step.index());
                     StepReplay sr = compare(rec, step, agent.library());
                     out.add(sr);
                     if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
                         thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
                     }
                     actuator.clear();
-                    if (step.index() + 1 < recorded.size()) {
-                        recorded.get((int) step.index() + 1).applied().forEach(inbox::submit);
-                    }
+                    later(all, rec).forEach(inbox::submit);
                     if (progress != null) {
                         progress.step(episode, out.size());
                     }
                 }
             };
-            if (!recorded.isEmpty()) {
-                recorded.get(0).applied().forEach(inbox::submit);
+            if (!all.isEmpty()) {
+                all.get(0).applied().forEach(inbox::submit);
             }
             AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).modules(agent.modules()).library(agent.library())
                     .skillFolder(dev.embody.skill.SkillFolder.inMemory())
-                    .memory(memory).goal(goal).inbox(inbox).history(asRecorded).listener(compare).maxSteps(recorded.size())
+                    .memory(memory).goal(goal).inbox(inbox).history(asRecorded).listener(compare).maxSteps(all.size())
                     .build().run();
             String warning = episode.cut();
-            if (frames.videoEnded() && out.size() < recorded.size()) {
-                warning = (warning == null ? "" : warning + "; ") + frames.videoEnd() + ": replayed steps 0.." + (out.size() - 1);
+            if (frames.videoEnded()) {
+                String cut = EpisodeCheck.video(episode, frames.delivered(), frames.unreadable(), false);
+                warning = (warning == null ? "" : warning + "; ") + (cut != null ? cut : frames.videoEnd()) + ": replayed steps 0.."
+                        + (out.isEmpty() ? -1 : out.get(out.size() - 1).recorded().step());
+            } else if (frames.moreFramesThanSteps()) {
+                EpisodeCheck.video(episode, frames.delivered(), null, true);
             }
             if (r.outcome() == Outcome.ERROR) {
                 throw new IllegalStateException(episode.id() + " step " + out.size() + " (" + episode.dir().resolve(Episode.STEPS)
-                        + (out.size() < recorded.size() ? ":" + recorded.get(out.size()).line() : "") + "): " + r.reason());
+                        + (out.size() < replayed.size() ? ":" + replayed.get(out.size()).line() : "") + "): " + r.reason());
             }
             return new Result(episode, agent.modules().policy().name(), List.copyOf(out), warning, (System.nanoTime() - start) / 1e9, thumbs);
         } finally {
             actuator.releaseAll();
         }
+    }
+
+    /** What the operator gave that took effect as the step after {@code rec} began. */
+    private static List<dev.embody.loop.Intervention> later(List<RecordedStep> all, RecordedStep rec) {
+        int i = (int) rec.step() + 1;
+        return i < all.size() ? all.get(i).applied() : List.of();
     }
 
     /** One replayed step beside its recording: did each module produce what was recorded, and the policy what was chosen. */

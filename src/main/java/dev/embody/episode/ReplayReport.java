@@ -39,10 +39,10 @@ public final class ReplayReport {
 
     /** The whole replay in figures. */
     public record Totals(int episodes, int steps, int agreeing, int decided, int correctionsAgreeing, int corrections,
-                         double wallSeconds, double targetSeconds, LatencyStats latency) {
+                         double wallSeconds, double targetSeconds, LatencyStats latency, int failed, int failedCompared) {
 
         public static Totals of(List<Replay.Result> results) {
-            int steps = 0, agreeing = 0, decided = 0, ca = 0, c = 0;
+            int steps = 0, agreeing = 0, decided = 0, ca = 0, c = 0, failed = 0, failedCompared = 0;
             double wall = 0, target = 0;
             List<Latency> all = new ArrayList<>();
             for (Replay.Result r : results) {
@@ -51,11 +51,13 @@ public final class ReplayReport {
                 decided += r.decided();
                 ca += r.correctionsAgreeing();
                 c += r.corrections();
+                failed += r.failed().size();
+                failedCompared += r.failedCompared();
                 wall += r.wallSeconds();
                 target += replayedTargetSeconds(r);
                 all.addAll(r.latencies());
             }
-            return new Totals(results.size(), steps, agreeing, decided, ca, c, wall, target, new LatencyStats(all));
+            return new Totals(results.size(), steps, agreeing, decided, ca, c, wall, target, new LatencyStats(all), failed, failedCompared);
         }
 
         public double agreement() {
@@ -82,13 +84,15 @@ public final class ReplayReport {
     /** The target-clock span of what was replayed: the whole episode, or up to where a cut-off replay stopped. */
     public static double replayedTargetSeconds(Replay.Result r) {
         RecordedEpisode e = r.episode();
-        if (r.steps().size() == e.steps().size()) {
+        // failed steps that were passed over do not shorten it: only a video that ran out does
+        if (r.steps().size() == e.steps().size() || r.warning() == null) {
             return e.targetSeconds();
         }
         if (r.steps().isEmpty()) {
             return 0;
         }
-        return (r.steps().get(r.steps().size() - 1).recorded().targetNanos() - e.steps().get(0).targetNanos()) / 1e9;
+        long first = e.steps().stream().filter(RecordedStep::observed).findFirst().orElseThrow().targetNanos();
+        return (r.steps().get(r.steps().size() - 1).recorded().targetNanos() - first) / 1e9;
     }
 
     /** p50 and p99 of each module's latency as bars: a histogram of all parts is dominated by a few warm-up outliers. */
@@ -142,6 +146,7 @@ public final class ReplayReport {
         tot.put("agreeing", t.agreeing()).put("decided", t.decided());
         num(tot, "correction_agreement", t.correctionAgreement());
         tot.put("corrections_agreeing", t.correctionsAgreeing()).put("corrections", t.corrections());
+        tot.put("failed_steps", t.failed()).put("failed_compared", t.failedCompared());
         num(tot, "steps_per_s", t.stepsPerSecond());
         num(tot, "replay_s", t.wallSeconds());
         num(tot, "target_s", t.targetSeconds());
@@ -166,6 +171,14 @@ public final class ReplayReport {
             n.put("agreeing", r.agreeing()).put("decided", r.decided());
             num(n, "correction_agreement", r.correctionAgreement());
             n.put("corrections_agreeing", r.correctionsAgreeing()).put("corrections", r.corrections());
+            // failed when recorded: compared where a command had been decided, and replayed where a frame had come
+            n.put("failed_steps", r.failed().size()).put("failed_compared", r.failedCompared());
+            ArrayNode failed = n.putArray("failed");
+            for (RecordedStep f : r.failed()) {
+                // compared where a command had been decided; one that failed before that is passed over
+                failed.addObject().put("step", f.step()).put("failed_at", f.failedAt()).put("error", f.error())
+                        .put("recorded", f.commandText()).put("compared", f.decided());
+            }
             ObjectNode mods = n.putObject("module_agreement");
             Replay.MODULES.forEach(m -> num(mods, m, r.moduleAgreement(m)));
             num(n, "steps_per_s", r.stepsPerSecond());
@@ -189,14 +202,17 @@ public final class ReplayReport {
         d.put("step", rec.step()).put("frame", rec.frame()).put("target_ms", rec.targetNanos() / 1e6);
         d.put("scene", s.scene()).put("reflection", s.reflection()).put("task", s.task());
         d.put("candidates", s.candidates().size());
-        d.put("recorded", rec.command().toString()).put("recorded_by", rec.by());
+        d.put("recorded", rec.commandText()).put("recorded_by", rec.by());
+        if (rec.failed()) {
+            d.put("failed_at", rec.failedAt()).put("error", rec.error());
+        }
         if (rec.corrected()) {
             d.put("correction", rec.correction());
             if (rec.policyWanted() != null) {
                 d.put("policy_wanted", rec.policyWanted().toString());
             }
         }
-        d.put("replayed", s.replayed().toString()).put("replayed_by", s.by()).put("why", s.why());
+        d.put("replayed", String.valueOf(s.replayed())).put("replayed_by", s.by()).put("why", s.why());
         ArrayNode sent = d.putArray("would_send");
         s.wouldSend().forEach(sent::add);
         if (s.agrees() != null) {
@@ -245,7 +261,8 @@ public final class ReplayReport {
 
         h.append("<section><h2>Summary</h2><div class=\"cards\">");
         card(h, "episodes", Integer.toString(t.episodes()), failures.isEmpty() ? "" : failures.size() + " could not be replayed");
-        card(h, "steps", Integer.toString(t.steps()), "");
+        card(h, "steps", Integer.toString(t.steps()), t.failed() == 0 ? "" : t.failed() + " failed when recorded, "
+                + t.failedCompared() + " of them replayed and compared (a command had been decided)");
         card(h, "agreement", pct(t.agreement()), t.agreeing() + " of " + t.decided() + " policy decisions");
         card(h, "correction agreement", pct(t.correctionAgreement()), t.correctionsAgreeing() + " of " + t.corrections() + " operator corrections");
         card(h, "steps / s", String.format(Locale.ROOT, "%.1f", t.stepsPerSecond()), "");
@@ -307,6 +324,15 @@ public final class ReplayReport {
         if (r.warning() != null) {
             h.append("<div class=\"warn\">").append(esc(r.warning())).append("</div>");
         }
+        if (!r.failed().isEmpty()) {
+            h.append("<div class=\"warn\"><b>Failed when recorded</b> (replayed and compared where a command had been decided; "
+                    + "passed over where it failed before one)<ul>");
+            for (RecordedStep f : r.failed()) {
+                h.append("<li>step ").append(f.step()).append(": failed at ").append(esc(f.failedAt())).append(": ").append(esc(f.error()))
+                        .append(" &mdash; ").append(esc(f.commandText())).append(f.decided() ? " (compared)" : " (passed over)").append("</li>");
+            }
+            h.append("</ul></div>");
+        }
         h.append("<div class=\"timeline\">");
         for (Replay.StepReplay s : r.steps()) {
             String cls = s.correctionAgrees() != null ? (s.correctionAgrees() ? "cok" : "cno") : Boolean.TRUE.equals(s.agrees()) ? "ok" : "no";
@@ -340,14 +366,17 @@ public final class ReplayReport {
             moduleCell(h, s.reflection(), s.modules().get("reflection"), rec.reflection().path("reason").asText());
             moduleCell(h, s.task(), s.modules().get("task"), rec.task().path("subtask").asText());
             moduleCell(h, Integer.toString(s.candidates().size()), s.modules().get("candidates"), rec.candidates().size() + " recorded");
-            h.append("<td><code>").append(esc(rec.command().toString())).append("</code><br><small>").append(esc(rec.by()));
+            h.append("<td><code>").append(esc(rec.commandText())).append("</code><br><small>").append(esc(rec.by()));
+            if (rec.failed()) {
+                h.append(" <b>failed at ").append(esc(rec.failedAt())).append("</b>: ").append(esc(rec.error()));
+            }
             if (rec.corrected()) {
                 h.append(": &ldquo;").append(esc(rec.correction())).append("&rdquo;");
                 if (rec.policyWanted() != null) {
                     h.append(" (policy wanted <code>").append(esc(rec.policyWanted().toString())).append("</code>)");
                 }
             }
-            h.append("</small></td><td><code>").append(esc(s.replayed().toString())).append("</code><br><small>").append(esc(s.why()))
+            h.append("</small></td><td><code>").append(esc(String.valueOf(s.replayed()))).append("</code><br><small>").append(esc(s.why()))
                     .append("</small></td><td><small>").append(esc(String.join(", ", s.wouldSend()))).append("</small></td></tr>");
         }
         h.append("</table></details></section>");
@@ -360,12 +389,15 @@ public final class ReplayReport {
 
     private static String tooltip(Replay.StepReplay s) {
         RecordedStep rec = s.recorded();
-        return "step " + rec.step() + ": recorded " + rec.command() + (rec.corrected() ? " (operator: " + rec.correction() + ")" : "")
+        return "step " + rec.step() + ": recorded " + rec.commandText() + (rec.failed() ? " (failed at " + rec.failedAt() + ": " + rec.error() + ")" : "") + (rec.corrected() ? " (operator: " + rec.correction() + ")" : "")
                 + ", replayed " + s.replayed() + (s.modules().containsValue(false) ? "; a module differs" : "");
     }
 
     private static String caption(Replay.StepReplay s) {
         RecordedStep rec = s.recorded();
+        if (rec.failed()) {
+            return "failed at " + rec.failedAt() + " when recorded: " + rec.error() + "; replayed " + s.replayed();
+        }
         if (rec.corrected()) {
             return "operator: \u201c" + rec.correction() + "\u201d \u2192 " + rec.command() + "; replayed " + s.replayed()
                     + (Boolean.TRUE.equals(s.correctionAgrees()) ? " (agrees)" : " (differs)");

@@ -175,6 +175,120 @@ public final class Checkpoints {
         }
     }
 
+    /** The policy a checkpoint holds, reading the input it was trained for (whether it loads at all); default rules. */
+    public LearnedPolicy load(Checkpoint c) throws BadFileException {
+        InputSpec trained = c.spec();
+        if (trained == null) {
+            throw new BadFileException(c.dir().resolve(Checkpoint.META), 0, "no 'input_spec': a checkpoint from before input specs were recorded; train a new one");
+        }
+        return load(c, trained, PolicyRules.defaults());
+    }
+
+    /**
+     * One version folder as found on disk: its checkpoint, or why it cannot be used.
+     *
+     * @param checkpoint null where its checkpoint.json does not read
+     * @param problem    null where it loads
+     */
+    public record Found(String version, Path dir, Checkpoint checkpoint, BadFileException problem) {
+        public boolean loads() {
+            return problem == null;
+        }
+    }
+
+    /** Every version folder, oldest first, each loaded (and let go) to tell the ones that load from the broken ones. */
+    public List<Found> survey() throws IOException {
+        List<Found> out = new ArrayList<>();
+        for (Path d : versionFolders()) {
+            String v = d.getFileName().toString();
+            Checkpoint c = null;
+            try {
+                c = open(d);
+                load(c).close();
+                out.add(new Found(v, d, c, null));
+            } catch (BadFileException e) {
+                out.add(new Found(v, d, c, e));
+            }
+        }
+        return out;
+    }
+
+    /** Which of the surveyed checkpoints is in use: the one {@code current} names if it loads, else the newest that does. */
+    public Optional<Found> inUse(List<Found> found) throws IOException {
+        String named = named();
+        Optional<Found> n = found.stream().filter(f -> f.version().equals(named) && f.loads()).findFirst();
+        if (n.isPresent()) {
+            return n;
+        }
+        for (int i = found.size() - 1; i >= 0; i--) {
+            if (found.get(i).loads()) {
+                return Optional.of(found.get(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A checkpoint and the policy loaded from it. */
+    public record Loaded(Checkpoint checkpoint, LearnedPolicy policy) {
+    }
+
+    /**
+     * Loads the policy in use: the checkpoint {@code current} names, or where that one does not load (its
+     * checkpoint.json or its parameters), the newest that does, with a warning naming the file and why.
+     *
+     * @return empty when there is no checkpoint at all
+     * @throws BadFileException when there are checkpoints but none loads: the in-use one's file and reason, and the others'
+     */
+    public Optional<Loaded> loadInUse(InputSpec spec, PolicyRules rules) throws IOException, BadFileException {
+        List<Path> dirs = new ArrayList<>(versionFolders());
+        if (dirs.isEmpty()) {
+            return Optional.empty();
+        }
+        String named = named();
+        // the named one first, then newest to oldest
+        java.util.Collections.reverse(dirs);
+        dirs.stream().filter(d -> d.getFileName().toString().equals(named)).findFirst().ifPresent(d -> {
+            dirs.remove(d);
+            dirs.add(0, d);
+        });
+        List<BadFileException> broken = new ArrayList<>();
+        for (Path d : dirs) {
+            try {
+                Checkpoint c = open(d);
+                LearnedPolicy p = load(c, spec, rules);
+                if (!broken.isEmpty()) {
+                    log.warn("{}; using {}, the newest checkpoint that loads", broken.get(0).getMessage(), c.version());
+                }
+                return Optional.of(new Loaded(c, p));
+            } catch (BadFileException e) {
+                broken.add(e);
+            }
+        }
+        BadFileException first = broken.get(0);
+        StringBuilder others = new StringBuilder();
+        for (BadFileException e : broken.subList(1, broken.size())) {
+            others.append(others.length() == 0 ? "" : "; ").append(e.getMessage());
+        }
+        throw new BadFileException(first.file(), first.line(), first.reason() + "; no checkpoint under " + root + " loads"
+                + (others.length() == 0 ? "" : " (" + others + ")"));
+    }
+
+    /** The version {@code current} names, or "" when there is no such file. */
+    private String named() throws IOException {
+        Path file = root.resolve(CURRENT);
+        return Files.isRegularFile(file) ? Files.readString(file).strip() : "";
+    }
+
+    private List<Path> versionFolders() throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(p -> Files.isDirectory(p) && VERSION.matcher(p.getFileName().toString()).matches())
+                    .sorted(Comparator.comparing(Path::getFileName)).toList();
+        }
+    }
+
     private static Checkpoint open(Path dir) throws BadFileException {
         Path meta = dir.resolve(Checkpoint.META);
         if (!Files.isRegularFile(meta) || !Files.isRegularFile(dir.resolve(Checkpoint.PARAMS))) {

@@ -1,8 +1,11 @@
 package dev.embody.learning;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.episode.Episode;
+import dev.embody.episode.EpisodeCheck;
+import dev.embody.episode.RecordedEpisode;
+import dev.embody.episode.RecordedFrames;
+import dev.embody.episode.RecordedStep;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
@@ -12,129 +15,172 @@ import dev.embody.loop.InformationGathering;
 import dev.embody.planning.InputSpec;
 import dev.embody.planning.PolicyEncoder;
 import dev.embody.planning.PolicyInput;
-import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.Java2DFrameConverter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
- * The dataset format over recorded episodes: from {@code episodes/<id>/} (steps.jsonl + frames.mp4, frame n = step n's
- * observation), the steps that teach something become examples (downscaled frame, task, previous command, label,
- * source, weight): every step an operator corrected, and every step of a demonstration (decided by the oracle or a
- * person playing).
+ * The dataset format over recorded episodes: from {@code episodes/<id>/} (steps.jsonl + frames.mp4, read and checked
+ * as replay reads them), the steps that teach something become examples (downscaled frame, task, previous command,
+ * label, source, weight): every step an operator corrected, and every step of a demonstration (decided by the oracle
+ * or a person playing). A step that failed when it was recorded teaches nothing (its command was not carried out).
  */
 public final class EpisodeExamples {
 
+    private static final Logger log = LoggerFactory.getLogger(EpisodeExamples.class);
     /** Who demonstrates: their steps are labels as they stand. */
     public static final Set<String> DEMONSTRATORS = Set.of("oracle", "person");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private EpisodeExamples() {
+    }
+
+    /**
+     * What a folder of episodes gave.
+     *
+     * @param episodes how many episodes of the target were read
+     * @param skipped  every episode that could not be read, with its file and reason
+     */
+    public record Collected(List<Example> examples, int episodes, List<BadFileException> skipped) {
     }
 
     /**
      * @param perception the profile's information gathering: the recorded frames are perceived again (the scene is not
      *                   recorded whole), so an example holds what the live policy was shown; null: frames alone
      */
+    /**
+     * @param perception the profile's information gathering: the recorded frames are perceived again (the scene is not
+     *                   recorded whole), so an example holds what the live policy was shown; null: frames alone
+     * @param spec       what the policy reads: examples are read by the live policy's own encoder, fed every frame in order
+     */
     public static List<Example> read(Episode episode, InformationGathering perception, InputSpec spec) throws BadFileException {
-        Path steps = episode.dir().resolve(Episode.STEPS);
-        List<JsonNode> lines = new ArrayList<>();
-        int lineNo = 0;
-        try (BufferedReader r = Files.newBufferedReader(steps)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    if (!n.hasNonNull("command") || !n.has("frame")) {
-                        throw new BadFileException(steps, lineNo, "a step needs 'command' and 'frame'");
-                    }
-                    lines.add(n);
-                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                    // a crash can cut the last line short: everything before it still counts
-                    if (r.readLine() == null) {
-                        break;
-                    }
-                    throw new BadFileException(steps, lineNo, "not valid JSON: " + e.getOriginalMessage());
-                }
-            }
+        try {
+            return read(RecordedEpisode.read(episode.dir()), perception, spec);
         } catch (IOException e) {
-            throw new BadFileException(steps, lineNo, "cannot read: " + e.getMessage());
+            throw new BadFileException(episode.dir().resolve(Episode.VIDEO), 0, "cannot read the frames: " + e.getMessage());
         }
-        Map<Long, JsonNode> teaching = new HashMap<>();
-        Map<Long, String> previous = new HashMap<>();
+    }
+
+    public static List<Example> read(RecordedEpisode episode, InformationGathering perception, InputSpec spec) throws BadFileException, IOException {
+        Map<RecordedStep, String> previous = new HashMap<>();
         String prev = null;
-        for (JsonNode n : lines) {
-            String by = n.path("by").asText("");
-            if (n.hasNonNull("correction") && "operator".equals(by) || DEMONSTRATORS.contains(by)) {
-                teaching.put(n.path("frame").asLong(), n);
-                previous.put(n.path("frame").asLong(), prev);
+        for (RecordedStep s : episode.steps()) {
+            if (s.failed()) {
+                // live carries no failed step forward as the previous command; neither does its example
+                continue;
             }
-            prev = n.path("command").asText();
+            if (s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) {
+                previous.put(s, prev);
+            }
+            prev = s.command().toString();
         }
         List<Example> out = new ArrayList<>();
-        if (teaching.isEmpty()) {
+        if (previous.isEmpty()) {
             return out;
         }
-        Path video = episode.dir().resolve(Episode.VIDEO);
-        try (FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(video.toFile()); Java2DFrameConverter conv = new Java2DFrameConverter()) {
-            grabber.start();
-            long index = 0;
-            org.bytedeco.javacv.Frame f;
-            // the live policy's own encoder, fed every frame in order: each example holds the frame stack it saw
-            PolicyEncoder encoder = new PolicyEncoder(spec);
-            while ((f = grabber.grabImage()) != null && out.size() < teaching.size()) {
-                JsonNode n = teaching.get(index);
-                Frame frame = Frame.of(conv.convert(f));
-                if (n != null) {
-                    // the scene is not recorded in full: perceive the frame again, so the example points at the
-                    // same waypoint the policy will be shown live
-                    Scene scene = perception == null ? null : perception.gather(new Observation(index, 0, frame), null);
-                    out.add(example(episode, n, encoder.encode(index, frame, task(n), previous.get(index), scene)));
-                } else {
-                    encoder.encode(index, frame, Task.of("", "", ""), null, null);
+        PolicyEncoder encoder = new PolicyEncoder(spec);
+        try (RecordedFrames frames = new RecordedFrames(episode, false)) {
+            for (RecordedStep s : episode.steps()) {
+                if (out.size() == previous.size()) {
+                    break;
                 }
-                index++;
+                if (!s.observed()) {
+                    continue;
+                }
+                Observation obs;
+                try {
+                    obs = frames.next();
+                } catch (EOFException e) {
+                    String cut = EpisodeCheck.video(episode, frames.delivered(), frames.unreadable(), false);
+                    log.warn("{}: {}; examples from the steps before it only", episode.id(), cut != null ? cut : e.getMessage());
+                    break;
+                }
+                if (previous.containsKey(s)) {
+                    // the scene is not recorded in full: perceive the frame again, so the example points at the same
+                    // waypoint the policy will be shown live
+                    Scene scene = perception == null ? null : perception.gather(obs, null);
+                    out.add(example(episode, s, encoder.encode(obs.index(), obs.frame(), task(s), previous.get(s), scene)));
+                } else {
+                    // every frame goes through the encoder, so the next example's frame stack is the one live saw
+                    encoder.encode(obs.index(), obs.frame(), task(s), null, null);
+                }
             }
-        } catch (IOException e) {
-            throw new BadFileException(video, 0, "cannot read the frames: " + e.getMessage());
         }
         return out;
     }
 
-    /** Every example of every episode under a folder, oldest episode first. */
-    public static List<Example> readAll(Path episodesDir, String target, InformationGathering perception, InputSpec spec) throws IOException, BadFileException {
+    /** Every example of every episode of a target under a folder, oldest episode first; an episode that does not read is skipped with a warning. */
+    public static Collected collect(Path episodesDir, String target, InformationGathering perception, InputSpec spec) throws IOException {
+        return collect(episodesDir, target, perception, spec, e -> true);
+    }
+
+    /**
+     * As {@link #collect(Path, String, InformationGathering, InputSpec)}, from the episodes {@code include} admits
+     * (training leaves the held-out ones to the gate).
+     */
+    public static Collected collect(Path episodesDir, String target, InformationGathering perception, InputSpec spec,
+                                    java.util.function.Predicate<RecordedEpisode> include) throws IOException {
         List<Example> out = new ArrayList<>();
-        for (Episode e : Episode.list(episodesDir)) {
-            if (target == null || target.equals(e.meta().path("target").asText())) {
+        List<BadFileException> skipped = new ArrayList<>();
+        int episodes = 0;
+        for (Path d : folders(episodesDir)) {
+            try {
+                RecordedEpisode e = RecordedEpisode.read(d);
+                if (target != null && !target.equals(e.meta().path("target").asText()) || !include.test(e)) {
+                    continue;
+                }
+                if (e.cut() != null) {
+                    log.warn("{}: {}", e.id(), e.cut());
+                }
                 out.addAll(read(e, perception, spec));
+                episodes++;
+            } catch (BadFileException e) {
+                log.warn("skipped episode {}: {}", d, e.getMessage());
+                skipped.add(e);
             }
         }
-        return out;
+        return new Collected(out, episodes, skipped);
+    }
+
+    /** Every example of every episode under a folder, oldest episode first (those that do not read are skipped). */
+    public static List<Example> readAll(Path episodesDir, String target, InformationGathering perception, InputSpec spec) throws IOException {
+        return collect(episodesDir, target, perception, spec).examples();
+    }
+
+    /** Folders that hold an episode's files (a folder of something else is not an episode and is passed over). */
+    private static List<Path> folders(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(root)) {
+            return s.filter(Files::isDirectory)
+                    .filter(d -> Files.exists(d.resolve(Episode.META)) || Files.exists(d.resolve(Episode.STEPS)) || Files.exists(d.resolve(Episode.VIDEO)))
+                    .sorted(Comparator.comparing(Path::getFileName)).toList();
+        }
     }
 
     /** The task a step recorded. */
-    private static Task task(JsonNode n) {
-        JsonNode t = n.path("task");
-        JsonNode target = t.path("target");
-        double tx = target.isArray() ? target.get(0).asDouble() : Double.NaN, ty = target.isArray() ? target.get(1).asDouble() : Double.NaN;
-        return new Task("", t.path("kind").asText(""), t.path("subtask").asText(""), null, tx, ty);
+    private static Task task(RecordedStep s) {
+        JsonNode t = s.task();
+        JsonNode target = t == null ? null : t.path("target");
+        double tx = target != null && target.isArray() ? target.get(0).asDouble() : Double.NaN;
+        double ty = target != null && target.isArray() ? target.get(1).asDouble() : Double.NaN;
+        return new Task("", t == null ? "" : t.path("kind").asText(""), t == null ? "" : t.path("subtask").asText(""), null, tx, ty);
     }
 
-    private static Example example(Episode episode, JsonNode n, PolicyInput in) {
-        boolean corrected = n.hasNonNull("correction");
-        return new Example(in, n.path("command").asText(), corrected ? Example.Source.CORRECTION : Example.Source.DEMONSTRATION,
-                corrected ? Example.CORRECTION_WEIGHT : 1f, episode.id() + "#" + n.path("step").asLong());
+    private static Example example(RecordedEpisode episode, RecordedStep s, PolicyInput in) {
+        boolean corrected = s.corrected();
+        return new Example(in, s.command().toString(), corrected ? Example.Source.CORRECTION : Example.Source.DEMONSTRATION,
+                corrected ? Example.CORRECTION_WEIGHT : 1f, episode.id() + "#" + s.step());
     }
 }

@@ -43,7 +43,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
 
     /** How a checkpoint becomes a policy for the profile that runs (it refuses another profile's). */
     public interface Loader {
-        LearnedPolicy load(Checkpoint c) throws Exception;
+        LearnedPolicy load(dev.embody.learning.Checkpoint c) throws Exception;
     }
     private final Trainer.Options options;
     private final Schedule schedule;
@@ -168,7 +168,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
             seen.put("round", round);
             seen.put("verdict", verdict);
             lastRound = seen;
-            Checkpoint c = checkpoints.write(candidate, skillsVersion, base.version().startsWith("v") ? base.version() : null, metrics);
+            dev.embody.learning.Checkpoint c = checkpoints.write(candidate, skillsVersion, base.version().startsWith("v") ? base.version() : null, metrics);
             if (!adopt) {
                 candidate.close();
                 log.info("periodic fine-tuning #{}: {} rejected by the gate; keeping {}", round, c.version(), base.version());
@@ -196,7 +196,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
         List<dev.embody.console.TrainingStatus.Checkpoint> kept = new ArrayList<>();
         try {
             String live = current.version();
-            for (Checkpoint c : checkpoints.list()) {
+            for (dev.embody.learning.Checkpoint c : checkpoints.list()) {
                 double score = c.metrics().path("score_heldout").asDouble(c.metrics().path("success_heldout").asDouble(Double.NaN));
                 kept.add(new dev.embody.console.TrainingStatus.Checkpoint(c.version(), c.meta().path("created").asText(""), score,
                         c.version().equals(live)));
@@ -215,7 +215,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
     @Override
     public synchronized String rollback(String version) {
         try {
-            Checkpoint c = checkpoints.find(version).orElse(null);
+            dev.embody.learning.Checkpoint c = checkpoints.find(version).orElse(null);
             if (c == null) {
                 return "no checkpoint " + version + " under " + checkpoints.root();
             }

@@ -52,7 +52,8 @@ public final class AgentLoop {
 
     /**
      * What the loop remembers as having happened after a step: the step itself, live; replay substitutes what was
-     * recorded (the recorded command, what it sent), so each step is judged in the situation the recorded agent was in.
+     * recorded (the recorded command, what it sent), so each step is judged in the situation the recorded agent was in;
+     * null: nothing to carry forward (a step that failed when it was recorded). A pure function of the step.
      */
     public interface History {
         Step happened(Step decided);
@@ -161,14 +162,30 @@ public final class AgentLoop {
                 try {
                     Step step = step(index, frames, actuator, last, previous, override, correction, List.copyOf(applied));
                     applied.clear();
-                    last = step;
-                    previous = step.command();
-                    latencies.add(step.latency());
-                    if (step.overran()) {
-                        overruns++;
-                        log.debug("step {} overran the {} ms period: the loop took {} ms", index, period.toMillis(), step.latency().decideNanos() / 1_000_000);
+                    if (step.failed()) {
+                        // recorded as a step all the same (the recorder heard it), so no step number goes missing
+                        failed++;
+                        log.warn("step {} failed at {}: {}", index, step.failure().stage(), step.failure().error());
+                        actuator.releaseAll();
+                        if (failed >= MAX_FAILED_STEPS) {
+                            outcome = Outcome.ERROR;
+                            reason = failed + " steps in a row failed, the last with: " + step.failure().error();
+                            index++;
+                            break;
+                        }
+                    } else {
+                        Step happened = history.happened(step);
+                        if (happened != null) {
+                            last = happened;
+                            previous = happened.command();
+                        }
+                        latencies.add(step.latency());
+                        if (step.overran()) {
+                            overruns++;
+                            log.debug("step {} overran the {} ms period: the loop took {} ms", index, period.toMillis(), step.latency().decideNanos() / 1_000_000);
+                        }
+                        failed = 0;
                     }
-                    failed = 0;
                 } catch (InterruptedException e) {
                     throw e;
                 } catch (java.io.EOFException e) {
@@ -176,6 +193,7 @@ public final class AgentLoop {
                     reason = "the frame source ended";
                     break;
                 } catch (Exception e) {
+                    // not a module's failure (a listener, the memory store): nothing to record the step with
                     failed++;
                     log.warn("step {} failed: {}", index, e.toString());
                     log.debug("step failure", e);
@@ -210,48 +228,94 @@ public final class AgentLoop {
         return new EpisodeResult(outcome, index, latencies, overruns, reason);
     }
 
-    /** The one step function: observe, the five decision modules (an operator's command overrides the policy), act, remember. */
+    /**
+     * The one step function: observe, the five decision modules (an operator's command overrides the policy), act,
+     * remember, tell the listeners. A part that throws ends the step there: it is returned as a failed step holding
+     * what came before (told to listeners through {@link StepListener#onFailedStep}).
+     *
+     * @throws java.io.EOFException when the frame source has ended (no step)
+     */
     private Step step(long index, FrameSource frames, Actuator actuator, Step last, SkillCall previous,
                       SkillCall override, String correction, List<Intervention> applied) throws Exception {
         long wall = System.currentTimeMillis();
-        long t0 = System.nanoTime();
-        Observation obs = frames.next();
-        ImageSignature look = ImageSignature.of(obs.frame());
-        long t1 = System.nanoTime();
-        Scene scene = gathering.gather(obs, memory);
-        long t2 = System.nanoTime();
-        Reflection r = reflection.reflect(last, obs, scene, memory);
-        long t3 = System.nanoTime();
-        SkillLibrary lib = library;
-        Task task = tasks.infer(goal, obs, scene, r, lib, memory);
-        long t4 = System.nanoTime();
-        List<SkillCall> candidates = curation.curate(task, scene, lib, memory);
-        long t5 = System.nanoTime();
-        Policy p = policy;
-        Decision decision = p.plan(new PlanningContext(obs, scene, task, r, candidates, previous, memory));
-        if (override != null) {
-            decision = new Decision(override, decision.scores(), "operator", correction + " (policy wanted " + decision.call() + ")");
+        // t[i] is when part i began (PARTS order), t[7] when acting ended
+        long[] t = new long[Latency.PARTS.length + 1];
+        t[0] = System.nanoTime();
+        int part = 0;
+        Observation obs = null;
+        ImageSignature look = null;
+        Scene scene = null;
+        Reflection r = null;
+        Task task = null;
+        List<SkillCall> candidates = null;
+        Decision decision = null;
+        SkillExecutor.Execution ex;
+        try {
+            obs = frames.next();
+            look = ImageSignature.of(obs.frame());
+            t[++part] = System.nanoTime();
+            scene = gathering.gather(obs, memory);
+            t[++part] = System.nanoTime();
+            r = reflection.reflect(last, obs, scene, memory);
+            t[++part] = System.nanoTime();
+            SkillLibrary lib = library;
+            task = tasks.infer(goal, obs, scene, r, lib, memory);
+            t[++part] = System.nanoTime();
+            candidates = curation.curate(task, scene, lib, memory);
+            t[++part] = System.nanoTime();
+            Policy p = policy;
+            decision = p.plan(new PlanningContext(obs, scene, task, r, candidates, previous, memory));
+            if (override != null) {
+                decision = new Decision(override, decision.scores(), "operator", correction + " (policy wanted " + decision.call() + ")");
+            }
+            t[++part] = System.nanoTime();
+            ex = executor.run(decision.call(), scene, actuator, inbox::interrupted);
+            t[++part] = System.nanoTime();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            if (part == 0 && e instanceof java.io.EOFException) {
+                throw e;
+            }
+            log.debug("step {} failed at {}", index, Latency.PARTS[part], e);
+            long now = System.nanoTime();
+            for (int i = part + 1; i < t.length; i++) {
+                t[i] = now;
+            }
+            if (override != null && decision == null) {
+                log.warn("the operator's '{}' was not applied: step {} failed before a decision", correction, index);
+            }
+            Step step = new Step(index, wall, obs == null ? -1 : obs.timeNanos(), obs == null ? -1 : obs.index(), scene, r, task,
+                    candidates == null ? List.of() : candidates, decision, decision != null && override != null ? correction : null,
+                    List.of(), false, target.outcome(), latency(t), false, look, memory.takeCitations(), applied,
+                    new Step.Failure(Latency.PARTS[part], e.getMessage() != null ? e.getMessage() : e.toString()));
+            for (StepListener l : listeners) {
+                l.onFailedStep(step, obs);
+            }
+            return step;
         }
-        List<Memory.Citation> citations = memory.takeCitations();
-        long t6 = System.nanoTime();
-        SkillExecutor.Execution ex = executor.run(decision.call(), scene, actuator, inbox::interrupted);
-        long t7 = System.nanoTime();
-        Latency latency = new Latency(t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5, t7 - t6);
+        Latency latency = latency(t);
         boolean overran = !(period.isZero() || period.isNegative()) && latency.decideNanos() > period.toNanos();
         Step step = new Step(index, wall, obs.timeNanos(), obs.index(), scene, r, task, candidates, decision, correction,
-                ex.sent(), ex.interrupted(), target.outcome(), latency, overran, look, citations, applied);
+                ex.sent(), ex.interrupted(), target.outcome(), latency, overran, look, memory.takeCitations(), applied);
         Step happened = history.happened(step);
-        memory.remember(happened);
+        if (happened != null) {
+            memory.remember(happened);
+        }
         for (StepListener l : listeners) {
             l.onStep(step, obs);
         }
         if (!(period.isZero() || period.isNegative()) && !ex.interrupted()) {
-            long spent = System.nanoTime() - t0;
+            long spent = System.nanoTime() - t[0];
             if (spent < period.toNanos() && !target.outcome().finished()) {
                 actuator.elapse(Duration.ofNanos(period.toNanos() - spent));
             }
         }
-        return happened;
+        return step;
+    }
+
+    private static Latency latency(long[] t) {
+        return new Latency(t[1] - t[0], t[2] - t[1], t[3] - t[2], t[4] - t[3], t[5] - t[4], t[6] - t[5], t[7] - t[6]);
     }
 
     /** A skill taught by the operator: checked, written to the profile's folder, and in use from the next step. */

@@ -5,6 +5,13 @@ public interface StepListener {
 
     void onStep(Step step, Observation observation);
 
+    /**
+     * A step that failed part way ({@link Step#failure()}): what it got to, and its frame where one came (else null).
+     * Most listeners want only whole steps; the episode recorder keeps these too, so no step number goes missing.
+     */
+    default void onFailedStep(Step step, Observation observation) {
+    }
+
     default void onEnd(Outcome outcome) {
     }
 

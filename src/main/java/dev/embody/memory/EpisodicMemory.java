@@ -2,9 +2,11 @@ package dev.embody.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.loop.BadFileException;
 import dev.embody.loop.ImageSignature;
 import dev.embody.loop.Memory;
 import dev.embody.loop.Step;
+import dev.embody.loop.TextFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +35,8 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SHORT_TERM = 64;
     private static final int LONG_TERM_CAP = 100_000;
+    /** Warnings about unreadable lines, at most, before a count. */
+    private static final int MAX_WARNINGS = 5;
 
     private record Entry(String episode, long step, long wallMillis, ImageSignature look, String subtask, String command, String by,
                          String reflection) {
@@ -51,13 +55,24 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
         this.store = store;
     }
 
-    /** Memory with a long-term store in {@code dir/steps.jsonl} (created if missing); unreadable lines are skipped with a warning. */
+    /**
+     * Memory with a long-term store in {@code dir/steps.jsonl} (created if missing). A line that is not UTF-8 or not a
+     * record is skipped with a warning naming file:line, and the rest still counts; a last line torn by a crash
+     * mid-write is ended first, so the next record starts a line of its own instead of joining it.
+     */
     public static EpisodicMemory open(Path dir) throws IOException {
         Files.createDirectories(dir);
         Path file = dir.resolve("steps.jsonl");
-        EpisodicMemory m = new EpisodicMemory(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND));
-        m.read(file, Long.MAX_VALUE);
+        List<Entry> past = new ArrayList<>();
+        boolean torn = read(file, Long.MAX_VALUE, past);
+        BufferedWriter store = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        if (torn) {
+            log.warn("{}: its last line was cut mid-write (a crash?); ended it, so new records start on a line of their own", file);
+            store.newLine();
+            store.flush();
+        }
+        EpisodicMemory m = new EpisodicMemory(file, store);
+        m.longTerm.addAll(past);
         return m;
     }
 
@@ -67,41 +82,58 @@ public final class EpisodicMemory implements Memory, AutoCloseable {
      */
     public static EpisodicMemory asOf(Path dir, long beforeMillis) throws IOException {
         EpisodicMemory m = inMemory();
-        Path file = dir.resolve("steps.jsonl");
-        if (Files.isRegularFile(file)) {
-            m.read(file, beforeMillis);
-        }
+        List<Entry> past = new ArrayList<>();
+        read(dir.resolve("steps.jsonl"), beforeMillis, past);
+        m.longTerm.addAll(past);
         return m;
     }
 
-    private void read(Path file, long beforeMillis) throws IOException {
-        EpisodicMemory m = this;
-        if (Files.size(file) > 0) {
-            int bad = 0, lineNo = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lineNo++;
-                try {
-                    var n = JSON.readTree(line);
-                    if (!n.hasNonNull("look")) {
-                        continue; // a line of an older format (no image signature): nothing to recall it by
-                    }
-                    long wall = n.path("wall_ms").asLong(0);
-                    if (wall >= beforeMillis) {
+    /** Reads the records written before {@code beforeMillis} into {@code past}; returns whether the last line was torn. */
+    private static boolean read(Path file, long beforeMillis, List<Entry> past) throws IOException {
+        boolean torn = false;
+        if (Files.exists(file) && Files.size(file) > 0) {
+            List<TextFile.Line> lines;
+            try {
+                lines = TextFile.lines(file);
+            } catch (BadFileException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+            int bad = 0;
+            for (TextFile.Line line : lines) {
+                torn = !line.ended();
+                String problem = line.problem();
+                if (line.readable()) {
+                    if (line.text().isBlank()) {
                         continue;
                     }
-                    m.longTerm.add(new Entry(n.path("episode").asText(), n.path("step").asLong(), wall, ImageSignature.decode(n.get("look").asText()),
-                            n.path("subtask").asText(), n.path("command").asText(), n.path("by").asText(""), n.path("reflection").asText()));
-                } catch (Exception e) {
-                    if (bad++ == 0) {
-                        log.warn("{}:{}: skipped an unreadable memory line ({})", file, lineNo, e.getMessage());
+                    try {
+                        var n = JSON.readTree(line.text());
+                        if (!n.hasNonNull("look")) {
+                            continue; // a record of an older format (no image signature): nothing to recall it by
+                        }
+                        long wall = n.path("wall_ms").asLong(0);
+                        if (wall < beforeMillis) {
+                            past.add(new Entry(n.path("episode").asText(), n.path("step").asLong(), wall, ImageSignature.decode(n.get("look").asText()),
+                                    n.path("subtask").asText(), n.path("command").asText(), n.path("by").asText(""), n.path("reflection").asText()));
+                        }
+                        continue;
+                    } catch (Exception e) {
+                        problem = "not a memory record (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")";
                     }
                 }
+                if (++bad <= MAX_WARNINGS) {
+                    log.warn("{}:{}: {}; line skipped", file, line.number(), problem);
+                }
             }
-            if (m.longTerm.size() > LONG_TERM_CAP) {
-                m.longTerm.subList(0, m.longTerm.size() - LONG_TERM_CAP).clear();
+            if (bad > MAX_WARNINGS) {
+                log.warn("{}: {} unreadable lines skipped in all", file, bad);
             }
-            log.debug("memory: {} past steps from {}", m.longTerm.size(), file);
+            if (past.size() > LONG_TERM_CAP) {
+                past.subList(0, past.size() - LONG_TERM_CAP).clear();
+            }
+            log.debug("memory: {} past steps from {}", past.size(), file);
         }
+        return torn;
     }
 
     /** Memory that keeps nothing on disk (tests, replay). */

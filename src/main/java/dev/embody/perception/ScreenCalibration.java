@@ -53,6 +53,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
     public static final List<String> SOURCES = List.of("x11grab", "robot");
     public static final List<String> FOCUS = List.of("click", "xdotool", "none");
     public static final List<String> PARSERS = List.of("none", "sim-game");
+    public static final List<String> RESIZE = List.of("area", "nearest");
 
     public ScreenCalibration withRegion(ScreenRegion r) {
         return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
@@ -74,101 +75,180 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         return templates.get(templateName);
     }
 
+    static final List<String> FIELDS = List.of("name", "window", "region", "scene", "source", "resize", "framerate", "mouse",
+            "capture_latency_ms", "templates", "template_threshold", "template_scales", "episode_end", "skills", "parser", "safety");
+    /** Larger than any X screen a program runs on; a bigger number is a typo, not a screen. */
+    static final int MAX_PIXELS = 16384;
+    /** A calibration's name is its file's: a plain file name, never a path. */
+    public static final java.util.regex.Pattern PLAIN_NAME = java.util.regex.Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}");
+    private static final String CHORD = "[A-Za-z0-9_]+(\\+[A-Za-z0-9_]+)*";
+
+    /** Reads and checks every field (type, range, known keys); what depends on the screen is {@link #checkOnScreen}. */
     public static ScreenCalibration load(Path file) throws BadFileException {
         YamlDocument doc = YamlDocument.read(file);
-        JsonNode r = doc.root();
+        CalibrationFields f = new CalibrationFields(doc);
+        f.onlyKeys("", doc.root(), FIELDS);
         Path dir = file.toAbsolutePath().getParent();
-        String name = text(r, "name", fileName(file));
-        JsonNode w = r.path("window");
-        String title = w.isMissingNode() ? null : textOrNull(w, "title");
-        String focus = w.isMissingNode() ? "none" : text(w, "focus", "xdotool");
-        if (!FOCUS.contains(focus)) {
-            throw doc.error("/window/focus", "window focus must be one of " + FOCUS + ", got '" + focus + "'");
+        String plainName = "a plain name (letters, digits, '.', '_' and '-', not starting with '.')";
+        String name = f.text("/name", plainName, fileName(file));
+        if (!PLAIN_NAME.matcher(name).matches()) {
+            throw f.expected("/name", plainName, f.node("/name"));
         }
-        int[] offset = {w.path("offset").path("x").asInt(0), w.path("offset").path("y").asInt(0)};
+        JsonNode w = f.mapping("/window", "{title: My Program, focus: click}", List.of("title", "focus", "offset"));
+        String title = null;
+        String focus = "none";
+        int[] offset = {0, 0};
+        if (w != null) {
+            title = f.text("/window/title", "the window's exact title", null);
+            if (title != null && title.isEmpty()) {
+                throw f.expected("/window/title", "the window's exact title", f.node("/window/title"));
+            }
+            focus = f.choice("/window/focus", FOCUS, "xdotool");
+            if (f.mapping("/window/offset", "{x: 0, y: 0}", List.of("x", "y")) != null) {
+                offset = new int[]{f.integer("/window/offset/x", 0, MAX_PIXELS - 1, "pixels", 0),
+                        f.integer("/window/offset/y", 0, MAX_PIXELS - 1, "pixels", 0)};
+            }
+        }
         ScreenRegion region = null;
-        JsonNode reg = r.path("region");
-        if (!reg.isMissingNode()) {
-            for (String k : List.of("x", "y", "width", "height")) {
-                if (!reg.path(k).canConvertToInt()) {
-                    throw doc.error("/region", "region needs integer x, y, width and height (screen pixels)");
-                }
-            }
-            if (reg.path("width").asInt() <= 0 || reg.path("height").asInt() <= 0) {
-                throw doc.error("/region/width", "region width and height must be positive");
-            }
-            region = new ScreenRegion(reg.path("x").asInt(), reg.path("y").asInt(), reg.path("width").asInt(), reg.path("height").asInt());
+        if (f.mapping("/region", "{x: 0, y: 0, width: 640, height: 360}", List.of("x", "y", "width", "height")) != null) {
+            region = new ScreenRegion(f.integer("/region/x", 0, MAX_PIXELS - 1, "screen pixels", null),
+                    f.integer("/region/y", 0, MAX_PIXELS - 1, "screen pixels", null),
+                    f.integer("/region/width", 1, MAX_PIXELS, "screen pixels", null),
+                    f.integer("/region/height", 1, MAX_PIXELS, "screen pixels", null));
         }
         if (region == null && title == null) {
             throw doc.error("/", "needs 'window: {title: ...}' or 'region: {x, y, width, height}' to know where the program is");
         }
-        JsonNode scene = r.path("scene");
-        int sw = scene.path("width").asInt(region == null ? 0 : region.width());
-        int sh = scene.path("height").asInt(region == null ? 0 : region.height());
-        if (sw <= 0 || sh <= 0) {
-            throw doc.error("/scene", "scene needs a positive width and height (the program's own resolution)");
+        int sw, sh;
+        if (f.mapping("/scene", "{width: 640, height: 360}", List.of("width", "height")) != null) {
+            sw = f.integer("/scene/width", 1, MAX_PIXELS, "the program's own pixels", region == null ? null : region.width());
+            sh = f.integer("/scene/height", 1, MAX_PIXELS, "the program's own pixels", region == null ? null : region.height());
+        } else if (region != null) {
+            sw = region.width();
+            sh = region.height();
+        } else {
+            throw f.expected("/scene", "a mapping such as {width: 640, height: 360} (the program's own resolution; there is no region to take it from)", null);
         }
-        String source = text(r, "source", "x11grab").toLowerCase(Locale.ROOT);
-        if (!SOURCES.contains(source)) {
-            throw doc.error("/source", "source must be one of " + SOURCES + ", got '" + source + "'");
+        String source = f.choice("/source", SOURCES, "x11grab");
+        String resize = f.choice("/resize", RESIZE, "area");
+        int framerate = f.integer("/framerate", 1, 1000, null, 240);
+        double gain = 1.0;
+        if (f.mapping("/mouse", "{gain: 1.0}", List.of("gain")) != null) {
+            gain = f.number("/mouse/gain", 0, true, 100, null, 1.0);
         }
-        String resize = text(r, "resize", "area");
-        if (!List.of("area", "nearest").contains(resize)) {
-            throw doc.error("/resize", "resize must be area or nearest, got '" + resize + "'");
-        }
-        int framerate = r.path("framerate").asInt(240);
-        if (framerate < 1) {
-            throw doc.error("/framerate", "framerate must be at least 1");
-        }
-        double gain = r.path("mouse").path("gain").asDouble(1.0);
-        double captureMs = r.path("capture_latency_ms").asDouble(0);
+        double captureMs = f.number("/capture_latency_ms", 0, false, 10_000, "milliseconds", 0);
         Map<String, Path> templates = new LinkedHashMap<>();
-        JsonNode t = r.path("templates");
-        if (!t.isMissingNode()) {
+        JsonNode t = f.node("/templates");
+        if (t != null && !t.isNull()) {
             if (!t.isObject()) {
-                throw doc.error("/templates", "templates must map a name to an image file (e.g. save: templates/save.png)");
+                throw f.expected("/templates", "a mapping of name to image file such as {save: templates/save.png}", t);
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = t.fields(); it.hasNext(); ) {
                 var e = it.next();
-                Path img = dir.resolve(e.getValue().asText());
+                String ptr = "/templates/" + e.getKey();
+                String image = f.text(ptr, "an image file", null);
+                if (image == null) {
+                    throw f.expected(ptr, "an image file", e.getValue());
+                }
+                Path img = dir.resolve(image);
                 if (!Files.isRegularFile(img)) {
-                    throw doc.error("/templates/" + e.getKey(), "template '" + e.getKey() + "': no image at " + img);
+                    throw doc.error(ptr, "field '" + CalibrationFields.name(ptr) + "': expected an image file, got '" + image + "' (no such file: " + img + ")");
                 }
                 templates.put(e.getKey(), img);
             }
         }
-        double threshold = r.path("template_threshold").asDouble(0.9);
+        double threshold = f.number("/template_threshold", 0, true, 1, null, 0.9);
         List<Double> scales = new ArrayList<>();
-        r.path("template_scales").forEach(n -> scales.add(n.asDouble()));
-        if (scales.isEmpty()) {
+        JsonNode sc = f.list("/template_scales", "a list of scales such as [1.0, 0.5]");
+        if (sc == null) {
             scales.addAll(List.of(1.0, 0.75, 1.25, 0.5, 1.5));
-        }
-        JsonNode end = r.path("episode_end");
-        String endSuccess = textOrNull(end, "success"), endFailure = textOrNull(end, "failure");
-        for (String k : new String[]{endSuccess, endFailure}) {
-            if (k != null && !templates.containsKey(k)) {
-                throw doc.error("/episode_end", "episode_end names template '" + k + "' that 'templates' does not list");
-            }
-        }
-        Path skills = r.hasNonNull("skills") ? Path.of(r.get("skills").asText()) : Path.of("skills", "desktop");
-        String parser = text(r, "parser", "none");
-        if (!PARSERS.contains(parser)) {
-            throw doc.error("/parser", "parser must be one of " + PARSERS + ", got '" + parser + "'");
-        }
-        JsonNode safety = r.path("safety");
-        double watchdog = safety.path("watchdog_s").asDouble(3.0);
-        long check = safety.path("check_ms").asLong(250);
-        List<List<String>> denied = new ArrayList<>();
-        JsonNode deny = safety.path("deny");
-        if (deny.isMissingNode()) {
-            denied.addAll(List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
         } else {
-            for (JsonNode d : deny) {
-                denied.add(List.of(d.asText().toUpperCase(Locale.ROOT).replace("CTRL", "CONTROL").split("\\+")));
+            for (int i = 0; i < sc.size(); i++) {
+                scales.add(f.number("/template_scales/" + i, sc.get(i), 0, true, 10, null));
             }
+        }
+        String endSuccess = null, endFailure = null;
+        if (f.mapping("/episode_end", "{success: level-won, failure: level-lost}", List.of("success", "failure")) != null) {
+            List<String> names = List.copyOf(templates.keySet());
+            String what = "one of the templates (" + (names.isEmpty() ? "none listed" : String.join(", ", names)) + ")";
+            endSuccess = f.text("/episode_end/success", what, null);
+            endFailure = f.text("/episode_end/failure", what, null);
+            if (endSuccess != null && !templates.containsKey(endSuccess)) {
+                throw f.expected("/episode_end/success", what, f.node("/episode_end/success"));
+            }
+            if (endFailure != null && !templates.containsKey(endFailure)) {
+                throw f.expected("/episode_end/failure", what, f.node("/episode_end/failure"));
+            }
+        }
+        Path skills = Path.of(f.text("/skills", "a skills folder", Path.of("skills", "desktop").toString()));
+        String parser = f.choice("/parser", PARSERS, "none");
+        double watchdog = 3.0;
+        long check = 250;
+        List<List<String>> denied = new ArrayList<>();
+        boolean denyGiven = false;
+        if (f.mapping("/safety", "{watchdog_s: 3.0, check_ms: 250, deny: [ALT+F4]}", List.of("watchdog_s", "check_ms", "deny")) != null) {
+            // a watchdog shorter than a step would release held keys at every step; longer than minutes would not guard
+            watchdog = f.number("/safety/watchdog_s", 0.5, false, 600, "seconds", 3.0);
+            check = f.integer("/safety/check_ms", 10, 60_000, "milliseconds", 250);
+            JsonNode deny = f.node("/safety/deny");
+            if (deny != null && !deny.isNull()) {
+                denyGiven = true;
+                if (!deny.isArray()) {
+                    throw f.expected("/safety/deny", "a list of key chords such as [ALT+F4]", deny);
+                }
+                for (int i = 0; i < deny.size(); i++) {
+                    JsonNode d = deny.get(i);
+                    if (!d.isTextual() || !d.asText().matches(CHORD)) {
+                        throw f.expected("/safety/deny/" + i, "a key chord such as ALT+F4", d);
+                    }
+                    denied.add(List.of(d.asText().toUpperCase(Locale.ROOT).replace("CTRL", "CONTROL").split("\\+")));
+                }
+            }
+        }
+        if (!denyGiven) {
+            denied.addAll(List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
         }
         return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
                 Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied));
+    }
+
+    /**
+     * The region read from this file must lie on the screen: a region off it would be read as black (or refused by the
+     * capture with a less clear reason), one larger than it cannot be read at all. The file is what is wrong.
+     *
+     * @param region  the region as the episode would read it
+     * @param screen  the X screen's size
+     * @param display the display's name, for the message
+     */
+    public void checkOnScreen(ScreenRegion region, ScreenRegion screen, String display) throws BadFileException {
+        String problem = offScreen(region, screen);
+        if (problem != null) {
+            throw fieldError(this.region != null ? "/region" : "/window/offset", "field '" + (this.region != null ? "region" : "window.offset")
+                    + "': expected a rectangle on the screen (" + screen.width() + "x" + screen.height() + " on display " + display + "), got "
+                    + region + ", " + problem);
+        }
+    }
+
+    /** A field of this file found wrong after loading (against the screen or the window): its line, read again. */
+    public BadFileException fieldError(String pointer, String reason) {
+        int line = 0;
+        try {
+            line = YamlDocument.read(file).lineOf(pointer);
+        } catch (BadFileException e) {
+            // the file changed since it was loaded: its name is still the best pointer
+        }
+        return new BadFileException(file, line, reason);
+    }
+
+    /** Why a region is not on the screen (larger than it, or reaching past its edge), or null when it is. */
+    public static String offScreen(ScreenRegion region, ScreenRegion screen) {
+        if (region.width() > screen.width() || region.height() > screen.height()) {
+            return "which is larger than the screen";
+        }
+        if (region.x() < 0 || region.y() < 0 || region.x() + region.width() > screen.width() || region.y() + region.height() > screen.height()) {
+            return "which reaches x=" + (region.x() + region.width()) + ", y=" + (region.y() + region.height());
+        }
+        return null;
     }
 
     /** Writes the file whole or not at all (a temporary file moved into place). */
@@ -235,13 +315,5 @@ public record ScreenCalibration(Path file, String name, String title, String foc
     private static String fileName(Path file) {
         String n = file.getFileName().toString();
         return n.endsWith(".yaml") ? n.substring(0, n.length() - 5) : n;
-    }
-
-    private static String text(JsonNode n, String field, String def) {
-        return n.hasNonNull(field) ? n.get(field).asText() : def;
-    }
-
-    private static String textOrNull(JsonNode n, String field) {
-        return n.hasNonNull(field) ? n.get(field).asText() : null;
     }
 }

@@ -27,13 +27,9 @@ public final class WaitingPolicy implements Policy {
     private final String need;
     private boolean said;
 
-    /**
-     * @param need what it needs, in words: shown once in the log and on every decision
-     * @throws IllegalArgumentException the library has no skill to wait with (a skill named "wait")
-     */
+    /** @param need what it needs, in words: shown once in the log and on every decision */
     public WaitingPolicy(SkillLibrary library, String need) {
-        this.wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElseThrow(() ->
-                new IllegalArgumentException("the skills have no 'wait' skill to wait with (add one: a body of '- wait: 200ms')"));
+        this.wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElse(null);
         this.need = need;
     }
 
@@ -49,6 +45,9 @@ public final class WaitingPolicy implements Policy {
             log.warn("nothing to decide with: {}", need);
         }
         SkillCall call = ctx.candidates().stream().filter(c -> c.skill().equals("wait")).findFirst().orElse(wait);
+        if (call == null) {
+            throw new IllegalStateException("the skills have no 'wait' skill to wait with: add one (a body of '- wait: 200ms', as skills/desktop/wait.yaml)");
+        }
         String why = "waiting: " + need;
         Memory memory = ctx.memory();
         if (memory != null) {

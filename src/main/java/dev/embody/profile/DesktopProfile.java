@@ -130,6 +130,11 @@ public final class DesktopProfile implements Profile {
     }
 
     @Override
+    public dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.DesktopActuator.PRIMITIVES);
+    }
+
+    @Override
     public String memoryName() {
         return NAME + "-" + config.calibration().name();
     }

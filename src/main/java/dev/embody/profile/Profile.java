@@ -26,8 +26,14 @@ public interface Profile extends AutoCloseable {
     /** Where its skills live (and skills taught at run time are written). */
     Path skillsDir();
 
+    /** Its skills, checked against what its actuator can carry out. */
     default SkillLibrary skills() throws BadFileException {
-        return SkillLibrary.load(skillsDir());
+        return SkillLibrary.load(skillsDir(), primitives());
+    }
+
+    /** What its actuator can carry out: its skills are checked against it (the grid game's keyboard by default). */
+    default dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.KeyTrackingActuator.PRIMITIVES);
     }
 
     /**
@@ -121,6 +127,14 @@ public interface Profile extends AutoCloseable {
     /** A fresh, untrained learned policy over a library, for this profile. */
     default dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed) {
         return dev.embody.planning.LearnedPolicy.untrained(inputSpec(), library, policyRules(), seed);
+    }
+
+    /**
+     * Whether its recorded episodes are split for the gate: training leaves the held-out ones out. A profile whose
+     * simulator scores candidates trains on every episode.
+     */
+    default boolean holdsOutEpisodes() {
+        return true;
     }
 
     /** Its configuration for an episode's meta.json ("profile"): enough for {@link Profiles#fromEpisode} to rebuild it. */

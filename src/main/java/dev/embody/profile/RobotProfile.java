@@ -124,6 +124,11 @@ public class RobotProfile implements Profile {
     }
 
     @Override
+    public dev.embody.skill.TargetPrimitives primitives() {
+        return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.MqttRobotActuator.PRIMITIVES);
+    }
+
+    @Override
     public java.util.Set<String> words() {
         return java.util.Set.of("marker", "markers", "block", "target", "zone", "table", "edge", "robot");
     }

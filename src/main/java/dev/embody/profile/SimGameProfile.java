@@ -148,6 +148,11 @@ public final class SimGameProfile implements Profile {
         return m;
     }
 
+    @Override
+    public boolean holdsOutEpisodes() {
+        return false;
+    }
+
     /** The game played headless through this profile's modules, for demonstrations, corrections and scoring. */
     public Arena arena(SkillLibrary library, int difficulty, long maxSteps, Duration timeLimit) {
         return new Arena(this, library, difficulty, maxSteps, timeLimit, false, Duration.ZERO);

@@ -11,6 +11,30 @@ public sealed interface Primitive {
 
     int line();
 
+    /** Its name in a skill file: press, hold, type, mouse_move, click, scroll, publish, wait, call, release_all. */
+    default String kind() {
+        if (this instanceof Press) {
+            return "press";
+        } else if (this instanceof Hold) {
+            return "hold";
+        } else if (this instanceof Type) {
+            return "type";
+        } else if (this instanceof MouseMove) {
+            return "mouse_move";
+        } else if (this instanceof Click) {
+            return "click";
+        } else if (this instanceof Scroll) {
+            return "scroll";
+        } else if (this instanceof Publish) {
+            return "publish";
+        } else if (this instanceof Wait) {
+            return "wait";
+        } else if (this instanceof Call) {
+            return "call";
+        }
+        return "release_all";
+    }
+
     /** Presses keys together and lets go in reverse order: "ENTER", or a chord such as CONTROL+S. */
     record Press(List<String> keys, int line) implements Primitive {
     }

@@ -48,7 +48,67 @@ public final class SkillLibrary {
 
     /** Loads and checks every skill file of a directory: names unique, calls resolvable and acyclic, every command's durations valid. */
     public static SkillLibrary load(Path dir) throws BadFileException {
-        return of(SkillLoader.loadDirectory(dir));
+        return load(dir, TargetPrimitives.ANY);
+    }
+
+    /**
+     * Loads a skills folder for a target: as {@link #load(Path)}, and every primitive must be one its actuator can do.
+     *
+     * @throws BadFileException the first problem, saying how many more there are
+     */
+    public static SkillLibrary load(Path dir, TargetPrimitives can) throws BadFileException {
+        Checked c = check(dir, can);
+        if (!c.problems().isEmpty()) {
+            BadFileException first = c.problems().get(0);
+            int more = c.problems().size() - 1;
+            throw more == 0 ? first : new BadFileException(first.file(), first.line(), first.reason() + " (and " + more
+                    + " more problem" + (more == 1 ? "" : "s") + ": ./run skills check " + dir + ")");
+        }
+        return c.library();
+    }
+
+    /**
+     * A skills folder checked whole.
+     *
+     * @param library  the library, where nothing is wrong; else null
+     * @param problems every bad file (file, line, reason), in file order
+     */
+    public record Checked(SkillLibrary library, List<BadFileException> problems) {
+    }
+
+    /**
+     * Checks every file of a skills folder and reports every problem, not only the first: each file on its own, each
+     * primitive against what the target can do, then (when every file loads) the library as a whole.
+     *
+     * @throws BadFileException where the folder itself is not one of skill files
+     */
+    public static Checked check(Path dir, TargetPrimitives can) throws BadFileException {
+        List<BadFileException> problems = new ArrayList<>();
+        List<Skill> skills = SkillLoader.loadEach(dir, problems);
+        for (Skill s : skills) {
+            for (Primitive p : s.body()) {
+                if (!can.allows(p.kind())) {
+                    problems.add(new BadFileException(s.source(), p.line(), can.refusal(p.kind())));
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            problems.sort(java.util.Comparator.comparing((BadFileException e) -> e.file().toString()).thenComparingInt(BadFileException::line));
+            return new Checked(null, List.copyOf(problems));
+        }
+        Map<String, Skill> byName = new LinkedHashMap<>();
+        for (Skill s : skills) {
+            Skill before = byName.put(s.name(), s);
+            if (before != null) {
+                problems.add(new BadFileException(s.source(), 1, "skill '" + s.name() + "' is also defined in " + before.source()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new Checked(null, List.copyOf(problems));
+        }
+        SkillLibrary library = new SkillLibrary(byName);
+        problems.addAll(library.problems());
+        return new Checked(problems.isEmpty() ? library : null, List.copyOf(problems));
     }
 
     public static SkillLibrary of(List<Skill> skillList) throws BadFileException {
@@ -60,7 +120,10 @@ public final class SkillLibrary {
             }
         }
         SkillLibrary library = new SkillLibrary(byName);
-        library.check();
+        List<BadFileException> problems = library.problems();
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
         return library;
     }
 
@@ -213,45 +276,67 @@ public final class SkillLibrary {
         args.remove(p.name());
     }
 
-    private void check() throws BadFileException {
+    /** What is wrong with the library as a whole: calls to unknown skills, cycles, durations and keys of each command. */
+    private List<BadFileException> problems() {
+        List<BadFileException> out = new ArrayList<>();
+        Set<String> broken = new HashSet<>();
         for (Skill s : skills.values()) {
             for (Primitive p : s.body()) {
                 if (p instanceof Primitive.Call c) {
                     Skill callee = skills.get(c.skill());
                     if (callee == null) {
-                        throw new BadFileException(s.source(), c.line(), "calls unknown skill '" + c.skill() + "'");
+                        out.add(new BadFileException(s.source(), c.line(), "calls unknown skill '" + c.skill() + "'"));
+                        broken.add(s.name());
+                        continue;
                     }
                     for (String a : c.args().keySet()) {
                         if (callee.parameter(a).isEmpty()) {
-                            throw new BadFileException(s.source(), c.line(), "'" + c.skill() + "' has no parameter '" + a + "'");
+                            out.add(new BadFileException(s.source(), c.line(), "'" + c.skill() + "' has no parameter '" + a + "'"));
+                            broken.add(s.name());
                         }
                     }
                 }
             }
-            checkCycle(s, new HashSet<>());
+            try {
+                checkCycle(s, new HashSet<>());
+            } catch (BadFileException e) {
+                out.add(e);
+                broken.add(s.name());
+            }
         }
-        for (SkillCall c : commands) {
-            Skill s = skills.get(c.skill());
-            Map<String, String> b = bindings(c);
-            for (Primitive p : s.body()) {
-                try {
-                    if (p instanceof Primitive.Hold h) {
-                        parseDuration(fill(h.duration(), b));
-                        requireKey(fill(h.key(), b));
-                    } else if (p instanceof Primitive.Wait w) {
-                        parseDuration(fill(w.duration(), b));
-                    } else if (p instanceof Primitive.Press pr) {
-                        pr.keys().forEach(k -> requireKey(fill(k, b)));
-                    } else if (p instanceof Primitive.Call call) {
-                        Map<String, String> args = new LinkedHashMap<>();
-                        call.args().forEach((k, v) -> args.put(k, fill(v, b)));
-                        normalize(new SkillCall(call.skill(), args));
+        if (!broken.isEmpty()) {
+            return out;
+        }
+        for (Skill s : skills.values()) {
+            // one problem per skill: its commands share the body, so the first names the line
+            commands:
+            for (SkillCall c : commands) {
+                if (!c.skill().equals(s.name())) {
+                    continue;
+                }
+                Map<String, String> b = bindings(c);
+                for (Primitive p : s.body()) {
+                    try {
+                        if (p instanceof Primitive.Hold h) {
+                            parseDuration(fill(h.duration(), b));
+                            requireKey(fill(h.key(), b));
+                        } else if (p instanceof Primitive.Wait w) {
+                            parseDuration(fill(w.duration(), b));
+                        } else if (p instanceof Primitive.Press pr) {
+                            pr.keys().forEach(k -> requireKey(fill(k, b)));
+                        } else if (p instanceof Primitive.Call call) {
+                            Map<String, String> args = new LinkedHashMap<>();
+                            call.args().forEach((k, v) -> args.put(k, fill(v, b)));
+                            normalize(new SkillCall(call.skill(), args));
+                        }
+                    } catch (IllegalArgumentException e) {
+                        out.add(new BadFileException(s.source(), p.line(), "for " + c + ": " + e.getMessage()));
+                        break commands;
                     }
-                } catch (IllegalArgumentException e) {
-                    throw new BadFileException(s.source(), p.line(), "for " + c + ": " + e.getMessage());
                 }
             }
         }
+        return out;
     }
 
     private static void requireKey(String key) {

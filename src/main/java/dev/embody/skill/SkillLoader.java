@@ -25,14 +25,28 @@ public final class SkillLoader {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
     static final Pattern SLOT = Pattern.compile("\\{([a-z][a-z0-9_]*)(?:\\.([a-z][a-z0-9_]*))?}");
     private static final Set<String> TOP_KEYS = Set.of("name", "description", "tags", "parameters", "phrases", "body");
-    private static final Set<String> PRIMITIVES = Set.of("press", "hold", "type", "mouse_move", "click", "scroll",
-            "publish", "wait", "call", "release_all");
+    private static final Set<String> PRIMITIVES = TargetPrimitives.ALL;
 
     private SkillLoader() {
     }
 
-    /** Every *.yaml / *.yml file of a directory, in name order. */
+    /** Every *.yaml / *.yml file of a directory, in name order; the first bad file is the error. */
     public static List<Skill> loadDirectory(Path dir) throws BadFileException {
+        List<BadFileException> problems = new ArrayList<>();
+        List<Skill> skills = loadEach(dir, problems);
+        if (!problems.isEmpty()) {
+            throw problems.get(0);
+        }
+        return skills;
+    }
+
+    /**
+     * Every skill file of a directory that loads, in name order; each one that does not adds its problem (file, line,
+     * reason), so a check can report them all.
+     *
+     * @throws BadFileException where the folder itself is not one of skill files
+     */
+    public static List<Skill> loadEach(Path dir, List<BadFileException> problems) throws BadFileException {
         if (!Files.isDirectory(dir)) {
             throw new BadFileException(dir, 0, "not a directory of skill files");
         }
@@ -47,7 +61,11 @@ public final class SkillLoader {
         }
         List<Skill> skills = new ArrayList<>();
         for (Path f : files) {
-            skills.add(load(f));
+            try {
+                skills.add(load(f));
+            } catch (BadFileException e) {
+                problems.add(e);
+            }
         }
         return skills;
     }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.embody.loop.BadFileException;
+import dev.embody.loop.TextFile;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,13 +31,7 @@ public final class YamlDocument {
     }
 
     public static YamlDocument read(Path path) throws BadFileException {
-        String text;
-        try {
-            text = Files.readString(path);
-        } catch (IOException e) {
-            throw new BadFileException(path, 0, "cannot read: " + e.getMessage());
-        }
-        return parse(path, text);
+        return parse(path, TextFile.read(path));
     }
 
     /** YAML text that is not (yet) a file, such as a skill taught at run time; {@code path} names it in errors. */

@@ -140,4 +140,30 @@ class DesktopTargetTest {
             assertThat(act.out()).contains("did hold_space: hold SPACE 8000ms").contains("did close_window");
         }
     }
+
+    @Test
+    void aRegionOffTheScreenIsRefusedAtEpisodeStart_namingTheScreenSize() throws Exception {
+        // no window title: the region is read from the file as is, so a region off the screen is the file's fault (exit 3)
+        dev.embody.perception.ScreenRegion screen = dev.embody.perception.XWindows.root();
+        Path skills = holdingSkills();
+        Path off = Files.writeString(dir.resolve("off.yaml"), "name: off\nregion: {x: " + (screen.width() - 100) + ", y: 0, width: 640, height: 360}\n"
+                + "skills: " + skills + "\n");
+        String expected = "error: " + off + ":2: field 'region': expected a rectangle on the screen (" + screen.width() + "x" + screen.height()
+                + " on display " + System.getenv("DISPLAY") + "), got 640x360+" + (screen.width() - 100) + "+0, which reaches x=" + (screen.width() + 540) + ", y=360";
+        CliRun act = CliRun.of("act", "--calibration", off.toString(), "hold_space");
+        assertThat(act.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(act.err().strip()).isEqualTo(expected);
+        CliRun live = CliRun.of("live", "--target", "desktop", "--calibration", off.toString(), "--episodes", "1", "--no-record",
+                "--memory", dir.resolve("memory").toString());
+        assertThat(live.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(live.err().strip().lines().reduce((a, b) -> b)).as("its last line, after the session's log").hasValue(expected);
+        assertThat(live.err()).doesNotContain("falling back");
+
+        Path larger = Files.writeString(dir.resolve("larger.yaml"), "name: larger\nregion: {x: 0, y: 0, width: " + (screen.width() + 1) + ", height: 360}\n"
+                + "skills: " + skills + "\n");
+        CliRun big = CliRun.of("act", "--calibration", larger.toString(), "hold_space");
+        assertThat(big.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(big.err()).contains(":2: field 'region': expected a rectangle on the screen (" + screen.width() + "x" + screen.height())
+                .contains("which is larger than the screen").doesNotContain("OpenCV");
+    }
 }

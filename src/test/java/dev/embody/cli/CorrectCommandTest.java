@@ -92,7 +92,7 @@ class CorrectCommandTest {
     @Test
     void anUnknownTargetIsAUsageError() {
         assertThat(Main.execute("correct", "--target", "no-such-target", "--explain", "left")).isEqualTo(Main.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown target 'no-such-target' (expected one of sim-game, desktop, sim-robot, robot)");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--target must be one of sim-game, desktop, sim-robot, robot, got 'no-such-target'");
         assertThat(Main.execute("correct")).isEqualTo(Main.USAGE);
     }
 }

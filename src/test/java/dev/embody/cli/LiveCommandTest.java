@@ -41,7 +41,7 @@ class LiveCommandTest {
     void badInputGetsOneClearLineAndAMeaningfulExitCode() throws Exception {
         CliRun target = CliRun.of("live", "--target", "moon-rover");
         assertThat(target.exit()).isEqualTo(Main.USAGE);
-        assertThat(target.err().strip()).isEqualTo("error: unknown target 'moon-rover' (expected one of " + String.join(", ", dev.embody.profile.Profiles.names()) + ") (see 'embody live --help')");
+        assertThat(target.err().strip()).isEqualTo("error: --target must be one of " + String.join(", ", dev.embody.profile.Profiles.names()) + ", got 'moon-rover' (see 'embody live --help')");
 
         CliRun flag = CliRun.of("live", "--episodes", "lots");
         assertThat(flag.exit()).isEqualTo(Main.USAGE);

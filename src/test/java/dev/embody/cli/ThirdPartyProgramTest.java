@@ -112,7 +112,7 @@ class ThirdPartyProgramTest {
             assertThat(steps).filteredOn(s -> !"operator".equals(s.path("by").asText()))
                     .allSatisfy(s -> assertThat(s.path("command").asText()).startsWith("wait"));
 
-            CliRun list = CliRun.of("skills", "list", "--skills", dir.resolve("skills/desktop").toString());
+            CliRun list = CliRun.of("skills", "list", "--target", "desktop", "--skills", dir.resolve("skills/desktop").toString());
             assertThat(list.out()).contains("jump").contains("Taught by the operator: press SPACE.");
 
             CliRun replay = CliRun.of("replay", episode.toString(), "--out", dir.resolve("report").toString(), "--no-progress");

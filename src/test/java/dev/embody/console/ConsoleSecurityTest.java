@@ -116,6 +116,55 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void refusesAPageThatRebindsItsNameToLoopback() throws Exception {
+        // DNS rebinding: a page from evil.example re-resolves its name to 127.0.0.1; its requests then carry Host and
+        // Origin of evil.example, which agree with each other, so a same-origin check alone lets them through
+        try (OperatorConsole c = console(ConsoleSettings.of("127.0.0.1", 0))) {
+            int port = c.port();
+            String evil = "evil.example:" + port;
+            RawHttp.Response state = RawHttp.get(port, "/api/state", evil, "Origin", "http://" + evil);
+            assertThat(state.status()).isEqualTo(403);
+            assertThat(state.body()).contains("Host 'evil.example:" + port + "' is not this console's");
+            assertThat(RawHttp.get(port, "/api/state", evil).status()).as("no Origin, the Host alone").isEqualTo(403);
+            assertThat(RawHttp.postJson(port, "/api/control", evil, "{\"action\":\"estop\"}".getBytes(), "Origin", "http://" + evil).status())
+                    .isEqualTo(403);
+            assertThat(inbox.stopRequested()).as("the rebound page cannot stop the agent").isFalse();
+            RawHttp.Upgrade ws = RawHttp.websocket(port, "/ws", evil, "http://" + evil);
+            assertThat(ws.socket()).as("no WebSocket for a rebound page").isNull();
+            assertThat(ws.refused().status()).isEqualTo(403);
+            assertThat(RawHttp.get(port, "/", evil).status()).as("nor the page itself").isEqualTo(403);
+            // its own names still work, with and without their Origin
+            for (String own : List.of("127.0.0.1:" + port, "localhost:" + port, "LOCALHOST:" + port, "[::1]:" + port)) {
+                assertThat(RawHttp.get(port, "/api/state", own).status()).as(own).isEqualTo(200);
+                assertThat(RawHttp.get(port, "/api/state", own, "Origin", "http://" + own).status()).as(own).isEqualTo(200);
+                RawHttp.Upgrade mine = RawHttp.websocket(port, "/ws", own, "http://" + own);
+                assertThat(mine.socket()).as(own).isNotNull();
+                mine.socket().close();
+            }
+        }
+    }
+
+    @Test
+    void withATokenAnyNameOfTheMachineWorksButOnlyWithTheToken() throws Exception {
+        // off loopback the console is reached by the machine's own names (mybox.lan), which it cannot know: the token guards it
+        ConsoleSettings s = ConsoleSettings.of("0.0.0.0", 0);
+        try (OperatorConsole c = console(s)) {
+            int port = c.port();
+            String lan = "mybox.lan:" + port;
+            assertThat(RawHttp.get(port, "/index.html", lan).status()).as("the page holds no secret").isEqualTo(200);
+            assertThat(RawHttp.get(port, "/api/state", lan).status()).isEqualTo(401);
+            for (String spelling : List.of("/%61pi/state", "//api/state", "/./api/state", "/console.js/../api/state", "/api/../api/state")) {
+                assertThat(RawHttp.get(port, spelling, lan).status()).as(spelling + " is the API too").isNotEqualTo(200);
+            }
+            assertThat(RawHttp.get(port, "/api/state?token=" + s.token(), lan).status()).isEqualTo(200);
+            assertThat(RawHttp.get(port, "/api/state?token=" + s.token(), lan, "Origin", "http://evil.example").status()).isEqualTo(403);
+            RawHttp.Upgrade ws = RawHttp.websocket(port, "/ws?token=" + s.token(), lan, "http://" + lan);
+            assertThat(ws.socket()).isNotNull();
+            ws.socket().close();
+        }
+    }
+
+    @Test
     void limitsTheSizeAndRateOfCorrections() throws Exception {
         try (OperatorConsole c = console(new ConsoleSettings("127.0.0.1", 0, null, 500, 5))) {
             String base = "http://127.0.0.1:" + c.port();

@@ -68,11 +68,11 @@ public final class EpisodeFixtures {
         OperatorInbox inbox = new OperatorInbox();
         List<Observation> seen = new ArrayList<>();
         String id = "test-s" + seed + "-d" + difficulty + (corrections.isEmpty() ? "" : "-corrected");
-        Map<String, Object> facts = new LinkedHashMap<>();
-        facts.put("goal", SimGame.COLLECT_COINS.text());
-        facts.put("difficulty", difficulty);
-        facts.put("skills_version", library.version());
-        facts.put("policy", recording.name());
+        // what live writes: the profile and modules, goal, difficulty, skills version and commands, policy
+        Map<String, Object> facts;
+        try (var modules = SimGameProfile.standard().modules(library).withPolicy(recording)) {
+            facts = new LinkedHashMap<>(EpisodeRecorder.facts(SimGameProfile.standard(), modules, library, SimGame.COLLECT_COINS, difficulty));
+        }
         facts.put("time_limit_s", 90.0);
         Files.createDirectories(root);
         try (GameSceneParser parser = GameSceneParser.forSimGame();

@@ -95,6 +95,9 @@ class EpisodeExamplesTest {
         lines.set(1, "{\"step\": 1, \"by\": \"oracle\"}");
         Files.write(stepsFile, lines);
         assertThatThrownBy(() -> EpisodeExamples.read(Episode.open(root.resolve("demo")), null, SimGameProfile.standard().inputSpec()))
-                .hasMessageContaining(stepsFile.toString()).hasMessageContaining("2").hasMessageContaining("'command' and 'frame'");
+                .hasMessageContaining(stepsFile + ":2: field 'target_ms' must be a number");
+        // read as replay reads it: train skips the episode with that reason instead of stopping
+        EpisodeExamples.Collected all = EpisodeExamples.collect(root, "sim-game", null, SimGameProfile.standard().inputSpec());
+        assertThat(all.skipped()).extracting(Throwable::getMessage).anyMatch(m -> m.startsWith(stepsFile + ":2:"));
     }
 }

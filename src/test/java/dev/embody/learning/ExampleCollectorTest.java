@@ -31,18 +31,18 @@ class ExampleCollectorTest {
         ExampleCollector[] collector = new ExampleCollector[1];
         Arena.Played played = LearningFixtures.arena(library, 80).play(5, SimGame.COLLECT_COINS, new Arena.Cast() {
             @Override
-            public Policy policy(SimGame game) {
-                return sometimesWrong(oracle.asPolicy(game));
+            public Policy policy(dev.embody.loop.Target target) {
+                return sometimesWrong(oracle.asPolicy(game(target)));
             }
 
             @Override
-            public List<StepListener> watchers(SimGame game, OperatorInbox inbox, Policy policy) {
-                operator[0] = new SimulatedOperator(game, oracle, new CorrectionParser(library), inbox,
+            public List<StepListener> watchers(dev.embody.loop.Target target, OperatorInbox inbox, Policy policy) {
+                operator[0] = new SimulatedOperator(game(target), oracle, new CorrectionParser(library), inbox,
                         SimulatedOperator.Settings.attentive(100), 5);
                 return List.of(operator[0]);
             }
-        }, game -> collector[0] = ExampleCollector.corrections(SimGameProfile.standard().inputSpec(), "ep").withApproval(2, Example.APPROVAL_WEIGHT,
-                step -> operator[0].wouldHaveDone(step)));
+        }, target -> collector[0] = ExampleCollector.corrections(SimGameProfile.standard().inputSpec(), "ep").withApproval(2, Example.APPROVAL_WEIGHT,
+                step -> operator[0].wouldHaveDone(step)), null);
 
         List<Example> examples = played.examples();
         List<Example> corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).toList();
@@ -85,5 +85,9 @@ class ExampleCollectorTest {
 
     private static long step(Example e) {
         return Long.parseLong(e.origin().substring(e.origin().indexOf('#') + 1));
+    }
+
+    private static SimGame game(dev.embody.loop.Target t) {
+        return ((dev.embody.sim.SimGameTarget) t).game();
     }
 }

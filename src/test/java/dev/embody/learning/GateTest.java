@@ -3,6 +3,7 @@ package dev.embody.learning;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
 import dev.embody.loop.Goal;
+import dev.embody.loop.Rate;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.sim.Oracle;
 import dev.embody.skill.SkillLibrary;
@@ -22,19 +23,33 @@ class GateTest {
         // the oracle plays these seeds perfectly (it needs each game's true state, so the scorer makes one per game);
         // an untrained network does not
         Oracle oracle = new Oracle(library);
-        Gate.Scorer onHeldOut = p -> arena.evaluate(g -> p instanceof LearnedPolicy ? p : oracle.asPolicy(g),
-                SimGame.COLLECT_COINS, heldOut, Arena.Progress.none()).successRate();
-        Gate gate = new Gate(onHeldOut, 0);
+        Gate.Scorer onHeldOut = p -> arena.evaluate(t -> p instanceof LearnedPolicy ? p : oracle.asPolicy(((dev.embody.sim.SimGameTarget) t).game()),
+                SimGame.COLLECT_COINS, heldOut, Arena.Progress.none()).success();
+        Gate gate = Gate.notBelow(onHeldOut);
+        Rate half = new Rate(1, 2);
 
-        Gate.Verdict good = gate.judge(oracle.asPolicy(null), 0.5);
+        Gate.Verdict good = gate.judge(oracle.asPolicy(null), half);
         assertThat(good.adopt()).isTrue();
-        assertThat(good.candidate()).isEqualTo(1.0);
+        assertThat(good.candidate()).isEqualTo(new Rate(2, 2));
 
         try (LearnedPolicy untrained = SimGameProfile.standard().untrained(library, 1)) {
-            Gate.Verdict bad = gate.judge(untrained, 0.5);
+            Gate.Verdict bad = gate.judge(untrained, half);
             assertThat(bad.adopt()).isFalse();
-            assertThat(bad.candidate()).isLessThan(0.5);
+            assertThat(bad.candidate().value()).isLessThan(0.5);
         }
-        assertThat(new Gate(p -> 0.5, 0).judge(oracle.asPolicy(null), 0.5).adopt()).as("equal is not worse").isTrue();
+        assertThat(Gate.notBelow(p -> half).judge(oracle.asPolicy(null), half).adopt()).as("equal is not worse").isTrue();
+        assertThat(gate.judge(oracle.asPolicy(null), null).adopt()).as("nothing in use: adopted").isTrue();
+    }
+
+    @Test
+    void whereFewTrialsScoreACandidateOnlyAClearlyWorseOneIsRejected() throws Exception {
+        Rate incumbent = new Rate(40, 50);
+        Gate lenient = new Gate(p -> new Rate(35, 50), Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0);
+        assertThat(lenient.judge(new Oracle(LearningFixtures.library()).asPolicy(null), incumbent).adopt())
+                .as("35/50 [0.56, 0.81]: the incumbent's 0.80 is inside the interval").isTrue();
+        Gate strict = new Gate(p -> new Rate(20, 50), Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0);
+        Gate.Verdict worse = strict.judge(new Oracle(LearningFixtures.library()).asPolicy(null), incumbent);
+        assertThat(worse.adopt()).as("20/50 [0.28, 0.54] is wholly below 0.80").isFalse();
+        assertThat(worse.toString()).contains("rejected").contains("0.40 [0.28, 0.54] (20/50)").contains("0.80");
     }
 }

@@ -26,7 +26,8 @@ final class LearningFixtures {
 
     /** Oracle demonstrations played through the real loop (the agent's own perception, the oracle deciding). */
     static List<Example> demonstration(SkillLibrary library, long seed) throws Exception {
-        return arena(library, 60).play(seed, SimGame.COLLECT_COINS, new dev.embody.sim.Oracle(library)::asPolicy,
-                new ExampleCollector(SimGameProfile.standard().inputSpec(), Set.of("oracle"), "demo" + seed)).examples();
+        dev.embody.sim.Oracle oracle = new dev.embody.sim.Oracle(library);
+        return arena(library, 60).play(seed, SimGame.COLLECT_COINS, t -> oracle.asPolicy(((dev.embody.sim.SimGameTarget) t).game()),
+                t -> new ExampleCollector(SimGameProfile.standard().inputSpec(), Set.of("oracle"), "demo" + seed), null).examples();
     }
 }

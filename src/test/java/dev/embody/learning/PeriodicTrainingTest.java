@@ -41,7 +41,7 @@ class PeriodicTrainingTest {
         SkillCall down = library.normalize(SkillCall.of("move", "direction", "down", "amount", "small"));
         List<Step> steps = new CopyOnWriteArrayList<>();
         try (GameSceneParser parser = GameSceneParser.forSimGame();
-             PeriodicTraining training = new PeriodicTraining(start, store, library.version(), null,
+             PeriodicTraining training = new PeriodicTraining(start, store, library.version(), null, c -> SimGameProfile.standard().load(store, c),
                      new Trainer.Options(5, 8, 3e-3f, 5, 1), new PeriodicTraining.Schedule(4, Duration.ZERO), List.of())) {
             AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(900))))
                     .library(library).modules(SimGameProfile.standard().modules(library).withPolicy(start)).memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(400)

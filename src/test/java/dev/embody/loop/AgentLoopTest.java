@@ -150,6 +150,48 @@ class AgentLoopTest {
     }
 
     @Test
+    void aStepThatFailsIsToldAsAFailedStepWithWhereAndWhyAndTheLoopGoesOn() {
+        SimGameTarget t = new SimGameTarget(SimGame.of(7, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
+        List<Step> whole = new CopyOnWriteArrayList<>(), failed = new CopyOnWriteArrayList<>();
+        List<Observation> failedSaw = new CopyOnWriteArrayList<>();
+        EpisodicMemory memory = EpisodicMemory.inMemory();
+        try (GameSceneParser parser = GameSceneParser.forSimGame()) {
+            InformationGathering once = (obs, mem) -> {
+                if (obs.index() == 2) {
+                    throw new IllegalStateException("camera unplugged for a moment");
+                }
+                return parser.gather(obs, mem);
+            };
+            AgentLoop.EpisodeResult r = agent(t, parser).modules(new Modules(once, new SceneChangeReflection(), new GoalTaskInference(),
+                    new TagCuration(), new ScenePlannerPolicy(library))).memory(memory).maxSteps(5).listener(new StepListener() {
+                @Override
+                public void onStep(Step step, Observation observation) {
+                    whole.add(step);
+                }
+
+                @Override
+                public void onFailedStep(Step step, Observation observation) {
+                    failed.add(step);
+                    failedSaw.add(observation);
+                }
+            }).build().run();
+            assertThat(r.steps()).isEqualTo(5);
+            assertThat(r.outcome()).isEqualTo(Outcome.MAX_STEPS);
+        }
+        assertThat(whole).extracting(Step::index).containsExactly(0L, 1L, 3L, 4L);
+        Step f = failed.get(0);
+        assertThat(failed).singleElement().extracting(Step::index).isEqualTo(2L);
+        assertThat(f.failure().stage()).isEqualTo("gather");
+        assertThat(f.failure().error()).isEqualTo("camera unplugged for a moment");
+        assertThat(f.frameIndex()).isEqualTo(2);
+        assertThat(f.scene()).isNull();
+        assertThat(f.command()).isNull();
+        assertThat(failedSaw.get(0).index()).as("the frame it saw, for the video").isEqualTo(2);
+        assertThat(memory.size()).as("a failed step is not remembered").isEqualTo(4);
+        assertThat(whole.get(2).reflection()).isNotNull();
+    }
+
+    @Test
     void pauseHoldsTheLoopAndStepAdvancesItOneStepAtATime() throws Exception {
         SimGameTarget t = new SimGameTarget(SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
         Steps heard = new Steps();

@@ -52,7 +52,7 @@ class ScreenCalibrationTest {
                 source: vnc
                 """);
         assertThatThrownBy(() -> ScreenCalibration.load(f)).isInstanceOf(BadFileException.class)
-                .hasMessageContaining("bad.yaml").hasMessageContaining(":3").hasMessageContaining("source must be one of [x11grab, robot]");
+                .hasMessageContaining("bad.yaml").hasMessageContaining(":3").hasMessageContaining("field 'source': expected one of x11grab, robot, got 'vnc'");
         Path nowhere = Files.writeString(dir.resolve("nowhere.yaml"), "name: nowhere\nsource: robot\n");
         assertThatThrownBy(() -> ScreenCalibration.load(nowhere)).isInstanceOf(BadFileException.class)
                 .hasMessageContaining("needs 'window: {title: ...}' or 'region: {x, y, width, height}'");
@@ -63,6 +63,6 @@ class ScreenCalibrationTest {
                   save: templates/missing.png
                 """);
         assertThatThrownBy(() -> ScreenCalibration.load(noImage)).isInstanceOf(BadFileException.class)
-                .hasMessageContaining(":4").hasMessageContaining("template 'save': no image at");
+                .hasMessageContaining(":4").hasMessageContaining("field 'templates.save': expected an image file, got 'templates/missing.png' (no such file: ");
     }
 }

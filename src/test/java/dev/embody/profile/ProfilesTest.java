@@ -97,9 +97,9 @@ class ProfilesTest {
         try (Modules m = profile.modules(library)) {
             assertThat(new ObjectMapper().convertValue(meta.get("modules"), Map.class)).isEqualTo(m.names());
         }
-        assertThat(profile.gate(library, 2, Arena.Progress.none())).isPresent();
-        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, Arena.Progress.none()))
-                .as("no simulator to score a real robot's policy on").isEmpty();
+        assertThat(profile.gate(library, 2, dir.resolve("none"), Arena.Progress.none())).isPresent();
+        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, dir.resolve("none"), Arena.Progress.none()))
+                .as("no simulator and no held-out episodes to score a real robot's policy on").isEmpty();
     }
 
     @Test
