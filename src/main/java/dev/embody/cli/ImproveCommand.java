@@ -42,6 +42,9 @@ final class ImproveCommand implements Callable<Integer> {
     int maxSteps;
     @Option(names = "--approval-margin", defaultValue = "-1", description = "Also learn from the operator's silence: keep the policy's steps the operator would have taken too, except this many before each correction; -1: from corrections only (default: ${DEFAULT-VALUE}).")
     int approvalMargin;
+    @Option(names = "--waypoint", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Tell the learned policy where the path to its target first turns (the grid game's A* waypoint; default: on); --no-waypoint tells it the target itself.")
+    boolean waypoint;
     @Option(names = "--mirror", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Also train on each example's left-right and up-down mirror images (the game is seen from above; default: off, as the first policy then needs no corrections).")
     boolean mirror;
@@ -69,7 +72,8 @@ final class ImproveCommand implements Callable<Integer> {
         if (trainSteps != null) {
             o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
         }
-        SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
+        SimGameProfile.Config config = SimGameProfile.Config.of(TargetOptions.defaults());
+        SimGameProfile profile = new SimGameProfile(waypoint ? config : config.withoutWaypoint());
         SkillLibrary library = profile.skills();
         Improvement.Settings d = Improvement.Settings.defaults();
         Trainer.Options fine = trainSteps == null ? d.fineTuning()
@@ -79,8 +83,8 @@ final class ImproveCommand implements Callable<Integer> {
         Path run = Main.runDir();
         Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
         Arena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
-        System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, %d cores%n",
-                demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, input %s, %d cores%n",
+                demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
         Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");
         Improvement improvement = new Improvement(arena, s, checkpoints, System.err).recordingTo(episodes);
         if (noControl) {

@@ -445,9 +445,17 @@ final class ReplayCommand implements Callable<Integer> {
         private long lastDraw;
         private boolean drawn;
 
+        private final String label;
+
         ProgressBar(long total, boolean on) {
+            this(total, on, "replay");
+        }
+
+        /** @param label what is counted ("replay": steps; "eval": episodes) */
+        ProgressBar(long total, boolean on, String label) {
             this.total = Math.max(1, total);
             this.on = on;
+            this.label = label;
         }
 
         void step(int episode, int episodes) {
@@ -459,8 +467,9 @@ final class ReplayCommand implements Callable<Integer> {
             lastDraw = now;
             int width = 30, filled = (int) (width * done / total);
             double rate = done / Math.max(1e-9, (now - start) / 1e9);
-            System.err.printf(Locale.ROOT, "\rreplay [%s%s] %3d%% %d/%d steps, episode %d/%d, %.0f steps/s ", "#".repeat(filled),
-                    ".".repeat(width - filled), 100 * done / total, done, total, episode, episodes, rate);
+            System.err.printf(Locale.ROOT, "\r%s [%s%s] %3d%% %d/%d %s, episode %d/%d, %.1f %s/s ", label, "#".repeat(filled),
+                    ".".repeat(width - filled), 100 * done / total, done, total, label.equals("replay") ? "steps" : "episodes", episode, episodes, rate,
+                    label.equals("replay") ? "steps" : "episodes");
             System.err.flush();
             drawn = true;
         }
