@@ -74,6 +74,8 @@ final class LiveCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--max-steps", defaultValue = "600", description = "Steps per episode at most (default: ${DEFAULT-VALUE}).")
     long maxSteps;
+    @Option(names = "--correction-holds", defaultValue = "1", description = "Steps an operator's command holds for, each one a correction (YAY Robot); a newer command, pause or stop ends it (default: ${DEFAULT-VALUE}).")
+    int correctionHolds;
     @Option(names = "--max-seconds", description = "Wall-clock seconds per episode at most (default: no limit).")
     Double maxSeconds;
     @Option(names = "--time-limit", defaultValue = "90", description = "Game seconds per episode (default: ${DEFAULT-VALUE}).")
@@ -200,7 +202,7 @@ final class LiveCommand implements Callable<Integer> {
                     try (Target t = profile.open(es); Modules modules = live.modules(profile, lib, t);
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, lib, g, d))) {
                         AgentLoop.Builder b = AgentLoop.builder().target(t).library(lib).modules(modules).skillFolder(new SkillFolder(profile.skillsDir()))
-                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox);
+                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds);
                         if (maxSeconds != null) {
                             b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
                         }
@@ -278,6 +280,7 @@ final class LiveCommand implements Callable<Integer> {
         o.text("--goal", goal);
         o.number("--rate", rate, 0, 1000, "steps a second");
         o.whole("--max-steps", maxSteps, 1, Long.MAX_VALUE);
+        o.whole("--correction-holds", correctionHolds, 1, 1000);
         o.above("--max-seconds", maxSeconds, 0, Double.POSITIVE_INFINITY, "seconds");
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         o.whole("--train-every", trainEvery, 0, Integer.MAX_VALUE);

@@ -44,6 +44,7 @@ public final class AgentLoop {
     private final List<StepListener> listeners;
     private final History history;
     private final Duration period;
+    private final int correctionHolds;
     private final long maxSteps;
     private final Duration maxTime;
     private volatile Goal goal;
@@ -77,6 +78,7 @@ public final class AgentLoop {
         this.listeners = new CopyOnWriteArrayList<>(b.listeners);
         this.history = b.history;
         this.period = b.period;
+        this.correctionHolds = b.correctionHolds;
         this.maxSteps = b.maxSteps;
         this.maxTime = b.maxTime;
         this.goal = Objects.requireNonNull(b.goal, "goal");
@@ -103,6 +105,10 @@ public final class AgentLoop {
         int failed = 0;
         boolean stepOnce = false;
         List<Intervention> applied = new ArrayList<>();
+        // a correction that holds for more steps (YAY Robot's language commands): what it is and for how many more
+        SkillCall held = null;
+        String heldText = null;
+        int heldLeft = 0;
         long startWall = System.nanoTime();
         long index = 0;
         try {
@@ -115,7 +121,10 @@ public final class AgentLoop {
                     }
                     switch (i.kind()) {
                         case STOP -> stopRequested.set(true);
-                        case PAUSE -> paused = true;
+                        case PAUSE -> {
+                            paused = true;
+                            heldLeft = 0;
+                        }
                         case RESUME -> paused = false;
                         case STEP -> stepOnce = true;
                         case GOAL -> {
@@ -128,6 +137,9 @@ public final class AgentLoop {
                             try {
                                 override = library.normalize(i.command());
                                 correction = i.text();
+                                held = override;
+                                heldText = correction;
+                                heldLeft = correctionHolds - 1;
                             } catch (IllegalArgumentException e) {
                                 notice("refused the operator's command " + i.command() + " (" + i.channel() + "): " + e.getMessage());
                             }
@@ -152,6 +164,11 @@ public final class AgentLoop {
                     outcome = Outcome.TIMEOUT;
                     reason = "ran " + maxTime.toSeconds() + " s";
                     break;
+                }
+                if (override == null && heldLeft > 0 && !paused) {
+                    override = held;
+                    correction = heldText;
+                    heldLeft--;
                 }
                 if (paused && !stepOnce && override == null) {
                     actuator.releaseAll();
@@ -402,6 +419,7 @@ public final class AgentLoop {
         private final List<StepListener> listeners = new ArrayList<>();
         private History history = History.AS_DECIDED;
         private Duration period = Duration.ZERO;
+        private int correctionHolds = 1;
         private long maxSteps = Long.MAX_VALUE;
         private Duration maxTime;
         private Goal goal;
@@ -416,6 +434,18 @@ public final class AgentLoop {
         public Builder inbox(OperatorInbox i) { this.inbox = i; return this; }
         public Builder listener(StepListener l) { this.listeners.add(l); return this; }
         public Builder history(History h) { this.history = Objects.requireNonNull(h); return this; }
+        /**
+         * How many steps an operator's command holds (YAY Robot: a spoken correction replaces the high-level command for
+         * a while); each of those steps is the operator's, a correction to learn from. A newer command, pause or stop ends it.
+         */
+        public Builder correctionHolds(int steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("a correction holds for at least 1 step, got " + steps);
+            }
+            this.correctionHolds = steps;
+            return this;
+        }
+
         /** The step period; zero runs each step as soon as the last one's skill ends. */
         public Builder period(Duration p) { this.period = p; return this; }
         public Builder maxSteps(long n) { this.maxSteps = n; return this; }

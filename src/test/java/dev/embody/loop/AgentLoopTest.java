@@ -288,4 +288,24 @@ class AgentLoopTest {
         });
         assertThat(noted.steps.get(0).applied()).extracting(Intervention::argument).containsExactly("never go left");
     }
+
+    @Test
+    void aCorrectionMayHoldForTheNextStepsEachOneTheOperators() {
+        SimGameTarget t = new SimGameTarget(SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90)));
+        OperatorInbox inbox = new OperatorInbox();
+        Steps heard = new Steps();
+        SkillCall wait = SkillCall.parse("wait(duration=short)");
+        StepListener operator = (step, obs) -> {
+            if (step.index() == 1) {
+                inbox.submit(Intervention.command(wait, "wait", "test"));
+            }
+        };
+        agent(t, null).inbox(inbox).listener(heard).listener(operator).correctionHolds(3).maxSteps(7).build().run();
+        assertThat(heard.steps).extracting(s -> s.decision().by())
+                .containsExactly("scene-planner", "scene-planner", "operator", "operator", "operator", "scene-planner", "scene-planner");
+        assertThat(heard.steps.subList(2, 5)).allSatisfy(s -> {
+            assertThat(s.command()).isEqualTo(wait);
+            assertThat(s.correction()).isEqualTo("wait");
+        });
+    }
 }
