@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class})
+        subcommands = {BenchCommand.Loop.class, BenchCommand.LearnedPolicyBench.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -111,6 +111,62 @@ final class BenchCommand implements Runnable {
             System.out.printf(Locale.ROOT, "replay cpu: cpu_s=%.2f target_s/cpu_s=%.1fx (all threads of this process: modules, decoder, JIT, GC)%n",
                     cpuS, t.targetSeconds() / cpuS);
             return b.exitCode();
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true,
+            description = "The learned policy's cost: its decision per step at 640x360 (p50/p99, encoder and network), and one fine-tune round on N examples.")
+    static final class LearnedPolicyBench implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Option(names = "--steps", defaultValue = "2000", description = "Decisions to time after warm-up (default: ${DEFAULT-VALUE}).")
+        int steps;
+        @Option(names = "--examples", defaultValue = "5000", description = "Examples in the fine-tune round (default: ${DEFAULT-VALUE}).")
+        int examples;
+        @Option(names = "--no-waypoint", description = "Time the sim game's input without the waypoint feature.")
+        boolean noWaypoint;
+
+        @Override
+        public Integer call() throws Exception {
+            Options o = Options.of(spec);
+            o.whole("--steps", steps, 1, 1_000_000);
+            o.whole("--examples", examples, 1, 1_000_000);
+            SimGameProfile.Config config = SimGameProfile.Config.of(TargetOptions.defaults());
+            SimGameProfile profile = new SimGameProfile(noWaypoint ? config.withoutWaypoint() : config);
+            SkillLibrary library = profile.skills();
+            // decisions: the learned policy planning every step of oracle-played levels, as the loop asks it
+            List<dev.embody.learning.Example> data = new ArrayList<>();
+            dev.embody.sim.Oracle oracle = new dev.embody.sim.Oracle(library);
+            dev.embody.learning.Arena arena = profile.arena(library, 2, 300, Duration.ofSeconds(90));
+            long seed = 1;
+            System.err.printf("collecting %d demonstration examples ...%n", examples);
+            while (data.size() < examples) {
+                long s = seed++;
+                data.addAll(arena.play(s, profile.defaultGoal(), t -> oracle.asPolicy(((dev.embody.sim.SimGameTarget) t).game()),
+                        t -> new dev.embody.learning.ExampleCollector(profile.inputSpec(), java.util.Set.of("oracle"), "bench" + s), null).examples());
+            }
+            data = data.subList(0, examples);
+            List<Latency> timing = new ArrayList<>();
+            try (dev.embody.planning.LearnedPolicy policy = profile.untrained(library, 1);
+                 Target game = profile.open(new EpisodeSpec(1000, 2, profile.defaultGoal(), Duration.ofSeconds(3600), false, null));
+                 Modules modules = profile.modules(library)) {
+                List<Long> plan = new ArrayList<>();
+                AgentLoop.builder().target(game).library(library).modules(modules.withPolicy(policy)).memory(EpisodicMemory.inMemory())
+                        .goal(profile.defaultGoal()).maxSteps(steps + 200).listener((st, ob) -> plan.add(st.latency().plan())).build().run();
+                List<Long> timed = plan.subList(Math.min(200, plan.size()), plan.size());
+                double[] ms = timed.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+                double p50 = ms[(int) Math.ceil(0.5 * ms.length) - 1], p99 = ms[(int) Math.ceil(0.99 * ms.length) - 1];
+                System.out.printf(Locale.ROOT, "learned policy decision at 640x360 (%s), %d steps, %d cores: plan_ms p50=%.3f p99=%.3f max=%.3f (target p99 < 10 ms: %s) device=%s%n",
+                        profile.inputSpec(), ms.length, Runtime.getRuntime().availableProcessors(), p50, p99, ms[ms.length - 1],
+                        p99 < 10 ? "MET" : "MISSED", dev.embody.planning.PolicyNet.device());
+                // one fine-tune round, as live's periodic training runs it
+                dev.embody.learning.Trainer.Options round = new dev.embody.learning.Trainer.Options(20, 64, 2e-3f, 200, 1);
+                dev.embody.learning.Trainer.Result r = new dev.embody.learning.Trainer(round, System.err).train(policy, data);
+                r.net().close();
+                System.out.printf(Locale.ROOT, "fine-tune round: %d examples, %d Adam steps of %d, %.1f s on %s, loss %.3f -> %.3f (target < 60 s on 2 cores: %s)%n",
+                        data.size(), r.steps(), round.batchSize(), r.seconds(), r.device(), r.firstLoss(), r.lastLoss(), r.seconds() < 60 ? "MET" : "MISSED");
+            }
+            return Main.OK;
         }
     }
 }
