@@ -72,7 +72,7 @@ public final class EpisodeExamples {
                 // live carries no failed step forward as the previous command; neither does its example
                 continue;
             }
-            if (s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) {
+            if ((s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) && episode.keeps(s)) {
                 previous.put(s, prev);
             }
             prev = s.command().toString();
@@ -117,6 +117,10 @@ public final class EpisodeExamples {
             try {
                 RecordedEpisode e = RecordedEpisode.read(d);
                 if (target != null && !target.equals(e.meta().path("target").asText())) {
+                    continue;
+                }
+                if (e.markedBad()) {
+                    log.info("left out {}: marked bad (episodes edit)", e.id());
                     continue;
                 }
                 if (e.cut() != null) {

@@ -299,7 +299,9 @@ public final class AgentLoop {
             return step;
         }
         Latency latency = latency(t);
-        boolean overran = !(period.isZero() || period.isNegative()) && latency.decideNanos() > period.toNanos();
+        // in a demonstration, planning is the person's window (one period, waited out): only the modules can overrun it
+        long own = acting ? latency.decideNanos() : latency.decideNanos() - latency.plan();
+        boolean overran = !(period.isZero() || period.isNegative()) && own > period.toNanos();
         Step step = new Step(index, wall, obs.timeNanos(), obs.index(), scene, r, task, candidates, decision, correction,
                 ex.sent(), ex.interrupted(), target.outcome(), latency, overran, look, memory.takeCitations(), applied);
         Step happened = history.happened(step);
