@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * package xinput), which selects XInput2 device events on the root window and prints each one; every key press and
  * release, button and wheel turn is taken as the event arrives, keycodes named as skills name keys (through the X
  * server's keymap: Right -> RIGHT, Control_L -> CONTROL) and the pointer mapped from screen pixels into the calibrated
- * region's scene units. Only input that went to the program counts: an event whose top-level window is another
+ * region's scene units. Each press is taken once, from the device that made it (XInput2 also reports it again from the
+ * master device, and a program that selects the master's events may keep those to itself). Only input that went to the program counts: an event whose top-level window is another
  * program's (a terminal, a password box) is counted as elsewhere and not kept. Key auto-repeat is not a press.
  */
 public final class XInputCapture implements AutoCloseable {
@@ -144,6 +145,7 @@ public final class XInputCapture implements AutoCloseable {
         int type = -1;
         int detail = -1;
         boolean repeat = false;
+        boolean slave = false;
         double rootX = Double.NaN, rootY = Double.NaN;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
@@ -153,10 +155,15 @@ public final class XInputCapture implements AutoCloseable {
                     type = Integer.parseInt(t.substring(11, t.indexOf(' ', 11)));
                     detail = -1;
                     repeat = false;
+                    slave = false;
                     rootX = rootY = Double.NaN;
                     if (type == 12) {
                         listening.countDown(); // the probe's property change: xinput hears the server
                     }
+                } else if (t.startsWith("device: ")) {
+                    // "device: 5 (5)": the device itself; "device: 3 (5)": its master, the same press again
+                    String[] d = t.substring(8).replace("(", " ").replace(")", " ").strip().split("\\s+");
+                    slave = d.length == 2 && d[0].equals(d[1]);
                 } else if (t.startsWith("detail: ")) {
                     detail = Integer.parseInt(t.substring(8).strip());
                 } else if (t.startsWith("flags: ")) {
@@ -168,7 +175,7 @@ public final class XInputCapture implements AutoCloseable {
                 } else if (t.startsWith("windows: ") && DEVICE_EVENTS.contains(type)) {
                     // the last line of a device event: it is whole
                     long child = window(t, "child");
-                    if (!repeat) {
+                    if (!repeat && slave) {
                         take(System.nanoTime(), type, detail, rootX, rootY, child);
                     }
                     type = -1;
