@@ -211,9 +211,7 @@ final class RecordCommand implements Callable<Integer> {
                         throw new ParameterException(spec.commandLine(), "--input own: the " + profile.name() + " target has no input of its own to hear; use --input console or gamepad");
                     }
                     PersonPolicy policy = new PersonPolicy(library, stick, log, period, !own);
-                    // the person's input is let go of first, then the target
                     try (Target t = played != null ? played.target() : profile.open(es);
-                         AutoCloseable hearing = played != null ? played.input() : () -> { };
                          Modules modules = profile.modules(library).withPolicy(policy);
                          EpisodeRecorder recorder = EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, library, g, difficulty))) {
                         String source = played != null ? played.source() : how.equals("console") ? "the console's command buttons" : "a gamepad (JInput)";
@@ -273,6 +271,10 @@ final class RecordCommand implements Callable<Integer> {
                         System.out.println("  commands: " + kinds(c.commands()));
                         if (r.outcome() == dev.embody.loop.Outcome.STOPPED && interrupted[0]) {
                             break;
+                        }
+                    } finally {
+                        if (played != null) {
+                            played.input().close(); // stop hearing the person (the target is closed above)
                         }
                     }
                 }

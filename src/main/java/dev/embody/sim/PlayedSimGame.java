@@ -36,7 +36,7 @@ public final class PlayedSimGame implements Target {
 
         @Override
         public void elapse(Duration d) throws InterruptedException {
-            Thread.sleep(d.toMillis(), (int) (d.toNanosPart() % 1_000_000));
+            Thread.sleep(d.toMillis(), d.toNanosPart() % 1_000_000);
         }
     };
     private long frames;
