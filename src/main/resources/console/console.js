@@ -214,6 +214,21 @@ function drawCurve(points) {
 }
 $('rollback').onclick = () => { const v = $('checkpoints').value; api('/api/training/rollback', {checkpoint: v || '-'}).then(r => $('rollback-msg').textContent = r.message).catch(e => $('rollback-msg').textContent = e.message); };
 
+// ---- command buttons: one per command of the skills; a press is the command itself (live: a correction; record: the person's step)
+async function loadCommands() {
+  const list = await api('/api/commands');
+  $('commands').className = '';
+  $('commands').replaceChildren(...list.map(c => {
+    const b = document.createElement('button');
+    b.textContent = c;
+    b.className = 'command';
+    b.onclick = () => api('/api/command', {command: c})
+      .then(r => { $('command-sent').textContent = 'sent ' + r.command; $('command-sent').className = 'ok'; })
+      .catch(e => { $('command-sent').textContent = e.message; $('command-sent').className = 'bad'; });
+    return b;
+  }));
+}
+loadCommands().catch(() => {});
 api('/api/suggestions').then(list => $('suggestions').replaceChildren(...list.map(s => { const o = document.createElement('option'); o.value = s; return o; }))).catch(() => {});
 refreshSide(); setInterval(refreshSide, 5000);
 connect();

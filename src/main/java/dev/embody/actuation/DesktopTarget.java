@@ -81,6 +81,14 @@ public final class DesktopTarget implements Target {
      * no end-of-episode banner is on screen (the last level's), so an episode starts on a live program.
      */
     public static DesktopTarget open(ScreenCalibration cal, Duration wait) throws IOException, InterruptedException, BadFileException {
+        return open(cal, wait, true);
+    }
+
+    /**
+     * @param takeFocus give the program the keyboard as the calibration says (the pointer to its centre, a click or
+     *                  XSetInputFocus); false for a demonstration, where the person does that and embody sends nothing
+     */
+    public static DesktopTarget open(ScreenCalibration cal, Duration wait, boolean takeFocus) throws IOException, InterruptedException, BadFileException {
         long deadline = System.nanoTime() + wait.toNanos();
         ScreenRegion region;
         long id = 0;
@@ -117,7 +125,7 @@ public final class DesktopTarget implements Target {
                 }
                 cal.checkOnScreen(region, screen, System.getenv("DISPLAY"));
             }
-            if (cal.focus().equals("xdotool")) {
+            if (takeFocus && cal.focus().equals("xdotool")) {
                 XWindows.focus(id);
             }
         } else {
@@ -130,8 +138,10 @@ public final class DesktopTarget implements Target {
         DesktopTarget t = new DesktopTarget(cal, region, id, windowArea);
         try {
             // the pointer rests inside the program: focus-follows-mouse desktops (and X with no window manager) then type into it
-            t.actuator.mouseMove(cal.sceneWidth() / 2.0, cal.sceneHeight() / 2.0, false);
-            if (cal.focus().equals("click")) {
+            if (takeFocus) {
+                t.actuator.mouseMove(cal.sceneWidth() / 2.0, cal.sceneHeight() / 2.0, false);
+            }
+            if (takeFocus && cal.focus().equals("click")) {
                 t.actuator.mouseButton("LEFT", true);
                 t.actuator.mouseButton("LEFT", false);
             }
@@ -188,6 +198,15 @@ public final class DesktopTarget implements Target {
 
     public ScreenRegion region() {
         return region;
+    }
+
+    /** The program's window (0: a bare region, no window). */
+    public long windowId() {
+        return windowId;
+    }
+
+    public ScreenCalibration calibration() {
+        return calibration;
     }
 
     public DesktopActuator desktop() {

@@ -41,4 +41,24 @@ public final class Keys {
     public static String name(int code) {
         return KeyEvent.getKeyText(code).toUpperCase(Locale.ROOT);
     }
+
+    private static final Map<Integer, String> VK_NAMES = new ConcurrentHashMap<>();
+
+    static {
+        for (java.lang.reflect.Field f : KeyEvent.class.getFields()) {
+            if (f.getName().startsWith("VK_") && f.getType() == int.class) {
+                try {
+                    VK_NAMES.putIfAbsent(f.getInt(null), f.getName().substring(3));
+                } catch (IllegalAccessException e) {
+                    // every VK_ constant is public
+                }
+            }
+        }
+    }
+
+    /** The name skills use for a key code (KeyEvent.VK_BACK_SPACE -> BACK_SPACE), the inverse of {@link #code}. */
+    public static String skillName(int code) {
+        String n = VK_NAMES.get(code);
+        return n != null ? n : name(code);
+    }
 }

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "episodes", mixinStandardHelpOptions = true, description = "Recorded episodes.",
-        subcommands = {EpisodesCommand.ListEpisodes.class, EpisodesCommand.Show.class, EpisodesCommand.Check.class})
+        subcommands = {EpisodesCommand.ListEpisodes.class, EpisodesCommand.Show.class, EpisodesCommand.Check.class, EpisodesCommand.Edit.class})
 final class EpisodesCommand implements Runnable {
 
     @Override
@@ -27,8 +27,10 @@ final class EpisodesCommand implements Runnable {
             List<Episode> all = Episode.list(dir);
             for (Episode e : all) {
                 var m = e.meta();
-                System.out.printf("%-44s %-9s %-9s steps=%-5s seed=%-6s goal=%s policy=%s%n", e.id(), m.path("target").asText(),
-                        e.outcome(), m.path("steps").asText("?"), m.path("seed").asText("-"), m.path("goal").asText("-"), m.path("policy").asText("-"));
+                System.out.printf("%-44s %-9s %-9s steps=%-5s seed=%-6s goal=%s policy=%s%s%s%n", e.id(), m.path("target").asText(),
+                        e.outcome(), m.path("steps").asText("?"), m.path("seed").asText("-"), m.path("goal").asText("-"), m.path("policy").asText("-"),
+                        m.hasNonNull("mark") ? " mark=" + m.get("mark").asText() : "",
+                        m.path("trim").isObject() ? " trim=" + m.path("trim").path("from").asText() + ".." + m.path("trim").path("to").asText() : "");
             }
             System.out.printf("%d episodes in %s%n", all.size(), dir);
             return Main.OK;
@@ -59,6 +61,15 @@ final class EpisodesCommand implements Runnable {
                     System.out.printf("%-11s %s%n", f.equals("skills_version") ? "skills" : f, m.get(f).asText());
                 }
             }
+            if (e.mark() != null || e.trim() != null) {
+                System.out.printf("edited      %s%s%n", e.mark() == null ? "" : "mark=" + e.mark() + " ", e.trim() == null ? "" : "trim=" + e.trim()
+                        + " (" + (e.trim().to() - e.trim().from() + 1) + " of " + e.steps().size() + " steps kept)");
+            }
+            if (m.has("demonstration")) {
+                var d = m.get("demonstration");
+                System.out.printf("demonstr.   input=%s mapped=%s idle=%s unmapped=%s %s%n", d.path("input").asText(), d.path("mapped_steps").asText(),
+                        d.path("idle_steps").asText(), d.path("unmapped").asText(), d.path("unmapped_input").isEmpty() ? "" : d.get("unmapped_input").toString());
+            }
             if (m.has("score")) {
                 StringBuilder sc = new StringBuilder();
                 m.get("score").fields().forEachRemaining(x -> sc.append(sc.length() == 0 ? "" : " ").append(x.getKey()).append('=').append(x.getValue().asText()));
@@ -82,6 +93,46 @@ final class EpisodesCommand implements Runnable {
                 System.out.printf(java.util.Locale.ROOT, "  step %d t=%.2fs \"%s\" -> %s%s%n", s.step(), s.targetNanos() / 1e9, s.correction(), s.command(),
                         s.policyWanted() != null ? " (policy wanted " + s.policyWanted() + ")" : "");
             }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "edit", mixinStandardHelpOptions = true,
+            description = {"Mark an episode good or bad, or keep only some of its steps; non-destructive: only meta.json changes (atomically), "
+                    + "the steps and frames stay whole. Training leaves bad episodes out and reads only the steps kept; replay does the same."})
+    static final class Edit implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "An episode id (under --dir) or folder.")
+        String id;
+        @Option(names = "--dir", defaultValue = "episodes", description = "Episodes folder (default: ${DEFAULT-VALUE}).")
+        Path dir;
+        @Option(names = "--mark", paramLabel = "good|bad", description = "good, or bad (left out of training and replay).")
+        String mark;
+        @Option(names = "--trim", paramLabel = "FROM..TO", description = "Keep steps FROM..TO (both kept; FROM.. and ..TO too).")
+        String trim;
+        @Option(names = "--untrim", description = "Drop the trim: every step counts again.")
+        boolean untrim;
+
+        @Override
+        public Integer call() throws Exception {
+            Options o = Options.of(spec);
+            o.oneOf("--mark", mark, dev.embody.episode.EpisodeEdit.MARKS);
+            o.needs(mark != null || trim != null || untrim, "say what to change: --mark good|bad, --trim FROM..TO or --untrim");
+            o.needs(trim == null || !untrim, "--trim and --untrim contradict each other: give one");
+            Path p = java.nio.file.Files.isDirectory(Path.of(id)) && java.nio.file.Files.exists(Path.of(id).resolve(Episode.META)) ? Path.of(id) : dir.resolve(id);
+            if (!java.nio.file.Files.isRegularFile(p.resolve(Episode.META))) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no episode '" + id + "' in " + dir
+                        + " (./run episodes list --dir " + dir + " lists them)");
+            }
+            dev.embody.episode.EpisodeEdit.Result r;
+            try {
+                r = dev.embody.episode.EpisodeEdit.apply(p, mark, trim, untrim);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            System.out.printf("edited %s: mark=%s trim=%s (%s of %d steps kept)%n", p, r.mark() == null ? "-" : r.mark(),
+                    r.trim() == null ? "-" : r.trim(), r.trim() == null ? "all" : Long.toString(r.trim().to() - r.trim().from() + 1), r.steps());
             return Main.OK;
         }
     }

@@ -156,6 +156,10 @@ final class ReplayCommand implements Callable<Integer> {
         for (Path d : dirs) {
             try {
                 RecordedEpisode e = RecordedEpisode.read(d);
+                if (e.markedBad()) {
+                    System.err.println("skipped " + e.id() + ": marked bad (./run episodes edit " + e.id() + " --mark good to replay it)");
+                    continue;
+                }
                 String key = e.meta().path("target").asText() + " " + e.meta().path("profile");
                 Profile p = profiles.get(key);
                 if (p == null) {
@@ -173,7 +177,7 @@ final class ReplayCommand implements Callable<Integer> {
                 badFiles = true;
             }
         }
-        long total = episodes.stream().mapToLong(e -> e.steps().size()).sum();
+        long total = episodes.stream().mapToLong(e -> e.trim() == null ? e.steps().size() : e.trim().to() - e.trim().from() + 1).sum();
         ProgressBar bar = new ProgressBar(total, progressBar);
         Map<Profile, SkillLibrary> libraries = new HashMap<>();
         List<Replay.Result> results = new ArrayList<>();
@@ -326,7 +330,7 @@ final class ReplayCommand implements Callable<Integer> {
                 n, of, r.episode().id(), r.steps().size(), r.episode().steps().size(), ReplayReport.ratio(r.agreement()), r.agreeing(),
                 r.decided(), ReplayReport.ratio(r.correctionAgreement()), r.correctionsAgreeing(), r.corrections(), mods,
                 r.stepsPerSecond(), r.wallSeconds() > 0 ? target / r.wallSeconds() : Double.NaN, failedNote(r.failed().size(), r.failedCompared())
-                        + (r.warning() != null ? " (cut off)" : ""));
+                        + (r.episode().trim() != null ? " trim=" + r.episode().trim() : "") + (r.warning() != null ? " (cut off)" : ""));
         out.println("  latency_ms p50/p99 " + latencyLine(new LatencyStats(r.latencies())));
     }
 
@@ -368,6 +372,10 @@ final class ReplayCommand implements Callable<Integer> {
             } catch (BadFileException ex) {
                 System.err.println("error: " + ex.getMessage());
                 exit = Main.BAD_FILE;
+                continue;
+            }
+            if (e.markedBad()) {
+                System.err.println("skipped " + e.id() + ": marked bad (./run episodes edit " + e.id() + " --mark good to re-actuate it)");
                 continue;
             }
             String recordedOn = e.meta().path("target").asText();

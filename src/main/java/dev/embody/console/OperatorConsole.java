@@ -495,6 +495,19 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             ctx.json(m);
         });
         app.get("/api/suggestions", ctx -> ctx.json(suggestions(parser.get().library())));
+        app.get("/api/commands", ctx -> ctx.json(parser.get().library().commands().stream().map(Object::toString).toList()));
+        app.post("/api/command", ctx -> {
+            String text = text(field(ctx, "command"));
+            limit();
+            dev.embody.skill.SkillCall call;
+            try {
+                call = parser.get().library().normalize(dev.embody.skill.SkillCall.parse(text));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "not a command of these skills: " + clip(text) + " (" + e.getMessage() + ")");
+            }
+            inbox.submit(Intervention.command(call, "button " + call, "console-button"));
+            ctx.json(Map.of("ok", true, "command", call.toString()));
+        });
         app.get("/api/training", ctx -> ctx.json(training.snapshot()));
         app.post("/api/training/rollback", ctx -> {
             limit();

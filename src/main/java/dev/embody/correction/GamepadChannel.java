@@ -41,11 +41,28 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
     private boolean paused;
     private Thread poller;
     private volatile boolean running;
+    private final java.util.function.Consumer<dev.embody.loop.PersonInput.Event> person;
 
     public GamepadChannel(Controller controller, OperatorInbox inbox, StickMapping mapping) {
+        this(controller, inbox, mapping, null);
+    }
+
+    private GamepadChannel(Controller controller, OperatorInbox inbox, StickMapping mapping,
+                           java.util.function.Consumer<dev.embody.loop.PersonInput.Event> person) {
         this.controller = controller;
         this.inbox = inbox;
         this.mapping = mapping;
+        this.person = person;
+    }
+
+    /**
+     * The gamepad as a person's input for a demonstration: the stick's moves and the buttons go to {@code person} as
+     * raw events (the step's command is what they map to, read by the person's policy), and override nothing; the
+     * e-stop and pause buttons still stop and pause the session through {@code inbox}.
+     */
+    public static GamepadChannel demonstrating(Controller controller, OperatorInbox inbox,
+                                               java.util.function.Consumer<dev.embody.loop.PersonInput.Event> person) {
+        return new GamepadChannel(controller, inbox, StickMapping.none(), java.util.Objects.requireNonNull(person));
     }
 
     /** The first stick or gamepad JInput finds, or empty (said in the log) when there is none. */
@@ -94,21 +111,32 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
             return false;
         }
         boolean estop = pressed(ESTOP);
+        if (person != null && estop != estopWasDown) {
+            person.accept(dev.embody.loop.PersonInput.Event.padButton("1", estop));
+        }
         if (estop && !estopWasDown) {
             inbox.submit(Intervention.of(Intervention.Kind.STOP, null, "gamepad e-stop button", "gamepad"));
         }
         estopWasDown = estop;
         boolean pause = pressed(PAUSE);
+        if (person != null && pause != pauseWasDown) {
+            person.accept(dev.embody.loop.PersonInput.Event.padButton("0", pause));
+        }
         if (pause && !pauseWasDown) {
             paused = !paused;
             inbox.submit(Intervention.of(paused ? Intervention.Kind.PAUSE : Intervention.Kind.RESUME, null,
                     "gamepad " + (paused ? "pause" : "resume") + " button", "gamepad"));
         }
         pauseWasDown = pause;
-        String now = direction(value(Component.Identifier.Axis.X), value(Component.Identifier.Axis.Y));
+        float x = value(Component.Identifier.Axis.X), y = value(Component.Identifier.Axis.Y);
+        String now = direction(x, y);
         String before = direction;
         direction = now;
-        if (now != null && !now.equals(before)) {
+        if (person != null) {
+            if (!java.util.Objects.equals(now, before)) {
+                person.accept(dev.embody.loop.PersonInput.Event.stick(now, x, y));
+            }
+        } else if (now != null && !now.equals(before)) {
             submit(now); // a new deflection takes over at once, cutting the running hold short
         }
         return true;
@@ -117,6 +145,9 @@ public final class GamepadChannel implements StepListener, AutoCloseable {
     /** While the stick stays deflected, every next step is the operator's too. */
     @Override
     public void onStep(Step step, Observation observation) {
+        if (person != null) {
+            return; // a demonstration: the person's policy reads the stick, nothing overrides
+        }
         String d = direction;
         if (d != null) {
             submit(d);

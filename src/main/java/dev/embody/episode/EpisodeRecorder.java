@@ -178,6 +178,9 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
                 ObjectNode sc = n.putObject("scores");
                 s.decision().scores().forEach((k, v) -> sc.put(k, Math.round(v * 10000) / 10000.0));
             }
+            if (s.decision().input() != null) {
+                input(n, s.decision().input());
+            }
         } else {
             n.putNull("command");
             n.putNull("by");
@@ -214,6 +217,45 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         return n;
     }
 
+    /**
+     * A person's input beside the command it maps to: {@code input_window_ms}, {@code input} (every event, timed from
+     * the window's start) and, where some maps to no skill, {@code unmapped}.
+     */
+    static void input(ObjectNode n, dev.embody.loop.PersonInput in) {
+        n.put("input_window_ms", round(in.windowMs()));
+        ArrayNode events = n.putArray("input");
+        for (dev.embody.loop.PersonInput.Event e : in.events()) {
+            ObjectNode o = events.addObject();
+            o.put("t_ms", round(e.tMs()));
+            o.put("event", e.event());
+            if (e.key() != null) {
+                o.put("key", e.key());
+            }
+            if (e.button() != null) {
+                o.put("button", e.button());
+            }
+            if (e.x() != null) {
+                o.put("x", round(e.x()));
+            }
+            if (e.y() != null) {
+                o.put("y", round(e.y()));
+            }
+            if (e.notches() != null) {
+                o.put("notches", e.notches());
+            }
+            if (e.direction() != null || "stick".equals(e.event())) {
+                o.put("direction", e.direction());
+            }
+            if (e.command() != null) {
+                o.put("command", e.command());
+            }
+        }
+        if (!in.unmapped().isEmpty()) {
+            ArrayNode u = n.putArray("unmapped");
+            in.unmapped().forEach(u::add);
+        }
+    }
+
     private static double round(double v) {
         return Math.round(v * 10) / 10.0;
     }
@@ -239,9 +281,28 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
     }
 
     private void writeMeta() throws IOException {
+        keepEdits();
         Path tmp = dir.resolve(Episode.META + ".tmp");
         JSON.writeValue(tmp.toFile(), meta);
         Files.move(tmp, dir.resolve(Episode.META), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** What {@code episodes edit} wrote while the episode was still recording (its mark, its trim) stays. */
+    private void keepEdits() {
+        Path file = dir.resolve(Episode.META);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            var onDisk = JSON.readTree(file.toFile());
+            for (String f : EpisodeEdit.FIELDS) {
+                if (onDisk != null && onDisk.has(f)) {
+                    meta.set(f, onDisk.get(f));
+                }
+            }
+        } catch (IOException e) {
+            log.debug("cannot read {} for its edits", file, e);
+        }
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class Reactuation {
         String reason = "sent every recorded command";
         try {
             // a step whose capture failed has no time on the target's clock, and sent nothing
-            steps = steps.stream().filter(RecordedStep::observed).toList();
+            steps = steps.stream().filter(RecordedStep::observed).filter(episode::keeps).toList();
             if (steps.isEmpty()) {
                 return new Result(0, target.outcome(), target.score(), "nothing recorded");
             }

@@ -29,11 +29,15 @@ public final class RecordedEpisode {
     private final Episode episode;
     private final List<RecordedStep> steps;
     private final String cut;
+    private final String mark;
+    private final EpisodeEdit.Trim trim;
 
-    private RecordedEpisode(Episode episode, List<RecordedStep> steps, String cut) {
+    private RecordedEpisode(Episode episode, List<RecordedStep> steps, String cut, String mark, EpisodeEdit.Trim trim) {
         this.episode = episode;
         this.steps = List.copyOf(steps);
         this.cut = cut;
+        this.mark = mark;
+        this.trim = trim;
     }
 
     /** Reads and checks meta.json and steps.jsonl, and that the video is there; the video's frames are checked as they are read. */
@@ -80,7 +84,8 @@ public final class RecordedEpisode {
             throw new BadFileException(file, steps.size() + 1, "ends after " + steps.size() + " steps but " + Episode.META
                     + " says steps=" + e.meta().path("steps").asLong());
         }
-        return new RecordedEpisode(e, steps, cut);
+        Path metaFile = dir.resolve(Episode.META);
+        return new RecordedEpisode(e, steps, cut, EpisodeEdit.mark(metaFile, e.meta()), EpisodeEdit.trim(metaFile, e.meta(), steps.size()));
     }
 
     private static void checkMeta(Episode e) throws BadFileException {
@@ -172,7 +177,45 @@ public final class RecordedEpisode {
         List<String> sent = failedAt != null && !n.has("sent") ? List.of() : strings(file, lineNo, n, "sent");
         return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), targetNanos, frame, n.path("scene").asText(""),
                 n.path("entities"), n.path("reflection"), n.path("task"), candidates, command, by, why, wanted, correction, sent,
-                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, failedAt, error, applied);
+                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, failedAt, error, applied,
+                input(file, lineNo, n));
+    }
+
+    private static final java.util.Set<String> INPUT_EVENTS = java.util.Set.of("key_down", "key_up", "button_down", "button_up",
+            "scroll", "stick", "pad_button_down", "pad_button_up", "command");
+
+    /** A person's raw input beside the command it maps to (a demonstration's step), or null where there is none. */
+    private static dev.embody.loop.PersonInput input(Path file, int line, JsonNode n) throws BadFileException {
+        JsonNode events = n.get("input");
+        if (events == null || events.isNull()) {
+            return null;
+        }
+        if (!events.isArray()) {
+            throw new BadFileException(file, line, "field 'input' must be a list of the person's input events, got " + events);
+        }
+        List<dev.embody.loop.PersonInput.Event> out = new ArrayList<>();
+        for (JsonNode e : events) {
+            String kind = e.path("event").asText("");
+            if (!e.isObject() || !e.path("t_ms").isNumber() || !INPUT_EVENTS.contains(kind)) {
+                throw new BadFileException(file, line, "field 'input': each event needs 't_ms' (a number) and 'event' (one of "
+                        + String.join(", ", new java.util.TreeSet<>(INPUT_EVENTS)) + "), got " + e);
+            }
+            if (kind.startsWith("key_") && !e.path("key").isTextual()) {
+                throw new BadFileException(file, line, "field 'input': a " + kind + " event needs 'key' (a KeyEvent name), got " + e);
+            }
+            if (kind.equals("command") && !e.path("command").isTextual()) {
+                throw new BadFileException(file, line, "field 'input': a command event needs 'command' (a skill command), got " + e);
+            }
+            out.add(new dev.embody.loop.PersonInput.Event(e.get("t_ms").asDouble(), kind, textOrNull(e, "key"), textOrNull(e, "button"),
+                    e.path("x").isNumber() ? e.get("x").asDouble() : null, e.path("y").isNumber() ? e.get("y").asDouble() : null,
+                    e.path("notches").isIntegralNumber() ? e.get("notches").asInt() : null, textOrNull(e, "direction"), textOrNull(e, "command")));
+        }
+        List<String> unmapped = n.has("unmapped") ? strings(file, line, n, "unmapped") : List.of();
+        return new dev.embody.loop.PersonInput(n.path("input_window_ms").asDouble(0), out, unmapped);
+    }
+
+    private static String textOrNull(JsonNode n, String field) {
+        return n.path(field).isTextual() ? n.get(field).asText() : null;
     }
 
     /** The goals, notes and taught skills recorded as taking effect at a step. */
@@ -345,6 +388,26 @@ public final class RecordedEpisode {
                 .filter(s -> now.commands().stream().anyMatch(c -> c.skill().equals(s.name()) && had.contains(c.toString())))
                 .toList();
         return kept.size() == now.skills().size() || kept.isEmpty() ? now : dev.embody.skill.SkillLibrary.of(kept);
+    }
+
+    /** "good", "bad" ({@code episodes edit --mark}), or null where nobody marked it. */
+    public String mark() {
+        return mark;
+    }
+
+    /** Marked bad: training and replay leave it out. */
+    public boolean markedBad() {
+        return "bad".equals(mark);
+    }
+
+    /** The steps kept ({@code episodes edit --trim}), or null: all of them. */
+    public EpisodeEdit.Trim trim() {
+        return trim;
+    }
+
+    /** Whether a step counts: inside the trim, where there is one. */
+    public boolean keeps(RecordedStep step) {
+        return trim == null || trim.keeps(step.step());
     }
 
     /** The steps that failed part way (each still a step: numbered, with what it got to). */

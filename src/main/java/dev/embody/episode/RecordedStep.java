@@ -19,12 +19,15 @@ import java.util.Map;
  * @param failedAt    the part of the step that failed (capture, gather, ... act), or null where it ran whole
  * @param error       why it failed, or null
  * @param applied     the operator's goals, notes and taught skills that took effect as the step began
+ * @param input       where a person demonstrated (by: person): what they did in the step's window, raw, and what of
+ *                    it maps to no skill; null elsewhere
  */
 public record RecordedStep(int line, long step, long wallMillis, long targetNanos, long frame, String scene,
                            JsonNode entities, JsonNode reflection, JsonNode task, List<String> candidates,
                            SkillCall command, String by, String why, SkillCall policyWanted, String correction,
                            List<String> sent, boolean interrupted, String outcome, Map<String, Double> latencyMs,
-                           String failedAt, String error, List<dev.embody.loop.Intervention> applied) {
+                           String failedAt, String error, List<dev.embody.loop.Intervention> applied,
+                           dev.embody.loop.PersonInput input) {
 
     /** Whether an operator's correction overrode the policy at this step. */
     public boolean corrected() {

@@ -130,7 +130,8 @@ public final class Replay {
      * and taught skills are applied again at the steps they took effect. A step that failed when it was recorded is
      * replayed, and a sample of agreement, only where a command had been decided before it failed (a refusal, a skill
      * that failed as it ran); one that failed before a decision is passed over (its modules never finished live). Like
-     * live, no failed step is carried forward as what happened.
+     * live, no failed step is carried forward as what happened. An episode trimmed with {@code episodes edit --trim}
+     * is replayed up to the trim's last step, and only the steps inside it are compared.
      *
      * @param memory the memory as it stood when the episode began (recollections come from it), or an empty one
      * @throws BadFileException where its video cannot be replayed at all (unreadable, no frame, more frames than steps):
@@ -157,6 +158,10 @@ public final class Replay {
                 while (true) {
                     Observation obs = frames.next();
                     RecordedStep rec = observed.get(observedNext[0]++);
+                    if (episode.trim() != null && rec.step() > episode.trim().to()) {
+                        // the steps after the trim are not the episode's any more (episodes edit --trim)
+                        throw new java.io.EOFException("past the trim " + episode.trim());
+                    }
                     if (!rec.failed() || rec.decided()) {
                         replayed.add(rec);
                         return obs;
@@ -193,10 +198,13 @@ public final class Replay {
                 @Override
                 public void onStep(Step step, Observation obs) {
                     RecordedStep rec = replayed.get((int) step.index());
-                    StepReplay sr = compare(rec, step, agent.library());
-                    out.add(sr);
-                    if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
-                        thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
+                    // steps before a trim run (the modules see what they saw live) but are not compared
+                    if (episode.keeps(rec)) {
+                        StepReplay sr = compare(rec, step, agent.library());
+                        out.add(sr);
+                        if ((sr.flagged() || out.size() == 1) && thumbs.size() < MAX_THUMBNAILS) {
+                            thumbs.put(rec.step(), ReplayReport.thumbnail(obs.frame(), 240));
+                        }
                     }
                     actuator.clear();
                     later(all, rec).forEach(inbox::submit);

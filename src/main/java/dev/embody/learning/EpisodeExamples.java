@@ -79,7 +79,7 @@ public final class EpisodeExamples {
                 // live carries no failed step forward as the previous command; neither does its example
                 continue;
             }
-            if (s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) {
+            if ((s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) && episode.keeps(s)) {
                 previous.put(s, prev);
             }
             prev = s.command().toString();
@@ -137,6 +137,10 @@ public final class EpisodeExamples {
             try {
                 RecordedEpisode e = RecordedEpisode.read(d);
                 if (target != null && !target.equals(e.meta().path("target").asText()) || !include.test(e)) {
+                    continue;
+                }
+                if (e.markedBad()) {
+                    log.info("left out {}: marked bad (episodes edit)", e.id());
                     continue;
                 }
                 if (e.cut() != null) {

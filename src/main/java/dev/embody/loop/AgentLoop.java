@@ -29,6 +29,7 @@ public final class AgentLoop {
     private static final Logger log = LoggerFactory.getLogger(AgentLoop.class);
     /** A module that keeps failing ends the episode rather than looping forever. */
     private static final int MAX_FAILED_STEPS = 3;
+    private static final SkillExecutor.Execution NOTHING_SENT = new SkillExecutor.Execution(List.of(), false);
 
     private final Target target;
     private final InformationGathering gathering;
@@ -47,6 +48,7 @@ public final class AgentLoop {
     private final int correctionHolds;
     private final long maxSteps;
     private final Duration maxTime;
+    private final boolean acting;
     private volatile Goal goal;
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     private volatile boolean paused;
@@ -81,6 +83,7 @@ public final class AgentLoop {
         this.correctionHolds = b.correctionHolds;
         this.maxSteps = b.maxSteps;
         this.maxTime = b.maxTime;
+        this.acting = b.acting;
         this.goal = Objects.requireNonNull(b.goal, "goal");
         this.paused = b.startPaused;
     }
@@ -286,7 +289,8 @@ public final class AgentLoop {
                 decision = new Decision(override, decision.scores(), "operator", correction + " (policy wanted " + decision.call() + ")");
             }
             t[++part] = System.nanoTime();
-            ex = executor.run(decision.call(), scene, actuator, inbox::interrupted);
+            // a demonstration: the person acted on the target themselves; the command is what their input maps to
+            ex = acting ? executor.run(decision.call(), scene, actuator, inbox::interrupted) : NOTHING_SENT;
             t[++part] = System.nanoTime();
         } catch (InterruptedException e) {
             throw e;
@@ -312,7 +316,9 @@ public final class AgentLoop {
             return step;
         }
         Latency latency = latency(t);
-        boolean overran = !(period.isZero() || period.isNegative()) && latency.decideNanos() > period.toNanos();
+        // in a demonstration, planning is the person's window (one period, waited out): only the modules can overrun it
+        long own = acting ? latency.decideNanos() : latency.decideNanos() - latency.plan();
+        boolean overran = !(period.isZero() || period.isNegative()) && own > period.toNanos();
         Step step = new Step(index, wall, obs.timeNanos(), obs.index(), scene, r, task, candidates, decision, correction,
                 ex.sent(), ex.interrupted(), target.outcome(), latency, overran, look, memory.takeCitations(), applied);
         Step happened = history.happened(step);
@@ -424,6 +430,7 @@ public final class AgentLoop {
         private Duration maxTime;
         private Goal goal;
         private boolean startPaused;
+        private boolean acting = true;
 
         public Builder target(Target t) { this.target = t; return this; }
         public Builder modules(Modules m) { this.modules = m; return this; }
@@ -452,6 +459,11 @@ public final class AgentLoop {
         public Builder maxTime(Duration d) { this.maxTime = d; return this; }
         public Builder goal(Goal g) { this.goal = g; return this; }
         public Builder startPaused(boolean p) { this.startPaused = p; return this; }
+        /**
+         * False for a demonstration in which the person acts on the target through its own input (keys, mouse): each
+         * step records the command their input maps to and sends nothing. True (the default) carries the command out.
+         */
+        public Builder acting(boolean a) { this.acting = a; return this; }
 
         public AgentLoop build() {
             return new AgentLoop(this);

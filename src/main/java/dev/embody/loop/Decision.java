@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * What the planner chose, with its scores over the candidates (probabilities for a learned policy), who decided (the
  * policy's name, or "operator" when a correction overrode it), why, and where it means to go: the points of its plan in
- * scene units (a path on a grid), for the console to draw; empty when it has none.
+ * scene units (a path on a grid), for the console to draw; empty when it has none. Where a person decided (a
+ * demonstration), {@code input} is what they did that the command was read from; null otherwise.
  */
-public record Decision(SkillCall call, Map<String, Double> scores, String by, String why, List<Point> plan) {
+public record Decision(SkillCall call, Map<String, Double> scores, String by, String why, List<Point> plan, PersonInput input) {
 
     /** A point of a plan, in scene units. */
     public record Point(double x, double y) {
@@ -19,6 +20,10 @@ public record Decision(SkillCall call, Map<String, Double> scores, String by, St
     public Decision {
         scores = scores == null ? Map.of() : Map.copyOf(scores);
         plan = plan == null ? List.of() : List.copyOf(plan);
+    }
+
+    public Decision(SkillCall call, Map<String, Double> scores, String by, String why, List<Point> plan) {
+        this(call, scores, by, why, plan, null);
     }
 
     public Decision(SkillCall call, Map<String, Double> scores, String by, String why) {

@@ -110,6 +110,24 @@ public final class DesktopProfile implements Profile {
         return DesktopTarget.open(config.calibration(), WINDOW_WAIT);
     }
 
+    /**
+     * The program as it stands, found as {@link #open} finds it but left alone (the person gives it the keyboard), and
+     * the X server's input heard globally, what went to the program kept.
+     */
+    @Override
+    public PlayedTarget play(EpisodeSpec spec, dev.embody.loop.InputLog input) throws Exception {
+        DesktopTarget t = DesktopTarget.open(config.calibration(), WINDOW_WAIT, false);
+        try {
+            var area = new dev.embody.correction.XInputCapture.Area(t.region(), config.calibration().sceneWidth(),
+                    config.calibration().sceneHeight(), t.windowId());
+            var capture = dev.embody.correction.XInputCapture.start(input, area);
+            return new PlayedTarget(t, capture, capture.source(), capture::elsewhere);
+        } catch (Exception | Error e) {
+            t.close();
+            throw e;
+        }
+    }
+
     @Override
     public Goal defaultGoal() {
         if (gridGame()) {

@@ -53,6 +53,15 @@ public interface Profile extends AutoCloseable {
     /** The target for one episode: a game, a window on the desktop, a robot over MQTT. */
     Target open(EpisodeSpec spec) throws Exception;
 
+    /**
+     * The target as a person plays it through its own input, for a demonstration ({@code ./run record}), each event
+     * written to {@code input}; null where a person acts only through embody (a robot: the console's command buttons,
+     * or a gamepad).
+     */
+    default PlayedTarget play(EpisodeSpec spec, dev.embody.loop.InputLog input) throws Exception {
+        return null;
+    }
+
     Goal defaultGoal();
 
     /**

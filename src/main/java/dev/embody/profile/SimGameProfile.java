@@ -125,6 +125,14 @@ public final class SimGameProfile implements Profile {
         return new SimGameTarget(SimGame.of(spec.seed(), spec.difficulty(), spec.goal(), spec.timeLimit()), spec.realtime(), spec.view());
     }
 
+    /** The game in a window the person plays at the keyboard (as {@code ./run play}); the window's keys are the input. */
+    @Override
+    public PlayedTarget play(EpisodeSpec spec, dev.embody.loop.InputLog input) {
+        var played = dev.embody.sim.PlayedSimGame.open(SimGame.of(spec.seed(), spec.difficulty(), spec.goal(), spec.timeLimit()),
+                "embody record: sim-game seed " + spec.seed(), input);
+        return new PlayedTarget(played, () -> { }, "the game window's keys", () -> -1);
+    }
+
     @Override
     public Goal defaultGoal() {
         return SimGame.COLLECT_COINS;

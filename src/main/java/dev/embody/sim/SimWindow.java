@@ -73,6 +73,53 @@ public final class SimWindow {
      */
     public static void playLevels(java.util.List<SimGame> games, String title, long lingerMillis, int scale, Events events)
             throws InterruptedException {
+        open(games, title, lingerMillis, scale, events, (key, down) -> { }).await();
+    }
+
+    /** Hears every key the window takes, as skills name keys (RIGHT, Q, CONTROL): a person's input, for a demonstration. */
+    public interface KeyObserver {
+        void key(String key, boolean down);
+    }
+
+    /** A window playing its levels; closing it ends the game's side. */
+    public static final class Session implements AutoCloseable {
+        private final CountDownLatch closed;
+        private final JFrame frame;
+        private final int[] level;
+        private final java.util.List<SimGame> games;
+
+        private Session(CountDownLatch closed, JFrame frame, int[] level, java.util.List<SimGame> games) {
+            this.closed = closed;
+            this.frame = frame;
+            this.level = level;
+            this.games = games;
+        }
+
+        /** Blocks until the last level ends and its banner has been up its while, or the window is closed. */
+        public void await() throws InterruptedException {
+            closed.await();
+        }
+
+        public boolean closed() {
+            return closed.getCount() == 0;
+        }
+
+        /** The level being played. */
+        public SimGame game() {
+            return games.get(level[0]);
+        }
+
+        @Override
+        public void close() {
+            SwingUtilities.invokeLater(frame::dispose);
+        }
+    }
+
+    /**
+     * {@link #playLevels} without blocking: the window opens and plays on, and each key it takes is told to
+     * {@code keys} as well as to the game.
+     */
+    public static Session open(java.util.List<SimGame> games, String title, long lingerMillis, int scale, Events events, KeyObserver keys) {
         CountDownLatch closed = new CountDownLatch(1);
         SimWindow w = onEdt(() -> new SimWindow(title, scale));
         int[] level = {0};
@@ -114,6 +161,7 @@ public final class SimWindow {
                 public void keyPressed(KeyEvent e) {
                     SimGame game = games.get(level[0]);
                     if (!game.heldKeys().contains(e.getKeyCode())) {
+                        keys.key(dev.embody.actuation.Keys.skillName(e.getKeyCode()), true);
                         game.keyDown(e.getKeyCode());
                         events.on("key down " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
                     }
@@ -122,6 +170,7 @@ public final class SimWindow {
                 @Override
                 public void keyReleased(KeyEvent e) {
                     SimGame game = games.get(level[0]);
+                    keys.key(dev.embody.actuation.Keys.skillName(e.getKeyCode()), false);
                     game.keyUp(e.getKeyCode());
                     events.on("key up " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
                 }
@@ -138,6 +187,7 @@ public final class SimWindow {
                     // a window that loses focus never hears the key-up: treat it as released, as games do
                     SimGame game = games.get(level[0]);
                     if (!game.heldKeys().isEmpty()) {
+                        game.heldKeys().forEach(k -> keys.key(dev.embody.actuation.Keys.skillName(k), false));
                         game.heldKeys().forEach(game::keyUp);
                         events.on("focus lost: keys dropped held=[]");
                     }
@@ -147,7 +197,7 @@ public final class SimWindow {
             w.frame.requestFocus();
             timer.start();
         });
-        closed.await();
+        return new Session(closed, w.frame, level, games);
     }
 
     private static String names(java.util.Set<Integer> codes) {

@@ -99,6 +99,14 @@ class ConsoleBrowserTest {
         browser.findElement(By.id("correction")).sendKeys("sing me a song", Keys.ENTER);
         wait.until(d -> text("applied").contains("not understood"));
 
+        // a command button: the command itself, at the next step (in record, the person's step)
+        int pressed = session.steps.size();
+        browser.findElements(By.cssSelector("#commands button.command")).stream()
+                .filter(b -> b.getText().equals("move(direction=up, amount=large)")).findFirst().orElseThrow().click();
+        wait.until(d -> text("command-sent").equals("sent move(direction=up, amount=large)"));
+        wait.until(d -> session.steps.stream().skip(pressed).anyMatch(s -> "operator".equals(s.decision().by())
+                && s.command().toString().equals("move(direction=up, amount=large)")));
+
         System.out.println("console frames drawn by the page in the last second: " + text("fps") + " (total " + frames() + ")");
         Path shot = Path.of("target", "surefire-reports", "console-e2e.png");
         Files.createDirectories(shot.getParent());

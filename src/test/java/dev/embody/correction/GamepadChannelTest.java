@@ -208,4 +208,51 @@ class GamepadChannelTest {
             assertThat(GamepadChannel.findController()).isEmpty();
         }
     }
+
+    @Test
+    void asAPersonsInputForADemonstration_theStickIsKeptRaw_eachStepIsTheCommandItMapsTo_byThePerson_andTheEStopEndsIt() throws Exception {
+        SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
+        TestGamepad pad = TestGamepad.create();
+        OperatorInbox inbox = new OperatorInbox();
+        dev.embody.loop.InputLog input = new dev.embody.loop.InputLog();
+        GamepadChannel channel = GamepadChannel.demonstrating(pad, inbox, input::add);
+        var person = new dev.embody.planning.PersonPolicy(lib, SimGameProfile.standard().stick(lib).directions(), input, Duration.ofMillis(100), true);
+        SimGameTarget target = new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60)));
+        List<Step> steps = new CopyOnWriteArrayList<>();
+        int startX = target.game().playerX();
+        AgentLoop.EpisodeResult r;
+        try (var modules = SimGameProfile.standard().modules(lib).withPolicy(person)) {
+            r = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(lib).modules(modules)
+                    .memory(EpisodicMemory.inMemory()).inbox(inbox).maxSteps(20).period(Duration.ofMillis(100)).listener(channel)
+                    .listener(new StepListener() {
+                        @Override
+                        public void onStep(Step step, Observation observation) {
+                            steps.add(step);
+                            switch (steps.size()) {
+                                case 3 -> pad.x.value = -1f;  // the person pushes the stick left after step 2
+                                case 6 -> pad.x.value = 0f;   // and lets go after step 5
+                                case 9 -> pad.b.value = 1f;   // then hits the e-stop
+                                default -> { }
+                            }
+                            channel.poll();
+                        }
+                    }).build().run();
+        }
+        assertThat(r.outcome()).isEqualTo(Outcome.STOPPED);
+        assertThat(steps).hasSize(9).allSatisfy(s -> assertThat(s.decision().by()).isEqualTo("person"));
+        assertThat(steps.subList(0, 3)).allSatisfy(s -> assertThat(s.command()).hasToString("wait(duration=short)"));
+        assertThat(steps.subList(3, 7)).allSatisfy(s -> {
+            assertThat(s.command()).as("left while it was deflected in the step's window").hasToString("move(direction=left, amount=small)");
+            assertThat(s.sent()).containsExactly("hold LEFT 100ms");
+        });
+        assertThat(steps.get(3).decision().input().events()).singleElement().satisfies(e -> {
+            assertThat(e.event()).isEqualTo("stick");
+            assertThat(e.direction()).isEqualTo("left");
+            assertThat(e.x()).isEqualTo(-1.0);
+        });
+        assertThat(steps.get(6).decision().input().events()).extracting(dev.embody.loop.PersonInput.Event::direction).containsExactly((String) null);
+        assertThat(steps.get(7).command()).hasToString("wait(duration=short)");
+        assertThat(target.game().playerX()).as("the stick's commands moved the player left").isLessThan(startX);
+        assertThat(target.actuator().held()).isEmpty();
+    }
 }

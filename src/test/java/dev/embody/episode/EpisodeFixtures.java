@@ -99,6 +99,41 @@ public final class EpisodeFixtures {
         return new Recorded(root.resolve(id), seen, game);
     }
 
+    /**
+     * A scripted person's keys, by the step before which they come: RIGHT held over steps 0-2, Q (no skill's key) at
+     * step 4, DOWN held over steps 5-6; nothing after.
+     */
+    public static final Map<Integer, List<dev.embody.loop.PersonInput.Event>> KEYS = Map.of(
+            0, List.of(dev.embody.loop.PersonInput.Event.keyDown("RIGHT")),
+            3, List.of(dev.embody.loop.PersonInput.Event.keyUp("RIGHT")),
+            4, List.of(dev.embody.loop.PersonInput.Event.keyDown("Q"), dev.embody.loop.PersonInput.Event.keyUp("Q")),
+            5, List.of(dev.embody.loop.PersonInput.Event.keyDown("DOWN")),
+            7, List.of(dev.embody.loop.PersonInput.Event.keyUp("DOWN")));
+
+    /**
+     * A person's demonstration, headless: a scripted person's input ({@code script}: step -> the events that arrive
+     * before it), read by the person's policy and carried out in the game, as a gamepad's or the console's commands are.
+     */
+    public static Recorded recordDemonstration(Path root, long seed, int maxSteps, Map<Integer, List<dev.embody.loop.PersonInput.Event>> script)
+            throws Exception {
+        dev.embody.loop.InputLog log = new dev.embody.loop.InputLog();
+        dev.embody.planning.PersonPolicy person = new dev.embody.planning.PersonPolicy(library(), Map.of(), log, Duration.ofMillis(100), true);
+        int[] n = {0};
+        dev.embody.loop.Policy scripted = new dev.embody.loop.Policy() {
+            @Override
+            public dev.embody.loop.Decision plan(dev.embody.loop.PlanningContext context) {
+                script.getOrDefault(n[0]++, List.of()).forEach(log::add);
+                return person.plan(context);
+            }
+
+            @Override
+            public String name() {
+                return person.name();
+            }
+        };
+        return record(root, seed, 1, Map.of(), scripted, maxSteps);
+    }
+
     /** The agent the replay tests use: the sim game's profile's modules and its baseline, the scene planner. */
     public static Replay.Agent agent(SkillLibrary library) {
         return new Replay.Agent(SimGameProfile.standard().modules(library), library);

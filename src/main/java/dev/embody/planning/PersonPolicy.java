@@ -1,0 +1,158 @@
+package dev.embody.planning;
+
+import dev.embody.loop.Decision;
+import dev.embody.loop.InputLog;
+import dev.embody.loop.PersonInput;
+import dev.embody.loop.PlanningContext;
+import dev.embody.loop.Policy;
+import dev.embody.skill.InputMatch;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A person as the policy, for a demonstration ({@code ./run record}): each step's decision is what the person did in
+ * the step's window, read as a skill command ({@link InputMatch}), {@code by: person}, with the raw input kept beside
+ * it. Where the person's hands are on the target itself (keys and mouse on a program, a game's window), the step's
+ * window is one period of the loop, waited out here, and the loop sends nothing; where the person acts through embody
+ * (a console's command buttons, a gamepad), the window is what came since the last step, and the loop carries the
+ * command out.
+ */
+public final class PersonPolicy implements Policy {
+
+    public static final String NAME = "person";
+
+    private final InputLog input;
+    private final InputMatch match;
+    private final long windowNanos;
+    private final boolean throughEmbody;
+    private long windowStart = -1;
+    private final Counts counts = new Counts();
+
+    /**
+     * @param stick         what a gamepad's stick directions command on this target
+     * @param window        a step's window where the person acts on the target itself (the loop's period)
+     * @param throughEmbody the person acts through embody: take what came at once, one console command a step
+     * @throws IllegalArgumentException the skills have no idle command to record where nothing was done
+     */
+    public PersonPolicy(SkillLibrary library, Map<String, SkillCall> stick, InputLog input, Duration window, boolean throughEmbody) {
+        this.input = input;
+        this.match = new InputMatch(library, stick);
+        this.windowNanos = window.toNanos();
+        this.throughEmbody = throughEmbody;
+        if (!match.hasIdle()) {
+            throw new IllegalArgumentException("the skills have no idle command to record where the person does nothing: add a skill tagged "
+                    + "'idle' that only waits (as skills/sim-game/wait.yaml)");
+        }
+    }
+
+    /** What the person's steps came to so far. */
+    public static final class Counts {
+        private long steps, mapped, idle, events, unmapped;
+        private final Map<String, Long> commands = new TreeMap<>();
+        private final Map<String, Long> unmappedKinds = new LinkedHashMap<>();
+
+        synchronized void add(InputMatch.Match m, int eventCount) {
+            steps++;
+            events += eventCount;
+            if (m.idle()) {
+                idle++;
+            } else {
+                mapped++;
+            }
+            commands.merge(String.valueOf(m.command()), 1L, Long::sum);
+            for (String u : m.unmapped()) {
+                unmapped++;
+                unmappedKinds.merge(kind(u), 1L, Long::sum);
+            }
+        }
+
+        /** "pressed Q (35 ms), which no skill sends" -> "pressed Q": the same input counted together. */
+        static String kind(String unmapped) {
+            return unmapped.replaceAll(" \\(\\d+ ms\\)", "").replaceAll(" at \\(-?\\d+,-?\\d+\\)", "").replace(", which no skill sends", "")
+                    .replaceAll(" and held it to the window's end", "");
+        }
+
+        public synchronized long steps() {
+            return steps;
+        }
+
+        /** Steps whose command the person's input mapped to (not idle). */
+        public synchronized long mapped() {
+            return mapped;
+        }
+
+        public synchronized long idle() {
+            return idle;
+        }
+
+        /** Input events taken. */
+        public synchronized long events() {
+            return events;
+        }
+
+        /** Pieces of input that map to no skill. */
+        public synchronized long unmapped() {
+            return unmapped;
+        }
+
+        public synchronized Map<String, Long> commands() {
+            return Map.copyOf(commands);
+        }
+
+        /** The unmapped input by kind ("pressed Q" -> 2), in the order first met. */
+        public synchronized Map<String, Long> unmappedKinds() {
+            return new LinkedHashMap<>(unmappedKinds);
+        }
+    }
+
+    public Counts counts() {
+        return counts;
+    }
+
+    @Override
+    public Decision plan(PlanningContext context) {
+        long now = System.nanoTime();
+        if (windowStart < 0) {
+            windowStart = now;
+        }
+        long end = throughEmbody ? now : Math.max(now, windowStart + windowNanos);
+        if (!throughEmbody) {
+            waitUntil(end);
+        }
+        List<InputLog.Stamped> got = input.take(end, throughEmbody);
+        double windowMs = (end - windowStart) / 1e6;
+        List<PersonInput.Event> events = new ArrayList<>();
+        for (InputLog.Stamped s : got) {
+            events.add(s.event().at(Math.round(Math.max(0, (s.nanos() - windowStart) / 1e6) * 10) / 10.0));
+        }
+        windowStart = end;
+        InputMatch.Match m = match.next(events, windowMs, context.scene());
+        counts.add(m, events.size());
+        return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, m.unmapped()));
+    }
+
+    /** The window's end on the wall clock: the person is acting meanwhile. */
+    private static void waitUntil(long end) {
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+}
