@@ -113,12 +113,15 @@ final class EpisodesCommand implements Runnable {
         String trim;
         @Option(names = "--untrim", description = "Drop the trim: every step counts again.")
         boolean untrim;
+        @Option(names = "--split", paramLabel = "heldout|train", description = "Hold the episode out (the gate scores candidates on it, training never sees it) or train on it; unset, 1 in 4 is held out by its id.")
+        String split;
 
         @Override
         public Integer call() throws Exception {
             Options o = Options.of(spec);
             o.oneOf("--mark", mark, dev.embody.episode.EpisodeEdit.MARKS);
-            o.needs(mark != null || trim != null || untrim, "say what to change: --mark good|bad, --trim FROM..TO or --untrim");
+            o.oneOf("--split", split, dev.embody.episode.EpisodeEdit.SPLITS);
+            o.needs(mark != null || trim != null || untrim || split != null, "say what to change: --mark good|bad, --trim FROM..TO, --untrim or --split heldout|train");
             o.needs(trim == null || !untrim, "--trim and --untrim contradict each other: give one");
             Path p = java.nio.file.Files.isDirectory(Path.of(id)) && java.nio.file.Files.exists(Path.of(id).resolve(Episode.META)) ? Path.of(id) : dir.resolve(id);
             if (!java.nio.file.Files.isRegularFile(p.resolve(Episode.META))) {
@@ -127,12 +130,13 @@ final class EpisodesCommand implements Runnable {
             }
             dev.embody.episode.EpisodeEdit.Result r;
             try {
-                r = dev.embody.episode.EpisodeEdit.apply(p, mark, trim, untrim);
+                r = dev.embody.episode.EpisodeEdit.apply(p, mark, trim, untrim, split);
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            System.out.printf("edited %s: mark=%s trim=%s (%s of %d steps kept)%n", p, r.mark() == null ? "-" : r.mark(),
-                    r.trim() == null ? "-" : r.trim(), r.trim() == null ? "all" : Long.toString(r.trim().to() - r.trim().from() + 1), r.steps());
+            System.out.printf("edited %s: mark=%s trim=%s (%s of %d steps kept) split=%s%n", p, r.mark() == null ? "-" : r.mark(),
+                    r.trim() == null ? "-" : r.trim(), r.trim() == null ? "all" : Long.toString(r.trim().to() - r.trim().from() + 1), r.steps(),
+                    dev.embody.episode.RecordedEpisode.read(p).meta().path("split").asText("by id"));
             return Main.OK;
         }
     }

@@ -136,7 +136,7 @@ final class EvalCommand implements Callable<Integer> {
                     }
                 };
             default:
-                Checkpoints store = Checkpoints.forTarget(checkpointsDir, profile.name());
+                Checkpoints store = profile.checkpoints(checkpointsDir);
                 LearnedPolicy p;
                 if ("learned".equals(policy)) {
                     p = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),

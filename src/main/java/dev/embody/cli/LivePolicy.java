@@ -54,7 +54,7 @@ final class LivePolicy implements AutoCloseable {
             }
             return new LivePolicy(choice, baseline, null);
         }
-        Checkpoints store = Checkpoints.forTarget(checkpointsDir, profile.name());
+        Checkpoints store = profile.checkpoints(checkpointsDir);
         LearnedPolicy p;
         if ("learned".equals(choice)) {
             // the checkpoint in use, or the newest that loads; none that loads is a bad file (exit 3)

@@ -25,18 +25,19 @@ final class PolicyCommand implements Runnable {
     }
 
     static class Where {
-        @Option(names = "--target", defaultValue = "sim-game", description = "Whose checkpoints (default: ${DEFAULT-VALUE}).")
-        String target;
+        @picocli.CommandLine.Mixin
+        TargetSelection target;
         @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "Checkpoints folder (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Spec(Spec.Target.MIXEE)
         CommandSpec command;
 
-        /** The target's checkpoints; the target is a folder name there, so only a known one. */
-        Checkpoints store() {
-            Options.of(command).oneOf("--target", target, dev.embody.profile.Profiles.names());
-            return Checkpoints.forTarget(dir, target);
+        /** The target's checkpoints (a desktop program's are its own: checkpoints/desktop-NAME). */
+        Checkpoints store() throws Exception {
+            try (dev.embody.profile.Profile p = target.profile(command)) {
+                return p.checkpoints(dir);
+            }
         }
     }
 
@@ -61,10 +62,11 @@ final class PolicyCommand implements Runnable {
                 }
                 Checkpoint c = f.checkpoint();
                 var m = c.metrics();
-                System.out.printf(Locale.ROOT, "%s %s parent=%s created=%s commands=%d skills=%s success=%s examples=%s loss=%s%n",
+                System.out.printf(Locale.ROOT, "%s %s parent=%s created=%s commands=%d skills=%s success=%s agreement=%s examples=%s loss=%s%n",
                         c.version().equals(current) ? "*" : " ", c.version(), c.parent() == null ? "-" : c.parent(),
                         c.meta().path("created").asText("?"), c.commands().size(), c.skillsVersion(),
                         m.has("success_heldout") ? String.format(Locale.ROOT, "%.2f", m.get("success_heldout").asDouble()) : "-",
+                        m.has("score_heldout") && !m.has("success_heldout") ? String.format(Locale.ROOT, "%.2f", m.get("score_heldout").asDouble()) : "-",
                         m.path("examples").asText("-"),
                         m.has("loss_last") ? String.format(Locale.ROOT, "%.3f", m.get("loss_last").asDouble()) : "-");
             }

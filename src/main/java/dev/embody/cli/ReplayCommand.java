@@ -281,12 +281,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
 
         LearnedPolicy forTarget(Profile profile, SkillLibrary library) throws Exception {
-            String target = profile.name();
+            String target = profile.memoryName();
             LearnedPolicy p = loaded.get(target);
             if (p != null) {
                 return p;
             }
-            Checkpoints store = Checkpoints.forTarget(dir, target);
+            Checkpoints store = profile.checkpoints(dir);
             Checkpoint c;
             if ("learned".equals(choice)) {
                 Checkpoints.Loaded in = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),

@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
     private int train(Profile profile) throws Exception {
         String target = profile.name();
         SkillLibrary library = profile.skills();
-        Checkpoints store = Checkpoints.forTarget(checkpointsDir, target);
+        Checkpoints store = profile.checkpoints(checkpointsDir);
         EpisodeExamples.Collected collected;
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
 public final class EpisodeEdit {
 
     /** The meta.json fields an edit owns; the recorder keeps them when it rewrites meta.json. */
-    public static final List<String> FIELDS = List.of("mark", "trim", "edited");
+    public static final List<String> FIELDS = List.of("mark", "trim", "split", "edited");
     public static final List<String> MARKS = List.of("good", "bad");
+    /** Held out (only the gate scores on it) or for training; unset, one episode in four is held out by its id. */
+    public static final List<String> SPLITS = List.of("heldout", "train");
     private static final Pattern RANGE = Pattern.compile("\\s*(\\d{0,18})\\s*\\.\\.\\s*(\\d{0,18})\\s*");
 
     private EpisodeEdit() {
@@ -78,6 +80,14 @@ public final class EpisodeEdit {
      * @throws BadFileException the episode does not read
      */
     public static Result apply(Path dir, String mark, String trim, boolean clearTrim) throws BadFileException, IOException {
+        return apply(dir, mark, trim, clearTrim, null);
+    }
+
+    /** As {@link #apply(Path, String, String, boolean)}, and puts the episode in a split ({@link #SPLITS}) when one is given. */
+    public static Result apply(Path dir, String mark, String trim, boolean clearTrim, String split) throws BadFileException, IOException {
+        if (split != null && !SPLITS.contains(split)) {
+            throw new IllegalArgumentException("--split must be heldout or train, got '" + split + "'");
+        }
         RecordedEpisode e = RecordedEpisode.read(dir);
         long steps = e.steps().size();
         if (mark != null && !MARKS.contains(mark.toLowerCase(Locale.ROOT))) {
@@ -88,6 +98,9 @@ public final class EpisodeEdit {
         ObjectNode meta = (ObjectNode) EpisodeRecorder.JSON.readTree(file.toFile());
         if (mark != null) {
             meta.put("mark", mark.toLowerCase(Locale.ROOT));
+        }
+        if (split != null) {
+            meta.put("split", split);
         }
         if (clearTrim) {
             meta.remove("trim");

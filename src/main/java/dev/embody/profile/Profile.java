@@ -88,6 +88,11 @@ public interface Profile extends AutoCloseable {
         return name();
     }
 
+    /** Its learned policy's checkpoints under {@code dir}: one folder per program, as its memory (a desktop program has its own). */
+    default dev.embody.learning.Checkpoints checkpoints(java.nio.file.Path dir) {
+        return dev.embody.learning.Checkpoints.forTarget(dir, memoryName());
+    }
+
     /**
      * Words of its world (the things its scenes hold: "coin", "lava", "marker"): the correction parser takes them for
      * real words, never for typos of a command word.
