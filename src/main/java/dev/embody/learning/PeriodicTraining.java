@@ -33,6 +33,9 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
     public record Schedule(int everyCorrections, Duration every) {
     }
 
+    /** Earlier examples mixed into each fine-tune, per new one: enough that old tasks are not forgotten. */
+    static final double REPLAY_RATIO = 3.0;
+
     private final Checkpoints checkpoints;
     private final String skillsVersion;
     private final Gate gate;
@@ -136,8 +139,10 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
         int round = rounds.incrementAndGet();
         try {
             LearnedPolicy base = current;
-            log.info("periodic fine-tuning #{}: {} new example(s), {} replayed, from {}", round, fresh.size(), replay.size(), base.version());
-            Trainer.Result r = new Trainer(options.withSeed(round), null).train(base, Dataset.mix(fresh, replay, 3.0, round));
+            List<Example> mixed = Dataset.mix(fresh, replay, REPLAY_RATIO, round);
+            log.info("periodic fine-tuning #{}: {} new example(s) + {} replayed of {} earlier, from {}", round, fresh.size(),
+                    mixed.size() - fresh.size(), replay.size(), base.version());
+            Trainer.Result r = new Trainer(options.withSeed(round), null).train(base, mixed);
             replay.addAll(fresh);
             LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", base.rules());
             boolean adopt = true;
@@ -147,6 +152,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
             metrics.put("train_s", r.seconds());
             metrics.put("examples", r.examples());
             metrics.put("corrections", fresh.size());
+            metrics.put("replayed", mixed.size() - fresh.size());
             String verdict = "adopted (no gate)";
             if (gate != null) {
                 if (currentScore == null) {
@@ -167,6 +173,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
             Map<String, Object> seen = new LinkedHashMap<>(metrics);
             seen.put("round", round);
             seen.put("verdict", verdict);
+            seen.put("mix", fresh.size() + " new + " + (mixed.size() - fresh.size()) + " replayed");
             lastRound = seen;
             dev.embody.learning.Checkpoint c = checkpoints.write(candidate, skillsVersion, base.version().startsWith("v") ? base.version() : null, metrics);
             if (!adopt) {

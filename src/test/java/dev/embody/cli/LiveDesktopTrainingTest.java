@@ -89,7 +89,7 @@ class LiveDesktopTrainingTest {
                         live.stderr().lines().filter(l -> l.contains("console: http://")).findFirst().orElseThrow())
                         .replaceAll(".*console: (http://\\S+?)/?(\\?.*)?$", "$1");
                 HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
-                assertThat(awaitStep(http, url, 1, 60)).as(live.stderr()).isTrue();
+                assertThat(awaitSteps(http, url, 2, 60)).as(live.stderr()).isTrue();
                 JsonNode before = get(http, url + "/api/training");
                 assertThat(before.path("livePolicy").asText()).contains("v0002");
                 assertThat(before.path("trainer").asText()).startsWith("periodic fine-tuning").contains("agreement on");
@@ -102,12 +102,12 @@ class LiveDesktopTrainingTest {
                     Thread.sleep(250);
                 }
                 assertThat(live.awaitOutput("rejected by the gate; keeping v0002", 240)).as(live.stderr()).isTrue();
-                long at = get(http, url + "/api/state").path("step").path("step").asLong(-1);
-                assertThat(awaitStep(http, url, at + 5, 30)).as("the loop goes on after the rejection: " + live.stderr()).isTrue();
+                assertThat(awaitSteps(http, url, 5, 30)).as("the loop goes on after the rejection: " + live.stderr()).isTrue();
 
                 JsonNode after = get(http, url + "/api/training");
                 assertThat(after.path("livePolicy").asText()).contains("v0002");
                 assertThat(after.path("lastRound").path("verdict").asText()).contains("rejected");
+                System.out.println("live desktop fine-tune: " + after.path("lastRound"));
                 assertThat(after.path("checkpoints")).extracting(c -> c.path("version").asText() + (c.path("live").asBoolean() ? "*" : ""))
                         .containsExactly("v0001", "v0002*", "v0003");
 
@@ -116,8 +116,7 @@ class LiveDesktopTrainingTest {
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
                 assertThat(back.body()).contains("rolled back to v0001");
-                long rolled = get(http, url + "/api/state").path("step").path("step").asLong(-1);
-                assertThat(awaitStep(http, url, rolled + 3, 30)).isTrue();
+                assertThat(awaitSteps(http, url, 3, 30)).isTrue();
                 assertThat(get(http, url + "/api/training").path("livePolicy").asText()).contains("v0001");
                 assertThat(Files.readString(dir.resolve("checkpoints/desktop-sim-window/current")).strip()).isEqualTo("v0001");
 
@@ -134,13 +133,17 @@ class LiveDesktopTrainingTest {
         return JSON.readTree(r.body());
     }
 
-    private static boolean awaitStep(HttpClient http, String url, long step, int seconds) throws Exception {
+    /** Waits until the loop has taken {@code steps} more steps (or begun another episode). */
+    private static boolean awaitSteps(HttpClient http, String url, int steps, int seconds) throws Exception {
+        JsonNode start = get(http, url + "/api/state");
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
-            if (get(http, url + "/api/state").path("step").path("step").asLong(-1) >= step) {
+            JsonNode now = get(http, url + "/api/state");
+            if (!now.path("episode").asText().equals(start.path("episode").asText()) && now.path("step").path("index").asLong(-1) >= 0
+                    || now.path("step").path("index").asLong(-1) >= start.path("step").path("index").asLong(-1) + steps) {
                 return true;
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
         return false;
     }
