@@ -81,7 +81,7 @@ final class ImproveCommand implements Callable<Integer> {
         Improvement.Settings s = new Improvement.Settings(demos, rounds, episodes, eval, budget, flagRounds, approvalMargin, mirror,
                 d.firstTraining(), fine, seed);
         Path run = Main.runDir();
-        Checkpoints checkpoints = Checkpoints.forTarget(run.resolve("checkpoints"), "sim-game");
+        Checkpoints checkpoints = profile.checkpoints(run.resolve("checkpoints"));
         Arena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, input %s, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, profile.inputSpec(), Runtime.getRuntime().availableProcessors());

@@ -6,12 +6,22 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
-/** Runs the CLI in this JVM, as `./run ARGS` would, and keeps its exit code, stdout and stderr. */
+/**
+ * Runs the CLI in this JVM, as `./run ARGS` would, and keeps its exit code, stdout and stderr. Each run gets a run
+ * folder of its own, as `./run` gives each process runs/&lt;id&gt;: nothing one run leaves there is seen by the next.
+ */
 public record CliRun(int exit, String out, String err) {
+
+    private static String base;
+    private static int runs;
 
     public static synchronized CliRun of(String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        if (base == null) {
+            base = System.getProperty("embody.run.dir", "target/test-runs");
+        }
+        System.setProperty("embody.run.dir", base + "/" + ProcessHandle.current().pid() + "-" + (++runs));
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
@@ -20,6 +30,7 @@ public record CliRun(int exit, String out, String err) {
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
+            System.setProperty("embody.run.dir", base);
         }
     }
 
