@@ -69,7 +69,8 @@ final class Mqtt5Link implements MqttLink {
         return new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
-                LOG.warn("MQTT 5 link {} lost the broker: {}; reconnecting", o.clientId(), r.getReasonString());
+                LOG.warn("MQTT 5 link {} lost the broker: {}; reconnecting", o.clientId(), r.getException() != null ? r.getException().toString()
+                        : "reason " + r.getReturnCode() + (r.getReasonString() == null ? "" : " " + r.getReasonString()));
             }
 
             @Override
