@@ -21,7 +21,7 @@ abstract class ReconnectingLink implements MqttLink {
     /** How long any one operation (connect, subscribe, a QoS 1 publish) may wait for the broker: never for ever. */
     static final long OPERATION_TIMEOUT_MS = 5000;
     private static final long FIRST_RETRY_MS = 250;
-    private static final long LAST_RETRY_MS = 2000;
+    private static final long LAST_RETRY_MS = 1000;
 
     /** One connection to the broker through one protocol's client; every connect makes a new one. */
     interface Connection {

@@ -69,6 +69,7 @@ public final class SimRobot implements AutoCloseable {
     private volatile long haltReceivedNanos;
     private volatile double haltX, haltY;
     private volatile double movedAfterHalt;
+    private long malformed;
 
     /** A robot with the shipped limits (those of calibration/robot/limits.yaml, which fit this table). */
     public SimRobot(TableWorld world, MqttLink link, RobotTopics topics, boolean realtime) throws IOException {
@@ -99,7 +100,10 @@ public final class SimRobot implements AutoCloseable {
             c = RobotMessages.readCommand(payload);
         } catch (RobotMessages.Malformed e) {
             // answered at once (a malformed command never queues behind a motion), with its id when it had one
-            log.warn("robot {}: command refused: {}", topics.id(), e.getMessage());
+            long n = ++malformed; // the client's callback thread only
+            if (n <= 5 || n % 100 == 0) {
+                log.warn("robot {}: command refused ({} malformed so far): {}", topics.id(), n, e.getMessage());
+            }
             RobotMessages.Ack ack = new RobotMessages.Ack(e.id(), "refused", e.getMessage(), null, null);
             if (e.id() != null) {
                 acks.putIfAbsent(e.id(), ack);
