@@ -188,6 +188,7 @@ final class LiveCommand implements Callable<Integer> {
         Map<Integer, int[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0, successes = 0, coins = 0, coinsTotal = 0;
         long steps = 0;
+        boolean estopped = false;
         Map<String, int[]> flags = new TreeMap<>();
         LivePolicy live = LivePolicy.choose(spec, policy, target, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes);
         String policyName = "scene-planner".equals(policy) ? kind.baseline(library).name() : live.name();
@@ -261,6 +262,7 @@ final class LiveCommand implements Callable<Integer> {
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
                         if (r.outcome() == Outcome.STOPPED || interrupted[0]) {
+                            estopped = score.containsKey("estop");
                             break outer;
                         }
                     }
@@ -286,7 +288,7 @@ final class LiveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "summary: episodes=%d success=%.2f%s%s steps=%d step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
                 done, done == 0 ? 0.0 : successes / (double) done, coinsTotal > 0 || flags.isEmpty() ? " coins=" + coins + "/" + coinsTotal : "",
                 flagText, steps, stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
-        return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+        return interrupted[0] ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
     }
 
     /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */

@@ -4,6 +4,7 @@ import dev.embody.actuation.EmbeddedBroker;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
 import dev.embody.actuation.MqttRobotTarget;
+import dev.embody.actuation.RobotLimits;
 import dev.embody.actuation.RobotTopics;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
@@ -53,10 +54,11 @@ final class SimRobotKind extends RobotKind {
             return new MqttRobotTarget(name(), options, topics, limits(spec), ackTimeout(spec), spec.realtime(), null, null);
         }
         TableWorld world = new TableWorld(spec.seed());
+        RobotLimits limits = limits(spec); // the robot enforces the agent's limits itself, as a real controller would
         MqttLink robotLink = MqttLink.connect(options.withClientId("embody-simrobot-" + topics.id() + "-" + Long.toHexString(System.nanoTime() & 0xffffff)));
         SimRobot robot;
         try {
-            robot = new SimRobot(world, robotLink, topics, spec.realtime());
+            robot = new SimRobot(world, robotLink, topics, limits, spec.realtime());
         } catch (IOException | RuntimeException e) {
             robotLink.close();
             throw e;
@@ -65,7 +67,7 @@ final class SimRobotKind extends RobotKind {
         long limitNanos = spec.timeLimit().toNanos();
         MqttRobotTarget target;
         try {
-            target = new MqttRobotTarget(name(), options, topics, limits(spec), ackTimeout(spec), spec.realtime(),
+            target = new MqttRobotTarget(name(), options, topics, limits, ackTimeout(spec), spec.realtime(),
                     () -> outcome(world, push, limitNanos), () -> score(world));
         } catch (Exception e) {
             robot.close();
