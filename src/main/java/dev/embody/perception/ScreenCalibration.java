@@ -43,12 +43,23 @@ import java.util.Map;
  * @param watchdogSeconds keys are released if no step starts for this long
  * @param checkMillis   how often the window's place is checked
  * @param denied        key chords refused, e.g. ALT+F4
+ * @param captures      when, where and how well each listed template matched when it was captured ({@code template_captures})
  */
 public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                                 int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                                 String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
-                                List<List<String>> denied) {
+                                List<List<String>> denied, Map<String, TemplateCapture> captures) {
+
+    /** A calibration whose templates carry no capture records. */
+    public ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
+                             int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
+                             Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
+                             String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
+                             List<List<String>> denied) {
+        this(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain, captureMillis, templates,
+                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of());
+    }
 
     public static final List<String> SOURCES = List.of("x11grab", "robot");
     public static final List<String> FOCUS = List.of("click", "xdotool", "none");
@@ -56,17 +67,23 @@ public record ScreenCalibration(Path file, String name, String title, String foc
 
     public ScreenCalibration withRegion(ScreenRegion r) {
         return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
     }
 
     public ScreenCalibration withSource(String s) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, gain,
-                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
+    }
+
+    /** The same calibration with these templates and their capture records. */
+    public ScreenCalibration withTemplates(Map<String, Path> t, Map<String, TemplateCapture> c) {
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
+                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c));
     }
 
     /** Where a template's image is. */
@@ -143,6 +160,20 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         if (scales.isEmpty()) {
             scales.addAll(List.of(1.0, 0.75, 1.25, 0.5, 1.5));
         }
+        Map<String, TemplateCapture> captures = new LinkedHashMap<>();
+        JsonNode caps = r.path("template_captures");
+        for (Iterator<Map.Entry<String, JsonNode>> it = caps.fields(); it.hasNext(); ) {
+            var e = it.next();
+            JsonNode c = e.getValue();
+            if (!templates.containsKey(e.getKey())) {
+                throw doc.error("/template_captures/" + e.getKey(), "template_captures names template '" + e.getKey() + "' that 'templates' does not list");
+            }
+            if (!c.path("score").isNumber() || !c.hasNonNull("captured")) {
+                throw doc.error("/template_captures/" + e.getKey(), "a template capture needs captured (a time), host, display and score (a number 0..1)");
+            }
+            captures.put(e.getKey(), new TemplateCapture(c.get("captured").asText(), c.path("host").asText("?"), c.path("display").asText("?"),
+                    c.get("score").asDouble()));
+        }
         JsonNode end = r.path("episode_end");
         String endSuccess = textOrNull(end, "success"), endFailure = textOrNull(end, "failure");
         for (String k : new String[]{endSuccess, endFailure}) {
@@ -168,7 +199,8 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             }
         }
         return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
-                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied));
+                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied),
+                Map.copyOf(captures));
     }
 
     /** Writes the file whole or not at all (a temporary file moved into place). */
@@ -202,6 +234,18 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             templates.forEach((k, v) -> t.put(k, dir.relativize(v.toAbsolutePath()).toString()));
             m.put("templates", t);
             m.put("template_threshold", threshold);
+            if (!captures.isEmpty()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                captures.forEach((k, v) -> {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("captured", v.capturedAt());
+                    one.put("host", v.host());
+                    one.put("display", v.display());
+                    one.put("score", Math.round(v.score() * 1000) / 1000.0);
+                    c.put(k, one);
+                });
+                m.put("template_captures", c);
+            }
         }
         if (endSuccess != null || endFailure != null) {
             Map<String, Object> e = new LinkedHashMap<>();

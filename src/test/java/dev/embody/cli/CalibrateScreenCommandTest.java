@@ -50,6 +50,15 @@ class CalibrateScreenCommandTest {
         assertThat(missing.err()).contains("nope.png: no such file");
 
         // a real image of something that is not on the screen: seeded noise no program draws
+        Path noisePng = noise();
+        CliRun absent = CliRun.of("calibrate", "screen", "--template", noisePng.toString(), "--name", "x", "--dir", out().toString());
+        assertThat(absent.exit()).isEqualTo(Main.FAILED);
+        assertThat(absent.err()).contains("is not on the screen").contains("nothing written");
+        assertThat(out()).doesNotExist();
+    }
+
+    /** A PNG of seeded noise: a real image that no program on the screen draws. */
+    private Path noise() throws Exception {
         java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(48, 24, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.util.Random random = new java.util.Random(12);
         for (int y = 0; y < noise.getHeight(); y++) {
@@ -57,12 +66,20 @@ class CalibrateScreenCommandTest {
                 noise.setRGB(x, y, random.nextInt(0x1000000));
             }
         }
-        Path noisePng = dir.resolve("noise.png");
-        javax.imageio.ImageIO.write(noise, "png", noisePng.toFile());
-        CliRun absent = CliRun.of("calibrate", "screen", "--template", noisePng.toString(), "--name", "x", "--dir", out().toString());
-        assertThat(absent.exit()).isEqualTo(Main.FAILED);
-        assertThat(absent.err()).contains("is not on the screen").contains("nothing written");
-        assertThat(out()).doesNotExist();
+        Path png = dir.resolve("noise.png");
+        ImageIO.write(noise, "png", png.toFile());
+        return png;
+    }
+
+    @Test
+    void aListedTemplateThatThisScreenDoesNotShowIsRecordedWithAWarning() throws Exception {
+        CliRun r = CliRun.of("calibrate", "screen", "--geometry", "640x360+0+0", "--name", "g", "--template-image", "noise=" + noise(),
+                "--dir", out().toString(), "--frames", "5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: template noise matches this screen at most").contains("capture it from this screen");
+        String written = Files.readString(out().resolve("g.yaml"));
+        assertThat(written).contains("template_captures:").contains("noise:").contains("captured: ").contains("host: ");
+        assertThat(dev.embody.perception.ScreenCalibration.load(out().resolve("g.yaml")).captures().get("noise").score()).isLessThan(0.9);
     }
 
     @Test

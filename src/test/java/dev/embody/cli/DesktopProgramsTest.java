@@ -136,6 +136,10 @@ class DesktopProgramsTest {
             CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
                     "--skills", dir.resolve("skills/desktop").toString(), "--template-image", "save=" + save);
             assertThat(cal.exit()).as(cal.err()).isZero();
+            // the calibration says when and where the template was captured and how well it matched then
+            assertThat(cal.out()).containsPattern("template save: best match on this screen (0\\.99\\d|1\\.000)");
+            assertThat(Files.readString(dir.resolve("calibration/desktop/xmessage.yaml"))).contains("template_captures:")
+                    .contains("display: " + System.getenv("DISPLAY")).containsPattern("score: (0\\.99\\d*|1\\.0)");
             CliRun act = CliRun.of("act", "--calibration", dir.resolve("calibration/desktop/xmessage.yaml").toString(), "click_template(template=save)");
             assertThat(act.exit()).as(act.err()).isZero();
             assertThat(act.out()).contains("click left");
