@@ -59,7 +59,7 @@ final class DesktopKind implements TargetKind {
             ui.remove(cal.endFailure());
         }
         InformationGathering parser = "sim-game".equals(cal.parser()) ? GameSceneParser.forSimGame() : null;
-        return new DesktopGathering(parser, ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold()));
+        return new DesktopGathering(parser, ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold()), cal.captures());
     }
 
     @Override
