@@ -185,7 +185,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             }
         }
         Map<String, TemplateCapture> captures = new LinkedHashMap<>();
-        JsonNode caps = f.mapping("/template_captures", "{button: {captured: 2026-12-01T10:00:00Z, host: h, display: ':1', score: 0.99}}", List.copyOf(templates.keySet()));
+        JsonNode caps = f.mapping("/template_captures", "{button: {captured: 2026-12-01T10:00:00Z, host: h, display: ':1', score: 0.99}}", templates.keySet().stream().sorted().toList());
         if (caps != null) {
             for (Iterator<Map.Entry<String, JsonNode>> it = caps.fields(); it.hasNext(); ) {
                 String key = it.next().getKey();

@@ -63,7 +63,7 @@ class ScreenCalibrationTest {
         // a record of a template the file does not list, or without its score, names the line
         Files.writeString(out, Files.readString(out).replace("level-won:\n    captured", "level-gone:\n    captured"));
         assertThatThrownBy(() -> ScreenCalibration.load(out)).isInstanceOf(BadFileException.class)
-                .hasMessageContaining("template_captures names template 'level-gone'");
+                .hasMessageContaining("field 'template_captures.level-gone': expected one of level-lost, level-won, got an unknown field");
     }
 
     @Test
