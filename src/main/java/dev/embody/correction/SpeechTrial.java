@@ -156,6 +156,7 @@ public final class SpeechTrial {
             throws IOException {
         List<Result> out = new ArrayList<>();
         OperatorInbox inbox = new OperatorInbox();
+        CorrectionParser parser = new CorrectionParser(library);
         try (SpokenCorrections speech = SpokenCorrections.open(() -> parser, inbox)
                 .orElseThrow(() -> new IllegalStateException("speech recognition is unavailable: " + PocketSphinx.unavailableReason()))) {
             int n = 0;

@@ -346,7 +346,7 @@ class MqttBadInputTest {
         List<Intervention> applied = new CopyOnWriteArrayList<>();
         inbox.observe(applied::add);
         BlockingQueue<JsonNode> replies = new LinkedBlockingQueue<>();
-        try (MqttCorrections channel = MqttCorrections.connect(broker.url(), "bad-input", () -> lib, inbox)) {
+        try (MqttCorrections channel = MqttCorrections.connect(broker.url(), "bad-input", () -> new dev.embody.correction.CorrectionParser(lib), inbox)) {
             probe.subscribe(channel.topic() + "/understood", 1, (t, p) -> {
                 try {
                     replies.add(JSON.readTree(p));

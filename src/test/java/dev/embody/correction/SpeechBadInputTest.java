@@ -119,7 +119,7 @@ class SpeechBadInputTest {
         assumeTrue(PocketSphinx.unavailableReason() == null, "needs Debian's pocketsphinx and pocketsphinx-en-us");
         SkillLibrary library = SkillLibrary.load(Path.of("skills/sim-game"));
         OperatorInbox inbox = new OperatorInbox();
-        try (SpokenCorrections speech = SpokenCorrections.open(() -> library, inbox).orElseThrow()) {
+        try (SpokenCorrections speech = SpokenCorrections.open(() -> new CorrectionParser(library), inbox).orElseThrow()) {
             for (Arguments a : badAudio().toList()) {
                 SpokenCorrections.Heard h = speech.hear((byte[]) a.get()[1], "web-speech");
                 assertThat(h.applied()).as((String) a.get()[0]).isFalse();
