@@ -1,7 +1,7 @@
 package dev.embody.actuation;
 
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -9,62 +9,74 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 import java.io.IOException;
-import java.util.function.BiConsumer;
 
-/** MQTT 3.1.1 through Paho mqttv3: clean session off (the broker keeps it), automatic reconnect, resubscribe. */
-final class Mqtt3Link implements MqttLink {
+/** MQTT 3.1.1 through Paho mqttv3: clean session off (the broker keeps it); a fresh client for every connect. */
+final class Mqtt3Link extends ReconnectingLink {
 
-    private final MqttClient client;
-    private final Subscriptions subscriptions = new Subscriptions();
-    private Reconnector reconnector;
-
-    private Mqtt3Link(MqttClient client) {
-        this.client = client;
+    private Mqtt3Link(MqttOptions options) {
+        super(options);
     }
 
     static Mqtt3Link open(MqttOptions o) throws IOException {
-        try {
-            MqttClient client = new MqttClient(o.broker(), o.clientId(), new MemoryPersistence());
-            Mqtt3Link link = new Mqtt3Link(client);
-            MqttConnectOptions c = new MqttConnectOptions();
-            c.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-            c.setCleanSession(false);
-            c.setAutomaticReconnect(true);
-            c.setMaxReconnectDelay(2000);
-            c.setConnectionTimeout(5);
-            c.setKeepAliveInterval(10);
-            c.setMaxInflight(100);
-            if (o.username() != null) {
-                c.setUserName(o.username());
-            }
-            if (o.password() != null) {
-                c.setPassword(o.password());
-            }
-            if (o.tls()) {
-                c.setSSLProperties(o.sslProperties());
-            }
-            client.setCallback(link.callback(o));
-            client.connect(c);
-            link.reconnector = new Reconnector(o.clientId(), client::isConnected, client::reconnect, 3000);
-            return link;
-        } catch (MqttException e) {
-            throw new IOException("cannot connect to " + o.broker() + " (MQTT 3.1.1): " + e.getMessage(), e);
-        }
+        Mqtt3Link link = new Mqtt3Link(o);
+        link.start();
+        return link;
     }
 
-    private MqttCallbackExtended callback(MqttOptions o) {
-        return new MqttCallbackExtended() {
+    @Override
+    protected Connection connect() throws IOException {
+        MqttOptions o = options;
+        MqttClient client;
+        try {
+            client = new MqttClient(o.broker(), o.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IOException("cannot make an MQTT 3.1.1 client for " + o.broker() + ": " + e.getMessage(), e);
+        }
+        client.setTimeToWait(OPERATION_TIMEOUT_MS);
+        Connection c = new Connection() {
             @Override
-            public void connectComplete(boolean reconnect, String uri) {
-                if (reconnect) {
-                    LOG.info("MQTT 3.1.1 link {} reconnected to {}", o.clientId(), uri);
-                    subscriptions.resubscribeLater(client::subscribe);
-                }
+            public boolean connected() {
+                return client.isConnected();
             }
 
             @Override
+            public void publish(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
+                client.publish(topic, payload, qos, retained);
+            }
+
+            @Override
+            public void subscribe(String filter, int qos) throws MqttException {
+                client.subscribe(filter, qos);
+            }
+
+            @Override
+            public void disconnect() {
+                try {
+                    client.disconnectForcibly(1000, 1000, client.isConnected());
+                } catch (MqttException e) {
+                    LOG.debug("disconnect: {}", e.getMessage());
+                }
+                abandon();
+            }
+
+            @Override
+            public void abandon() {
+                try {
+                    client.disconnectForcibly(0, 0, false);
+                } catch (MqttException | RuntimeException e) {
+                    LOG.debug("disconnect: {}", e.getMessage());
+                }
+                try {
+                    client.close(true);
+                } catch (MqttException | RuntimeException e) {
+                    LOG.debug("close: {}", e.getMessage());
+                }
+            }
+        };
+        client.setCallback(new MqttCallback() {
+            @Override
             public void connectionLost(Throwable cause) {
-                LOG.warn("MQTT 3.1.1 link {} lost the broker: {}; reconnecting", o.clientId(), cause == null ? "?" : cause.getMessage());
+                lost(c, cause == null ? "?" : cause.getMessage());
             }
 
             @Override
@@ -75,54 +87,34 @@ final class Mqtt3Link implements MqttLink {
             @Override
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
-        };
-    }
-
-    @Override
-    public void publish(String topic, byte[] payload, int qos, boolean retained) throws IOException {
-        try {
-            client.publish(topic, payload, qos, retained);
-        } catch (MqttException e) {
-            throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
+        });
+        MqttConnectOptions opts = new MqttConnectOptions();
+        opts.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        opts.setCleanSession(false);
+        opts.setAutomaticReconnect(false); // the link reconnects, with a fresh client (see ReconnectingLink)
+        opts.setConnectionTimeout((int) (OPERATION_TIMEOUT_MS / 1000));
+        opts.setKeepAliveInterval(10);
+        opts.setMaxInflight(100);
+        if (o.username() != null) {
+            opts.setUserName(o.username());
         }
-    }
-
-    @Override
-    public void subscribe(String filter, int qos, BiConsumer<String, byte[]> handler) throws IOException {
-        subscriptions.add(filter, qos, handler);
-        try {
-            client.subscribe(filter, qos);
-        } catch (MqttException e) {
-            throw new IOException("subscribe to " + filter + " failed: " + e.getMessage(), e);
+        if (o.password() != null) {
+            opts.setPassword(o.password());
         }
-    }
-
-    @Override
-    public boolean connected() {
-        return client.isConnected();
+        if (o.tls()) {
+            opts.setSSLProperties(o.sslProperties());
+        }
+        try {
+            client.connect(opts);
+            return c;
+        } catch (MqttException e) {
+            c.abandon();
+            throw new IOException("cannot connect to " + o.broker() + " (MQTT 3.1.1): " + e.getMessage(), e);
+        }
     }
 
     @Override
     public String protocol() {
         return "3.1.1";
-    }
-
-    @Override
-    public void close() {
-        if (reconnector != null) {
-            reconnector.close();
-        }
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("disconnect: {}", e.getMessage());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("close: {}", e.getMessage());
-        }
     }
 }

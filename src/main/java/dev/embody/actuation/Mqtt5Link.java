@@ -12,10 +12,9 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.function.BiConsumer;
 
-/** MQTT 5 through Paho mqttv5: clean start off with a session expiry, automatic reconnect, resubscribe on reconnect. */
-final class Mqtt5Link implements MqttLink {
+/** MQTT 5 through Paho mqttv5: clean start off with a session expiry; a fresh client for every connect. */
+final class Mqtt5Link extends ReconnectingLink {
 
     /** The broker does not speak MQTT 5 (CONNACK 0x84, or a 3.1.1 broker's "unacceptable protocol version"). */
     static final class ProtocolRefused extends IOException {
@@ -24,52 +23,74 @@ final class Mqtt5Link implements MqttLink {
         }
     }
 
-    private final MqttClient client;
-    private final Subscriptions subscriptions = new Subscriptions();
-    private Reconnector reconnector;
-
-    private Mqtt5Link(MqttClient client) {
-        this.client = client;
+    private Mqtt5Link(MqttOptions options) {
+        super(options);
     }
 
     static Mqtt5Link open(MqttOptions o) throws IOException {
-        try {
-            MqttClient client = new MqttClient(o.broker(), o.clientId(), new MemoryPersistence());
-            Mqtt5Link link = new Mqtt5Link(client);
-            MqttConnectionOptions c = new MqttConnectionOptions();
-            c.setCleanStart(false);
-            c.setSessionExpiryInterval(o.sessionExpiry().toSeconds());
-            c.setAutomaticReconnect(true);
-            c.setAutomaticReconnectDelay(1, 2);
-            c.setConnectionTimeout(5);
-            c.setKeepAliveInterval(10);
-            if (o.username() != null) {
-                c.setUserName(o.username());
-            }
-            if (o.password() != null) {
-                c.setPassword(new String(o.password()).getBytes(StandardCharsets.UTF_8));
-            }
-            if (o.tls()) {
-                c.setSSLProperties(o.sslProperties());
-            }
-            client.setCallback(link.callback(o));
-            client.connect(c);
-            link.reconnector = new Reconnector(o.clientId(), client::isConnected, client::reconnect, 3000);
-            return link;
-        } catch (MqttException e) {
-            int code = e.getReasonCode();
-            if (code == 0x84 || code == 1 || (e.getMessage() != null && e.getMessage().toLowerCase().contains("protocol"))) {
-                throw new ProtocolRefused("reason " + code + ": " + e.getMessage(), e);
-            }
-            throw new IOException("cannot connect to " + o.broker() + ": " + e.getMessage(), e);
-        }
+        Mqtt5Link link = new Mqtt5Link(o);
+        link.start();
+        return link;
     }
 
-    private MqttCallback callback(MqttOptions o) {
-        return new MqttCallback() {
+    @Override
+    protected Connection connect() throws IOException {
+        MqttOptions o = options;
+        MqttClient client;
+        try {
+            client = new MqttClient(o.broker(), o.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IOException("cannot make an MQTT 5 client for " + o.broker() + ": " + e.getMessage(), e);
+        }
+        client.setTimeToWait(OPERATION_TIMEOUT_MS);
+        Connection c = new Connection() {
+            @Override
+            public boolean connected() {
+                return client.isConnected();
+            }
+
+            @Override
+            public void publish(String topic, byte[] payload, int qos, boolean retained) throws MqttException {
+                MqttMessage m = new MqttMessage(payload);
+                m.setQos(qos);
+                m.setRetained(retained);
+                client.publish(topic, m);
+            }
+
+            @Override
+            public void subscribe(String filter, int qos) throws MqttException {
+                client.subscribe(filter, qos);
+            }
+
+            @Override
+            public void disconnect() {
+                try {
+                    client.disconnectForcibly(1000, 1000, client.isConnected());
+                } catch (MqttException e) {
+                    LOG.debug("disconnect: {}", e.getMessage());
+                }
+                abandon();
+            }
+
+            @Override
+            public void abandon() {
+                try {
+                    client.disconnectForcibly(0, 0, false);
+                } catch (MqttException | RuntimeException e) {
+                    LOG.debug("disconnect: {}", e.getMessage());
+                }
+                try {
+                    client.close(true);
+                } catch (MqttException | RuntimeException e) {
+                    LOG.debug("close: {}", e.getMessage());
+                }
+            }
+        };
+        client.setCallback(new MqttCallback() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
-                LOG.warn("MQTT 5 link {} lost the broker: {}; reconnecting", o.clientId(), r.getReasonString());
+                lost(c, r.getException() != null ? r.getException().toString()
+                        : "reason " + r.getReturnCode() + (r.getReasonString() == null ? "" : " " + r.getReasonString()));
             }
 
             @Override
@@ -88,67 +109,42 @@ final class Mqtt5Link implements MqttLink {
 
             @Override
             public void connectComplete(boolean reconnect, String uri) {
-                if (reconnect) {
-                    LOG.info("MQTT 5 link {} reconnected to {}", o.clientId(), uri);
-                    // the broker may have lost our session (restarted without persistence): subscribe again
-                    subscriptions.resubscribeLater(client::subscribe);
-                }
             }
 
             @Override
             public void authPacketArrived(int reasonCode, MqttProperties properties) {
             }
-        };
-    }
-
-    @Override
-    public void publish(String topic, byte[] payload, int qos, boolean retained) throws IOException {
-        try {
-            MqttMessage m = new MqttMessage(payload);
-            m.setQos(qos);
-            m.setRetained(retained);
-            client.publish(topic, m);
-        } catch (MqttException e) {
-            throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
+        });
+        MqttConnectionOptions opts = new MqttConnectionOptions();
+        opts.setCleanStart(false);
+        opts.setSessionExpiryInterval(o.sessionExpiry().toSeconds());
+        opts.setAutomaticReconnect(false); // the link reconnects, with a fresh client (see ReconnectingLink)
+        opts.setConnectionTimeout((int) (OPERATION_TIMEOUT_MS / 1000));
+        opts.setKeepAliveInterval(10);
+        if (o.username() != null) {
+            opts.setUserName(o.username());
         }
-    }
-
-    @Override
-    public void subscribe(String filter, int qos, BiConsumer<String, byte[]> handler) throws IOException {
-        subscriptions.add(filter, qos, handler);
-        try {
-            client.subscribe(filter, qos);
-        } catch (MqttException e) {
-            throw new IOException("subscribe to " + filter + " failed: " + e.getMessage(), e);
+        if (o.password() != null) {
+            opts.setPassword(new String(o.password()).getBytes(StandardCharsets.UTF_8));
         }
-    }
-
-    @Override
-    public boolean connected() {
-        return client.isConnected();
+        if (o.tls()) {
+            opts.setSSLProperties(o.sslProperties());
+        }
+        try {
+            client.connect(opts);
+            return c;
+        } catch (MqttException e) {
+            c.abandon();
+            int code = e.getReasonCode();
+            if (code == 0x84 || code == 1 || (e.getMessage() != null && e.getMessage().toLowerCase().contains("protocol"))) {
+                throw new ProtocolRefused("reason " + code + ": " + e.getMessage(), e);
+            }
+            throw new IOException("cannot connect to " + o.broker() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override
     public String protocol() {
         return "5";
-    }
-
-    @Override
-    public void close() {
-        if (reconnector != null) {
-            reconnector.close();
-        }
-        try {
-            if (client.isConnected()) {
-                client.disconnect(2000);
-            }
-        } catch (MqttException e) {
-            LOG.debug("disconnect: {}", e.getMessage());
-        }
-        try {
-            client.close(true);
-        } catch (MqttException e) {
-            LOG.debug("close: {}", e.getMessage());
-        }
     }
 }

@@ -46,6 +46,9 @@ public final class MqttRobotActuator implements Actuator {
     private final List<String> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicLong lastFrameSeq = new AtomicLong(-1);
     private volatile RobotMessages.State state;
+    private final Object stateArrived = new Object();
+    private final AtomicLong messagesNotUnderstood = new AtomicLong();
+    private volatile String estopReason;
     private volatile boolean estopped;
     private volatile boolean halting;
     private volatile boolean sentMotion;
@@ -69,38 +72,72 @@ public final class MqttRobotActuator implements Actuator {
         this.realtime = realtime;
         this.idPrefix = topics.id() + "-" + UUID.randomUUID().toString().substring(0, 6) + "-";
         link.subscribe(topics.ack(), 1, (t, p) -> onAck(p));
-        link.subscribe(topics.state(), 0, (t, p) -> {
-            try {
-                state = RobotMessages.read(p, RobotMessages.State.class);
-            } catch (IOException e) {
-                log.warn("bad state on {}: {}", t, e.getMessage());
+        link.subscribe(topics.state(), 0, (t, p) -> onState(t, p));
+        link.subscribe(topics.estop(), 1, (t, p) -> onEstop(t, p));
+    }
+
+    private void onState(String topic, byte[] payload) {
+        try {
+            RobotMessages.State s = RobotMessages.readState(payload);
+            synchronized (stateArrived) {
+                state = s;
+                stateArrived.notifyAll();
             }
-        });
-        link.subscribe(topics.estop(), 1, (t, p) -> {
-            try {
-                RobotMessages.Estop e = RobotMessages.read(p, RobotMessages.Estop.class);
-                estopped = !e.isReset();
-                log.warn("e-stop {} on {}: {}", estopped ? "set" : "reset", t, e.reason());
-                if (estopped) {
-                    pending.values().forEach(f -> f.complete(new RobotMessages.Ack(null, "stopped", "e-stop", null, null)));
-                }
-            } catch (IOException ex) {
-                estopped = true;
-                log.warn("unreadable e-stop on {} taken as an e-stop", t);
+        } catch (RobotMessages.Malformed e) {
+            notUnderstood(topic, e.getMessage()); // the last good pose stays
+        }
+    }
+
+    private void onEstop(String topic, byte[] payload) {
+        String reason;
+        try {
+            RobotMessages.Estop e = RobotMessages.readEstop(payload);
+            if (e.isReset()) {
+                estopped = false;
+                estopReason = null;
+                log.warn("e-stop reset on {}", topic);
+                return;
             }
-        });
+            reason = e.reason() == null ? "(no reason given)" : e.reason();
+        } catch (RobotMessages.Malformed ex) {
+            // an e-stop channel fails safe: what cannot be read as a reset stops the robot
+            reason = "payload not understood (" + ex.getMessage() + "), taken as an e-stop";
+            messagesNotUnderstood.incrementAndGet();
+        }
+        estopReason = "e-stop on " + topic + ": " + reason;
+        estopped = true;
+        log.warn("{}", estopReason);
+        pending.values().forEach(f -> f.complete(new RobotMessages.Ack(null, "stopped", "e-stop", null, null)));
     }
 
     private void onAck(byte[] payload) {
         try {
-            RobotMessages.Ack ack = RobotMessages.read(payload, RobotMessages.Ack.class);
+            RobotMessages.Ack ack = RobotMessages.readAck(payload);
             CompletableFuture<RobotMessages.Ack> f = ack.id() == null ? null : pending.get(ack.id());
             if (f != null) {
                 f.complete(ack);
             }
-        } catch (IOException e) {
-            log.warn("bad ack on {}: {}", topics.ack(), e.getMessage());
+        } catch (RobotMessages.Malformed e) {
+            notUnderstood(topics.ack(), e.getMessage());
         }
+    }
+
+    /** A message dropped: said in the log (the first few, then every hundredth, so a flood cannot fill the log). */
+    private void notUnderstood(String topic, String why) {
+        long n = messagesNotUnderstood.incrementAndGet();
+        if (n <= 5 || n % 100 == 0) {
+            log.warn("not understood on {} (dropped; {} so far): {}", topic, n, why);
+        }
+    }
+
+    /** Messages on the robot's topics that could not be read and were dropped (an unreadable e-stop still stops). */
+    public long messagesNotUnderstood() {
+        return messagesNotUnderstood.get();
+    }
+
+    /** Why the robot is e-stopped ("e-stop on TOPIC: reason"), or null when it is not. */
+    public String estopReason() {
+        return estopped ? estopReason : null;
     }
 
     public RobotTopics topics() {
@@ -174,6 +211,9 @@ public final class MqttRobotActuator implements Actuator {
         if (motion && estopped) {
             throw new IllegalStateException("robot " + topics.id() + " is e-stopped: no motion until the e-stop is reset");
         }
+        if ("move".equals(raw.op()) && pose() == null) {
+            awaitPose(); // the workspace is checked from the robot's pose: give its first state a moment to come
+        }
         RobotMessages.Command c;
         try {
             c = limits.enforce(raw, pose());
@@ -196,6 +236,24 @@ public final class MqttRobotActuator implements Actuator {
             throw new IllegalStateException("robot " + topics.id() + " refused " + c.op() + ": " + ack.detail());
         }
         return ack;
+    }
+
+    private void awaitPose() {
+        long deadline = System.nanoTime() + ackTimeout.toNanos();
+        synchronized (stateArrived) {
+            while (state == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    stateArrived.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private RobotMessages.Ack exchange(RobotMessages.Command c, Duration limit) {

@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * A robot reached only over MQTT: commands through {@link MqttRobotActuator}, frames from its camera topic. An e-stop
- * on the robot's estop topic ends the episode (outcome STOPPED); Ctrl-C stops the robot at once through a shutdown
+ * on the robot's estop topic ends the episode (outcome STOPPED, the reason in the score's "estop"), and so does any
+ * message there that is not a valid reset (an e-stop channel fails safe); Ctrl-C stops the robot at once through a shutdown
  * hook, before the loop has even noticed. A simulator may add its scorer; a real robot has none.
  */
 public final class MqttRobotTarget implements Target {
@@ -96,9 +97,16 @@ public final class MqttRobotTarget implements Target {
         return facts;
     }
 
+    /** The scorer's figures, and when an e-stop ended the episode, why ("estop"; also the episode line's ending). */
     @Override
     public Map<String, Object> score() {
-        return score == null ? Map.of() : score.get();
+        Map<String, Object> m = new LinkedHashMap<>(score == null ? Map.of() : score.get());
+        String estop = actuator.estopReason();
+        if (estop != null) {
+            m.put("estop", estop);
+            m.put("ending", estop);
+        }
+        return m;
     }
 
     /** Something to close after the link (a simulated robot that lives as long as the episode). */

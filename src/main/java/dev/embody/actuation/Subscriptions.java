@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
 /**
- * A link's topic filters and their handlers, whatever the protocol: kept so they can be subscribed again after a
- * reconnect to a broker that lost the session, and matched against every message that arrives.
+ * A link's topic filters and their handlers, whatever the protocol: kept so they can be subscribed again on every new
+ * connection, and matched against every message that arrives.
  */
 final class Subscriptions {
 
@@ -24,6 +24,10 @@ final class Subscriptions {
         byFilter.put(filter, new Subscription(qos, handler));
     }
 
+    int size() {
+        return byFilter.size();
+    }
+
     /** Hands a message to every handler whose filter matches; a handler that throws does not stop the others. */
     void deliver(String topic, byte[] payload) {
         for (var e : byFilter.entrySet()) {
@@ -37,14 +41,10 @@ final class Subscriptions {
         }
     }
 
-    /** Subscribes to every filter again, on a thread of its own (a client's callback thread must not block on it). */
-    void resubscribeLater(Subscriber to) {
-        new Thread(() -> byFilter.forEach((filter, s) -> {
-            try {
-                to.subscribe(filter, s.qos());
-            } catch (Exception e) {
-                MqttLink.LOG.warn("could not subscribe again to {}: {}", filter, e.getMessage());
-            }
-        }), "mqtt-resubscribe").start();
+    /** Subscribes to every filter on a new connection; the first failure is thrown (the connection is then no good). */
+    void subscribeAll(Subscriber to) throws Exception {
+        for (var e : byFilter.entrySet()) {
+            to.subscribe(e.getKey(), e.getValue().qos());
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.embody.loop.Frame;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.ScreenCapture;
 import dev.embody.perception.ScreenRegion;
+import dev.embody.perception.TemplateCapture;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.perception.XWindows;
 import org.slf4j.Logger;
@@ -163,9 +164,33 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 Files.copy(e.getValue(), dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 copied.put(e.getKey(), dst);
             }
-            cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
-                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(copied), cal.threshold(), cal.scales(),
-                    cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
+            cal = cal.withTemplates(copied, cal.captures());
+        }
+        Map<String, TemplateCapture> captures = new java.util.LinkedHashMap<>(cal.captures());
+        if (!templateImages.isEmpty() || !captures.isEmpty()) {
+            // how well each template matches this screen now: recorded for a new one, compared for one captured before
+            Frame whole = wholeScreen();
+            for (var e : templateImages.entrySet()) {
+                double score = bestScore(e.getValue(), whole, cal.scales());
+                TemplateCapture c = new TemplateCapture(java.time.Instant.ofEpochMilli(Files.getLastModifiedTime(e.getValue()).toMillis())
+                        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(), host(), System.getenv("DISPLAY"), score);
+                captures.put(e.getKey(), c);
+                System.out.printf(Locale.ROOT, "template %s: best match on this screen %.3f%n", e.getKey(), score);
+                if (!c.seenAtCapture(cal.threshold())) {
+                    System.out.printf(Locale.ROOT, "warning: template %s matches this screen at most %.3f (threshold %.2f): if the program shows it now, "
+                            + "it was captured elsewhere or the program has changed; capture it from this screen%n", e.getKey(), score, cal.threshold());
+                }
+            }
+            for (var e : cal.captures().entrySet()) {
+                if (templateImages.containsKey(e.getKey()) || !e.getValue().seenAtCapture(cal.threshold())) {
+                    continue;
+                }
+                double now = bestScore(cal.template(e.getKey()), whole, cal.scales());
+                if (e.getValue().weaker(now)) {
+                    System.out.printf(Locale.ROOT, "warning: template %s matches this screen at most %.3f, against %s: if the program shows it now, "
+                            + "capture it again here (--template-image %s=IMAGE)%n", e.getKey(), now, e.getValue().describe(), e.getKey());
+                }
+            }
         }
         if (!templateImages.isEmpty()) {
             Map<String, Path> all = new java.util.LinkedHashMap<>(cal.templates());
@@ -178,9 +203,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 }
                 all.put(e.getKey(), dst);
             }
-            cal = new ScreenCalibration(out, cal.name(), cal.title(), cal.focus(), cal.offset(), cal.region(), cal.sceneWidth(), cal.sceneHeight(),
-                    cal.source(), cal.resize(), cal.framerate(), cal.mouseGain(), cal.captureMillis(), Map.copyOf(all), cal.threshold(), cal.scales(),
-                    cal.endSuccess(), cal.endFailure(), cal.skills(), cal.parser(), cal.watchdogSeconds(), cal.checkMillis(), cal.denied());
+            cal = cal.withTemplates(all, captures);
         }
         cal.save(out);
         System.out.printf(Locale.ROOT, "region %s, frames %dx%d by %s: capture p50 %.2f ms p99 %.2f ms, mouse gain %.3f%n",
@@ -215,6 +238,32 @@ final class CalibrateScreenCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "template %s found at (%d, %d), score %.3f%n", template, m.x(), m.y(), m.score());
             return new ScreenRegion(m.x(), m.y(), wh[0], wh[1]);
         }
+    }
+
+    private static Frame wholeScreen() throws IOException {
+        ScreenRegion screen = XWindows.root();
+        try (ScreenCapture cap = ScreenCapture.open("robot", screen, screen.width(), screen.height(), 30)) {
+            return cap.next().frame();
+        }
+    }
+
+    private static double bestScore(Path image, Frame frame, List<Double> scales) {
+        try (TemplateFinder finder = new TemplateFinder(Map.of("t", image), scales, 0)) {
+            return finder.best("t", frame, scales).map(TemplateFinder.Match::score).orElse(0.0);
+        }
+    }
+
+    /** This machine's name, as a capture record keeps it. */
+    private static String host() {
+        String h = System.getenv("HOSTNAME");
+        if (h == null || h.isBlank()) {
+            try {
+                h = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                h = "unknown host";
+            }
+        }
+        return h;
     }
 
     /** Capture latency p50 and p99 in ms over {@code frames} grabs of the region. */

@@ -187,6 +187,7 @@ final class LiveCommand implements Callable<Integer> {
         Map<Integer, long[]> perDifficulty = new TreeMap<>();
         int total = episodes * difficulties.size(), done = 0;
         Tally tally = new Tally();
+        boolean estopped = false;
         Path memoryFolder = memoryDir != null ? memoryDir : Path.of("memory", profile.memoryName());
         try (live; EpisodicMemory memory = EpisodicMemory.open(memoryFolder)) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
@@ -244,6 +245,7 @@ final class LiveCommand implements Callable<Integer> {
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
                         if (r.outcome() == Outcome.STOPPED || interrupted[0]) {
+                            estopped = score.containsKey("estop");
                             break outer;
                         }
                     }
@@ -265,7 +267,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
                 tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
-        return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+        return interrupted[0] ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
     }
 
     /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */

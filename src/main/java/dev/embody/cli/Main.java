@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 
-/** The embody command line. Exit codes: 0 done, 1 failed at run time, 2 bad command line, 3 bad input file, 130 Ctrl-C. */
+/**
+ * The embody command line. Exit codes: 0 done, 1 failed at run time, 2 bad command line, 3 bad input file, 4 a robot's
+ * e-stop ended the session early, 130 Ctrl-C.
+ */
 @Command(name = "embody", mixinStandardHelpOptions = true, version = "embody 0.1.0",
         description = "A controller for embodied agents: a six-module loop that sees a screen or camera, acts with keys, mouse or MQTT, and learns from an operator's corrections.",
         subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class, CorrectCommand.class, ReplayCommand.class, SimWindowCommand.class, ActCommand.class, CalibrateCommand.class, SimRobotCommand.class, ImproveCommand.class, TrainCommand.class, RecordCommand.class, PolicyCommand.class, EvalCommand.class,
@@ -18,6 +21,8 @@ public final class Main implements Runnable {
     public static final int FAILED = 1;
     public static final int USAGE = 2;
     public static final int BAD_FILE = 3;
+    /** A robot's e-stop (or a message on its estop topic that was not understood) ended the session before its end. */
+    public static final int ESTOPPED = 4;
     public static final int INTERRUPTED = 130;
 
     static {

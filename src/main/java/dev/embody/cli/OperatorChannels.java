@@ -50,6 +50,14 @@ final class OperatorChannels implements AutoCloseable {
             if (o.speechFile() != null && !Files.isRegularFile(o.speechFile())) {
                 throw new IllegalArgumentException("--speech-file: no such file " + o.speechFile());
             }
+            if (o.speechFile() != null) {
+                try {
+                    dev.embody.correction.SpeechAudio.fromWav(Files.readAllBytes(o.speechFile()));
+                } catch (IllegalArgumentException e) {
+                    throw new dev.embody.loop.BadFileException(o.speechFile(), 0, e.getMessage() + " (expected a PCM WAV of a spoken correction, at most "
+                            + (int) dev.embody.correction.SpeechAudio.MAX_SECONDS + " s)");
+                }
+            }
             if (o.console() || o.speech() || o.speechFile() != null) {
                 c.speech = SpokenCorrections.open(parser, inbox).orElse(null);
                 if (c.speech != null) {

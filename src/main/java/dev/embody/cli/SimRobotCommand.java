@@ -2,12 +2,14 @@ package dev.embody.cli;
 
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
+import dev.embody.actuation.RobotLimits;
 import dev.embody.actuation.RobotTopics;
 import dev.embody.sim.SimRobot;
 import dev.embody.sim.TableWorld;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -33,6 +35,8 @@ final class SimRobotCommand implements Callable<Integer> {
     String password;
     @Option(names = "--mqtt-version", defaultValue = "auto", description = "5, 3.1.1 or auto (default: ${DEFAULT-VALUE}).")
     String version;
+    @Option(names = "--limits", defaultValue = "calibration/robot/limits.yaml", description = "The limits the robot enforces itself, whoever sends the command (default: ${DEFAULT-VALUE}).")
+    Path limits;
 
     @Override
     public Integer call() throws Exception {
@@ -45,8 +49,9 @@ final class SimRobotCommand implements Callable<Integer> {
         if (user != null) {
             o = o.withCredentials(user, pass == null ? null : pass.toCharArray());
         }
+        RobotLimits l = RobotLimits.load(limits);
         CountDownLatch done = new CountDownLatch(1);
-        try (MqttLink link = MqttLink.connect(o); SimRobot robot = new SimRobot(new TableWorld(seed), link, RobotTopics.of(id), realtime)) {
+        try (MqttLink link = MqttLink.connect(o); SimRobot robot = new SimRobot(new TableWorld(seed), link, RobotTopics.of(id), l, realtime)) {
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
             System.out.println("sim-robot " + id + " on " + broker + " (MQTT " + link.protocol() + ", " + (realtime ? "real" : "simulated") + " time); topics " + robot.topics().prefix() + "/" + id + "/#");
             System.out.flush();

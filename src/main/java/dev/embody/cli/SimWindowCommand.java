@@ -42,6 +42,9 @@ final class SimWindowCommand implements Callable<Integer> {
     long lingerMs;
     @Option(names = "--scale", defaultValue = "1", description = "Window size as a multiple of 640x360 (default: ${DEFAULT-VALUE}).")
     int scale;
+    @Option(names = "--write-templates", paramLabel = "DIR", description = "Write the end-of-level banners as template images "
+            + "(DIR/level-won.png, DIR/level-lost.png, drawn with the game's shipped font, as calibration/desktop/templates has them) and exit.")
+    java.nio.file.Path templatesDir;
 
     @Override
     public Integer call() throws Exception {
@@ -52,6 +55,15 @@ final class SimWindowCommand implements Callable<Integer> {
         o.text("--goal", goal);
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         o.whole("--linger-ms", lingerMs, 0, 60_000);
+        if (templatesDir != null) {
+            java.nio.file.Files.createDirectories(templatesDir);
+            for (boolean won : new boolean[]{true, false}) {
+                java.nio.file.Path png = templatesDir.resolve(won ? "level-won.png" : "level-lost.png");
+                javax.imageio.ImageIO.write(SimWindow.bannerTemplate(won), "png", png.toFile());
+                System.out.println("wrote " + png);
+            }
+            return Main.OK;
+        }
         if (java.awt.GraphicsEnvironment.isHeadless()) {
             System.err.println("error: sim-window needs a display (set DISPLAY, e.g. Xvfb :41 & export DISPLAY=:41)");
             return Main.FAILED;

@@ -42,6 +42,12 @@ import java.util.regex.Pattern;
  */
 public final class CorrectionParser {
 
+    /**
+     * A command, resume or single step (what moves or stops the agent) is applied only at this confidence or more; a
+     * weaker guess is not understood, with the guess and the nearest candidates, so the operator can say it plainly.
+     * The emergency stop is exempt: stopping by mistake is safe.
+     */
+    public static final double MIN_CONFIDENCE = 0.5;
     /** Nobody says a correction this long; it is refused rather than searched. */
     static final int MAX_WORDS = 60;
     private static final Set<String> STOP_WORDS = Set.of("stop", "halt", "freeze", "abort", "estop", "emergency", "whoa");
@@ -172,6 +178,32 @@ public final class CorrectionParser {
         };
     }
 
+    /** Hesitation sounds: typed they are fillers, but a recogniser listening for them hears them in every short sound. */
+    private static final Set<String> HESITATIONS = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah", "oh", "pls", "plz");
+
+    /**
+     * The words and phrases said before a correction that the parser sets aside ("okay", "could you", "please"): what
+     * a recogniser may hear before one without it changing what is meant. Hesitation sounds are left out.
+     */
+    public static List<String> leadingFillers() {
+        Set<String> out = new LinkedHashSet<>();
+        FILLER_PHRASES_LEADING.forEach(p -> out.add(String.join(" ", p)));
+        out.addAll(FILLERS_LEADING);
+        out.addAll(FILLERS_ANYWHERE);
+        out.removeAll(HESITATIONS);
+        return List.copyOf(out);
+    }
+
+    /** The words and phrases said after a correction that the parser sets aside ("please", "now", "thank you"). */
+    public static List<String> trailingFillers() {
+        Set<String> out = new LinkedHashSet<>();
+        FILLER_PHRASES_TRAILING.forEach(p -> out.add(String.join(" ", p)));
+        out.addAll(FILLERS_TRAILING);
+        out.addAll(FILLERS_ANYWHERE);
+        out.removeAll(HESITATIONS);
+        return List.copyOf(out);
+    }
+
     /** Every word the parser knows (skills' phrase words, values and their synonyms, control words): for grammars and suggestions. */
     public Set<String> vocabulary() {
         return java.util.Collections.unmodifiableSet(vocabulary);
@@ -222,9 +254,12 @@ public final class CorrectionParser {
                 if (m.matches()) {
                     SkillCall call = bind(cp, m);
                     if (call != null) {
-                        double c = 1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05);
-                        return new Understanding(Understanding.Kind.COMMAND, call, null, original,
-                                "the phrase \"" + cp.phrase().text() + "\" of skill '" + cp.skill().name() + "'" + r.notes(), clamp(c));
+                        double c = clamp(1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05));
+                        String why = "the phrase \"" + cp.phrase().text() + "\" of skill '" + cp.skill().name() + "'" + r.notes();
+                        if (c < MIN_CONFIDENCE) {
+                            return unsure(original, call.toString(), c, why);
+                        }
+                        return new Understanding(Understanding.Kind.COMMAND, call, null, original, why, c);
                     }
                 }
             }
@@ -274,7 +309,11 @@ public final class CorrectionParser {
             @SuppressWarnings("unchecked")
             List<String> after = afterPrefix(t, (List<List<String>>) k[0]);
             if (after != null && CONTROL_TAIL.containsAll(after)) {
-                return new Understanding((Understanding.Kind) k[1], null, null, original, k[2] + r.notes(), clamp(0.95 - r.penalty()));
+                double c = clamp(0.95 - r.penalty());
+                if (c < MIN_CONFIDENCE && k[1] != Understanding.Kind.PAUSE) {
+                    return unsure(original, k[1].toString().toLowerCase(Locale.ROOT), c, k[2] + r.notes());
+                }
+                return new Understanding((Understanding.Kind) k[1], null, null, original, k[2] + r.notes(), c);
             }
         }
         return null;
@@ -326,8 +365,6 @@ public final class CorrectionParser {
                 strangers.add(w);
             }
         }
-        record Candidate(Skill skill, int score, Map<String, Set<String>> values, List<String> missing) {
-        }
         List<Candidate> candidates = new ArrayList<>();
         for (Skill s : library.skills()) {
             Map<String, Set<String>> values = said.getOrDefault(s.name(), Map.of());
@@ -374,6 +411,15 @@ public final class CorrectionParser {
                     "'" + best.skill().name() + "' needs " + String.join(" and ", best.missing()) + not + r.notes(), 0);
         }
         Candidate best = complete.get(0);
+        // a skill the words name at least as strongly but that lacks a value ("move leftish": move, with no direction)
+        // is as likely as the complete guess: ask, rather than act on the other
+        Candidate rival = candidates.stream().filter(c -> !c.missing().isEmpty() && c.score() >= best.score()).findFirst().orElse(null);
+        if (rival != null) {
+            return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
+                    "'" + rival.skill().name() + "' needs " + String.join(" and ", rival.missing()) + not + "; the words also name '" + best.skill().name()
+                            + "' (" + String.join(", ", nearest(best, t)) + "), but not more strongly, so neither is applied"
+                            + (strangers.isEmpty() ? "" : "; words not known: " + String.join(", ", strangers)) + r.notes(), 0);
+        }
         if (complete.size() > 1 && complete.get(1).score() == best.score()) {
             return new Understanding(Understanding.Kind.AMBIGUOUS, null, null, original,
                     "ambiguous: it names both '" + best.skill().name() + "' and '" + complete.get(1).skill().name() + "'; say one thing at a time", 0);
@@ -387,11 +433,34 @@ public final class CorrectionParser {
         Map<String, String> args = new LinkedHashMap<>();
         best.values().forEach((k, v) -> args.put(k, v.iterator().next()));
         SkillCall call = library.normalize(new SkillCall(best.skill().name(), args));
-        double c = 0.9 * coverage - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05);
+        double c = clamp(0.9 * coverage - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05));
         String from = heard.getOrDefault(best.skill().name(), List.of()).isEmpty() ? "" : " from " + String.join(", ", heard.get(best.skill().name()));
-        return new Understanding(Understanding.Kind.COMMAND, call, null, original,
-                "skill '" + best.skill().name() + "'" + from + not + (strangers.isEmpty() ? "" : "; words not known, ignored: " + String.join(", ", strangers))
-                        + r.notes(), clamp(c));
+        String why = "skill '" + best.skill().name() + "'" + from + not + (strangers.isEmpty() ? "" : "; words not known, ignored: " + String.join(", ", strangers))
+                + r.notes();
+        if (c < MIN_CONFIDENCE) {
+            List<String> others = complete.stream().skip(1).limit(2).map(o -> "'" + o.skill().name() + "' (" + String.join(", ", nearest(o, t)) + ")").toList();
+            return unsure(original, call.toString(), c, why + (others.isEmpty() ? "" : "; nearest others: " + String.join(", ", others)));
+        }
+        return new Understanding(Understanding.Kind.COMMAND, call, null, original, why, c);
+    }
+
+    /** A guess below the floor: not understood, saying what the guess was, how sure, and why. */
+    private Understanding unsure(String original, String guess, double confidence, String why) {
+        return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, String.format(Locale.ROOT,
+                "not sure enough to act: the best guess is %s at confidence %.2f (at least %.2f needed), read as %s; say it plainly, e.g. %s",
+                guess, confidence, MIN_CONFIDENCE, why, examples()), 0);
+    }
+
+    /** The words of the sentence that point at a candidate skill: its values said and its own phrase words. */
+    private List<String> nearest(Candidate candidate, List<String> t) {
+        String skill = candidate.skill().name();
+        List<String> out = new ArrayList<>();
+        for (String w : t) {
+            if (anchors.get(skill).contains(w) || forms.stream().anyMatch(f -> f.skill().equals(skill) && f.words().contains(w))) {
+                out.add("\"" + w + "\"");
+            }
+        }
+        return out.isEmpty() ? List.of("no word of its own") : out;
     }
 
     private String examples() {
@@ -648,6 +717,10 @@ public final class CorrectionParser {
     }
 
     private record ValueForm(String skill, String parameter, String value, List<String> words) {
+    }
+
+    /** A skill the words may name: how strongly, the values said for it, and the values it still needs. */
+    private record Candidate(Skill skill, int score, Map<String, Set<String>> values, List<String> missing) {
     }
 
     /** A phrase as a pattern over normalized words: each {param} slot accepts any word form of any of its values. */

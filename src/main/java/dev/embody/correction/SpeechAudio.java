@@ -8,25 +8,42 @@ import java.nio.ByteOrder;
 public final class SpeechAudio {
 
     public static final int RATE = 16_000;
+    /** A spoken correction is a sentence: audio longer than this is refused (the console takes at most 2 MB anyway). */
+    public static final double MAX_SECONDS = 30;
 
     private SpeechAudio() {
     }
 
-    /** The samples of a PCM WAV (8/16-bit integer or 32-bit float), mixed to mono and resampled to 16 kHz. */
+    /** Sample rates a WAV may declare: below is no speech, above no sound card. */
+    static final int MIN_RATE = 4000, MAX_RATE = 192_000;
+
+    /**
+     * The samples of a PCM WAV (8/16-bit integer or 32-bit float, any rate from 4 to 192 kHz), mixed to mono and
+     * resampled to 16 kHz; at most {@link #MAX_SECONDS} long. Anything else is refused with what is wrong.
+     */
     public static short[] fromWav(byte[] wav) {
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
         if (wav.length < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) {
             throw new IllegalArgumentException("not a WAV file (no RIFF/WAVE header)");
         }
-        int pos = 12, format = -1, channels = 0, rate = 0, bits = 0;
+        int format = -1, channels = 0, rate = 0, bits = 0;
+        // long: a chunk may claim up to 4 GB, and the next one starts past it
+        long pos = 12;
         while (pos + 8 <= wav.length) {
-            int id = b.getInt(pos);
-            int size = b.getInt(pos + 4);
+            int at = (int) pos;
+            int id = b.getInt(at);
+            int size = b.getInt(at + 4);
             if (size < 0) {
                 throw new IllegalArgumentException("WAV chunk with a negative size");
             }
-            int body = pos + 8;
+            int body = at + 8;
             if (id == 0x20746d66) { // "fmt "
+                if (size < 16) {
+                    throw new IllegalArgumentException("WAV fmt chunk of " + size + " bytes (expected at least 16)");
+                }
+                if (body + 16L > wav.length) {
+                    throw new IllegalArgumentException("WAV fmt chunk of " + size + " bytes runs past the end of the file");
+                }
                 format = b.getShort(body) & 0xffff;
                 channels = b.getShort(body + 2);
                 rate = b.getInt(body + 4);
@@ -35,10 +52,20 @@ public final class SpeechAudio {
                 if (format < 0) {
                     throw new IllegalArgumentException("WAV data before its fmt chunk");
                 }
+                if (rate < MIN_RATE || rate > MAX_RATE) {
+                    throw new IllegalArgumentException("WAV with sample rate " + Integer.toUnsignedString(rate) + " Hz (expected " + MIN_RATE + " to "
+                            + MAX_RATE + ")");
+                }
                 int len = (int) Math.min((long) size, wav.length - body);
-                return resample(mono(b, body, len, format, channels, bits), rate);
+                float[] mono = mono(b, body, len, format, channels, bits);
+                double seconds = mono.length / (double) rate;
+                if (seconds > MAX_SECONDS) {
+                    throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                            "too long: %.1f s of audio (a spoken correction is at most %.0f s)", seconds, MAX_SECONDS));
+                }
+                return resample(mono, rate);
             }
-            pos = body + size + (size & 1);
+            pos = body + (long) size + (size & 1);
         }
         throw new IllegalArgumentException("WAV without a data chunk");
     }
@@ -64,9 +91,6 @@ public final class SpeechAudio {
     }
 
     private static short[] resample(float[] in, int rate) {
-        if (rate <= 0) {
-            throw new IllegalArgumentException("WAV with sample rate " + rate);
-        }
         int n = (int) ((long) in.length * RATE / rate);
         short[] out = new short[n];
         for (int i = 0; i < n; i++) {
@@ -82,9 +106,9 @@ public final class SpeechAudio {
     /** The sample rate a PCM WAV declares. */
     public static int rate(byte[] wav) {
         ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
-        for (int pos = 12; pos + 16 <= wav.length; pos += 8 + Math.max(0, b.getInt(pos + 4))) {
-            if (b.getInt(pos) == 0x20746d66) {
-                return b.getInt(pos + 12);
+        for (long pos = 12; pos + 16 <= wav.length; pos += 8 + Math.max(0, b.getInt((int) pos + 4))) {
+            if (b.getInt((int) pos) == 0x20746d66) {
+                return b.getInt((int) pos + 12);
             }
         }
         throw new IllegalArgumentException("a WAV file without a fmt chunk");

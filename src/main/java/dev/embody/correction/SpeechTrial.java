@@ -45,9 +45,51 @@ public final class SpeechTrial {
      * @param seconds      length of the audio
      */
     public record Result(String voice, String said, String intended, boolean correction, String heard, String understoodAs,
-                         boolean applied, long latencyNanos, long searchNanos, double seconds) {
+                         boolean applied, long latencyNanos, long searchNanos, double seconds, String why, double match,
+                         double framesPerPhone) {
         public boolean right() {
             return correction ? applied && Objects.equals(intended, understoodAs) : !applied;
+        }
+
+        /** Applied, and not what was meant (or talk applied): the outcome that must not happen. */
+        public boolean appliedWrong() {
+            return applied && !right();
+        }
+    }
+
+    /**
+     * How many of {@code n} came out right, with the 95% Wilson score interval (sound for small n and rates near 1).
+     */
+    public record Score(long right, long n) {
+        public static Score of(List<Result> results) {
+            return new Score(results.stream().filter(Result::right).count(), results.size());
+        }
+
+        public double rate() {
+            return n == 0 ? Double.NaN : right / (double) n;
+        }
+
+        public double low() {
+            return wilson()[0];
+        }
+
+        public double high() {
+            return wilson()[1];
+        }
+
+        private double[] wilson() {
+            if (n == 0) {
+                return new double[]{Double.NaN, Double.NaN};
+            }
+            double z = 1.959964, p = rate(), z2 = z * z / n;
+            double centre = (p + z2 / 2) / (1 + z2);
+            double half = z * Math.sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / (1 + z2);
+            return new double[]{Math.max(0, centre - half), Math.min(1, centre + half)};
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d/%d = %.2f (95%% CI %.2f-%.2f)", right, n, rate(), low(), high());
         }
     }
 
@@ -82,7 +124,8 @@ public final class SpeechTrial {
         Path raw = dir.resolve(tag + "-raw.wav");
         Path wav = dir.resolve(tag + ".wav");
         run(List.of("espeak-ng", "-v", voice, "-w", raw.toString(), text));
-        run(List.of("sox", raw.toString(), "-r", "16000", "-c", "1", "-b", "16", wav.toString()));
+        // -D: no dither, so the same sentence and voice give the same audio on every run
+        run(List.of("sox", "-D", raw.toString(), "-r", "16000", "-c", "1", "-b", "16", wav.toString()));
         Files.delete(raw);
         return wav;
     }
@@ -102,6 +145,15 @@ public final class SpeechTrial {
      */
     public static List<Result> run(SkillLibrary library, List<String> sentences, boolean corrections, List<String> voices, List<Path> wavs)
             throws IOException {
+        CorrectionParser parser = new CorrectionParser(library);
+        List<SpeechSet.Sample> samples = sentences.stream().map(s -> new SpeechSet.Sample(
+                corrections ? describe(parser.parse(s)) : SpeechSet.Sample.TALK, s)).toList();
+        return run(library, samples, voices, wavs);
+    }
+
+    /** Every sample in every voice, in the order {@link #synthesise} made {@code wavs}: each scored against its meaning. */
+    public static List<Result> run(SkillLibrary library, List<SpeechSet.Sample> samples, List<String> voices, List<Path> wavs)
+            throws IOException {
         List<Result> out = new ArrayList<>();
         OperatorInbox inbox = new OperatorInbox();
         CorrectionParser parser = new CorrectionParser(library);
@@ -109,9 +161,8 @@ public final class SpeechTrial {
                 .orElseThrow(() -> new IllegalStateException("speech recognition is unavailable: " + PocketSphinx.unavailableReason()))) {
             int n = 0;
             for (String v : voices) {
-                for (String s : sentences) {
+                for (SpeechSet.Sample s : samples) {
                     short[] audio = SpeechAudio.fromWav(Files.readAllBytes(wavs.get(n++)));
-                    Understanding typed = parser.parse(s);
                     SpokenCorrections.Utterance u = speech.listen("speech");
                     for (int off = 0; off < audio.length; off += SpokenCorrections.SLICE) {
                         int k = Math.min(SpokenCorrections.SLICE, audio.length - off);
@@ -121,15 +172,16 @@ public final class SpeechTrial {
                     SpokenCorrections.Heard h = u.end();
                     long latency = h.applied() ? h.appliedAtNanos() - t0 : System.nanoTime() - t0;
                     inbox.drain();
-                    out.add(new Result(v, s, describe(typed), corrections, h.text(), describe(h.understanding()), h.applied(), latency,
-                            u.searchNanos(), u.seconds()));
+                    out.add(new Result(v, s.sentence(), s.meaning(), s.correction(), h.text(), describe(h.understanding()), h.applied(), latency,
+                            u.searchNanos(), u.seconds(), h.why(), h.match(), h.score()));
                 }
             }
         }
         return out;
     }
 
+    /** A meaning as {@link SpeechSet.Sample} writes it: "COMMAND move(direction=left, amount=small)", "STOP", ... */
     static String describe(Understanding u) {
-        return u.kind() + (u.command() == null ? "" : " " + u.command()) + (u.argument() == null ? "" : " " + u.argument());
+        return u.meaning();
     }
 }

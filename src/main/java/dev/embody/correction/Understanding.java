@@ -21,6 +21,14 @@ public record Understanding(Kind kind, SkillCall command, String argument, Strin
         return kind != Kind.NOT_UNDERSTOOD && kind != Kind.AMBIGUOUS;
     }
 
+    /**
+     * What it means, as one line that sentences meaning the same share: "COMMAND move(direction=left, amount=small)",
+     * "STOP", "PAUSE", "GOAL reach the flag", "NOT_UNDERSTOOD".
+     */
+    public String meaning() {
+        return kind + (command == null ? "" : " " + command) + (argument == null ? "" : " " + argument);
+    }
+
     /** What the loop should do with it, from a channel ("terminal", "web", "speech", "mqtt", "sim-operator"); empty when not understood. */
     public Optional<Intervention> toIntervention(String channel) {
         return switch (kind) {

@@ -69,6 +69,13 @@ public final class CameraJpeg {
         }
     }
 
+    /** Whether a payload starts as a JPEG (FF D8 FF) or a PNG does: cheap, before anyone tries to decode it. */
+    public static boolean looksLikeImage(byte[] p) {
+        boolean jpeg = p.length > 3 && (p[0] & 0xff) == 0xFF && (p[1] & 0xff) == 0xD8 && (p[2] & 0xff) == 0xFF;
+        boolean png = p.length > 8 && (p[0] & 0xff) == 0x89 && p[1] == 'P' && p[2] == 'N' && p[3] == 'G';
+        return jpeg || png;
+    }
+
     /** The frame number in a JPEG's header without decoding the image; -1 when it has none. */
     public static long headerSeq(byte[] jpeg) {
         if (jpeg.length > 6 && (jpeg[2] & 0xff) == 0xFF && (jpeg[3] & 0xff) == 0xFE) {

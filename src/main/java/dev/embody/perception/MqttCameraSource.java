@@ -11,14 +11,18 @@ import java.util.function.LongSupplier;
 /**
  * Camera frames from an MQTT topic (JPEG payloads; see {@link CameraJpeg}). {@link #next()} returns the newest frame
  * not returned yet, and never one older than {@code notBefore} (the frame the robot took after the last acknowledged
- * command), so the agent always sees the result of what it just did. No frame in time is an error, not a hang.
+ * command), so the agent always sees the result of what it just did. No frame in time is an error, not a hang. A
+ * payload that is no image (anyone can publish on the topic) is dropped with a warning, and the wait goes on.
  */
 public final class MqttCameraSource implements FrameSource {
 
     private final String topic;
     private final Duration timeout;
     private final LongSupplier notBefore;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MqttCameraSource.class);
+
     private final Object lock = new Object();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
     private byte[] latest;
     private long latestSeq = -1;
     private long arrivals;
@@ -31,7 +35,17 @@ public final class MqttCameraSource implements FrameSource {
         this.timeout = timeout;
         this.notBefore = notBefore == null ? () -> -1 : notBefore;
         link.subscribe(topic, 0, (t, p) -> {
-            long seq = CameraJpeg.headerSeq(p);
+            if (!CameraJpeg.looksLikeImage(p)) {
+                notAnImage(p.length, "not a JPEG or PNG");
+                return; // the last real frame stays the latest
+            }
+            long seq;
+            try {
+                seq = CameraJpeg.headerSeq(p);
+            } catch (RuntimeException e) {
+                notAnImage(p.length, "a bad frame header");
+                return;
+            }
             synchronized (lock) {
                 latest = p;
                 latestSeq = seq;
@@ -41,9 +55,33 @@ public final class MqttCameraSource implements FrameSource {
         });
     }
 
+    private void notAnImage(int bytes, String why) {
+        long n = dropped.incrementAndGet();
+        if (n <= 5 || n % 100 == 0) {
+            log.warn("camera {}: a payload of {} bytes is {}: dropped ({} so far)", topic, bytes, why, n);
+        }
+    }
+
+    /** Payloads on the topic that were no image and were dropped. */
+    public long dropped() {
+        return dropped.get();
+    }
+
     @Override
     public Observation next() throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            byte[] jpeg = take(deadline);
+            try {
+                CameraJpeg.Decoded d = CameraJpeg.decode(jpeg);
+                return new Observation(index++, d.timeNanos() >= 0 ? d.timeNanos() : System.nanoTime(), d.frame());
+            } catch (RuntimeException e) {
+                notAnImage(jpeg.length, "not a decodable image (" + e.getMessage() + ")"); // wait for the next one
+            }
+        }
+    }
+
+    private byte[] take(long deadline) throws IOException {
         byte[] jpeg;
         synchronized (lock) {
             while (true) {
@@ -66,10 +104,11 @@ public final class MqttCameraSource implements FrameSource {
                 }
             }
             jpeg = latest;
-            returnedSeq = latestSeq;
+            if (latestSeq >= 0) {
+                returnedSeq = latestSeq; // a headerless payload (a plain camera, or garbage) leaves the count where it was
+            }
             returnedArrival = arrivals;
         }
-        CameraJpeg.Decoded d = CameraJpeg.decode(jpeg);
-        return new Observation(index++, d.timeNanos() >= 0 ? d.timeNanos() : System.nanoTime(), d.frame());
+        return jpeg;
     }
 }

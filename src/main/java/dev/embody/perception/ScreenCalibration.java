@@ -43,12 +43,23 @@ import java.util.Map;
  * @param watchdogSeconds keys are released if no step starts for this long
  * @param checkMillis   how often the window's place is checked
  * @param denied        key chords refused, e.g. ALT+F4
+ * @param captures      when, where and how well each listed template matched when it was captured ({@code template_captures})
  */
 public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                                 int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                                 String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
-                                List<List<String>> denied) {
+                                List<List<String>> denied, Map<String, TemplateCapture> captures) {
+
+    /** A calibration whose templates carry no capture records. */
+    public ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
+                             int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
+                             Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
+                             String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
+                             List<List<String>> denied) {
+        this(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain, captureMillis, templates,
+                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of());
+    }
 
     public static final List<String> SOURCES = List.of("x11grab", "robot");
     public static final List<String> FOCUS = List.of("click", "xdotool", "none");
@@ -57,17 +68,23 @@ public record ScreenCalibration(Path file, String name, String title, String foc
 
     public ScreenCalibration withRegion(ScreenRegion r) {
         return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
     }
 
     public ScreenCalibration withSource(String s) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, gain,
-                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied);
+                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
+    }
+
+    /** The same calibration with these templates and their capture records. */
+    public ScreenCalibration withTemplates(Map<String, Path> t, Map<String, TemplateCapture> c) {
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
+                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c));
     }
 
     /** Where a template's image is. */
@@ -76,7 +93,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
     }
 
     static final List<String> FIELDS = List.of("name", "window", "region", "scene", "source", "resize", "framerate", "mouse",
-            "capture_latency_ms", "templates", "template_threshold", "template_scales", "episode_end", "skills", "parser", "safety");
+            "capture_latency_ms", "templates", "template_threshold", "template_scales", "template_captures", "episode_end", "skills", "parser", "safety");
     /** Larger than any X screen a program runs on; a bigger number is a typo, not a screen. */
     static final int MAX_PIXELS = 16384;
     /** A calibration's name is its file's: a plain file name, never a path. */
@@ -167,6 +184,25 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                 scales.add(f.number("/template_scales/" + i, sc.get(i), 0, true, 10, null));
             }
         }
+        Map<String, TemplateCapture> captures = new LinkedHashMap<>();
+        JsonNode caps = f.mapping("/template_captures", "{button: {captured: 2026-12-01T10:00:00Z, host: h, display: ':1', score: 0.99}}", templates.keySet().stream().sorted().toList());
+        if (caps != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = caps.fields(); it.hasNext(); ) {
+                String key = it.next().getKey();
+                String ptr = "/template_captures/" + key;
+                if (!templates.containsKey(key)) {
+                    throw f.error(ptr, "field 'template_captures." + key + "': names a template that 'templates' does not list ("
+                            + (templates.isEmpty() ? "none listed" : String.join(", ", templates.keySet())) + ")");
+                }
+                f.mapping(ptr, "{captured: 2026-12-01T10:00:00Z, host: h, display: ':1', score: 0.99}", List.of("captured", "host", "display", "score"));
+                String captured = f.text(ptr + "/captured", "the time the template was captured", null);
+                if (captured == null) {
+                    throw f.error(ptr, "field 'template_captures." + key + "': expected captured (a time), host, display and score (0..1)");
+                }
+                captures.put(key, new TemplateCapture(captured, f.text(ptr + "/host", "a host name", "?"), f.text(ptr + "/display", "a display name", "?"),
+                        f.number(ptr + "/score", -1, false, 1, null, 0)));
+            }
+        }
         String endSuccess = null, endFailure = null;
         if (f.mapping("/episode_end", "{success: level-won, failure: level-lost}", List.of("success", "failure")) != null) {
             List<String> names = List.copyOf(templates.keySet());
@@ -209,7 +245,8 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             denied.addAll(List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
         }
         return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
-                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied));
+                Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied),
+                Map.copyOf(captures));
     }
 
     /**
@@ -282,6 +319,18 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             templates.forEach((k, v) -> t.put(k, dir.relativize(v.toAbsolutePath()).toString()));
             m.put("templates", t);
             m.put("template_threshold", threshold);
+            if (!captures.isEmpty()) {
+                Map<String, Object> c = new LinkedHashMap<>();
+                captures.forEach((k, v) -> {
+                    Map<String, Object> one = new LinkedHashMap<>();
+                    one.put("captured", v.capturedAt());
+                    one.put("host", v.host());
+                    one.put("display", v.display());
+                    one.put("score", Math.round(v.score() * 1000) / 1000.0);
+                    c.put(k, one);
+                });
+                m.put("template_captures", c);
+            }
         }
         if (endSuccess != null || endFailure != null) {
             Map<String, Object> e = new LinkedHashMap<>();

@@ -69,10 +69,15 @@ public final class TemplateFinder implements AutoCloseable {
 
     /** Every template found in the frame, as entities. */
     public List<Entity> findAll(Frame frame) {
-        List<Entity> out = new ArrayList<>();
+        return bestOfEach(frame).stream().filter(m -> m.score() >= threshold).map(Match::entity).toList();
+    }
+
+    /** Each template's best match in the frame at the finder's scales, found or not (a template that fits nowhere is left out). */
+    public List<Match> bestOfEach(Frame frame) {
+        List<Match> out = new ArrayList<>();
         try (Mat img = mat(frame)) {
             for (String name : templates.keySet()) {
-                best(name, img, scales).filter(m -> m.score() >= threshold).ifPresent(m -> out.add(m.entity()));
+                best(name, img, scales).ifPresent(out::add);
             }
         }
         return out;

@@ -88,9 +88,9 @@ public final class DesktopProfile implements Profile {
         }
         TemplateFinder templates = ui.isEmpty() ? null : new TemplateFinder(ui, cal.scales(), cal.threshold());
         if (gridGame()) {
-            return SimGameProfile.gridModules(new DesktopGathering(GameSceneParser.forSimGame(), templates), library);
+            return SimGameProfile.gridModules(new DesktopGathering(GameSceneParser.forSimGame(), templates, cal.captures()), library);
         }
-        return new Modules(new DesktopGathering(null, templates), new PixelChangeReflection(), new GoalWordsTaskInference(goals()),
+        return new Modules(new DesktopGathering(null, templates, cal.captures()), new PixelChangeReflection(), new GoalWordsTaskInference(goals()),
                 new FitCuration(), new WaitingPolicy(library, "no scene parser and no trained policy for '" + cal.name()
                 + "': record a demonstration (./run record), train one (./run train), or command it (type a skill's phrase)"));
     }

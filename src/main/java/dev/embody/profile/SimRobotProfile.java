@@ -4,6 +4,7 @@ import dev.embody.actuation.EmbeddedBroker;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
 import dev.embody.actuation.MqttRobotTarget;
+import dev.embody.actuation.RobotLimits;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.sim.SimRobot;
@@ -56,9 +57,10 @@ public final class SimRobotProfile extends RobotProfile {
         }
         TableWorld world = new TableWorld(spec.seed());
         MqttLink robotLink = MqttLink.connect(options.withClientId("embody-simrobot-" + config.topics().id() + "-" + Long.toHexString(System.nanoTime() & 0xffffff)));
+        RobotLimits limits = limits(); // the robot enforces the agent's limits itself, as a real controller would
         SimRobot robot;
         try {
-            robot = new SimRobot(world, robotLink, config.topics(), spec.realtime());
+            robot = new SimRobot(world, robotLink, config.topics(), limits, spec.realtime());
         } catch (IOException | RuntimeException e) {
             robotLink.close();
             throw e;
@@ -67,7 +69,7 @@ public final class SimRobotProfile extends RobotProfile {
         long limitNanos = spec.timeLimit().toNanos();
         MqttRobotTarget target;
         try {
-            target = new MqttRobotTarget(name(), options, config.topics(), limits(), config.ackTimeout(), spec.realtime(),
+            target = new MqttRobotTarget(name(), options, config.topics(), limits, config.ackTimeout(), spec.realtime(),
                     () -> outcome(world, push, limitNanos), () -> score(world));
         } catch (Exception e) {
             robot.close();

@@ -7,7 +7,6 @@ import dev.embody.loop.Terrain;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.event.KeyEvent;
@@ -183,7 +182,7 @@ public final class SimGame {
         g.setColor(PLAYER);
         g.fillOval(px - PLAYER_RADIUS, py - PLAYER_RADIUS, 2 * PLAYER_RADIUS, 2 * PLAYER_RADIUS);
         g.setColor(Color.WHITE);
-        g.setFont(new Font(Font.MONOSPACED, Font.BOLD, 13));
+        g.setFont(GameFont.bold(13));
         g.drawString(String.format("%s   coins %d/%d   time %5.1fs   %s", goal, collected, level.coins().size(),
                 nanos / 1e9, outcome == Outcome.RUNNING ? "" : outcome.label().toUpperCase()), 8, 15);
         g.dispose();

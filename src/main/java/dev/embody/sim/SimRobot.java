@@ -1,6 +1,7 @@
 package dev.embody.sim;
 
 import dev.embody.actuation.MqttLink;
+import dev.embody.actuation.RobotLimits;
 import dev.embody.actuation.RobotMessages;
 import dev.embody.actuation.RobotTopics;
 import dev.embody.loop.Frame;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,18 +24,31 @@ import java.util.concurrent.TimeUnit;
  * The simulated tabletop robot as a node that speaks only MQTT: it takes commands on {@code cmd}, executes each id
  * once (a resend gets the first ack again, marked duplicate), halts at once on {@code stop} or {@code estop}, and
  * after every command publishes a camera frame (JPEG from the overhead {@link SimCamera}), its state and the ack.
+ * Like a real controller it trusts no sender: a command that is malformed or breaks its own {@link RobotLimits} is
+ * answered {@code refused} with the reason and never moves it (a too fast one is slowed), and anything on
+ * {@code estop} that is not a valid reset halts it.
  *
  * <p>In simulated time a command's motion is computed at once and the robot's clock advances by its duration; in
- * real time it moves on the wall clock in 20 ms ticks and publishes frames at 5 Hz while idle.
+ * real time it moves on the wall clock in 5 mm / 2 degree slices, looking for a stop every 10 ms, and publishes frames
+ * at 5 Hz while idle.
  */
 public final class SimRobot implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimRobot.class);
     private static final int JPEG_QUALITY = 90;
+    /** How often a realtime motion looks for a stop or an e-stop. */
+    private static final long HALT_CHECK_MS = 10;
+    /** Refusals of malformed commands go out here, not on the client's callback thread (a QoS 1 publish waits there). */
+    private static final java.util.concurrent.ExecutorService REFUSALS = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "sim-robot-refusals");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final TableWorld world;
     private final MqttLink link;
     private final RobotTopics topics;
+    private final RobotLimits limits;
     private final boolean realtime;
     private final TableRenderer renderer;
     private final BlockingQueue<RobotMessages.Command> queue = new LinkedBlockingQueue<>();
@@ -54,11 +69,19 @@ public final class SimRobot implements AutoCloseable {
     private volatile long haltReceivedNanos;
     private volatile double haltX, haltY;
     private volatile double movedAfterHalt;
+    private long malformed;
 
+    /** A robot with the shipped limits (those of calibration/robot/limits.yaml, which fit this table). */
     public SimRobot(TableWorld world, MqttLink link, RobotTopics topics, boolean realtime) throws IOException {
+        this(world, link, topics, RobotLimits.SIM_TABLE, realtime);
+    }
+
+    /** A robot that refuses, by itself, whatever breaks these limits, as a real controller would. */
+    public SimRobot(TableWorld world, MqttLink link, RobotTopics topics, RobotLimits limits, boolean realtime) throws IOException {
         this.world = world;
         this.link = link;
         this.topics = topics;
+        this.limits = limits;
         this.realtime = realtime;
         this.renderer = new TableRenderer(SimCamera.TABLE);
         // the first frame on this thread: OpenCV's natives load here, not on the worker while another thread loads
@@ -72,37 +95,46 @@ public final class SimRobot implements AutoCloseable {
     }
 
     private void onCommand(byte[] payload) {
+        RobotMessages.Command c;
         try {
-            RobotMessages.Command c = RobotMessages.read(payload, RobotMessages.Command.class);
-            if (c.id() == null || c.op() == null) {
-                log.warn("robot {}: a command needs an id and an op, got {}", topics.id(), new String(payload));
-                return;
+            c = RobotMessages.readCommand(payload);
+        } catch (RobotMessages.Malformed e) {
+            // answered at once (a malformed command never queues behind a motion), with its id when it had one
+            long n = ++malformed; // the client's callback thread only
+            if (n <= 5 || n % 100 == 0) {
+                log.warn("robot {}: command refused ({} malformed so far): {}", topics.id(), n, e.getMessage());
             }
-            received.add(c.id());
-            if ("stop".equals(c.op()) && !acks.containsKey(c.id())) {
-                halt(); // before the queue: a stop cuts the running motion short
+            RobotMessages.Ack ack = new RobotMessages.Ack(e.id(), "refused", e.getMessage(), null, null);
+            if (e.id() != null) {
+                acks.putIfAbsent(e.id(), ack);
             }
-            queue.add(c);
-        } catch (IOException e) {
-            log.warn("robot {}: unreadable command: {}", topics.id(), e.getMessage());
+            REFUSALS.execute(() -> send(topics.ack(), RobotMessages.write(ack), 1));
+            return;
         }
+        received.add(c.id());
+        if ("stop".equals(c.op()) && !acks.containsKey(c.id())) {
+            halt(); // before the queue: a stop cuts the running motion short
+        }
+        queue.add(c);
     }
 
     private void onEstop(byte[] payload) {
-        RobotMessages.Estop e;
+        String reason;
         try {
-            e = RobotMessages.read(payload, RobotMessages.Estop.class);
-        } catch (IOException ex) {
-            e = new RobotMessages.Estop("unreadable e-stop", false);
+            RobotMessages.Estop e = RobotMessages.readEstop(payload);
+            if (e.isReset()) {
+                estopped = false;
+                log.info("robot {}: e-stop reset", topics.id());
+                return;
+            }
+            reason = e.reason();
+        } catch (RobotMessages.Malformed ex) {
+            // an e-stop channel fails safe: what cannot be read as a reset halts the robot
+            reason = "payload not understood (" + ex.getMessage() + "), taken as an e-stop";
         }
-        if (e.isReset()) {
-            estopped = false;
-            log.info("robot {}: e-stop reset", topics.id());
-        } else {
-            estopped = true;
-            halt();
-            log.warn("robot {}: E-STOP ({})", topics.id(), e.reason());
-        }
+        estopped = true;
+        halt();
+        log.warn("robot {}: E-STOP ({})", topics.id(), reason);
     }
 
     private void halt() {
@@ -139,8 +171,8 @@ public final class SimRobot implements AutoCloseable {
     /** The last camera frame published, as sent. */
     private volatile byte[] lastView;
 
-    private void handle(RobotMessages.Command c) throws InterruptedException {
-        RobotMessages.Ack before = acks.get(c.id());
+    private void handle(RobotMessages.Command asked) throws InterruptedException {
+        RobotMessages.Ack before = acks.get(asked.id());
         if (before != null) {
             // a resend (after a reconnect, or an ack lost on the way): answer again, never move again; the frame sent
             // with the first ack may have been lost with the broker (retained messages do not survive a restart)
@@ -153,51 +185,80 @@ public final class SimRobot implements AutoCloseable {
         }
         String status = "done";
         String detail = null;
-        switch (c.op()) {
-            case "stop" -> {
-                halt = false;
-                detail = "stopped";
-            }
-            case "move", "turn" -> {
-                if (estopped) {
-                    status = "refused";
-                    detail = "e-stopped: publish {\"reset\":true} on " + topics.estop() + " to move again";
-                    break;
+        RobotMessages.Command c;
+        try {
+            c = limits.enforce(asked, new double[]{world.x(), world.y(), Math.toDegrees(world.heading())});
+        } catch (RobotLimits.LimitExceeded e) {
+            c = null;
+            status = "refused";
+            detail = e.getMessage();
+        }
+        if (c != null) {
+            switch (c.op()) {
+                case "stop" -> {
+                    halt = false;
+                    detail = "stopped";
                 }
-                halt = false;
-                moving = true;
-                TableWorld.SliceClock clock = realtime ? seconds -> Thread.sleep(Math.max(1, Math.round(seconds * 1000))) : TableWorld.SliceClock.SIMULATED;
-                try {
-                    if (c.op().equals("move")) {
-                        double speed = c.speedMps() == null ? 0.1 : c.speedMps();
-                        world.move(c.signedDistance(), speed, () -> halt || estopped, clock);
+                default -> {
+                    if (estopped) {
+                        status = "refused";
+                        detail = "e-stopped: publish {\"reset\":true} on " + topics.estop() + " to move again";
+                        break;
+                    }
+                    halt = false;
+                    moving = true;
+                    TableWorld.SliceClock clock = realtime ? this::sleepUnlessHalted : TableWorld.SliceClock.SIMULATED;
+                    try {
+                        if (c.op().equals("move")) {
+                            world.move(c.signedDistance(), c.speedMps(), () -> halt || estopped, clock);
+                        } else {
+                            world.turn(Math.toRadians(c.signedAngle()), Math.toRadians(c.speedDps()), () -> halt || estopped, clock);
+                        }
+                    } finally {
+                        moving = false;
+                    }
+                    if (halt || estopped) {
+                        status = "stopped";
+                        detail = estopped ? "e-stop" : "stop";
+                        if (haltReceivedNanos > 0) {
+                            movedAfterHalt = Math.hypot(world.x() - haltX, world.y() - haltY);
+                        }
                     } else {
-                        double speed = Math.toRadians(c.speedDps() == null ? 90 : c.speedDps());
-                        world.turn(Math.toRadians(c.signedAngle()), speed, () -> halt || estopped, clock);
-                    }
-                } finally {
-                    moving = false;
-                }
-                if (halt || estopped) {
-                    status = "stopped";
-                    detail = estopped ? "e-stop" : "stop";
-                    if (haltReceivedNanos > 0) {
-                        movedAfterHalt = Math.hypot(world.x() - haltX, world.y() - haltY);
+                        detail = slowed(asked, c);
                     }
                 }
-            }
-            default -> {
-                status = "refused";
-                detail = "unknown op '" + c.op() + "'";
             }
         }
         if (!"refused".equals(status)) {
-            executed.add(c.id());
+            executed.add(asked.id());
         }
         long frame = publishView();
-        RobotMessages.Ack ack = new RobotMessages.Ack(c.id(), status, detail, frame, null);
-        acks.put(c.id(), ack);
+        RobotMessages.Ack ack = new RobotMessages.Ack(asked.id(), status, detail, frame, null);
+        acks.put(asked.id(), ack);
         send(topics.ack(), RobotMessages.write(ack), 1);
+    }
+
+    /** "slowed to ..." when the limits slowed the command down, else null. */
+    private static String slowed(RobotMessages.Command asked, RobotMessages.Command done) {
+        if (asked.speedMps() != null && done.speedMps() != null && done.speedMps() < asked.speedMps()) {
+            return String.format(Locale.ROOT, "slowed to %.3f m/s", done.speedMps());
+        }
+        if (asked.speedDps() != null && done.speedDps() != null && done.speedDps() < asked.speedDps()) {
+            return String.format(Locale.ROOT, "slowed to %.1f deg/s", done.speedDps());
+        }
+        return null;
+    }
+
+    /** A motion slice on the wall clock, in short naps, so that a stop or an e-stop cuts it short at once. */
+    private void sleepUnlessHalted(double seconds) throws InterruptedException {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (!(halt || estopped)) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Thread.sleep(Math.min(HALT_CHECK_MS, Math.max(1, left / 1_000_000)));
+        }
     }
 
     /** Publishes a camera frame (retained, so a new subscriber sees one at once) and the state; returns the frame's seq. */

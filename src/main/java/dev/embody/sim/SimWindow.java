@@ -204,21 +204,37 @@ public final class SimWindow {
         return codes.stream().map(c -> KeyEvent.getKeyText(c).toUpperCase(java.util.Locale.ROOT)).sorted().toList().toString();
     }
 
+    /** The banner's size in the game's pixels, centred on its 640x360 picture. */
+    public static final int BANNER_WIDTH = 220, BANNER_HEIGHT = 48;
+
     /** The end-of-level banner: a solid box a desktop agent can find with a template, as it would a game's own screen. */
     public static void drawBanner(BufferedImage img, boolean won) {
         java.awt.Graphics2D g = img.createGraphics();
-        int bw = 220, bh = 48, x = (SimGame.WIDTH - bw) / 2, y = (SimGame.HEIGHT - bh) / 2;
+        int bw = BANNER_WIDTH, bh = BANNER_HEIGHT, x = (SimGame.WIDTH - bw) / 2, y = (SimGame.HEIGHT - bh) / 2;
         g.setColor(won ? new java.awt.Color(20, 120, 40) : new java.awt.Color(150, 20, 20));
         g.fillRect(x, y, bw, bh);
         g.setColor(java.awt.Color.WHITE);
         g.fillRect(x, y, bw, 3);
         g.fillRect(x, y + bh - 3, bw, 3);
         g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_OFF);
-        g.setFont(new java.awt.Font(java.awt.Font.MONOSPACED, java.awt.Font.BOLD, 22));
+        g.setFont(GameFont.bold(22));
         String text = won ? "LEVEL WON" : "LEVEL LOST";
         int tw = g.getFontMetrics().stringWidth(text);
         g.drawString(text, x + (bw - tw) / 2, y + 32);
         g.dispose();
+    }
+
+    /**
+     * The banner alone, as the shipped templates (calibration/desktop/templates/level-won.png, level-lost.png) are cut:
+     * drawn with the game's own font, so it is the same on every machine. {@code ./run sim-window --write-templates DIR}
+     * writes them.
+     */
+    public static BufferedImage bannerTemplate(boolean won) {
+        BufferedImage img = new BufferedImage(SimGame.WIDTH, SimGame.HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+        drawBanner(img, won);
+        BufferedImage out = new BufferedImage(BANNER_WIDTH, BANNER_HEIGHT, BufferedImage.TYPE_3BYTE_BGR);
+        out.getGraphics().drawImage(img.getSubimage((SimGame.WIDTH - BANNER_WIDTH) / 2, (SimGame.HEIGHT - BANNER_HEIGHT) / 2, BANNER_WIDTH, BANNER_HEIGHT), 0, 0, null);
+        return out;
     }
 
     private static <T> T onEdt(java.util.function.Supplier<T> make) {

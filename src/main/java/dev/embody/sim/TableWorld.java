@@ -90,6 +90,7 @@ public final class TableWorld {
      * @return the metres actually covered
      */
     public double move(double distance, double speed, java.util.function.BooleanSupplier halted, SliceClock clock) throws InterruptedException {
+        motion(distance, speed, "move", "m/s");
         double actual = distance * (1 + 0.03 * noise.nextGaussian());
         double drift = Math.toRadians(0.8 * noise.nextGaussian());
         int slices = Math.max(1, (int) Math.ceil(Math.abs(actual) / 0.005));
@@ -116,6 +117,7 @@ public final class TableWorld {
 
     /** Turns in place by {@code radians} (counter-clockwise positive) at {@code speed} rad/s, in 2 degree slices. */
     public double turn(double radians, double speed, java.util.function.BooleanSupplier halted, SliceClock clock) throws InterruptedException {
+        motion(radians, speed, "turn", "rad/s");
         double actual = radians * (1 + 0.03 * noise.nextGaussian());
         int slices = Math.max(1, (int) Math.ceil(Math.abs(actual) / Math.toRadians(2)));
         double step = actual / slices, turned = 0;
@@ -129,6 +131,13 @@ public final class TableWorld {
             clock.slice(Math.abs(step) / speed);
         }
         return turned;
+    }
+
+    /** The pose stays finite whatever is asked: NaN or infinite amounts and speeds not above 0 are refused. */
+    private static void motion(double amount, double speed, String what, String unit) {
+        if (!Double.isFinite(amount) || !(Double.isFinite(speed) && speed > 0)) {
+            throw new IllegalArgumentException(what + " of " + amount + " at " + speed + " " + unit + ": needs a finite amount and a finite speed above 0");
+        }
     }
 
     /** How a motion slice spends time: not at all in simulated time, on the wall clock in real time. */

@@ -40,8 +40,9 @@ final class RobotRig implements AutoCloseable {
         this.world = world;
         MqttOptions o = MqttOptions.of(broker, null).withVersion(version);
         robotLink = MqttLink.connect(o.withClientId("test-robot-" + id + "-" + System.nanoTime()));
-        robot = new SimRobot(world, robotLink, RobotTopics.of(id), realtime);
-        target = new MqttRobotTarget("sim-robot", o, RobotTopics.of(id), RobotLimits.load(Path.of("calibration/robot/limits.yaml")),
+        RobotLimits limits = RobotLimits.load(Path.of("calibration/robot/limits.yaml"));
+        robot = new SimRobot(world, robotLink, RobotTopics.of(id), limits, realtime);
+        target = new MqttRobotTarget("sim-robot", o, RobotTopics.of(id), limits,
                 Duration.ofSeconds(3), realtime, () -> world.reached() ? Outcome.SUCCESS : Outcome.RUNNING, null);
         parser = new TableSceneParser(CameraIntrinsics.load(Path.of("calibration/robot/camera.yaml")),
                 TableHomography.load(Path.of("calibration/robot/homography.yaml")), TableSceneParser.DEFAULT_KINDS, TableWorld.WIDTH, TableWorld.DEPTH);

@@ -1,5 +1,7 @@
 package dev.embody.cli;
 
+import dev.embody.perception.ScreenCapture;
+import dev.embody.perception.ScreenRegion;
 import dev.embody.testkit.CliRun;
 
 import dev.embody.testkit.SimWindowGame;
@@ -7,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -46,12 +49,37 @@ class CalibrateScreenCommandTest {
         assertThat(missing.exit()).isEqualTo(Main.USAGE);
         assertThat(missing.err()).contains("nope.png: no such file");
 
-        // a real image of something that is not on the screen: the xmessage button while no xmessage runs
-        CliRun absent = CliRun.of("calibrate", "screen", "--template", Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath().toString(),
-                "--name", "x", "--dir", out().toString());
+        // a real image of something that is not on the screen: seeded noise no program draws
+        Path noisePng = noise();
+        CliRun absent = CliRun.of("calibrate", "screen", "--template", noisePng.toString(), "--name", "x", "--dir", out().toString());
         assertThat(absent.exit()).isEqualTo(Main.FAILED);
         assertThat(absent.err()).contains("is not on the screen").contains("nothing written");
         assertThat(out()).doesNotExist();
+    }
+
+    /** A PNG of seeded noise: a real image that no program on the screen draws. */
+    private Path noise() throws Exception {
+        java.awt.image.BufferedImage noise = new java.awt.image.BufferedImage(48, 24, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(12);
+        for (int y = 0; y < noise.getHeight(); y++) {
+            for (int x = 0; x < noise.getWidth(); x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        Path png = dir.resolve("noise.png");
+        ImageIO.write(noise, "png", png.toFile());
+        return png;
+    }
+
+    @Test
+    void aListedTemplateThatThisScreenDoesNotShowIsRecordedWithAWarning() throws Exception {
+        CliRun r = CliRun.of("calibrate", "screen", "--geometry", "640x360+0+0", "--name", "g", "--template-image", "noise=" + noise(),
+                "--dir", out().toString(), "--frames", "5");
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("warning: template noise matches this screen at most").contains("capture it from this screen");
+        String written = Files.readString(out().resolve("g.yaml"));
+        assertThat(written).contains("template_captures:").contains("noise:").contains("captured: ").contains("host: ");
+        assertThat(dev.embody.perception.ScreenCalibration.load(out().resolve("g.yaml")).captures().get("noise").score()).isLessThan(0.9);
     }
 
     @Test
@@ -78,10 +106,11 @@ class CalibrateScreenCommandTest {
             String written = Files.readString(out().resolve("sim-window.yaml"));
             assertThat(written).contains("title: embody sim-window").contains("level-won: templates/level-won.png").contains("success: level-won");
             assertThat(out().resolve("templates/level-won.png")).exists();
-            // by template: a crop of the window's top-left corner (its HUD) taken from the screen
+            // by template: a crop of the window's top-left corner (its HUD), read from the screen by the project's own capture
             Path corner = dir.resolve("corner.png");
-            Process p = new ProcessBuilder("import", "-window", "root", "-crop", "160x40+0+0", "+repage", corner.toString()).start();
-            assertThat(p.waitFor()).isZero();
+            try (ScreenCapture cap = ScreenCapture.open("robot", new ScreenRegion(0, 0, 160, 40), 160, 40, 30)) {
+                ImageIO.write(cap.next().frame().toImage(), "png", corner.toFile());
+            }
             CliRun byTemplate = CliRun.of("calibrate", "screen", "--template", corner.toString(), "--size", "640x360", "--name", "by-template",
                     "--source", "robot", "--dir", out().toString());
             assertThat(byTemplate.exit()).as(byTemplate.err()).isZero();

@@ -8,9 +8,19 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.Dimension;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.Toolkit;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,6 +38,43 @@ class DesktopProgramsTest {
     @BeforeAll
     static void needsAnXServer() {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
+    }
+
+    /**
+     * Saves a picture of the rightmost button of a window's bottom row. Xaw buttons are X windows of their own, so the
+     * X server's window tree says where they are; the pointer is moved away first so the button is not drawn highlighted.
+     */
+    private static Path captureLastButton(String title, Path png) throws Exception {
+        Process p = new ProcessBuilder("xwininfo", "-root", "-tree").redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes()).lines().toList();
+        assertThat(p.waitFor()).isZero();
+        Pattern row = Pattern.compile("^(\\s*)0x[0-9a-f]+ .*\\s(\\d+)x(\\d+)\\+-?\\d+\\+-?\\d+\\s+\\+(-?\\d+)\\+(-?\\d+)\\s*$");
+        int top = -1;
+        List<Rectangle> inside = new ArrayList<>();
+        for (String line : lines) {
+            Matcher m = row.matcher(line);
+            if (!m.matches()) {
+                continue;
+            }
+            int indent = m.group(1).length();
+            if (top < 0) {
+                if (line.contains("\"" + title + "\"")) {
+                    top = indent;
+                }
+            } else if (indent > top) {
+                inside.add(new Rectangle(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3))));
+            } else {
+                break;
+            }
+        }
+        int bottomRow = inside.stream().mapToInt(r -> r.y).max().orElseThrow(() -> new AssertionError("no windows inside '" + title + "'"));
+        Rectangle button = inside.stream().filter(r -> r.y == bottomRow).max(Comparator.comparingInt(r -> r.x)).orElseThrow();
+        Robot robot = new Robot();
+        Dimension screen = Toolkit.getDefaultToolkit().getScreenSize();
+        robot.mouseMove(screen.width - 1, screen.height - 1);
+        robot.waitForIdle();
+        ImageIO.write(robot.createScreenCapture(button), "png", png.toFile());
+        return png;
     }
 
     @Test
@@ -73,10 +120,16 @@ class DesktopProgramsTest {
                 "-buttons", "Cancel:4,Save:3", "Save the note?").redirectErrorStream(true).start();
         try {
             XPrograms.awaitWindow("embody-xmessage");
+            // the button's template is captured here, from the running program, as an operator would: a template made
+            // on another machine carries that machine's fonts and would not match this screen
+            Path save = captureLastButton("embody-xmessage", dir.resolve("save.png"));
             CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-xmessage", "--name", "xmessage", "--dir", dir.resolve("calibration/desktop").toString(),
-                    "--skills", dir.resolve("skills/desktop").toString(), "--template-image",
-                    "save=" + Path.of("calibration/desktop/templates/xmessage-save.png").toAbsolutePath());
+                    "--skills", dir.resolve("skills/desktop").toString(), "--template-image", "save=" + save);
             assertThat(cal.exit()).as(cal.err()).isZero();
+            // the calibration says when and where the template was captured and how well it matched then
+            assertThat(cal.out()).containsPattern("template save: best match on this screen (0\\.99\\d|1\\.000)");
+            assertThat(Files.readString(dir.resolve("calibration/desktop/xmessage.yaml"))).contains("template_captures:")
+                    .contains("display: " + System.getenv("DISPLAY")).containsPattern("score: (0\\.99\\d*|1\\.0)");
             CliRun act = CliRun.of("act", "--calibration", dir.resolve("calibration/desktop/xmessage.yaml").toString(), "click_template(template=save)");
             assertThat(act.exit()).as(act.err()).isZero();
             assertThat(act.out()).contains("click left");

@@ -33,6 +33,8 @@ final class LiveSession implements AutoCloseable {
     final CompletableFuture<AgentLoop.EpisodeResult> result = new CompletableFuture<>();
     private final SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
     private volatile Modules modules;
+    /** One memory for the whole session, as live keeps one across episodes: a note said near a level's end still holds in the next. */
+    private final EpisodicMemory memory = EpisodicMemory.inMemory();
 
     LiveSession(ConsoleSettings settings, Path episodesDir, long seed) throws Exception {
         library = SkillLibrary.load(Path.of("skills/sim-game"));
@@ -68,7 +70,7 @@ final class LiveSession implements AutoCloseable {
         }
         modules = profile.modules(library);
         return AgentLoop.builder().target(target).library(library).modules(modules).goal(SimGame.COLLECT_COINS)
-                .memory(EpisodicMemory.inMemory()).inbox(inbox).period(Duration.ofMillis(100)).maxSteps(5000)
+                .memory(memory).inbox(inbox).period(Duration.ofMillis(100)).maxSteps(5000)
                 .listener(console).listener(new StepListener() {
                     @Override
                     public void onStep(Step step, Observation observation) {

@@ -197,6 +197,24 @@ class CorrectionParserTest {
         assertThat(partial).isLessThan(exact).isGreaterThan(0.5);
     }
 
+    /** A guess that would move or stop the agent is applied only when it clears the floor; otherwise the parser asks. */
+    @Test
+    void aWeakGuessIsNotAppliedButAskedAboutWithItsNearestCandidates() {
+        // "move" is a word of two skills (move, and stop's "don't move"); "leftish" is no word: the guess was the stop skill
+        Understanding leftish = parser.parse("move leftish");
+        assertThat(leftish.kind()).as(leftish.explanation()).isEqualTo(Kind.NOT_UNDERSTOOD);
+        assertThat(leftish.toIntervention("test")).isEmpty();
+        assertThat(leftish.explanation()).contains("'move' needs direction (left, right, up, down)").contains("'stop'");
+        // half the words unknown: the guess "move left" is below the floor
+        Understanding banana = parser.parse("banana left");
+        assertThat(banana.kind()).as(banana.explanation()).isEqualTo(Kind.NOT_UNDERSTOOD);
+        assertThat(banana.explanation()).contains("not sure enough").contains("move(direction=left, amount=medium)").contains("0.45")
+                .contains(String.format(java.util.Locale.ROOT, "%.2f", CorrectionParser.MIN_CONFIDENCE)).contains("banana");
+        // what clears the floor is still applied
+        assertThat(parser.parse("go left toward the coin").confidence()).isGreaterThanOrEqualTo(CorrectionParser.MIN_CONFIDENCE);
+        assertThat(parser.parse("lfet plaese").kind()).isEqualTo(Kind.COMMAND);
+    }
+
     @Test
     void explanationsSayWhatWasReadAndWhy() {
         assertThat(parser.parse("moev lfet").explanation()).contains("\"moev\" as \"move\"", "\"lfet\" as \"left\"");

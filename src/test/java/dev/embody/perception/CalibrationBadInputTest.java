@@ -47,7 +47,7 @@ class CalibrationBadInputTest {
             """;
 
     static final String FIELDS = "name, window, region, scene, source, resize, framerate, mouse, capture_latency_ms, templates, "
-            + "template_threshold, template_scales, episode_end, skills, parser, safety";
+            + "template_threshold, template_scales, template_captures, episode_end, skills, parser, safety";
 
     @TempDir
     Path dir;

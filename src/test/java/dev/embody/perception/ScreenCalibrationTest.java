@@ -45,6 +45,28 @@ class ScreenCalibrationTest {
     }
 
     @Test
+    void aTemplatesCaptureRecordIsSavedAndLoadedBack() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(Path.of("calibration/desktop/sim-window.yaml"));
+        Files.createDirectories(dir.resolve("templates"));
+        Path won = Files.copy(c.template("level-won"), dir.resolve("templates/level-won.png"));
+        Files.copy(c.template("level-lost"), dir.resolve("templates/level-lost.png"));
+        TemplateCapture capture = new TemplateCapture("2026-12-01T20:30:00Z", "bench-7", ":90", 0.9987);
+        Path out = dir.resolve("captured.yaml");
+        c.withTemplates(java.util.Map.of("level-won", won, "level-lost", dir.resolve("templates/level-lost.png")),
+                java.util.Map.of("level-won", capture)).save(out);
+        assertThat(Files.readString(out)).contains("template_captures:").contains("captured: 2026-12-01T20:30:00Z").contains("score: 0.999");
+        ScreenCalibration back = ScreenCalibration.load(out);
+        assertThat(back.captures()).containsOnlyKeys("level-won");
+        assertThat(back.captures().get("level-won").host()).isEqualTo("bench-7");
+        assertThat(back.captures().get("level-won").weaker(0.93)).isTrue();
+        assertThat(back.captures().get("level-won").weaker(0.96)).isFalse();
+        // a record of a template the file does not list, or without its score, names the line
+        Files.writeString(out, Files.readString(out).replace("level-won:\n    captured", "level-gone:\n    captured"));
+        assertThatThrownBy(() -> ScreenCalibration.load(out)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining("field 'template_captures.level-gone': expected one of level-lost, level-won, got an unknown field");
+    }
+
+    @Test
     void badFilesNameTheLineAndWhatIsExpected() throws Exception {
         Path f = Files.writeString(dir.resolve("bad.yaml"), """
                 name: bad

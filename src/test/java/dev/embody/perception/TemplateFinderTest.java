@@ -43,6 +43,25 @@ class TemplateFinderTest {
         }
     }
 
+    /**
+     * The shipped banner templates are the game's own rendering with its shipped font, so they match on any machine;
+     * when the banner's drawing changes, {@code ./run sim-window --write-templates calibration/desktop/templates} redraws them.
+     */
+    @Test
+    void theShippedBannersAreTheGamesOwnDrawing() {
+        try (TemplateFinder f = new TemplateFinder(BANNERS, List.of(1.0), 0.9)) {
+            for (boolean won : new boolean[]{true, false}) {
+                String name = won ? "level-won" : "level-lost";
+                BufferedImage drawn = SimWindow.bannerTemplate(won);
+                BufferedImage padded = new BufferedImage(drawn.getWidth() + 20, drawn.getHeight() + 20, BufferedImage.TYPE_3BYTE_BGR);
+                padded.getGraphics().drawImage(drawn, 10, 10, null);
+                var m = f.best(name, Frame.of(padded), List.of(1.0)).orElseThrow();
+                assertThat(m.score()).as("%s.png against the game's drawing (redraw with sim-window --write-templates)", name).isGreaterThan(0.99);
+                assertThat(m.x()).isEqualTo(10);
+            }
+        }
+    }
+
     @Test
     void findsItAtAnotherScale() {
         BufferedImage big = frame(true, false);
