@@ -334,14 +334,17 @@ public final class StandInVlm implements AutoCloseable {
         return t.contains("reach the flag") ? SimGame.REACH_FLAG : SimGame.COLLECT_COINS;
     }
 
-    /** The commands a prompt lists ("- move(direction=left, amount=small): ..."), those of its library. */
+    /** The commands a prompt lists ("- move(direction=left, amount=small): ..."), as listed (a taught skill too). */
     private List<SkillCall> listed(String text) {
         List<SkillCall> out = new ArrayList<>();
         Matcher m = LISTED.matcher(text);
         while (m.find()) {
             try {
-                SkillCall c = library.normalize(SkillCall.parse(m.group(1)));
-                if (library.indexOf(c) >= 0 && !out.contains(c)) {
+                SkillCall c = SkillCall.parse(m.group(1));
+                if (library.skill(c.skill()).isPresent()) {
+                    c = library.normalize(c);
+                }
+                if (!out.contains(c)) {
                     out.add(c);
                 }
             } catch (IllegalArgumentException ignored) {

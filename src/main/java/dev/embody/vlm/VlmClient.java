@@ -141,6 +141,9 @@ public final class VlmClient implements AutoCloseable {
                     attempt--;
                     continue;
                 }
+                if (reply.status != 200) {
+                    throw new BadAnswer(BadAnswer.Kind.HTTP_ERROR, "HTTP " + reply.status + ": " + cut(reply.text, 300));
+                }
                 JsonNode value = read(q, reply);
                 calls.attempt(call, attempt, q.module(), settings.chatCompletions().toString(), ms(s0), reply.status, logged(body, files), reply.text, reply.bytes, null);
                 return new Answer(value, call, attempt, (System.nanoTime() - t0) / 1e9);
@@ -258,9 +261,6 @@ public final class VlmClient implements AutoCloseable {
         reply.status = r.statusCode();
         reply.text = r.body().text();
         reply.bytes = r.body().bytes();
-        if (r.statusCode() != 200) {
-            throw new BadAnswer(BadAnswer.Kind.HTTP_ERROR, "HTTP " + r.statusCode() + ": " + cut(reply.text, 300));
-        }
         return reply;
     }
 
