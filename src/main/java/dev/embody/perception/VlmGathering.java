@@ -56,10 +56,10 @@ public final class VlmGathering implements InformationGathering, AutoCloseable {
         Reply<List<Entity>> r = asking.reply(obs.index(), () -> {
             Map<String, String> facts = new PromptFacts().memory(memory, MODULE).values();
             return () -> {
-            SentImage image = SentImage.of(obs.frame(), session.settings().imageSide());
-            Map<String, String> all = new LinkedHashMap<>(facts);
-            all.putAll(new PromptFacts().image(image).values());
-            return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(), a -> problem(a, image));
+                SentImage image = SentImage.of(obs.frame(), session.settings().imageSide());
+                Map<String, String> all = new LinkedHashMap<>(facts);
+                all.putAll(new PromptFacts().image(image).values());
+                return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(), a -> problem(a, image));
             };
         }, (a, q) -> read(a, q.images().get(0)));
         if (r.has() && (session.waits() || r.ageSeconds() <= session.settings().maxAge().toMillis() / 1000.0)) {

@@ -82,11 +82,11 @@ public final class VlmPolicy implements Policy {
                     .commands(library, candidates).goal(ctx.task() == null ? null : ctx.task().goal()).values();
             List<String> allowed = candidates.stream().map(SkillCall::toString).toList();
             return () -> {
-            SentImage image = SentImage.of(obs.frame(), session.settings().imageSide());
-            PromptFacts f = new PromptFacts().image(image).task(ctx.task(), image).scene(ctx.scene(), image);
-            Map<String, String> all = new LinkedHashMap<>(facts);
-            all.putAll(f.values());
-            return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(allowed), a -> problem(a.get("command").asText(), candidates));
+                SentImage image = SentImage.of(obs.frame(), session.settings().imageSide());
+                PromptFacts f = new PromptFacts().image(image).task(ctx.task(), image).scene(ctx.scene(), image);
+                Map<String, String> all = new LinkedHashMap<>(facts);
+                all.putAll(f.values());
+                return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(allowed), a -> problem(a.get("command").asText(), candidates));
             };
         }, (a, q) -> new Planned(library.normalize(SkillCall.parse(a.get("command").asText())), a.get("reason").asText()));
         String note;

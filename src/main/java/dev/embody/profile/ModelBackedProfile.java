@@ -45,10 +45,11 @@ final class ModelBackedProfile implements Profile {
 
     /**
      * @throws BadFileException        a prompt file that is missing or names an unknown slot
+     * @param recording it plays a recording (replay), which stands still whatever the target was
      * @throws IllegalArgumentException the choice asks to wait where the target does not stand still
      */
-    ModelBackedProfile(Profile inner, ModuleChoice choice) throws BadFileException {
-        if (choice.vlm().waits() && inner.stillWhileThinking().isEmpty()) {
+    ModelBackedProfile(Profile inner, ModuleChoice choice, boolean recording) throws BadFileException {
+        if (choice.vlm().waits() && !recording && inner.stillWhileThinking().isEmpty()) {
             throw new IllegalArgumentException("--vlm-wait: the " + inner.name() + " profile's target goes on while a model thinks and declares no "
                     + "way to hold it still; let the model answer beside the loop (leave out --vlm-wait)");
         }

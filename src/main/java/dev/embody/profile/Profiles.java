@@ -54,11 +54,23 @@ public final class Profiles {
 
     /** A profile with the chosen modules: the profile itself when every module is its own. */
     public static Profile choose(Profile profile, ModuleChoice choice) throws BadFileException {
+        return choose(profile, choice, false);
+    }
+
+    /**
+     * For replay: the chosen modules over a recording, which stands still while the model thinks, so the model is
+     * asked at each step and waited for (it re-asks the model on recorded frames: for trying a prompt on what was seen).
+     */
+    public static Profile chooseForReplay(Profile profile, ModuleChoice choice) throws BadFileException {
+        return choose(profile, choice == null ? null : choice.waiting(), true);
+    }
+
+    private static Profile choose(Profile profile, ModuleChoice choice, boolean recording) throws BadFileException {
         if (choice == null || !choice.anyModel()) {
             return profile;
         }
         try {
-            return new ModelBackedProfile(profile, choice);
+            return new ModelBackedProfile(profile, choice, recording);
         } catch (BadFileException | RuntimeException e) {
             profile.close();
             throw e;

@@ -61,12 +61,12 @@ public final class VlmReflection implements SelfReflection {
         Reply<Verdict> r = asking.reply(now.index(), () -> {
             Map<String, String> facts = new PromptFacts().memory(memory, MODULE).goal(last.task() == null ? null : last.task().goal()).values();
             return () -> {
-            SentImage a = SentImage.of(previous, session.settings().imageSide()), b = SentImage.of(now.frame(), session.settings().imageSide());
-            Map<String, String> all = new LinkedHashMap<>(facts);
-            all.putAll(new PromptFacts().image(b).values());
-            all.put("last_command", command);
-            all.put("subtask", subtask);
-            return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(a, b), schema(), null);
+                SentImage a = SentImage.of(previous, session.settings().imageSide()), b = SentImage.of(now.frame(), session.settings().imageSide());
+                Map<String, String> all = new LinkedHashMap<>(facts);
+                all.putAll(new PromptFacts().image(b).values());
+                all.put("last_command", command);
+                all.put("subtask", subtask);
+                return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(a, b), schema(), null);
             };
         }, (v, q) -> new Verdict(v.get("worked").asBoolean(), v.get("moved").asBoolean(), v.get("stuck").asBoolean(),
                 v.get("progress").asBoolean(), v.get("danger").asBoolean(), v.get("reason").asText()));

@@ -89,7 +89,6 @@ public final class StandInVlm implements AutoCloseable {
     private final ExecutorService pool;
     private final SkillLibrary library;
     private final GameSceneParser parser = GameSceneParser.forSimGame();
-    private final GoalTaskInference tasks = new GoalTaskInference();
     private volatile Behaviour behaviour = Behaviour.GOOD;
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration lateBy = Duration.ofSeconds(30);
@@ -234,6 +233,8 @@ public final class StandInVlm implements AutoCloseable {
     private synchronized ObjectNode answer(String module, String text, List<Frame> frames, Behaviour b) {
         ObjectNode a = JSON.createObjectNode();
         Goal goal = goal(text);
+        // a model keeps nothing between requests: each answer is from this request's images and words alone
+        GoalTaskInference tasks = new GoalTaskInference();
         Frame img = frames.isEmpty() ? null : frames.get(frames.size() - 1);
         Seen now = img == null ? null : see(img);
         switch (module) {

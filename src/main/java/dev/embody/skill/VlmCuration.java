@@ -64,9 +64,9 @@ public final class VlmCuration implements SkillCuration {
                     .primitives(primitives.names()).goal(task.goal()).scene(scene).values();
             List<String> all = library.commands().stream().map(SkillCall::toString).toList();
             return () -> {
-            Map<String, String> v = new LinkedHashMap<>(facts);
-            v.put("subtask", task.subtask() + " (" + task.kind() + ")");
-            return new Question(MODULE, session.prompts().fill(MODULE, v), List.of(), schema(all), a -> problem(a, library));
+                Map<String, String> v = new LinkedHashMap<>(facts);
+                v.put("subtask", task.subtask() + " (" + task.kind() + ")");
+                return new Question(MODULE, session.prompts().fill(MODULE, v), List.of(), schema(all), a -> problem(a, library));
             };
         }, (a, q) -> read(a, library));
         if (r.has() && (session.waits() || r.ageSeconds() <= session.settings().maxAge().toMillis() / 1000.0)

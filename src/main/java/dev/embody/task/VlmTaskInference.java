@@ -67,10 +67,10 @@ public final class VlmTaskInference implements TaskInference {
         Reply<Task> r = asking.reply(now.index(), () -> {
             Map<String, String> facts = new PromptFacts().goal(goal.text()).memory(memory, MODULE).reflection(reflection).skills(skills).values();
             return () -> {
-            SentImage image = SentImage.of(now.frame(), session.settings().imageSide());
-            Map<String, String> all = new LinkedHashMap<>(facts);
-            all.putAll(new PromptFacts().image(image).scene(scene, image).values());
-            return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(kinds), a -> problem(a, image));
+                SentImage image = SentImage.of(now.frame(), session.settings().imageSide());
+                Map<String, String> all = new LinkedHashMap<>(facts);
+                all.putAll(new PromptFacts().image(image).scene(scene, image).values());
+                return new Question(MODULE, session.prompts().fill(MODULE, all), List.of(image), schema(kinds), a -> problem(a, image));
             };
         }, (a, q) -> read(goal, a, q.images().get(0)));
         if (r.has() && (session.waits() || r.ageSeconds() <= session.settings().maxAge().toMillis() / 1000.0)) {

@@ -205,6 +205,25 @@ class VlmLiveTest {
     }
 
     @Test
+    void replayAsksTheModelAgainOnTheRecordedFrames() throws Exception {
+        CliRun rec = CliRun.of(live("--modules", "plan=vlm", "--vlm-wait", "--episodes", "1", "--seed", "21").toArray(String[]::new));
+        assertThat(rec.exit()).as(rec.err()).isZero();
+        int steps = steps().size();
+        Path ep;
+        try (Stream<Path> s = Files.list(dir.resolve("eps"))) {
+            ep = s.findFirst().orElseThrow();
+        }
+        CliRun r = CliRun.of("replay", ep.toString(), "--no-progress", "--out", dir.resolve("report").toString(), "--modules", "plan=vlm",
+                "--vlm", model.server.endpoint().toString(), "--vlm-model", "stand-in", "--vlm-log", dir.resolve("replay-vlm").toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        // the stand-in sees the same frames again and plans the same way
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("agreement=([\\d.]+) \\((\\d+)/(\\d+)\\)").matcher(r.line("episode 1/1"));
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(0.9);
+        assertThat(Files.readAllLines(dir.resolve("replay-vlm/calls.jsonl"))).as("one call a replayed step, waited for").hasSize(steps);
+    }
+
+    @Test
     void badModelOptionsAreOneClearLine() {
         CliRun noServer = CliRun.of("live", "--modules", "plan=vlm");
         assertThat(noServer.exit()).isEqualTo(Main.USAGE);
