@@ -154,12 +154,13 @@ final class VlmBenchCommand implements Callable<Integer> {
     private void latency(StandInVlm model, SkillLibrary library, Path root, boolean realtime) throws Exception {
         LatencyStats control;
         try (Profile local = SimGameProfile.standard()) {
-            control = new LatencyStats(timed(local, library, null, realtime));
+            control = new LatencyStats(timed(local, library, null, realtime, new long[2]));
         }
+        long[] ended = new long[2];
         ModuleChoice choice = choice(model, root.resolve("latency-" + (realtime ? "realtime" : "headless")), Set.of("plan", "task"), false);
         try (Profile profile = Profiles.choose(SimGameProfile.standard(), choice)) {
             ModelSession session = Profiles.modelSession(profile).orElseThrow();
-            LatencyStats stats = new LatencyStats(timed(profile, library, session, realtime));
+            LatencyStats stats = new LatencyStats(timed(profile, library, session, realtime, ended));
             Map<String, Object> status = session.status();
             @SuppressWarnings("unchecked") Map<String, Object> last = (Map<String, Object>) status.getOrDefault("last", Map.of());
             System.out.printf(Locale.ROOT, "loop step %s, %d steps after %d warm-up, %d cores, load average %.1f:%n",
@@ -171,11 +172,14 @@ final class VlmBenchCommand implements Callable<Integer> {
                     stats.percentile("step", 50), stats.percentile("step", 99), stats.percentile("step", 100), stats.percentile("step", 99) < 20 ? "PASS" : "MISS");
             System.out.print(stats.table().indent(4));
             System.out.println("  " + session.summary());
+            System.out.printf(Locale.ROOT, "  levels the game ended meanwhile: success=%s (the model's commands acted on as they came, a step or more after the frame they were for)%n",
+                    new Rate(ended[0], ended[1]));
             System.out.printf(Locale.ROOT, "  the console's model line: %s: \"%s\" %.1f s ago%n", last.get("module"), last.get("thought"), (Double) last.getOrDefault("age_s", Double.NaN));
         }
     }
 
-    private List<Latency> timed(Profile profile, SkillLibrary library, ModelSession session, boolean realtime) throws Exception {
+    /** @param ended gets [successes, levels the game itself ended] */
+    private List<Latency> timed(Profile profile, SkillLibrary library, ModelSession session, boolean realtime, long[] ended) throws Exception {
         List<Latency> all = new ArrayList<>();
         long seed = 500;
         int steps = realtime ? latencySteps : 10 * latencySteps;
@@ -186,7 +190,12 @@ final class VlmBenchCommand implements Callable<Integer> {
                 if (session != null) {
                     b.listener(session);
                 }
-                all.addAll(b.build().run().latencies());
+                AgentLoop.EpisodeResult r = b.build().run();
+                all.addAll(r.latencies());
+                if (r.outcome() == Outcome.SUCCESS || r.outcome() == Outcome.FAILURE || r.outcome() == Outcome.TIMEOUT) {
+                    ended[0] += r.outcome() == Outcome.SUCCESS ? 1 : 0;
+                    ended[1]++;
+                }
             }
         }
         return all.subList(warmup, all.size());

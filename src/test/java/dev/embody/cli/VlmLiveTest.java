@@ -90,6 +90,11 @@ class VlmLiveTest {
             assertThat(s.get("by").asText()).isEqualTo("vlm");
             assertThat(s.get("why").asText()).startsWith("model: go to the ");
         });
+        // the model's decisions are demonstrations: every step becomes a training example, as a person's would
+        try (dev.embody.perception.GameSceneParser parser = dev.embody.perception.GameSceneParser.forSimGame()) {
+            assertThat(dev.embody.learning.EpisodeExamples.collect(dir.resolve("eps"), "sim-game", parser).examples()).hasSize(steps.size())
+                    .allMatch(e -> e.source() == dev.embody.learning.Example.Source.DEMONSTRATION);
+        }
         List<JsonNode> calls = calls();
         assertThat(calls).hasSize(2 * steps.size()).allMatch(c -> c.get("verdict").asText().equals("ok"));
         assertThat(model.server.asked()).contains("task", "plan");
