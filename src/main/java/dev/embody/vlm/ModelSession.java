@@ -97,6 +97,11 @@ public final class ModelSession implements StepListener, AutoCloseable {
     }
 
     synchronized void failed(String module, BadAnswer b, long frame) {
+        if (b.kind() == BadAnswer.Kind.INTERRUPTED) {
+            // the session is ending: nothing was wrong with the model
+            log.debug("the {} module's call was cut short: the session is ending", module);
+            return;
+        }
         ModuleTally t = tally(module);
         t.bad++;
         t.lastProblem = b.summary();
