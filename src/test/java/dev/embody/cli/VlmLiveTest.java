@@ -228,6 +228,45 @@ class VlmLiveTest {
         assertThat(Files.readAllLines(dir.resolve("replay-vlm/calls.jsonl"))).as("one call a replayed step, waited for").hasSize(steps);
     }
 
+    /** Distillation live: a policy trained on the model's recorded decisions plays, asking the model only where unsure. */
+    @Test
+    void theLearnedPolicyAsksTheModelOnlyWhereItIsUnsure() throws Exception {
+        CliRun rec = CliRun.of(live("--modules", "plan=vlm", "--vlm-wait", "--episodes", "4", "--seed", "31").toArray(String[]::new));
+        assertThat(rec.exit()).as(rec.err()).isZero();
+        dev.embody.skill.SkillLibrary library = model.library;
+        var examples = dev.embody.learning.Distillation.examples(dir.resolve("eps"), "sim-game", dev.embody.perception.GameSceneParser.forSimGame()).examples();
+        assertThat(examples).hasSize(steps().size());
+        try (dev.embody.planning.LearnedPolicy p = dev.embody.learning.Distillation.train(library, examples,
+                new dev.embody.learning.Trainer.Options(40, 64, 3e-3f, 300, 1), 1, "distilled", null)) {
+            var store = dev.embody.learning.Checkpoints.forTarget(dir.resolve("checkpoints"), "sim-game");
+            var c = store.write(p, library.version(), null, Map.of());
+            store.use(c.version());
+        }
+        Path played = dir.resolve("played");
+        CliRun r = CliRun.of("live", "--episodes-dir", played.toString(), "--memory", dir.resolve("mem2").toString(), "--no-stdin-corrections",
+                "--vlm", model.server.endpoint().toString(), "--vlm-model", "stand-in", "--vlm-log", dir.resolve("vlm2").toString(),
+                "--modules", "plan=vlm", "--vlm-wait", "--policy", "learned", "--checkpoints", dir.resolve("checkpoints").toString(),
+                "--train-every", "0", "--train-minutes", "0", "--gate-episodes", "0", "--episodes", "3", "--seed", "41");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonNode> steps = new ArrayList<>();
+        try (Stream<Path> s = Files.list(played)) {
+            for (Path e : s.sorted().toList()) {
+                for (String l : Files.readAllLines(e.resolve("steps.jsonl"))) {
+                    steps.add(JSON.readTree(l));
+                }
+            }
+        }
+        long asked = steps.stream().filter(s -> s.get("why").asText().startsWith("unsure (top ")).count();
+        long alone = steps.stream().filter(s -> s.get("why").asText().startsWith("confident (top ")).count();
+        assertThat(asked + alone).isEqualTo(steps.size());
+        assertThat(alone).as("the learned policy decided most steps alone").isGreaterThan(steps.size() / 2);
+        assertThat(steps.stream().filter(s -> s.get("why").asText().startsWith("unsure")))
+                .allSatisfy(s -> assertThat(s.get("by").asText()).isEqualTo("vlm"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("model_calls_per_step=([\\d.]+) ").matcher(r.line("summary:"));
+        assertThat(m.find()).isTrue();
+        assertThat(Double.parseDouble(m.group(1))).isEqualTo(asked / (double) steps.size(), org.assertj.core.api.Assertions.within(1e-3));
+    }
+
     @Test
     void badModelOptionsAreOneClearLine() {
         CliRun noServer = CliRun.of("live", "--modules", "plan=vlm");
