@@ -58,6 +58,7 @@ function showStep(s) {
   $('by').textContent = s.by;
   $('why').textContent = s.why;
   $('memory-used').textContent = (s.memory_used && s.memory_used.length) ? s.memory_used.map(u => u.module + ': ' + u.what).join('; ') : 'nothing';
+  if (s.model) showModel(s.model);
   $('override').textContent = s.overridden ? 'overrode the policy: "' + s.correction + '"' : 'none';
   const ol = $('candidates');
   ol.replaceChildren(...s.candidates.map(c => {
@@ -72,6 +73,35 @@ function showStep(s) {
     lastCorrection = null;
   }
 }
+// ---- the model behind some modules: its last thought, how old it is, and the skills it proposes ----
+let modelLast = null;
+function showModel(m) {
+  modelLast = m.last ? {module: m.last.module, thought: m.last.thought, ok: m.last.ok, at: Date.now() - m.last.age_s * 1000,
+    took: m.last.took_s, perStep: m.calls_per_step, model: m.model, mode: m.mode} : {model: m.model, mode: m.mode};
+  tickModel();
+  const waiting = (m.proposals || []).filter(p => p.state === 'waiting');
+  $('proposals').replaceChildren(...(waiting.length ? waiting.map(p => {
+    const li = document.createElement('li'), pre = document.createElement('pre');
+    pre.textContent = p.yaml;
+    const yes = document.createElement('button'), no = document.createElement('button');
+    yes.textContent = 'Approve'; no.textContent = 'Reject';
+    yes.onclick = () => api('/api/model/skills', {id: String(p.id), verdict: 'approve'}).then(r => li.textContent = p.skill + ': ' + r.state).catch(e => li.textContent = e.message);
+    no.onclick = () => api('/api/model/skills', {id: String(p.id), verdict: 'reject'}).then(r => li.textContent = p.skill + ': ' + r.state).catch(e => li.textContent = e.message);
+    li.append(p.skill + ': ' + p.why, pre, yes, ' ', no);
+    return li;
+  }) : [Object.assign(document.createElement('li'), {textContent: 'none', className: 'muted'})]));
+}
+function tickModel() {
+  const m = modelLast;
+  if (!m) return;
+  if (!m.module) { $('model-thought').textContent = m.model + ' (' + m.mode + '): no answer yet'; return; }
+  const age = ((Date.now() - m.at) / 1000).toFixed(1);
+  $('model-thought').textContent = m.module + ': "' + m.thought + '" ' + age + ' s ago' + (m.took == null ? '' : ' (took ' + m.took + ' s)')
+    + ' | ' + m.model + ', ' + m.mode + (m.perStep == null ? '' : ', ' + m.perStep + ' calls a step');
+  $('model-thought').className = m.ok ? '' : 'bad';
+}
+setInterval(tickModel, 250);
+
 function overlay() {
   if (!step) return;
   const sx = canvas.width / step.scene.width, sy = canvas.height / step.scene.height;

@@ -61,6 +61,8 @@ final class LiveCommand implements Callable<Integer> {
     TargetSelection targetSelection;
     @Mixin
     RobotConnection robot;
+    @Mixin
+    ModelSelection models;
     @Option(names = "--episodes", defaultValue = "10", description = "Episodes per difficulty (default: ${DEFAULT-VALUE}).")
     int episodes;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the first level; episode i plays seed+i (default: ${DEFAULT-VALUE}).")
@@ -126,7 +128,8 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         checkOptions();
-        try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()))) {
+        dev.embody.profile.ModuleChoice choice = models.choice(spec);
+        try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()), choice)) {
             return run(profile);
         }
     }
@@ -172,6 +175,9 @@ final class LiveCommand implements Callable<Integer> {
                 ? new TerminalChannel(parser, inbox, System.in, System.err).start() : null;
         // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
         LivePolicy live = LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes, episodesDir);
+        // the model's session, where modules are backed by one: its skill proposals go to this session's inbox
+        java.util.Optional<dev.embody.vlm.ModelSession> model = dev.embody.profile.Profiles.modelSession(profile);
+        model.ifPresent(m -> m.proposals().attach(inbox));
         OperatorChannels channels;
         try {
             channels = OperatorChannels.open(new OperatorChannels.Options(console, consoleBind, consolePort, speech, speechFile, gamepad,
@@ -182,6 +188,7 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (channels.console() != null) {
             window = window == null ? channels.console() : window.andThen(channels.console());
+            model.ifPresent(channels.console()::model);
         }
         List<Latency> latencies = new ArrayList<>();
         Map<Integer, long[]> perDifficulty = new TreeMap<>();
@@ -218,6 +225,8 @@ final class LiveCommand implements Callable<Integer> {
                             b.listener(operator);
                         }
                         channels.listeners().forEach(b::listener);
+                        model.ifPresent(b::listener);
+                        long modelCalls = model.map(m -> m.client().requests()).orElse(0L);
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
                         AgentLoop loop = b.build();
                         live.attach(loop);
@@ -240,8 +249,10 @@ final class LiveCommand implements Callable<Integer> {
                         long[] pd = perDifficulty.computeIfAbsent(d, k -> new long[2]);
                         pd[0] += r.outcome() == Outcome.SUCCESS ? 1 : 0;
                         pd[1]++;
-                        System.out.printf(Locale.ROOT, "episode %d/%d seed=%d difficulty=%d outcome=%s %s%s%s%n",
-                                done, total, s, d, r.outcome().label(), figures,
+                        String calls = model.map(m -> String.format(Locale.ROOT, " model_calls_per_step=%.3f",
+                                r.steps() == 0 ? Double.NaN : (m.client().requests() - modelCalls) / (double) r.steps())).orElse("");
+                        System.out.printf(Locale.ROOT, "episode %d/%d seed=%d difficulty=%d outcome=%s %s%s%s%s%n",
+                                done, total, s, d, r.outcome().label(), figures, calls,
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
                         if (r.outcome() == Outcome.STOPPED || interrupted[0]) {
@@ -265,8 +276,9 @@ final class LiveCommand implements Callable<Integer> {
         if (perDifficulty.size() > 1) {
             perDifficulty.forEach((d, v) -> System.out.printf(Locale.ROOT, "difficulty %d: success=%s%n", d, new Rate(v[0], v[1])));
         }
-        System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%n",
-                tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir);
+        System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%s%n",
+                tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir,
+                model.map(m -> " " + m.summary() + " vlm_log=" + m.client().log().file()).orElse(""));
         return interrupted[0] ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
     }
 

@@ -94,7 +94,15 @@ final class LivePolicy implements AutoCloseable {
     Modules modules(Profile profile, SkillLibrary library, Target t) throws Exception {
         Modules m = profile.modules(library);
         if (training != null) {
-            return m.withPolicy(training.current().adapt(library));
+            dev.embody.loop.Policy learned = training.current().adapt(library);
+            var model = dev.embody.profile.Profiles.modelSession(profile);
+            if (model.isPresent() && dev.embody.profile.Profiles.moduleChoice(profile).byModel("plan")) {
+                // distillation: the learned policy acts where it is sure, the model is asked where it is not
+                var s = model.get();
+                return m.withPolicy(new dev.embody.planning.WithModelNotes(new dev.embody.planning.AskWhenUnsure(learned,
+                        new dev.embody.planning.VlmPolicy(learned, s, library), dev.embody.profile.Profiles.moduleChoice(profile).confidence()), s));
+            }
+            return m.withPolicy(learned);
         }
         if ("oracle".equals(choice) && t instanceof SimGameTarget s) {
             return m.withPolicy(new dev.embody.sim.Oracle(library).asPolicy(s.game()));

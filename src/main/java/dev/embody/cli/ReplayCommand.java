@@ -78,6 +78,8 @@ final class ReplayCommand implements Callable<Integer> {
     Double timeLimit;
     @Option(names = "--no-progress", description = "No progress bar.")
     boolean noProgress;
+    @picocli.CommandLine.Mixin
+    ModelSelection models;
 
     @Override
     public Integer call() throws Exception {
@@ -91,12 +93,14 @@ final class ReplayCommand implements Callable<Integer> {
                 throw o.refused("--policy must be baseline, scene-planner, recorded, learned or a checkpoint version such as v0003, got '" + policy + "'");
             }
         }
+        dev.embody.profile.ModuleChoice choice = models.choice(spec);
+        o.needs(actuate == null || !choice.anyModel(), "--actuate re-sends the recorded commands: it asks no model (leave out --modules)");
         List<Path> dirs = resolve(spec, inputs, episodesDir);
         if (actuate != null) {
             return actuate(dirs);
         }
         Path report = out != null ? out : Path.of("reports", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Batch b = replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, !noProgress);
+        Batch b = replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, !noProgress, choice);
         Map<String, String> header = new LinkedHashMap<>();
         header.put("policy", policy);
         header.put("command", "replay " + String.join(" ", inputs));
@@ -148,6 +152,12 @@ final class ReplayCommand implements Callable<Integer> {
      */
     static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, Path checkpointsDir,
                         boolean progressBar) throws Exception {
+        return replay(spec, dirs, policy, realtime, skillsDir, checkpointsDir, progressBar, dev.embody.profile.ModuleChoice.local());
+    }
+
+    /** As above, with the modules a model backs ({@code --modules}): the model is asked again on the recorded frames. */
+    static Batch replay(CommandSpec spec, List<Path> dirs, String policy, boolean realtime, Path skillsDir, Path checkpointsDir,
+                        boolean progressBar, dev.embody.profile.ModuleChoice choice) throws Exception {
         List<ReplayReport.Failure> failures = new ArrayList<>();
         boolean badFiles = false;
         List<RecordedEpisode> episodes = new ArrayList<>();
@@ -163,7 +173,7 @@ final class ReplayCommand implements Callable<Integer> {
                 String key = e.meta().path("target").asText() + " " + e.meta().path("profile");
                 Profile p = profiles.get(key);
                 if (p == null) {
-                    p = Profiles.fromEpisode(d.resolve(Episode.META), e.meta(), skillsDir);
+                    p = Profiles.chooseForReplay(Profiles.fromEpisode(d.resolve(Episode.META), e.meta(), skillsDir), choice);
                     profiles.put(key, p);
                 }
                 profileOf.put(e, p);

@@ -42,6 +42,16 @@ final class TargetSelection {
         }
     }
 
+    /** The profile with the modules a person chose (--modules plan=vlm ...): a bad choice is exit 2, a bad prompt file exit 3. */
+    Profile profile(CommandSpec spec, TargetOptions options, dev.embody.profile.ModuleChoice choice) throws BadFileException {
+        Options.of(spec).oneOf("--target", target, Profiles.names());
+        try {
+            return Profiles.open(target, options, choice);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     Profile profile(CommandSpec spec) throws BadFileException {
         return profile(spec, options());
     }

@@ -100,6 +100,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private volatile BiConsumer<String, Object> episodeLog = (k, v) -> { };
     private volatile String episodeId = "";
     private volatile String status = "running";
+    /** The model behind some modules, when there is one: its last thought and skill proposals are shown. */
+    private volatile dev.embody.vlm.ModelSession model;
 
     private OperatorConsole(ConsoleSettings settings, OperatorInbox inbox, Supplier<CorrectionParser> parser, TrainingStatus training,
                             Path episodesDir, SpokenCorrections speech) {
@@ -193,6 +195,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         this.status = "running";
     }
 
+    /** Shows the model's last thought and its age at every step, and its skill proposals for the operator to approve. */
+    public void model(dev.embody.vlm.ModelSession session) {
+        this.model = session;
+    }
+
     // ---- the loop's side: never blocks ----
 
     @Override
@@ -205,6 +212,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     public void onStep(Step step, Observation observation) {
         latestFrame.set(observation.frame());
         Map<String, Object> view = stepView(step);
+        dev.embody.vlm.ModelSession m = model;
+        if (m != null) {
+            view = new LinkedHashMap<>(view);
+            view.put("model", m.status());
+        }
         latestStep.set(view);
         if (status.startsWith("ended")) {
             status = "running"; // the next episode began
@@ -317,6 +329,14 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         m.put("sent", step.sent());
         m.put("outcome", step.outcome().label());
         m.put("step_ms", step.latency().decideNanos() / 1e6);
+        return m;
+    }
+
+    private dev.embody.vlm.ModelSession modelSession() {
+        dev.embody.vlm.ModelSession m = model;
+        if (m == null) {
+            throw new BadRequest(HttpStatus.NOT_FOUND, "no module of this session is backed by a model (--modules plan=vlm)");
+        }
         return m;
     }
 
@@ -513,6 +533,26 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             limit();
             String cp = text(field(ctx, "checkpoint"));
             ctx.json(Map.of("message", training.rollback(cp)));
+        });
+        app.get("/api/model", ctx -> ctx.json(modelSession().status()));
+        app.post("/api/model/skills", ctx -> {
+            limit();
+            String id = field(ctx, "id");
+            String verdict = field(ctx, "verdict");
+            if (!List.of("approve", "reject").contains(verdict)) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "verdict must be approve or reject, got '" + clip(verdict) + "'");
+            }
+            int n;
+            try {
+                n = Integer.parseInt(id.strip());
+            } catch (NumberFormatException e) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "id must be a proposal's number, got '" + clip(id) + "'");
+            }
+            try {
+                ctx.json(modelSession().proposals().decide(n, verdict.equals("approve"), "web"));
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.CONFLICT, e.getMessage());
+            }
         });
         app.get("/api/episodes", ctx -> ctx.json(episodes()));
         app.get("/api/episodes/{id}/report", ctx -> {

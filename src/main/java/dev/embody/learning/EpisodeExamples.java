@@ -40,7 +40,7 @@ public final class EpisodeExamples {
 
     private static final Logger log = LoggerFactory.getLogger(EpisodeExamples.class);
     /** Who demonstrates: their steps are labels as they stand. */
-    public static final Set<String> DEMONSTRATORS = Set.of("oracle", "person");
+    public static final Set<String> DEMONSTRATORS = Set.of("oracle", "person", "vlm");
 
     private EpisodeExamples() {
     }

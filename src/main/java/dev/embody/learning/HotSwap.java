@@ -36,13 +36,16 @@ public final class HotSwap implements StepListener {
     /** Swaps now, from any thread; returns the index of the last step the old policy may plan. */
     public synchronized long swap(Policy next) {
         Policy old = loop.policy();
-        loop.swapPolicy(next);
+        // the new policy goes where the old learned one was: asking the model when unsure, notes and all stay around it
+        Policy placed = dev.embody.loop.PolicyAround.replaceInnermost(old, next);
+        Policy replaced = dev.embody.loop.PolicyAround.innermost(old);
+        loop.swapPolicy(placed);
         if (retiring != null) {
             close(retiring);
         }
-        retiring = old == next ? null : old;
+        retiring = replaced == next ? null : replaced;
         swappedAtStep = lastStep + 1;
-        log.info("hot swap: {} -> {} from step {}", old.name(), next.name(), swappedAtStep + 1);
+        log.info("hot swap: {} -> {} from step {}", old.name(), placed.name(), swappedAtStep + 1);
         return swappedAtStep;
     }
 

@@ -75,7 +75,8 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
     public PeriodicTraining(LearnedPolicy start, Checkpoints checkpoints, String skillsVersion, Gate gate, Loader loader,
                             Trainer.Options options, Schedule schedule, List<Example> replay) {
         this.current = start;
-        this.collector = ExampleCollector.corrections(start.spec(), "live");
+        // the operator's corrections, and what a model decided where the policy asked it: both teach the policy
+        this.collector = new ExampleCollector(start.spec(), java.util.Set.of("vlm"), "live");
         this.checkpoints = checkpoints;
         this.skillsVersion = skillsVersion;
         this.gate = gate;

@@ -151,6 +151,15 @@ public interface Profile extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Why its target stands still while a model thinks at a step, so the loop may wait for the model there
+     * ({@code --vlm-wait}); empty where the target goes on meanwhile (a program on the wall clock, a robot), and the
+     * model must answer beside the loop.
+     */
+    default java.util.Optional<String> stillWhileThinking() {
+        return java.util.Optional.empty();
+    }
+
     /** Its configuration for an episode's meta.json ("profile"): enough for {@link Profiles#fromEpisode} to rebuild it. */
     Map<String, Object> describe();
 

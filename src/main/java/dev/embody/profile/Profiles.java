@@ -43,6 +43,51 @@ public final class Profiles {
     }
 
     /**
+     * The profile for a target with the modules a person chose ({@code --modules plan=vlm}).
+     *
+     * @throws IllegalArgumentException as {@link #open(String, TargetOptions)}, or a choice the profile cannot take
+     * @throws BadFileException         a calibration or prompt file that is not what it should be
+     */
+    public static Profile open(String name, TargetOptions options, ModuleChoice choice) throws BadFileException {
+        return choose(open(name, options), choice);
+    }
+
+    /** A profile with the chosen modules: the profile itself when every module is its own. */
+    public static Profile choose(Profile profile, ModuleChoice choice) throws BadFileException {
+        return choose(profile, choice, false);
+    }
+
+    /**
+     * For replay: the chosen modules over a recording, which stands still while the model thinks, so the model is
+     * asked at each step and waited for (it re-asks the model on recorded frames: for trying a prompt on what was seen).
+     */
+    public static Profile chooseForReplay(Profile profile, ModuleChoice choice) throws BadFileException {
+        return choose(profile, choice == null ? null : choice.waiting(), true);
+    }
+
+    private static Profile choose(Profile profile, ModuleChoice choice, boolean recording) throws BadFileException {
+        if (choice == null || !choice.anyModel()) {
+            return profile;
+        }
+        try {
+            return new ModelBackedProfile(profile, choice, recording);
+        } catch (BadFileException | RuntimeException e) {
+            profile.close();
+            throw e;
+        }
+    }
+
+    /** The model session of a profile whose modules a model backs (its call log, last thought, skill proposals). */
+    public static java.util.Optional<dev.embody.vlm.ModelSession> modelSession(Profile profile) {
+        return profile instanceof ModelBackedProfile m ? java.util.Optional.of(m.session()) : java.util.Optional.empty();
+    }
+
+    /** The module choice a profile was opened with (every module local for a plain profile). */
+    public static ModuleChoice moduleChoice(Profile profile) {
+        return profile instanceof ModelBackedProfile m ? m.choice() : ModuleChoice.local();
+    }
+
+    /**
      * The profile an episode was recorded with, from its meta.json: its target, and (where recorded) the calibration
      * and skills it used. Episodes from before profiles were recorded get the target's defaults. {@code skills}
      * overrides the recorded skills folder when not null.

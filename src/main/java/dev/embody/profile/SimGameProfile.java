@@ -148,6 +148,12 @@ public final class SimGameProfile implements Profile {
         return gridStick(library);
     }
 
+    /** The game's clock moves only while the agent acts (headless or in real time), so it waits for a model unharmed. */
+    @Override
+    public Optional<String> stillWhileThinking() {
+        return Optional.of("the game's clock moves only while a skill runs");
+    }
+
     @Override
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -59,4 +59,23 @@ class HotSwapTest {
         }
         second.close();
     }
+
+    @Test
+    void aSwapReplacesTheLearnedPolicyInsideItsWrappingsAndKeepsThem() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        LearnedPolicy first = SimGameProfile.standard().untrained(library, 1).as("v0001", SimGameProfile.standard().policyRules());
+        LearnedPolicy second = SimGameProfile.standard().untrained(library, 2).as("v0002", SimGameProfile.standard().policyRules());
+        // a stand-in for the model: a wrapping that asks something else when the learned policy is unsure (never, at 0)
+        dev.embody.planning.AskWhenUnsure asking = new dev.embody.planning.AskWhenUnsure(first, new dev.embody.planning.IdlePolicy(library), 0.0);
+        AgentLoop loop = AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(new SimGameTarget(SimGame.of(2, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(600))))
+                .library(library).modules(SimGameProfile.standard().modules(library).withPolicy(asking)).memory(EpisodicMemory.inMemory()).maxSteps(3).build();
+        HotSwap swap = HotSwap.attach(loop);
+        swap.swap(second);
+        assertThat(loop.policy()).isInstanceOf(dev.embody.planning.AskWhenUnsure.class);
+        assertThat(((dev.embody.loop.PolicyAround) loop.policy()).inner()).isSameAs(second);
+        assertThat(loop.policy().name()).startsWith("learned v0002").contains("asking the model below 0.00");
+        loop.run();
+        assertThat(((dev.embody.planning.AskWhenUnsure) loop.policy()).counts()[0]).as("the new learned policy decided, inside the wrapping").isEqualTo(3);
+        second.close();
+    }
 }
