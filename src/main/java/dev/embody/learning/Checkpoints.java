@@ -159,6 +159,11 @@ public final class Checkpoints {
      *                          parameters cannot be read
      */
     public LearnedPolicy load(Checkpoint c, InputSpec spec, PolicyRules rules) throws BadFileException {
+        return load(c, spec, rules, null);
+    }
+
+    /** As {@link #load(Checkpoint, InputSpec, PolicyRules)}, naming the profile that reads {@code spec} in a refusal. */
+    public LearnedPolicy load(Checkpoint c, InputSpec spec, PolicyRules rules, String reader) throws BadFileException {
         InputSpec trained = c.spec();
         if (trained == null) {
             throw new BadFileException(c.dir().resolve(Checkpoint.META), 0, "no 'input_spec': a checkpoint from before input specs were recorded; train a new one");
@@ -166,7 +171,7 @@ public final class Checkpoints {
         if (!trained.equals(spec)) {
             throw new BadFileException(c.dir().resolve(Checkpoint.META), 0, "checkpoint " + c.version() + " was trained"
                     + (c.profile().isEmpty() ? "" : " for the " + c.profile() + " profile") + " to read " + trained
-                    + "; this profile reads " + spec + ": train one for it (./run train --target ...)");
+                    + "; " + (reader == null ? "this profile" : "the " + reader + " profile") + " reads " + spec + ": train one for it (./run train --target ...)");
         }
         try (InputStream in = Files.newInputStream(c.dir().resolve(Checkpoint.PARAMS))) {
             return new LearnedPolicy(PolicyNet.load(in, spec, c.commands().size()), c.commands(), c.version(), rules);

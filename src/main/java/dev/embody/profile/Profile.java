@@ -135,7 +135,7 @@ public interface Profile extends AutoCloseable {
     /** The learned policy a checkpoint holds, for this profile (refused, naming both, if it was trained for another input). */
     default dev.embody.planning.LearnedPolicy load(dev.embody.learning.Checkpoints store, dev.embody.learning.Checkpoint c)
             throws BadFileException {
-        return store.load(c, inputSpec(), policyRules());
+        return store.load(c, inputSpec(), policyRules(), name());
     }
 
     /** A fresh, untrained learned policy over a library, for this profile. */

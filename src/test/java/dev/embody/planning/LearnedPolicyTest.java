@@ -147,7 +147,13 @@ class LearnedPolicyTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> noWaypoint.load(store, c))
                 .isInstanceOf(dev.embody.loop.BadFileException.class)
                 .hasMessageContaining("checkpoint v0001 was trained for the sim-game profile to read 32x18 pixels x 1 frame(s), 32 word slots, extras waypoint+player")
-                .hasMessageContaining("this profile reads 32x18 pixels x 1 frame(s), 32 word slots, extras target+player");
+                .hasMessageContaining("the sim-game profile reads 32x18 pixels x 1 frame(s), 32 word slots, extras target+player");
+        try (dev.embody.profile.Profile robot = dev.embody.profile.Profiles.open("sim-robot", dev.embody.profile.TargetOptions.defaults())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> robot.load(store, c))
+                    .isInstanceOf(dev.embody.loop.BadFileException.class)
+                    .hasMessageContaining("was trained for the sim-game profile to read 32x18 pixels")
+                    .hasMessageContaining("the sim-robot profile reads 64x36 pixels x 3 frame(s), 32 word slots, extras target");
+        }
     }
 
     private static PolicyInput read(dev.embody.loop.Frame frame, Task task, String previous) {
