@@ -31,7 +31,7 @@ class ImproveCommandTest {
         CliRun improve = CliRun.of("improve", "--demos", "2", "--rounds", "2", "--episodes", "2", "--eval", "3", "--flag-rounds", "0",
                 "--no-control", "--train-steps", "150", "--episodes-dir", episodes.toString());
         assertThat(improve.exit()).as(improve.err()).isEqualTo(Main.OK);
-        assertThat(improve.out()).contains("round    success corrections_per_episode examples train_s device");
+        assertThat(improve.out()).contains("round    success [95% CI] (n)     corrections_per_episode examples train_s device");
         assertThat(improve.line("0 (v0001)")).contains("first policy");
         assertThat(improve.line("2 ")).containsPattern("(adopted|rejected) v0003");
 

@@ -152,7 +152,7 @@ class LearnedPolicyTest {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> robot.load(store, c))
                     .isInstanceOf(dev.embody.loop.BadFileException.class)
                     .hasMessageContaining("was trained for the sim-game profile to read 32x18 pixels")
-                    .hasMessageContaining("the sim-robot profile reads 64x36 pixels x 3 frame(s), 32 word slots, extras target");
+                    .hasMessageContaining("the sim-robot profile reads 64x48 pixels x 2 frame(s), 32 word slots");
         }
     }
 
