@@ -139,7 +139,7 @@ final class EvalCommand implements Callable<Integer> {
                 Checkpoints store = profile.checkpoints(checkpointsDir);
                 LearnedPolicy p;
                 if ("learned".equals(policy)) {
-                    p = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                    p = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
                             "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
                 } else {
                     Checkpoint c = store.find(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),

@@ -58,7 +58,7 @@ final class LivePolicy implements AutoCloseable {
         LearnedPolicy p;
         if ("learned".equals(choice)) {
             // the checkpoint in use, or the newest that loads; none that loads is a bad file (exit 3)
-            p = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+            p = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
                     "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
         } else {
             String v;
@@ -77,7 +77,7 @@ final class LivePolicy implements AutoCloseable {
         // what was recorded before is replayed, so a fine-tune on new corrections does not forget it
         List<dev.embody.learning.Example> earlier;
         try (Modules m = profile.modules(library)) {
-            earlier = dev.embody.learning.EpisodeExamples.collect(episodesDir, profile.name(), m.gathering(), profile.inputSpec(),
+            earlier = dev.embody.learning.EpisodeExamples.collect(episodesDir, profile.name(), m.gathering(), p.spec(),
                     e -> !profile.holdsOutEpisodes() || !dev.embody.learning.HeldOutEpisodes.heldOut(e)).examples();
         }
         PeriodicTraining t = new PeriodicTraining(p, store, library.version(), gate, c -> profile.load(store, c),

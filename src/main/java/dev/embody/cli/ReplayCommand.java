@@ -299,7 +299,7 @@ final class ReplayCommand implements Callable<Integer> {
             Checkpoints store = profile.checkpoints(dir);
             Checkpoint c;
             if ("learned".equals(choice)) {
-                Checkpoints.Loaded in = store.loadInUse(profile.inputSpec(), profile.policyRules()).orElseThrow(() -> new ParameterException(spec.commandLine(),
+                Checkpoints.Loaded in = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
                         "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"));
                 c = in.checkpoint();
                 p = in.policy();

@@ -65,29 +65,8 @@ final class TrainCommand implements Callable<Integer> {
         String target = profile.name();
         SkillLibrary library = profile.skills();
         Checkpoints store = profile.checkpoints(checkpointsDir);
-        EpisodeExamples.Collected collected;
-        try (Modules modules = profile.modules(library)) {
-            // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
-            // the held-out episodes are the gate's: never trained on
-            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), profile.inputSpec(),
-                    e -> !profile.holdsOutEpisodes() || !HeldOutEpisodes.heldOut(e));
-        }
-        List<Example> examples = collected.examples();
-        long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
-        for (var bad : collected.skipped()) {
-            System.err.println("warning: skipped an episode that does not read: " + bad.getMessage());
-        }
-        String skipped = collected.skipped().isEmpty() ? "" : ", " + collected.skipped().size() + " episode"
-                + (collected.skipped().size() == 1 ? "" : "s") + " skipped (named above)";
-        if (examples.isEmpty()) {
-            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir + skipped
-                    + " (record some with ./run live --policy oracle, or correct the agent during ./run live)");
-            return Main.FAILED;
-        }
-        System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
-                collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
         // the checkpoint in use, or the newest that loads (as live --policy learned picks it)
-        Optional<Checkpoint> incumbent = store.loadInUse(profile.inputSpec(), profile.policyRules()).map(l -> {
+        Optional<Checkpoint> incumbent = profile.loadInUse(store).map(l -> {
             l.policy().close();
             return l.checkpoint();
         });
@@ -104,6 +83,28 @@ final class TrainCommand implements Callable<Integer> {
                 start = start.grownTo(library);
             }
         }
+        EpisodeExamples.Collected collected;
+        try (Modules modules = profile.modules(library)) {
+            // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
+            // the held-out episodes are the gate's: never trained on
+            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(),
+                    e -> !profile.holdsOutEpisodes() || !HeldOutEpisodes.heldOut(e));
+        }
+        List<Example> examples = collected.examples();
+        long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
+        for (var bad : collected.skipped()) {
+            System.err.println("warning: skipped an episode that does not read: " + bad.getMessage());
+        }
+        String skipped = collected.skipped().isEmpty() ? "" : ", " + collected.skipped().size() + " episode"
+                + (collected.skipped().size() == 1 ? "" : "s") + " skipped (named above)";
+        if (examples.isEmpty()) {
+            System.err.println("error: no demonstrations or corrections for " + target + " in " + episodesDir + skipped
+                    + " (record some with ./run live --policy oracle, or correct the agent during ./run live)");
+            start.close();
+            return Main.FAILED;
+        }
+        System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
+                collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
         Trainer.Result r = new Trainer(new Trainer.Options(epochs, 64, 3e-3f, trainSteps, 1)).train(start, examples);
         LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", start.rules());
         Map<String, Object> metrics = new LinkedHashMap<>();

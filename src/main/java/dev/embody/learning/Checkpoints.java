@@ -245,6 +245,16 @@ public final class Checkpoints {
      * @throws BadFileException when there are checkpoints but none loads: the in-use one's file and reason, and the others'
      */
     public Optional<Loaded> loadInUse(InputSpec spec, PolicyRules rules) throws IOException, BadFileException {
+        return loadInUse(c -> load(c, spec, rules));
+    }
+
+    /** How a checkpoint becomes a policy for whoever reads it (a profile: the inputs it can compute, its rules). */
+    public interface Reader {
+        LearnedPolicy read(Checkpoint c) throws BadFileException;
+    }
+
+    /** As {@link #loadInUse(InputSpec, PolicyRules)}, each checkpoint read by {@code reader}. */
+    public Optional<Loaded> loadInUse(Reader reader) throws IOException, BadFileException {
         List<Path> dirs = new ArrayList<>(versionFolders());
         if (dirs.isEmpty()) {
             return Optional.empty();
@@ -260,7 +270,7 @@ public final class Checkpoints {
         for (Path d : dirs) {
             try {
                 Checkpoint c = open(d);
-                LearnedPolicy p = load(c, spec, rules);
+                LearnedPolicy p = reader.read(c);
                 if (!broken.isEmpty()) {
                     log.warn("{}; using {}, the newest checkpoint that loads", broken.get(0).getMessage(), c.version());
                 }

@@ -143,6 +143,11 @@ public final class DesktopProfile implements Profile {
     }
 
     @Override
+    public boolean reads(dev.embody.planning.InputSpec spec) {
+        return gridGame() ? SimGameProfile.gridInput(true).equals(spec) || SimGameProfile.gridInput(false).equals(spec) : inputSpec().equals(spec);
+    }
+
+    @Override
     public dev.embody.planning.PolicyRules policyRules() {
         return gridGame() ? SimGameProfile.gridRules() : Profile.super.policyRules();
     }

@@ -201,6 +201,11 @@ final class ModelBackedProfile implements Profile {
     }
 
     @Override
+    public boolean reads(dev.embody.planning.InputSpec spec) {
+        return inner.reads(spec);
+    }
+
+    @Override
     public boolean holdsOutEpisodes() {
         return inner.holdsOutEpisodes();
     }

@@ -132,10 +132,25 @@ public interface Profile extends AutoCloseable {
         return dev.embody.planning.PolicyRules.defaults();
     }
 
-    /** The learned policy a checkpoint holds, for this profile (refused, naming both, if it was trained for another input). */
+    /**
+     * Whether this profile can compute an input a checkpoint was trained for: its own spec, or another it knows how
+     * to build (the sim game's with or without the waypoint).
+     */
+    default boolean reads(dev.embody.planning.InputSpec spec) {
+        return inputSpec().equals(spec);
+    }
+
+    /** The learned policy a checkpoint holds, for this profile (refused, naming both, if it was trained for an input it cannot compute). */
     default dev.embody.planning.LearnedPolicy load(dev.embody.learning.Checkpoints store, dev.embody.learning.Checkpoint c)
             throws BadFileException {
-        return store.load(c, inputSpec(), policyRules(), name());
+        dev.embody.planning.InputSpec trained = c.spec();
+        return store.load(c, trained != null && reads(trained) ? trained : inputSpec(), policyRules(), name());
+    }
+
+    /** The checkpoint in use, read by this profile (the newest that loads where that one does not); empty when there is none. */
+    default java.util.Optional<dev.embody.learning.Checkpoints.Loaded> loadInUse(dev.embody.learning.Checkpoints store)
+            throws java.io.IOException, BadFileException {
+        return store.loadInUse(c -> load(store, c));
     }
 
     /** A fresh, untrained learned policy over a library, for this profile. */

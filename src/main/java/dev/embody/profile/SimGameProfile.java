@@ -71,6 +71,11 @@ public final class SimGameProfile implements Profile {
         return gridRules();
     }
 
+    @Override
+    public boolean reads(dev.embody.planning.InputSpec spec) {
+        return gridInput(true).equals(spec) || gridInput(false).equals(spec);
+    }
+
     private final Config config;
 
     public SimGameProfile(Config config) {
