@@ -10,7 +10,7 @@ import java.time.format.DateTimeFormatter;
 /** The embody command line. Exit codes: 0 done, 1 failed at run time, 2 bad command line, 3 bad input file, 130 Ctrl-C. */
 @Command(name = "embody", mixinStandardHelpOptions = true, version = "embody 0.1.0",
         description = "A controller for embodied agents: a six-module loop that sees a screen or camera, acts with keys, mouse or MQTT, and learns from an operator's corrections.",
-        subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class, CorrectCommand.class, ReplayCommand.class, SimWindowCommand.class, ActCommand.class, CalibrateCommand.class, SimRobotCommand.class, ImproveCommand.class, TrainCommand.class, PolicyCommand.class,
+        subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class, CorrectCommand.class, ReplayCommand.class, SimWindowCommand.class, ActCommand.class, CalibrateCommand.class, SimRobotCommand.class, ImproveCommand.class, TrainCommand.class, PolicyCommand.class, DemonstrateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
