@@ -52,7 +52,7 @@ final class DemonstrateCommand implements Callable<Integer> {
     String agentId;
     @Option(names = "--reach", defaultValue = "4", description = "Jump when at most this many cells less the crater's width are left before the rear wheel (default: ${DEFAULT-VALUE}).")
     int reach;
-    @Option(names = "--lead", defaultValue = "3", description = "With --correct: say it this many cells earlier, for the time the words take to act (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--lead", defaultValue = "1", description = "With --correct: say it this many cells earlier, for the time the words take to act (default: ${DEFAULT-VALUE}).")
     int lead;
     @Option(names = "--rate", defaultValue = "50", description = "Frames looked at a second (default: ${DEFAULT-VALUE}).")
     double rate;

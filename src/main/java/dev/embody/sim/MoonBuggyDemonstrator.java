@@ -49,7 +49,7 @@ public final class MoonBuggyDemonstrator {
      */
     public record Settings(int reach, int lead, double rateHz) {
         public static Settings defaults() {
-            return new Settings(4, 3, 50);
+            return new Settings(4, 1, 50);
         }
     }
 
