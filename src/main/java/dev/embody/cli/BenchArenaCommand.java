@@ -160,6 +160,8 @@ final class BenchArenaCommand implements Callable<Integer> {
     private List<String> demonstratorCommand() {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Xmx512m");
+        cmd.add("-Dembody.run.dir=" + Main.runDir().resolve("demonstrator"));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
