@@ -24,7 +24,8 @@ public final class MoonBuggyGathering implements InformationGathering {
     @Override
     public Scene gather(Observation observation, Memory memory) {
         var f = observation.frame();
-        if (screen == null || screen.grid().columns() * screen.grid().cellWidth() > f.width()) {
+        if (screen == null) {
+            // the buggy's shape is learned on the episode's first frames and kept for the rest
             screen = new MoonBuggyScreen(f.width(), f.height());
         }
         MoonBuggyScreen.View v = screen.read(f);

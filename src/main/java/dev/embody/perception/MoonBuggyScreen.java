@@ -31,10 +31,10 @@ public final class MoonBuggyScreen {
     }
 
     /**
-     * The buggy: its body's row, and the columns its wheels span (rear first: the ground rolls left to right, so the
-     * rear wheel meets a crater first).
+     * The buggy: its body's row (its wheels are the row below), and the columns its wheels span (rear first: the
+     * ground rolls left to right, so the rear wheel meets a crater first).
      *
-     * @param airborne its body is above the row it stands on
+     * @param airborne it is above the row it stands on (jumping)
      */
     public record Buggy(int row, int rear, int front, boolean airborne) {
     }
@@ -91,7 +91,7 @@ public final class MoonBuggyScreen {
         return grid;
     }
 
-    /** Whether the buggy's template has been cut (from a frame where it stood on the ground). */
+    /** Whether the buggy's shape has been learned (from a frame where it stood on the ground). */
     public boolean knowsTheBuggy() {
         return standRow >= 0;
     }

@@ -101,7 +101,7 @@ public final class DesktopProfile implements Profile {
         }
         return new Modules(new DesktopGathering(moonBuggy() ? new MoonBuggyGathering() : null, templates), new PixelChangeReflection(),
                 new GoalWordsTaskInference(goals()),
-                new FitCuration(), new WaitingPolicy(library, "no scene parser and no trained policy for '" + cal.name()
+                new FitCuration(), new WaitingPolicy(library, (moonBuggy() ? "no trained policy for '" : "no scene parser and no trained policy for '") + cal.name()
                 + "': record a demonstration (./run record), train one (./run train), or command it (type a skill's phrase)"));
     }
 
@@ -155,6 +155,12 @@ public final class DesktopProfile implements Profile {
             return SimGameProfile.gridStick(library);
         }
         Map<String, SkillCall> m = new LinkedHashMap<>();
+        if (moonBuggy()) {
+            // the stick up jumps, forward (right, the way the buggy drives) fires
+            m.put("up", SkillCall.of("jump"));
+            m.put("right", SkillCall.of("fire"));
+            return StickMapping.of(library, m);
+        }
         for (String d : StickMapping.DIRECTIONS) {
             m.put(d, SkillCall.of("press_key", "key", d));
         }
