@@ -38,8 +38,10 @@ import java.util.function.Consumer;
 public final class MoonBuggyDemonstrator {
 
     private static final Logger log = LoggerFactory.getLogger(MoonBuggyDemonstrator.class);
-    /** Waiting for the agent's game window between its episodes. */
+    /** Waiting for the game's window: between the agent's episodes (a fresh game is up within seconds)... */
     private static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
+    /** ... and before the first one (the agent may still be starting). */
+    private static final Duration FIRST_WINDOW_WAIT = Duration.ofSeconds(120);
 
     /**
      * @param reach   a crater is jumped when at most this many cells of ground, less its width, are left before the rear
@@ -129,14 +131,27 @@ public final class MoonBuggyDemonstrator {
     /**
      * Watches the agent play (the calibrated window, whichever game is showing in it, across its episodes) and says
      * "jump!" when the rule says the buggy must jump and it has not, once per crater (and "jump now" once more if it
-     * still has not). Runs until {@code say} refuses (the listener went away) or the thread is interrupted.
+     * still has not). Runs until {@code say} refuses (the listener went away), no game has shown for a while after
+     * the last one (the agent is done), or the thread is interrupted.
      *
      * @param say delivers one correction, in words; false when nobody listens any more
+     * @throws IOException no game window appeared at all
      */
     public void correct(java.util.function.Predicate<String> say) throws IOException, InterruptedException {
         long period = (long) (1e9 / settings.rateHz());
+        int watched = 0;
         while (!Thread.currentThread().isInterrupted()) {
-            XWindows.Window w = awaitWindow();
+            Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);
+            if (next.isEmpty()) {
+                if (watched == 0) {
+                    throw new IOException("no window titled '" + calibration.title() + "' to watch on display " + System.getenv("DISPLAY")
+                            + " for " + FIRST_WINDOW_WAIT.toSeconds() + " s (calibration " + calibration.file() + ")");
+                }
+                log.info("watched {} game(s); none for {} s since: done", watched, WINDOW_WAIT.toSeconds());
+                return;
+            }
+            XWindows.Window w = next.get();
+            watched++;
             ScreenRegion region = new ScreenRegion(w.region().x() + calibration.offset()[0], w.region().y() + calibration.offset()[1],
                     calibration.sceneWidth(), calibration.sceneHeight());
             MoonBuggyScreen screen = new MoonBuggyScreen(calibration.sceneWidth(), calibration.sceneHeight());
@@ -193,16 +208,12 @@ public final class MoonBuggyDemonstrator {
         }
     }
 
-    private XWindows.Window awaitWindow() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + WINDOW_WAIT.toNanos();
+    private Optional<XWindows.Window> awaitWindow(Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             Optional<XWindows.Window> w = XWindows.find(calibration.title());
-            if (w.isPresent()) {
-                return w.get();
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("no window titled '" + calibration.title() + "' to watch on display " + System.getenv("DISPLAY")
-                        + " for " + WINDOW_WAIT.toSeconds() + " s (calibration " + calibration.file() + ")");
+            if (w.isPresent() || System.nanoTime() > deadline) {
+                return w;
             }
             Thread.sleep(50);
         }
