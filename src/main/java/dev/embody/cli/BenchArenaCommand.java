@@ -99,7 +99,7 @@ final class BenchArenaCommand implements Callable<Integer> {
                     LiveCommand.episodeId("arena", seed).replaceAll("-s\\d+$", ""), Map.of("arena", Map.of("policy", name, "operator", operator)));
             try (DesktopArena arena = new DesktopArena(profile, library, settings)) {
                 if ("demonstrator".equals(operator)) {
-                    arena.operator(demonstratorCommand(), System.err);
+                    arena.operator(demonstratorCommand(), dev.embody.sim.MoonBuggyDemonstrator.WATCHING, System.err);
                 }
                 int[] done = {0};
                 DesktopArena.Evaluation e = arena.evaluate(policies, g, seed, episodes, recording, p -> {

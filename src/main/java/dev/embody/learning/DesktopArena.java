@@ -45,7 +45,7 @@ import java.util.function.Function;
  *
  * <pre>{@code
  * try (DesktopArena arena = new DesktopArena(profile, library, DesktopArena.Settings.realtime(Duration.ofSeconds(30)))) {
- *     arena.operator(List.of("./run", "demonstrate", "moon-buggy", "--correct"), System.err);
+ *     arena.operator(List.of("./run", "demonstrate", "moon-buggy", "--correct"), MoonBuggyDemonstrator.WATCHING, System.err);
  *     DesktopArena.Played p = arena.play(1, goal, new IdlePolicy(library), t -> null, recording);
  * }
  * }</pre>
@@ -109,19 +109,54 @@ public final class DesktopArena implements AutoCloseable {
         return profile;
     }
 
+    /** How long an operator program may take to say it watches (a JVM starting on a busy machine). */
+    private static final Duration OPERATOR_START = Duration.ofSeconds(60);
+
     /**
      * Starts an operator program that watches the screen and prints corrections one a line; they are parsed and
-     * applied from the next episode on. It runs until the arena closes.
+     * applied from the next episode on. It runs until the arena closes. Returns once the program has written
+     * {@code readyLine} on its stderr (so no episode starts before anyone watches it).
      *
-     * @param report where each correction's understanding is told ("correction \"jump!\": command jump ...")
+     * @param readyLine what the program's stderr says once it watches (part of a line)
+     * @param report    where each correction's understanding is told ("correction \"jump!\": command jump ...")
+     * @throws IOException the program could not start, ended, or did not say it watches in time
      */
-    public DesktopArena operator(List<String> command, PrintStream report) throws IOException {
+    public DesktopArena operator(List<String> command, String readyLine, PrintStream report) throws IOException, InterruptedException {
         if (operator != null) {
-            throw new IllegalStateException("the arena already has an operator: " + operator.info().commandLine().orElse("?"));
+            throw new IllegalStateException("the arena already has an operator: " + brief(command));
         }
-        operator = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        operator = new ProcessBuilder(command).start();
         channel = new TerminalChannel(CorrectionParser.following(() -> library, profile.words()), inbox, operator.getInputStream(), report).start();
-        log.info("operator: {} (pid {})", brief(command), operator.pid());
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        List<String> said = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Process p = operator;
+        Thread err = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    log.debug("operator: {}", line);
+                    if (said.size() < 20) {
+                        said.add(line);
+                    }
+                    if (line.contains(readyLine)) {
+                        ready.countDown();
+                    }
+                }
+            } catch (IOException e) {
+                log.debug("operator's stderr: {}", e.toString());
+            }
+        }, "operator-stderr");
+        err.setDaemon(true);
+        err.start();
+        long until = System.nanoTime() + OPERATOR_START.toNanos();
+        while (!ready.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            if (!p.isAlive() || System.nanoTime() > until) {
+                String why = p.isAlive() ? "did not say '" + readyLine + "' within " + OPERATOR_START.toSeconds() + " s" : "ended with " + p.exitValue();
+                close();
+                throw new IOException("the operator program " + brief(command) + " " + why + (said.isEmpty() ? "" : ": " + String.join(" | ", said)));
+            }
+        }
+        log.info("operator: {} (pid {}) watches", brief(command), p.pid());
         return this;
     }
 

@@ -38,6 +38,8 @@ import java.util.function.Consumer;
 public final class MoonBuggyDemonstrator {
 
     private static final Logger log = LoggerFactory.getLogger(MoonBuggyDemonstrator.class);
+    /** What it says on stderr once it watches: an arena starts its first episode after this. */
+    public static final String WATCHING = "watching for the game's window";
     /** Waiting for the game's window: between the agent's episodes (a fresh game is up within seconds)... */
     private static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
     /** ... and before the first one (the agent may still be starting). */
@@ -140,6 +142,7 @@ public final class MoonBuggyDemonstrator {
     public void correct(java.util.function.Predicate<String> say) throws IOException, InterruptedException {
         long period = (long) (1e9 / settings.rateHz());
         int watched = 0;
+        log.info("{} '{}'", WATCHING, calibration.title());
         while (!Thread.currentThread().isInterrupted()) {
             Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);
             if (next.isEmpty()) {
