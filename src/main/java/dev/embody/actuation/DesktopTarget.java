@@ -8,6 +8,7 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.ScreenCapture;
+import dev.embody.perception.ScreenEnding;
 import dev.embody.perception.ScreenRegion;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.perception.XWindows;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,13 +27,18 @@ import java.util.Set;
  * A program on a real X desktop as a target: frames are the calibrated region of the screen, actions are real key and
  * mouse events. The program's window is found by title (or taken from the calibrated region) when the episode opens.
  * Its outcome is read from the screen too: a calibration may name templates (a "level won" banner) whose appearance
- * ends the episode; without them a desktop episode runs until the loop's own limits.
+ * ends the episode, and a profile may bring its program's own {@link ScreenEnding} (a game's crash, a time survived);
+ * without either a desktop episode runs until the loop's own limits. A calibration with a {@code launch:} command gets
+ * a fresh program for every episode, started here and ended when the target closes.
  */
 public final class DesktopTarget implements Target {
 
     private static final Logger log = LoggerFactory.getLogger(DesktopTarget.class);
     /** How long a step waits for a misplaced window to come back before the step fails. */
     private static final Duration PAUSE_LIMIT = Duration.ofSeconds(30);
+    /** A program's start keys are first pressed this long after its window is found (it is still drawing), then again at this pace. */
+    private static final Duration START_KEYS_FIRST = Duration.ofMillis(300);
+    private static final Duration START_KEYS_AGAIN = Duration.ofMillis(1000);
 
     private final ScreenCalibration calibration;
     private final ScreenRegion region;
@@ -41,8 +48,10 @@ public final class DesktopTarget implements Target {
     private final DesktopActuator actuator;
     private final Watchdog watchdog;
     private final TemplateFinder endings;
+    private ScreenEnding ending;
+    private LaunchedProgram program;
     private volatile Outcome outcome = Outcome.RUNNING;
-    private volatile String ending = "";
+    private volatile String endedBy = "";
 
     private DesktopTarget(ScreenCalibration calibration, ScreenRegion region, long windowId, ScreenRegion windowArea) throws IOException {
         this.calibration = calibration;
@@ -81,7 +90,7 @@ public final class DesktopTarget implements Target {
      * no end-of-episode banner is on screen (the last level's), so an episode starts on a live program.
      */
     public static DesktopTarget open(ScreenCalibration cal, Duration wait) throws IOException, InterruptedException, BadFileException {
-        return open(cal, wait, true);
+        return open(cal, wait, null, true);
     }
 
     /**
@@ -89,6 +98,46 @@ public final class DesktopTarget implements Target {
      *                  XSetInputFocus); false for a demonstration, where the person does that and embody sends nothing
      */
     public static DesktopTarget open(ScreenCalibration cal, Duration wait, boolean takeFocus) throws IOException, InterruptedException, BadFileException {
+        return open(cal, wait, null, takeFocus);
+    }
+
+    /** As {@link #open(ScreenCalibration, Duration, ScreenEnding, boolean)}, taking the keyboard. */
+    public static DesktopTarget open(ScreenCalibration cal, Duration wait, ScreenEnding ending) throws IOException, InterruptedException, BadFileException {
+        return open(cal, wait, ending, true);
+    }
+
+    /**
+     * Starts the program when the calibration says how (a fresh one each episode), finds it, gives it the keyboard
+     * (unless {@code takeFocus} is false), and waits until its screen is ready for an episode: no end banner left over
+     * and, with an {@code ending}, what it calls ready, pressing the calibration's start keys meanwhile (a title
+     * screen's RETURN).
+     *
+     * @param ending how the program's screen says an episode ended, or null (templates only)
+     */
+    public static DesktopTarget open(ScreenCalibration cal, Duration wait, ScreenEnding ending, boolean takeFocus)
+            throws IOException, InterruptedException, BadFileException {
+        LaunchedProgram program = null;
+        java.util.Set<Long> before = java.util.Set.of();
+        if (cal.launch() != null) {
+            if (cal.title() == null) {
+                throw cal.fieldError("/launch", "field 'launch': a launched program is found by its window's title: add window: {title: ...}");
+            }
+            // a window of that title already up (another copy) is not the one this episode starts
+            before = java.util.Set.copyOf(XWindows.byTitle(cal.title()));
+            program = LaunchedProgram.start(cal.launch().command());
+        }
+        try {
+            return open(cal, wait, ending, program, before, takeFocus);
+        } catch (IOException | InterruptedException | BadFileException | RuntimeException e) {
+            if (program != null) {
+                program.close();
+            }
+            throw e;
+        }
+    }
+
+    private static DesktopTarget open(ScreenCalibration cal, Duration wait, ScreenEnding ending, LaunchedProgram program, java.util.Set<Long> before,
+                                      boolean takeFocus) throws IOException, InterruptedException, BadFileException {
         long deadline = System.nanoTime() + wait.toNanos();
         ScreenRegion region;
         long id = 0;
@@ -96,10 +145,14 @@ public final class DesktopTarget implements Target {
         if (cal.title() != null) {
             XWindows.Window w;
             while (true) {
-                var found = XWindows.find(cal.title());
+                var found = program == null ? XWindows.find(cal.title()) : newWindow(cal.title(), before);
                 if (found.isPresent()) {
                     w = found.get();
                     break;
+                }
+                if (program != null && !program.alive()) {
+                    throw new IOException("the program launched for the episode ended before its window '" + cal.title() + "' appeared: "
+                            + program.describe() + " (calibration " + cal.file() + ", launch: " + String.join(" ", cal.launch().command()) + ")");
                 }
                 if (System.nanoTime() > deadline) {
                     throw new IOException("no window titled '" + cal.title() + "' on display " + System.getenv("DISPLAY")
@@ -136,6 +189,8 @@ public final class DesktopTarget implements Target {
             }
         }
         DesktopTarget t = new DesktopTarget(cal, region, id, windowArea);
+        t.ending = ending;
+        t.program = program;
         try {
             // the pointer rests inside the program: focus-follows-mouse desktops (and X with no window manager) then type into it
             if (takeFocus) {
@@ -153,6 +208,9 @@ public final class DesktopTarget implements Target {
                     Thread.sleep(20);
                 }
             }
+            if (ending != null) {
+                t.awaitReady(deadline, wait);
+            }
         } catch (IOException | InterruptedException | RuntimeException e) {
             t.close();
             throw e;
@@ -160,6 +218,43 @@ public final class DesktopTarget implements Target {
         log.info("desktop target '{}': window {} at {}, frames by {} at {}x{}", cal.name(), id == 0 ? "-" : Long.toString(id), region,
                 cal.source(), cal.sceneWidth(), cal.sceneHeight());
         return t;
+    }
+
+    /** A viewable window with this title that was not there before the program was launched. */
+    private static java.util.Optional<XWindows.Window> newWindow(String title, java.util.Set<Long> before) throws IOException {
+        List<Long> ids = XWindows.byTitle(title);
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            if (!before.contains(ids.get(i))) {
+                var w = XWindows.geometry(ids.get(i));
+                if (w.isPresent() && w.get().viewable()) {
+                    return w;
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** Until the program's screen says it is ready, presses the start keys (again every so often: a program may drop keys typed while it starts). */
+    private void awaitReady(long deadline, Duration wait) throws IOException, InterruptedException {
+        List<String> keys = calibration.launch() != null ? calibration.launch().keys() : List.of();
+        long nextPress = System.nanoTime() + START_KEYS_FIRST.toNanos();
+        while (!ending.ready(capture.next())) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the program's screen was not ready for an episode after " + wait.toSeconds() + " s"
+                        + (keys.isEmpty() ? "" : " of pressing " + String.join(", ", keys)) + " (calibration " + calibration.file() + ")");
+            }
+            if (program != null && !program.alive()) {
+                throw new IOException("the program launched for the episode ended before it was ready: " + program.describe());
+            }
+            if (!keys.isEmpty() && System.nanoTime() >= nextPress) {
+                for (String k : keys) {
+                    actuator.keyDown(k);
+                    actuator.keyUp(k);
+                }
+                nextPress = System.nanoTime() + START_KEYS_AGAIN.toNanos();
+            }
+            Thread.sleep(20);
+        }
     }
 
     /** The X screen's size (xwininfo, else AWT); null, with a warning, when neither can tell (the capture then says why). */
@@ -233,11 +328,18 @@ public final class DesktopTarget implements Target {
                 watchdog.progress();
             }
             Observation obs = capture.next();
+            if (ending != null && outcome == Outcome.RUNNING) {
+                Outcome o = ending.judge(obs);
+                if (o.finished()) {
+                    endedBy = ending.reason();
+                    outcome = o;
+                }
+            }
             if (endings != null && outcome == Outcome.RUNNING) {
                 String end = endShown(obs);
                 if (end != null) {
                     outcome = end.equals(calibration.endSuccess()) ? Outcome.SUCCESS : Outcome.FAILURE;
-                    ending = "the screen shows " + TemplateFinder.KIND_PREFIX + end;
+                    endedBy = "the screen shows " + TemplateFinder.KIND_PREFIX + end;
                 }
             }
             return obs;
@@ -268,7 +370,10 @@ public final class DesktopTarget implements Target {
     @Override
     public Map<String, Object> score() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("ending", ending);
+        m.put("ending", endedBy);
+        if (ending != null) {
+            m.putAll(ending.score());
+        }
         return m;
     }
 
@@ -280,6 +385,9 @@ public final class DesktopTarget implements Target {
         capture.close();
         if (endings != null) {
             endings.close();
+        }
+        if (program != null) {
+            program.close();
         }
     }
 }

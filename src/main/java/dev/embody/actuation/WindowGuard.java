@@ -75,6 +75,10 @@ public final class WindowGuard implements AutoCloseable {
         } catch (IOException e) {
             p = "cannot ask the X server where the target window is: " + e.getMessage();
         }
+        if (closed) {
+            // a check that ends after the episode's target closed: the window is going away on purpose
+            return;
+        }
         String before = problem;
         problem = p;
         if (p != null && before == null) {
@@ -94,6 +98,12 @@ public final class WindowGuard implements AutoCloseable {
         closed = true;
         if (thread != null) {
             thread.interrupt();
+            try {
+                // the program is ended right after: let a check in flight finish first, so it cannot report it gone
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -71,6 +71,13 @@ final class CalibrateScreenCommand implements Callable<Integer> {
     Path dir;
     @Option(names = "--template-image", paramLabel = "NAME=IMAGE", description = "A UI template to list (repeatable): copied to DIR/templates/NAME.png; found on screen as template:NAME.")
     Map<String, Path> templateImages = new java.util.LinkedHashMap<>();
+    @Option(names = "--goal", paramLabel = "WORDS", description = "A goal the program's modules can pursue, in words (repeatable; the first is the default goal).")
+    List<String> goals = new ArrayList<>();
+    @Option(names = "--launch", paramLabel = "COMMAND", description = "How to start the program (words split at spaces, quotes keep a word whole): "
+            + "it is started now to be calibrated, and afresh for every episode; the window is found by --title.")
+    String launch;
+    @Option(names = "--launch-key", paramLabel = "KEY", description = "A key to press once the launched program's window is up, until it is ready (repeatable, e.g. RETURN).")
+    List<String> launchKeys = new ArrayList<>();
     @Option(names = "--frames", defaultValue = "60", description = "Frames grabbed to measure capture latency (default: ${DEFAULT-VALUE}).")
     int frames;
 
@@ -92,6 +99,31 @@ final class CalibrateScreenCommand implements Callable<Integer> {
         if (name == null && from == null) {
             throw new ParameterException(spec.commandLine(), "--name is needed (the file is calibration/desktop/NAME.yaml)");
         }
+        for (String g : goals) {
+            o.text("--goal", g);
+        }
+        List<String> launchCommand;
+        try {
+            launchCommand = launch == null ? null : words(launch);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (launch != null && launchCommand.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--launch needs a command, got '" + launch + "'");
+        }
+        if (launch != null && title == null) {
+            throw new ParameterException(spec.commandLine(), "--launch needs --title: the launched program's window is found by its title");
+        }
+        if (!launchKeys.isEmpty() && launch == null) {
+            throw new ParameterException(spec.commandLine(), "--launch-key needs --launch (the keys are pressed after launching the program)");
+        }
+        for (String k : launchKeys) {
+            try {
+                dev.embody.actuation.Keys.code(k);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--launch-key: " + e.getMessage());
+            }
+        }
         if (System.getenv("DISPLAY") == null) {
             throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 & export DISPLAY=:41)");
         }
@@ -110,6 +142,31 @@ final class CalibrateScreenCommand implements Callable<Integer> {
         String n = name != null ? name : base.name();
         Path out = dir.resolve(n + ".yaml");
         String t = title != null ? title : (ways == 0 && base != null ? base.title() : null);
+        try (dev.embody.actuation.LaunchedProgram launched = launchCommand == null ? null : launchAndWait(launchCommand, t)) {
+            return calibrate(base, n, out, t, launchCommand);
+        }
+    }
+
+    /** Starts the program and waits (up to 30 s) for its window, so it can be calibrated; it ends when calibration does. */
+    private static dev.embody.actuation.LaunchedProgram launchAndWait(List<String> command, String title) throws Exception {
+        java.util.Set<Long> before = java.util.Set.copyOf(XWindows.byTitle(title));
+        dev.embody.actuation.LaunchedProgram p = dev.embody.actuation.LaunchedProgram.start(command);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (XWindows.byTitle(title).stream().allMatch(before::contains)
+                || XWindows.find(title).isEmpty()) {
+            if (!p.alive() || System.nanoTime() > deadline) {
+                p.close();
+                throw new IllegalStateException("launched '" + String.join(" ", command) + "' but no window titled '" + title + "' appeared"
+                        + (p.alive() ? " within 30 s" : ": " + p.describe()) + "; nothing written");
+            }
+            Thread.sleep(50);
+        }
+        Thread.sleep(300);  // let it draw its first picture before it is measured
+        return p;
+    }
+
+    private int calibrate(ScreenCalibration base, String n, Path out, String t, List<String> launchCommand) throws Exception {
+        int ways = (title != null ? 1 : 0) + (geometry != null ? 1 : 0) + (template != null ? 1 : 0);
         ScreenRegion region;
         if (t != null) {
             XWindows.Window w = XWindows.find(t).orElseThrow(() -> new IllegalStateException(
@@ -149,7 +206,8 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 ? base.withRegion(region).withSource(src)
                 : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, "area", 240,
                 1.0, 0, Map.of(), 0.9, List.of(1.0, 0.75, 1.25, 0.5, 1.5), null, null, skills != null ? skills : Path.of("skills", "desktop"),
-                parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
+                parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")),
+                Map.of(), List.of(), null);
         if (base != null && base.title() == null && t != null) {
             log.info("the calibration now finds its window by title '{}'", t);
         }
@@ -205,11 +263,50 @@ final class CalibrateScreenCommand implements Callable<Integer> {
             }
             cal = cal.withTemplates(all, captures);
         }
+        if (!goals.isEmpty() || launchCommand != null) {
+            cal = cal.withProgram(goals.isEmpty() ? cal.goals() : goals,
+                    launchCommand != null ? new ScreenCalibration.Launch(launchCommand, launchKeys) : cal.launch());
+        }
         cal.save(out);
         System.out.printf(Locale.ROOT, "region %s, frames %dx%d by %s: capture p50 %.2f ms p99 %.2f ms, mouse gain %.3f%n",
                 region, sceneSize[0], sceneSize[1], src, latency[0], latency[1], gain);
         System.out.println("wrote " + out);
         return Main.OK;
+    }
+
+    /** A command line's words: split at spaces, a quoted part ("DejaVu Sans Mono") kept whole, quotes dropped. */
+    static List<String> words(String line) {
+        List<String> out = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        char quote = 0;
+        boolean any = false;
+        for (char c : line.toCharArray()) {
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else {
+                    w.append(c);
+                }
+            } else if (c == '"' || c == '\'') {
+                quote = c;
+                any = true;
+            } else if (Character.isWhitespace(c)) {
+                if (any || w.length() > 0) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    any = false;
+                }
+            } else {
+                w.append(c);
+            }
+        }
+        if (quote != 0) {
+            throw new IllegalArgumentException("--launch: a quote is not closed in '" + line + "'");
+        }
+        if (any || w.length() > 0) {
+            out.add(w.toString());
+        }
+        return out;
     }
 
     private ScreenRegion byTemplate() throws Exception {

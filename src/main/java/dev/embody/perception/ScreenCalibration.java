@@ -44,47 +44,66 @@ import java.util.Map;
  * @param checkMillis   how often the window's place is checked
  * @param denied        key chords refused, e.g. ALT+F4
  * @param captures      when, where and how well each listed template matched when it was captured ({@code template_captures})
+ * @param goals         goals the program's modules can pursue, in words (beside "follow the operator"); the first is the default
+ * @param launch        how to start the program afresh for every episode (and stop it after), or null: it is already running
  */
 public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                                 int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                                 String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
-                                List<List<String>> denied, Map<String, TemplateCapture> captures) {
+                                List<List<String>> denied, Map<String, TemplateCapture> captures, List<String> goals, Launch launch) {
 
-    /** A calibration whose templates carry no capture records. */
+    /** A calibration whose templates carry no capture records, with no goals of its own and no launch. */
     public ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                              int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                              Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                              String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
                              List<List<String>> denied) {
         this(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain, captureMillis, templates,
-                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of());
+                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of(), List.of(), null);
+    }
+
+    /**
+     * Starting the program for an episode: the command (no shell: its words as given), and the keys to press once its
+     * window is up, until the screen says it is ready (a game's title screen wants RETURN).
+     */
+    public record Launch(List<String> command, List<String> keys) {
+        public Launch {
+            command = List.copyOf(command);
+            keys = List.copyOf(keys);
+        }
     }
 
     public static final List<String> SOURCES = List.of("x11grab", "robot");
     public static final List<String> FOCUS = List.of("click", "xdotool", "none");
-    public static final List<String> PARSERS = List.of("none", "sim-game");
+    public static final List<String> PARSERS = List.of("none", "sim-game", "moon-buggy");
     public static final List<String> RESIZE = List.of("area", "nearest");
 
     public ScreenCalibration withRegion(ScreenRegion r) {
         return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
     }
 
     public ScreenCalibration withSource(String s) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, gain,
-                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures);
+                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
     }
 
     /** The same calibration with these templates and their capture records. */
     public ScreenCalibration withTemplates(Map<String, Path> t, Map<String, TemplateCapture> c) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c));
+                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c), goals, launch);
+    }
+
+    /** The same calibration with these goals and launch (what {@code calibrate screen --goal/--launch} sets). */
+    public ScreenCalibration withProgram(List<String> g, Launch l) {
+        return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, List.copyOf(g), l);
     }
 
     /** Where a template's image is. */
@@ -93,7 +112,8 @@ public record ScreenCalibration(Path file, String name, String title, String foc
     }
 
     static final List<String> FIELDS = List.of("name", "window", "region", "scene", "source", "resize", "framerate", "mouse",
-            "capture_latency_ms", "templates", "template_threshold", "template_scales", "template_captures", "episode_end", "skills", "parser", "safety");
+            "capture_latency_ms", "templates", "template_threshold", "template_scales", "template_captures", "episode_end", "skills", "parser", "safety",
+            "goals", "launch");
     /** Larger than any X screen a program runs on; a bigger number is a typo, not a screen. */
     static final int MAX_PIXELS = 16384;
     /** A calibration's name is its file's: a plain file name, never a path. */
@@ -244,9 +264,47 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         if (!denyGiven) {
             denied.addAll(List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")));
         }
+        List<String> goals = new ArrayList<>();
+        JsonNode gl = f.list("/goals", "a list of goals in words such as [drive on without crashing]");
+        if (gl != null) {
+            for (int i = 0; i < gl.size(); i++) {
+                JsonNode g = gl.get(i);
+                if (!g.isTextual() || g.asText().isBlank()) {
+                    throw f.expected("/goals/" + i, "a goal in words", g);
+                }
+                goals.add(g.asText().strip());
+            }
+        }
+        Launch launch = null;
+        if (f.mapping("/launch", "{command: [xterm, -e, /usr/games/moon-buggy], keys: [RETURN]}", List.of("command", "keys")) != null) {
+            JsonNode cmd = f.list("/launch/command", "the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy]");
+            if (cmd == null) {
+                throw f.expected("/launch/command", "the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy]", null);
+            }
+            List<String> words = new ArrayList<>();
+            for (int i = 0; i < cmd.size(); i++) {
+                JsonNode word = cmd.get(i);
+                if (!word.isValueNode() || word.isNull() || word.asText().isEmpty()) {
+                    throw f.expected("/launch/command/" + i, "a word of the command", word);
+                }
+                words.add(word.asText());
+            }
+            List<String> keys = new ArrayList<>();
+            JsonNode ks = f.list("/launch/keys", "a list of keys such as [RETURN]");
+            if (ks != null) {
+                for (int i = 0; i < ks.size(); i++) {
+                    JsonNode k = ks.get(i);
+                    if (!k.isTextual() || !knownKey(k.asText())) {
+                        throw f.expected("/launch/keys/" + i, "a key name such as RETURN, SPACE or Y", k);
+                    }
+                    keys.add(k.asText());
+                }
+            }
+            launch = new Launch(words, keys);
+        }
         return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
                 Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied),
-                Map.copyOf(captures));
+                Map.copyOf(captures), List.copyOf(goals), launch);
     }
 
     /**
@@ -349,6 +407,15 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         s.put("check_ms", checkMillis);
         s.put("deny", denied.stream().map(d -> String.join("+", d)).toList());
         m.put("safety", s);
+        if (!goals.isEmpty()) {
+            m.put("goals", goals);
+        }
+        if (launch != null) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("command", launch.command());
+            l.put("keys", launch.keys());
+            m.put("launch", l);
+        }
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
         Files.createDirectories(dir);
@@ -358,6 +425,15 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static boolean knownKey(String name) {
+        try {
+            dev.embody.actuation.Keys.code(name);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 

@@ -9,6 +9,8 @@ import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
 import dev.embody.perception.DesktopGathering;
 import dev.embody.perception.GameSceneParser;
+import dev.embody.perception.MoonBuggyEnding;
+import dev.embody.perception.MoonBuggyGathering;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.planning.WaitingPolicy;
@@ -31,6 +33,9 @@ import java.util.Map;
  * {@code sim-game} (the embedded game in a window) brings the grid game's modules; {@code none}, the usual case for a
  * program nobody wrote for embody, brings the generic ones: task inference from the goal's and skills' words,
  * reflection from the pixels, curation by fit, and a policy that waits and asks rather than acting blindly.
+ * {@code moon-buggy} (Debian's game in an xterm) brings those generic modules too, with its own reader of the screen
+ * for the scene and for how an episode ends and is scored (a crash, the time survived): target-specific knowledge in
+ * its own classes ({@link MoonBuggyGathering}, {@link MoonBuggyEnding}), chosen here by the calibration's parser.
  */
 public final class DesktopProfile implements Profile {
 
@@ -65,6 +70,10 @@ public final class DesktopProfile implements Profile {
         return "sim-game".equals(config.calibration().parser());
     }
 
+    private boolean moonBuggy() {
+        return "moon-buggy".equals(config.calibration().parser());
+    }
+
     @Override
     public String name() {
         return NAME;
@@ -90,14 +99,15 @@ public final class DesktopProfile implements Profile {
         if (gridGame()) {
             return SimGameProfile.gridModules(new DesktopGathering(GameSceneParser.forSimGame(), templates, cal.captures()), library);
         }
-        return new Modules(new DesktopGathering(null, templates, cal.captures()), new PixelChangeReflection(), new GoalWordsTaskInference(goals()),
-                new FitCuration(), new WaitingPolicy(library, "no scene parser and no trained policy for '" + cal.name()
+        return new Modules(new DesktopGathering(moonBuggy() ? new MoonBuggyGathering() : null, templates, cal.captures()), new PixelChangeReflection(),
+                new GoalWordsTaskInference(goals()),
+                new FitCuration(), new WaitingPolicy(library, (moonBuggy() ? "no trained policy for '" : "no scene parser and no trained policy for '") + cal.name()
                 + "': record a demonstration (./run record), train one (./run train), or command it (type a skill's phrase)"));
     }
 
     /** Goals the program's calibration declares, beside "follow the operator". */
     List<String> goals() {
-        return List.of();
+        return config.calibration().goals();
     }
 
     @Override
@@ -107,7 +117,13 @@ public final class DesktopProfile implements Profile {
 
     @Override
     public Target open(EpisodeSpec spec) throws Exception {
-        return DesktopTarget.open(config.calibration(), WINDOW_WAIT);
+        return DesktopTarget.open(config.calibration(), WINDOW_WAIT, ending(spec));
+    }
+
+    /** How the program's own screen ends an episode: moon-buggy's crash fails it, surviving the time limit succeeds; else templates only. */
+    private dev.embody.perception.ScreenEnding ending(EpisodeSpec spec) {
+        ScreenCalibration cal = config.calibration();
+        return moonBuggy() ? new MoonBuggyEnding(cal.sceneWidth(), cal.sceneHeight(), spec.timeLimit()) : null;
     }
 
     /**
@@ -116,7 +132,7 @@ public final class DesktopProfile implements Profile {
      */
     @Override
     public PlayedTarget play(EpisodeSpec spec, dev.embody.loop.InputLog input) throws Exception {
-        DesktopTarget t = DesktopTarget.open(config.calibration(), WINDOW_WAIT, false);
+        DesktopTarget t = DesktopTarget.open(config.calibration(), WINDOW_WAIT, ending(spec), false);
         try {
             var area = new dev.embody.correction.XInputCapture.Area(t.region(), config.calibration().sceneWidth(),
                     config.calibration().sceneHeight(), t.windowId());
@@ -164,7 +180,8 @@ public final class DesktopProfile implements Profile {
 
     @Override
     public java.util.Set<String> words() {
-        java.util.Set<String> w = new java.util.HashSet<>(gridGame() ? java.util.Set.of("wall", "walls", "lava", "coin", "coins", "flag", "flags") : java.util.Set.of());
+        java.util.Set<String> w = new java.util.HashSet<>(gridGame() ? java.util.Set.of("wall", "walls", "lava", "coin", "coins", "flag", "flags")
+                : moonBuggy() ? java.util.Set.of("buggy", "crater", "craters", "stone", "stones", "ground") : java.util.Set.of());
         config.calibration().templates().keySet().forEach(t -> w.addAll(java.util.List.of(t.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+"))));
         w.remove("");
         return w;
@@ -176,6 +193,12 @@ public final class DesktopProfile implements Profile {
             return SimGameProfile.gridStick(library);
         }
         Map<String, SkillCall> m = new LinkedHashMap<>();
+        if (moonBuggy()) {
+            // the stick up jumps, forward (right, the way the buggy drives) fires
+            m.put("up", SkillCall.of("jump"));
+            m.put("right", SkillCall.of("fire"));
+            return StickMapping.of(library, m);
+        }
         for (String d : StickMapping.DIRECTIONS) {
             m.put(d, SkillCall.of("press_key", "key", d));
         }
