@@ -99,7 +99,7 @@ final class BenchArenaCommand implements Callable<Integer> {
                     LiveCommand.episodeId("arena", seed).replaceAll("-s\\d+$", ""), Map.of("arena", Map.of("policy", name, "operator", operator)));
             try (DesktopArena arena = new DesktopArena(profile, library, settings)) {
                 if ("demonstrator".equals(operator)) {
-                    arena.operator(demonstratorCommand(), dev.embody.sim.MoonBuggyDemonstrator.WATCHING, System.err);
+                    arena.operator(demonstrator(calibration, "--correct"), dev.embody.sim.MoonBuggyDemonstrator.WATCHING, System.err);
                 }
                 int[] done = {0};
                 DesktopArena.Evaluation e = arena.evaluate(policies, g, seed, episodes, recording, p -> {
@@ -156,16 +156,16 @@ final class BenchArenaCommand implements Callable<Integer> {
         }
     }
 
-    /** The demonstrator as its own process, from this very build: it watches the same calibration's window. */
-    private List<String> demonstratorCommand() {
+    /** The demonstrator as its own process, from this very build, in the given mode: it watches the same calibration's window. */
+    static List<String> demonstrator(Path calibration, String mode) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
-        cmd.add("-Dembody.run.dir=" + Main.runDir().resolve("demonstrator"));
+        cmd.add("-Dembody.run.dir=" + Main.runDir().resolve("demonstrator" + mode.replace("--", "-")));
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
-        cmd.addAll(List.of("demonstrate", "moon-buggy", "--correct", "--calibration", calibration.toString()));
+        cmd.addAll(List.of("demonstrate", "moon-buggy", mode, "--calibration", calibration.toString()));
         return cmd;
     }
 }

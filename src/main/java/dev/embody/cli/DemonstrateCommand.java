@@ -46,6 +46,8 @@ final class DemonstrateCommand implements Callable<Integer> {
     double timeLimit;
     @Option(names = "--correct", description = "Do not play: watch the agent play the game's window and say corrections (\"jump!\") one a line on stdout, or to --mqtt-corrections.")
     boolean correct;
+    @Option(names = "--play-along", description = "Do not start games: play the ones that show in the game's window (started by ./run record or the improve benchmark, which hear its keys as a person's), until none has shown for 30 s.")
+    boolean playAlong;
     @Option(names = "--mqtt-corrections", description = "With --correct: publish the corrections to this broker (tcp://host:port) on embody/agents/<id>/corrections.")
     String mqttBroker;
     @Option(names = "--agent-id", defaultValue = "agent-1", description = "With --mqtt-corrections: the agent's id (default: ${DEFAULT-VALUE}).")
@@ -69,6 +71,7 @@ final class DemonstrateCommand implements Callable<Integer> {
         o.broker("--mqtt-corrections", mqttBroker);
         o.topicLevel("--agent-id", agentId);
         o.needs(mqttBroker == null || correct, "--mqtt-corrections needs --correct (it is where corrections go)");
+        o.needs(!(correct && playAlong), "--correct and --play-along exclude each other: the demonstrator either says corrections or presses the keys");
         o.file("--calibration", calibration);
         if (System.getenv("DISPLAY") == null) {
             throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 & export DISPLAY=:41)");
@@ -83,6 +86,12 @@ final class DemonstrateCommand implements Callable<Integer> {
         MoonBuggyDemonstrator d = new MoonBuggyDemonstrator(cal, new MoonBuggyDemonstrator.Settings(reach, lead, rate));
         if (correct) {
             return correctAgent(d);
+        }
+        if (playAlong) {
+            int[] presses = {0};
+            d.playAlong(() -> presses[0]++);
+            System.err.println("demonstrator: played along, presses=" + presses[0]); // stdout is a correction channel
+            return Main.OK;
         }
         if (cal.launch() == null) {
             throw cal.fieldError("/launch", "field 'launch': to play episodes the demonstrator starts a fresh game each time: add launch: {command: [...], keys: [RETURN]}");

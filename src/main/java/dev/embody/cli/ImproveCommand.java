@@ -1,6 +1,12 @@
 package dev.embody.cli;
 
 import dev.embody.learning.Checkpoints;
+import dev.embody.learning.DesktopArena;
+import dev.embody.learning.DesktopImprovement;
+import dev.embody.profile.DesktopProfile;
+import dev.embody.profile.Profile;
+import dev.embody.profile.Profiles;
+import picocli.CommandLine.ParameterException;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
@@ -54,12 +60,24 @@ final class ImproveCommand implements Callable<Integer> {
     boolean noControl;
     @Option(names = "--episodes-dir", description = "Record every corrected episode here, for replay (default: the run's folder, episodes/).")
     Path episodesDir;
+    @Option(names = "--target", defaultValue = "sim-game", description = "sim-game (the embedded game, the simulated operator) or desktop (a program on the X display, the scripted demonstrator: moon-buggy) (default: ${DEFAULT-VALUE}).")
+    String target;
+    @Option(names = "--calibration", defaultValue = "calibration/desktop/moon-buggy.yaml", description = "With --target desktop: the program's calibration (default: ${DEFAULT-VALUE}).")
+    Path calibration;
+    @Option(names = "--time-limit", defaultValue = "20", description = "With --target desktop: seconds survived that count as success (default: ${DEFAULT-VALUE}).")
+    double timeLimit;
+    @Option(names = "--rate", defaultValue = "10", description = "With --target desktop: steps a second (default: ${DEFAULT-VALUE}).")
+    double rate;
     @Option(names = "--seed", defaultValue = "1", description = "First training seed; held-out seeds start at " + Improvement.EVAL_SEEDS + " (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Override
     public Integer call() throws Exception {
         Options o = Options.of(spec);
+        o.oneOf("--target", target, TARGETS);
+        if (target.equals(DesktopProfile.NAME)) {
+            return desktop(o);
+        }
         o.whole("--demos", demos, 1, Integer.MAX_VALUE);
         o.whole("--rounds", rounds, 1, Integer.MAX_VALUE);
         o.whole("--episodes", episodes, 1, Integer.MAX_VALUE);
@@ -94,6 +112,66 @@ final class ImproveCommand implements Callable<Integer> {
         Path png = run.resolve("improve.png");
         Improvement.plot(r, png);
         System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n", r.wallSeconds(), png, checkpoints.root(), episodes);
+        return Main.OK;
+    }
+
+    static final java.util.List<String> TARGETS = java.util.List.of(SimGameProfile.NAME, DesktopProfile.NAME);
+
+    /** Whether an option was given on the command line (a desktop run has defaults of its own). */
+    private boolean given(String name) {
+        return spec.commandLine().getParseResult().hasMatchedOption(name);
+    }
+
+    /** The benchmark on a program on the X display, with the scripted demonstrator as the person. */
+    private int desktop(Options o) throws Exception {
+        DesktopImprovement.Settings d = DesktopImprovement.Settings.defaults();
+        int k = given("--demos") ? demos : d.demos();
+        int r = given("--rounds") ? rounds : d.rounds();
+        int per = given("--episodes") ? episodes : d.episodesPerRound();
+        int n = given("--eval") ? eval : d.evalEpisodes();
+        o.whole("--demos", k, 1, 1000);
+        o.whole("--rounds", r, 1, 1000);
+        o.whole("--episodes", per, 1, 1000);
+        o.whole("--eval", n, 1, 100_000);
+        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
+        o.above("--rate", rate, 0, 1000, "steps a second");
+        if (trainSteps != null) {
+            o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
+        }
+        o.file("--calibration", calibration);
+        if (System.getenv("DISPLAY") == null) {
+            throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 -screen 0 1280x800x24 & export DISPLAY=:41)");
+        }
+        Trainer.Options training = trainSteps == null ? d.training()
+                : new Trainer.Options(d.training().epochs(), d.training().batchSize(), d.training().learningRate(), trainSteps, d.training().seed());
+        DesktopImprovement.Settings s = new DesktopImprovement.Settings(k, r, per, n, training, d.balance(), !noControl, seed);
+        try (Profile profile = Profiles.open(DesktopProfile.NAME, TargetOptions.defaults().withCalibration(calibration))) {
+            String parser = ((DesktopProfile) profile).config().calibration().parser();
+            if (!"moon-buggy".equals(parser)) {
+                throw new ParameterException(spec.commandLine(), "--target desktop: the scripted demonstrator plays moon-buggy; "
+                        + calibration + " is for parser '" + parser + "'");
+            }
+            Path run = Main.runDir();
+            Checkpoints checkpoints = profile.checkpoints(run.resolve("checkpoints"));
+            Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");
+            Duration limit = Duration.ofMillis((long) (timeLimit * 1000));
+            Duration period = Duration.ofNanos((long) (1e9 / rate));
+            System.out.printf(Locale.ROOT, "improve: %s, %d demonstration(s), %d round(s) x %d corrected episode(s) (the last held out for the gate), %d held-out episodes a policy, %.0f s to survive, %.0f steps/s, input %s, %d cores%n",
+                    calibration, k, r, per, n, timeLimit, rate, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
+            DesktopImprovement.Person person = new DesktopImprovement.Person(BenchArenaCommand.demonstrator(calibration, "--play-along"),
+                    BenchArenaCommand.demonstrator(calibration, "--correct"), dev.embody.sim.MoonBuggyDemonstrator.WATCHING);
+            DesktopImprovement.Report report;
+            try (DesktopArena arena = new DesktopArena(profile, profile.skills(), new DesktopArena.Settings(limit, period, (long) (timeLimit * rate * 2) + 100))) {
+                report = new DesktopImprovement(arena, s, checkpoints, person, episodes, System.err).run(System.out);
+            }
+            Path png = run.resolve("improve.png");
+            DesktopImprovement.plot(report, png);
+            DesktopImprovement.Row last = report.lastScored();
+            System.out.printf(Locale.ROOT, "summary: learned=%s random=%s nothing=%s beats_both=%s control=%s demonstration_s=%.0f correcting_s=%.0f wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n",
+                    last.success().brief(), report.random().success().brief(), report.nothing().success().brief(), report.beatsBaselines(),
+                    report.control() == null ? "-" : report.control().success().brief(), report.demoSeconds(), report.correctingSeconds(),
+                    report.wallSeconds(), png, checkpoints.root(), episodes);
+        }
         return Main.OK;
     }
 }

@@ -43,8 +43,11 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
         }
         List<String> features = new ArrayList<>();
         s.path("features").forEach(f -> features.add(f.asText()));
+        JsonNode c = s.path("crop");
+        var crop = c.isObject() ? new dev.embody.planning.InputSpec.Crop(c.path("x").asDouble(), c.path("y").asDouble(),
+                c.path("width").asDouble(), c.path("height").asDouble()) : null;
         return new dev.embody.planning.InputSpec(s.path("width").asInt(), s.path("height").asInt(), s.path("frames").asInt(1),
-                s.path("words").asInt(32), features);
+                s.path("words").asInt(32), features, crop);
     }
 
     /** The profile it was trained for, or "" for an old checkpoint. */

@@ -68,9 +68,15 @@ public final class DesktopArena implements AutoCloseable {
     }
 
     /** What one episode came to: the verdict and figures read from the screen, the steps, the corrections applied. */
-    public record Played(long seed, Outcome outcome, String reason, long steps, int corrections, Map<String, Object> score, String episode) {
+    public record Played(long seed, Outcome outcome, String reason, long steps, int corrections, Map<String, Object> score, String episode,
+                         List<Example> examples) {
         public boolean success() {
             return outcome == Outcome.SUCCESS;
+        }
+
+        /** Wall-clock seconds the episode took: what a person watching or playing it gave. */
+        public double wallSeconds() {
+            return score.get("wall_s") instanceof Number n ? n.doubleValue() : Double.NaN;
         }
 
         public double survivedSeconds() {
@@ -188,15 +194,40 @@ public final class DesktopArena implements AutoCloseable {
      * @param recording  where it is recorded, or null
      */
     public Played play(long seed, Goal goal, Policy policy, Function<Target, ExampleCollector> collectFor, Recording recording) throws Exception {
+        try (Target target = profile.open(new EpisodeSpec(seed, 1, goal, settings.timeLimit(), true, null))) {
+            return run(seed, goal, target, policy, true, collectFor, recording);
+        }
+    }
+
+    /**
+     * One demonstration, as {@code record} takes it: a fresh program that someone plays through its own input (the
+     * operator program started with {@link #operator}, e.g. {@code demonstrate moon-buggy --play-along}) while the
+     * loop hears the X input, maps it to skill commands ({@code by: person}) and sends nothing itself.
+     */
+    public Played demonstration(long seed, Goal goal, Function<Target, ExampleCollector> collectFor, Recording recording) throws Exception {
+        dev.embody.loop.InputLog heard = new dev.embody.loop.InputLog();
+        dev.embody.profile.PlayedTarget played = profile.play(new EpisodeSpec(seed, 1, goal, settings.timeLimit(), true, null), heard);
+        if (played == null) {
+            throw new IllegalStateException("the " + profile.name() + " target has no input of its own to hear a demonstration from");
+        }
+        try (Target target = played.target()) {
+            return run(seed, goal, target, new dev.embody.planning.PersonPolicy(library, Map.of(), heard, settings.period(), false), false,
+                    collectFor, recording);
+        } finally {
+            played.input().close();
+        }
+    }
+
+    private Played run(long seed, Goal goal, Target target, Policy policy, boolean acting, Function<Target, ExampleCollector> collectFor,
+                       Recording recording) throws Exception {
         int[] corrections = {0};
-        try (Target target = profile.open(new EpisodeSpec(seed, 1, goal, settings.timeLimit(), true, null));
-             Modules modules = profile.modules(library).withPolicy(policy)) {
+        try (Modules modules = profile.modules(library).withPolicy(policy)) {
             ExampleCollector collect = collectFor.apply(target);
             String id = recording == null ? null : String.format(Locale.ROOT, "%s-%03d-s%d", recording.prefix(), played++, seed);
             try (EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(), id, target, facts(recording, goal, modules))) {
                 // what the operator said before this episode's game was up is about another game
                 inbox.drain();
-                AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules)
+                AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules).acting(acting)
                         .memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).period(settings.period()).maxSteps(settings.maxSteps());
                 b.listener(new StepListener() {
                     @Override
@@ -218,10 +249,14 @@ public final class DesktopArena implements AutoCloseable {
                     }).orElse(List.of("an operator program"))) : "none");
                     b.listener(recorder);
                 }
+                long began = System.nanoTime();
                 AgentLoop.EpisodeResult r = b.build().run();
-                Map<String, Object> score = target.score();
+                double seconds = (System.nanoTime() - began) / 1e9;
+                Map<String, Object> score = new java.util.LinkedHashMap<>(target.score());
+                score.put("wall_s", seconds);
                 String reason = r.reason().isEmpty() ? String.valueOf(score.getOrDefault("ending", "")) : r.reason();
-                return new Played(seed, r.outcome(), reason, r.steps(), corrections[0], score, recorder == null ? null : recorder.id());
+                List<Example> examples = collect == null ? List.of() : collect.take();
+                return new Played(seed, r.outcome(), reason, r.steps(), corrections[0], score, recorder == null ? null : recorder.id(), examples);
             }
         }
     }
@@ -268,8 +303,14 @@ public final class DesktopArena implements AutoCloseable {
 
     @Override
     public void close() {
+        dismissOperator();
+    }
+
+    /** Stops the operator program (if any), so another can start: the demonstrator plays, then corrects. */
+    public void dismissOperator() {
         if (channel != null) {
             channel.close();
+            channel = null;
         }
         if (operator != null) {
             operator.descendants().forEach(ProcessHandle::destroy);
@@ -282,6 +323,7 @@ public final class DesktopArena implements AutoCloseable {
                 operator.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
+            operator = null;
         }
     }
 }

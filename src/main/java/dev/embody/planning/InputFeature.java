@@ -17,13 +17,14 @@ public sealed interface InputFeature {
     /** Writes its planes ({@link #channels()} x height x width floats) at {@code offset}. */
     void write(PolicyInput in, float[] dst, int offset);
 
-    List<String> NAMES = List.of("target", "waypoint", "player");
+    List<String> NAMES = List.of("target", "waypoint", "player", "position");
 
     static InputFeature named(String name) {
         return switch (name) {
             case "target" -> new Target();
             case "waypoint" -> new Waypoint();
             case "player" -> new Player();
+            case "position" -> new Position();
             default -> throw new IllegalArgumentException("no input feature '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -55,6 +56,31 @@ public sealed interface InputFeature {
                     dst[offset + p] = clamp(dx / scale);
                     dst[offset + n + p] = clamp(dy / scale);
                     dst[offset + 2 * n + p] = (float) Math.exp(-(dx * dx + dy * dy) / 2);
+                }
+            }
+        }
+    }
+
+    /**
+     * Each pixel's own place, as two planes from -1 to 1 (x, then y): convolutions see the same thing the same way
+     * wherever it is, and a game decided by where something is (a crater two columns before the buggy's wheel, not ten)
+     * needs the place said (CoordConv).
+     */
+    record Position() implements InputFeature {
+        public String name() {
+            return "position";
+        }
+
+        public int channels() {
+            return 2;
+        }
+
+        public void write(PolicyInput in, float[] dst, int offset) {
+            int w = in.width(), h = in.height(), n = w * h;
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    dst[offset + y * w + x] = w == 1 ? 0 : 2f * x / (w - 1) - 1;
+                    dst[offset + n + y * w + x] = h == 1 ? 0 : 2f * y / (h - 1) - 1;
                 }
             }
         }

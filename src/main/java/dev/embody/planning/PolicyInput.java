@@ -30,16 +30,24 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
 
     /** Area-average downscale to width x height, channel-major R, G, B; any frame size. */
     public static byte[] downscale(Frame f, int width, int height) {
+        return downscale(f, width, height, null);
+    }
+
+    /** As {@link #downscale(Frame, int, int)}, of the part of the frame a crop names (null: all of it). */
+    public static byte[] downscale(Frame f, int width, int height, InputSpec.Crop crop) {
         byte[] out = new byte[3 * width * height];
         byte[] src = f.bgr();
-        int w = f.width(), h = f.height(), n = width * height;
+        int fw = f.width(), n = width * height;
+        int ox = crop == null ? 0 : (int) Math.round(crop.x() * fw), oy = crop == null ? 0 : (int) Math.round(crop.y() * f.height());
+        int w = crop == null ? fw : Math.max(1, Math.min(fw - ox, (int) Math.round(crop.width() * fw)));
+        int h = crop == null ? f.height() : Math.max(1, Math.min(f.height() - oy, (int) Math.round(crop.height() * f.height())));
         for (int y = 0; y < height; y++) {
-            int y0 = y * h / height, y1 = Math.max(y0 + 1, (y + 1) * h / height);
+            int y0 = oy + y * h / height, y1 = Math.max(y0 + 1, oy + (y + 1) * h / height);
             for (int x = 0; x < width; x++) {
-                int x0 = x * w / width, x1 = Math.max(x0 + 1, (x + 1) * w / width);
+                int x0 = ox + x * w / width, x1 = Math.max(x0 + 1, ox + (x + 1) * w / width);
                 long b = 0, g = 0, r = 0;
                 for (int yy = y0; yy < y1; yy++) {
-                    int i = (yy * w + x0) * 3;
+                    int i = (yy * fw + x0) * 3;
                     for (int xx = x0; xx < x1; xx++, i += 3) {
                         b += src[i] & 0xff;
                         g += src[i + 1] & 0xff;

@@ -132,7 +132,8 @@ public final class DesktopProfile implements Profile {
      */
     @Override
     public PlayedTarget play(EpisodeSpec spec, dev.embody.loop.InputLog input) throws Exception {
-        DesktopTarget t = DesktopTarget.open(config.calibration(), WINDOW_WAIT, ending(spec), false);
+        // a program embody started for the person gets the keyboard, as the person would click into it
+        DesktopTarget t = DesktopTarget.open(config.calibration(), WINDOW_WAIT, ending(spec), config.calibration().launch() != null);
         try {
             var area = new dev.embody.correction.XInputCapture.Area(t.region(), config.calibration().sceneWidth(),
                     config.calibration().sceneHeight(), t.windowId());
@@ -155,7 +156,12 @@ public final class DesktopProfile implements Profile {
     /** The grid game in a window reads as the headless game does, so one checkpoint serves both. */
     @Override
     public dev.embody.planning.InputSpec inputSpec() {
-        return gridGame() ? SimGameProfile.gridInput(true) : Profile.super.inputSpec();
+        if (gridGame()) {
+            return SimGameProfile.gridInput(true);
+        }
+        // moon-buggy is decided on the rows of the buggy and the ground: one pixel a terminal column there, three frames
+        return moonBuggy() ? new dev.embody.planning.InputSpec(80, 6, 3, 32, java.util.List.of("position"), new dev.embody.planning.InputSpec.Crop(0, 0.73, 1, 0.17))
+                : Profile.super.inputSpec();
     }
 
     @Override
@@ -165,7 +171,11 @@ public final class DesktopProfile implements Profile {
 
     @Override
     public dev.embody.planning.PolicyRules policyRules() {
-        return gridGame() ? SimGameProfile.gridRules() : Profile.super.policyRules();
+        if (gridGame()) {
+            return SimGameProfile.gridRules();
+        }
+        // a reflex game: a command drawn at random is a jump at the wrong moment, and no frame there repeats forever
+        return moonBuggy() ? Profile.super.policyRules().greedy() : Profile.super.policyRules();
     }
 
     @Override

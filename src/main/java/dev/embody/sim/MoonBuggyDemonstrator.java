@@ -32,7 +32,9 @@ import java.util.function.Consumer;
  *   <li>{@link #play}: it plays episodes itself (a fresh game each), and its own success rate is measured;</li>
  *   <li>{@link #correct}: it watches the agent play and says what a person would shout ("jump!") through one of the
  *   agent's correction channels (a line on its stdout for {@code live --stdin-corrections}, or MQTT), so its words go
- *   through the agent's own parser. It never touches the keyboard, the pointer or the focus then.</li>
+ *   through the agent's own parser. It never touches the keyboard, the pointer or the focus then;</li>
+ *   <li>{@link #playAlong}: it plays the games someone else starts (the agent's {@code record} of a demonstration,
+ *   which hears its keys as a person's).</li>
  * </ul>
  */
 public final class MoonBuggyDemonstrator {
@@ -140,6 +142,87 @@ public final class MoonBuggyDemonstrator {
      * @throws IOException no game window appeared at all
      */
     public void correct(java.util.function.Predicate<String> say) throws IOException, InterruptedException {
+        watch(w -> new Reaction() {
+            long saidAt = 0;
+            int saidFor = -1;
+            int repeats = 0;
+            int lastDistance = Integer.MAX_VALUE;
+
+            @Override
+            public boolean react(MoonBuggyScreen.View v, long now) {
+                int distance = v.nextCraterDistance().orElse(Integer.MAX_VALUE);
+                if (distance > lastDistance + 1) {
+                    // a new crater is the next one: the last one is behind the buggy
+                    saidFor = -1;
+                    repeats = 0;
+                }
+                lastDistance = distance;
+                if (jumpNow(v, settings.lead())) {
+                    String words = null;
+                    if (saidFor < 0) {
+                        words = "jump!";
+                    } else if (repeats == 0 && now - saidAt > 300_000_000L) {
+                        words = "jump now";
+                        repeats++;
+                    }
+                    if (words != null) {
+                        saidFor = distance;
+                        saidAt = now;
+                        log.debug("correcting at {} cells from the crater: {}", distance, words);
+                        return say.test(words);
+                    }
+                }
+                return true;
+            }
+        });
+    }
+
+    /**
+     * Plays the games that show in the calibrated window, whoever started them (the agent's {@code record}, which hears
+     * the keys): it gives the window the keyboard, as a person clicks into it, and presses SPACE by the same rule as
+     * {@link #play}, through real X events. Runs until no game has shown for a while after the last one, or the thread
+     * is interrupted; {@code pressed} hears each press.
+     *
+     * @throws IOException no game window appeared at all
+     */
+    public void playAlong(Runnable pressed) throws IOException, InterruptedException {
+        java.awt.Robot keys;
+        try {
+            keys = new java.awt.Robot();
+        } catch (java.awt.AWTException e) {
+            throw new IOException("cannot send X key events on display " + System.getenv("DISPLAY") + ": " + e.getMessage(), e);
+        }
+        watch(w -> {
+            try {
+                XWindows.focus(w.id());
+            } catch (IOException e) {
+                log.warn("could not give the game's window the keyboard: {}", e.toString());
+            }
+            return new Reaction() {
+                long airborneUntil = 0;
+
+                @Override
+                public boolean react(MoonBuggyScreen.View v, long now) {
+                    if (now >= airborneUntil && jumpNow(v, 0)) {
+                        keys.keyPress(java.awt.event.KeyEvent.VK_SPACE);
+                        keys.keyRelease(java.awt.event.KeyEvent.VK_SPACE);
+                        pressed.run();
+                        // the screen shows the jump a frame or two later: do not press again meanwhile
+                        airborneUntil = now + 300_000_000L;
+                    }
+                    return true;
+                }
+            };
+        });
+    }
+
+    /** What the watcher does with each frame of one game; false ends the watch. */
+    private interface Reaction {
+        boolean react(MoonBuggyScreen.View view, long nanoTime) throws IOException;
+    }
+
+    /** Watches game after game in the calibrated window, each frame read and handed to that game's reaction. */
+    private void watch(java.util.function.Function<XWindows.Window, Reaction> perGame) throws IOException, InterruptedException {
         long period = (long) (1e9 / settings.rateHz());
         int watched = 0;
         log.info("{} '{}'", WATCHING, calibration.title());
@@ -158,46 +241,21 @@ public final class MoonBuggyDemonstrator {
             ScreenRegion region = new ScreenRegion(w.region().x() + calibration.offset()[0], w.region().y() + calibration.offset()[1],
                     calibration.sceneWidth(), calibration.sceneHeight());
             MoonBuggyScreen screen = new MoonBuggyScreen(calibration.sceneWidth(), calibration.sceneHeight());
-            long saidAt = 0;
-            int saidFor = -1;
-            int repeats = 0;
-            int lastDistance = Integer.MAX_VALUE;
+            Reaction reaction = perGame.apply(w);
             try (ScreenCapture capture = ScreenCapture.open(calibration.source(), region, calibration.sceneWidth(), calibration.sceneHeight(),
                     calibration.framerate())) {
                 long checked = System.nanoTime();
                 while (true) {
                     long t0 = System.nanoTime();
-                    // the agent's episode ended when its game's window went away (asking the X server is slow: twice a second)
+                    // the episode ended when its game's window went away (asking the X server is slow: twice a second)
                     if (t0 - checked > 500_000_000L) {
                         checked = t0;
                         if (XWindows.geometry(w.id()).filter(XWindows.Window::viewable).isEmpty()) {
                             break;
                         }
                     }
-                    MoonBuggyScreen.View v = screen.read(capture.next().frame());
-                    int distance = v.nextCraterDistance().orElse(Integer.MAX_VALUE);
-                    if (distance > lastDistance + 1) {
-                        // a new crater is the next one: the last one is behind the buggy
-                        saidFor = -1;
-                        repeats = 0;
-                    }
-                    lastDistance = distance;
-                    if (jumpNow(v, settings.lead())) {
-                        String words = null;
-                        if (saidFor < 0) {
-                            words = "jump!";
-                        } else if (repeats == 0 && t0 - saidAt > 300_000_000L) {
-                            words = "jump now";
-                            repeats++;
-                        }
-                        if (words != null) {
-                            saidFor = distance;
-                            saidAt = t0;
-                            log.debug("correcting at {} cells from the crater: {}", distance, words);
-                            if (!say.test(words)) {
-                                return;
-                            }
-                        }
+                    if (!reaction.react(screen.read(capture.next().frame()), t0)) {
+                        return;
                     }
                     long rest = period - (System.nanoTime() - t0);
                     if (rest > 0) {
@@ -205,7 +263,7 @@ public final class MoonBuggyDemonstrator {
                     }
                 }
             } catch (IOException e) {
-                // the window went away mid-capture: the agent's episode ended; wait for the next one
+                // the window went away mid-capture: the episode ended; wait for the next one
                 log.debug("watching stopped: {}", e.toString());
             }
         }

@@ -143,11 +143,11 @@ class LearnedPolicyTest {
         try (LearnedPolicy again = SimGameProfile.standard().load(store, c)) {
             assertThat(again.spec()).isEqualTo(SimGameProfile.standard().inputSpec());
         }
+        // the same profile set to read without the waypoint still computes the waypoint planes: it reads the checkpoint's own input
         var noWaypoint = new SimGameProfile(SimGameProfile.standard().config().withoutWaypoint());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noWaypoint.load(store, c))
-                .isInstanceOf(dev.embody.loop.BadFileException.class)
-                .hasMessageContaining("checkpoint v0001 was trained for the sim-game profile to read 32x18 pixels x 1 frame(s), 32 word slots, extras waypoint+player")
-                .hasMessageContaining("the sim-game profile reads 32x18 pixels x 1 frame(s), 32 word slots, extras target+player");
+        try (LearnedPolicy loaded = noWaypoint.load(store, c)) {
+            assertThat(loaded.spec()).isEqualTo(SimGameProfile.standard().inputSpec());
+        }
         try (dev.embody.profile.Profile robot = dev.embody.profile.Profiles.open("sim-robot", dev.embody.profile.TargetOptions.defaults())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> robot.load(store, c))
                     .isInstanceOf(dev.embody.loop.BadFileException.class)

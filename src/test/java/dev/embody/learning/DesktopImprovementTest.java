@@ -1,0 +1,112 @@
+package dev.embody.learning;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.embody.profile.Profile;
+import dev.embody.sim.MoonBuggyDemonstrator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The learning benchmark on moon-buggy, a Debian game nobody wrote for embody, in miniature (one short demonstration,
+ * one round of two corrected episodes, one scored episode a policy), under the tests' Xvfb: the scripted demonstrator
+ * is a process of its own that sees only the screen. It plays through real X key events while the loop hears them as
+ * a person's (by: person), then watches the agent and says "jump!", which goes through the correction parser. The
+ * figures of a run this short say nothing; {@code ./run improve --target desktop} prints the real ones.
+ */
+class DesktopImprovementTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The demonstrator from this very build, as {@code ./run improve --target desktop} starts it. */
+    private static List<String> demonstrator(String mode) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "dev.embody.cli.Main", "demonstrate", "moon-buggy", mode,
+                "--calibration", "calibration/desktop/moon-buggy.yaml"));
+        return cmd;
+    }
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void demonstrationsAndCorrectionsInWordsBecomeCheckpointsScoredAgainstBothBaselines(@TempDir Path dir) throws Exception {
+        Path episodes = dir.resolve("episodes");
+        ByteArrayOutputStream table = new ByteArrayOutputStream();
+        DesktopImprovement.Report report;
+        try (Profile profile = DesktopArenaTest.moonBuggy();
+             DesktopArena arena = new DesktopArena(profile, profile.skills(), DesktopArena.Settings.realtime(Duration.ofSeconds(10)))) {
+            Checkpoints checkpoints = profile.checkpoints(dir.resolve("checkpoints"));
+            DesktopImprovement.Settings settings = new DesktopImprovement.Settings(1, 1, 2, 1, new Trainer.Options(5, 32, 3e-3f, 20, 1), true, true, 1);
+            DesktopImprovement.Person person = new DesktopImprovement.Person(demonstrator("--play-along"), demonstrator("--correct"),
+                    MoonBuggyDemonstrator.WATCHING);
+            report = new DesktopImprovement(arena, settings, checkpoints, person, episodes, System.err)
+                    .run(new PrintStream(table, true, StandardCharsets.UTF_8));
+            assertThat(checkpoints.list()).extracting(Checkpoint::version).contains("v0001", "v0002");
+        }
+        String printed = table.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("0 (v0001)", "control", "random", "nothing");
+        assertThat(report.rows()).hasSize(2);
+        assertThat(report.rows().get(0).success().trials()).isEqualTo(1);
+        assertThat(report.rows().get(1).gate()).containsAnyOf("adopted", "rejected");
+        assertThat(report.nothing().success().hits()).isZero(); // a buggy that never jumps falls into the first crater
+        // equal effort: the control arm demonstrated at least as long as the demonstrator spent correcting
+        assertThat(report.control().operatorSeconds()).isGreaterThanOrEqualTo(report.demoSeconds() + report.correctingSeconds());
+
+        // the demonstration: every step by the person, the SPACE presses heard as the skill 'jump'
+        List<JsonNode> demo = steps(only(episodes, "improve-demo"));
+        assertThat(demo).allSatisfy(s -> assertThat(s.path("by").asText()).isEqualTo("person"));
+        assertThat(demo).anySatisfy(s -> assertThat(s.path("command").asText()).isEqualTo("jump"));
+        // the corrected episodes: the demonstrator's words became the operator's jump; the last one is held out
+        List<Path> corrected = all(episodes, "improve-round1");
+        assertThat(corrected).hasSize(2);
+        assertThat(corrected.stream().flatMap(e -> steps(e).stream()))
+                .anySatisfy(s -> {
+                    assertThat(s.path("by").asText()).isEqualTo("operator");
+                    assertThat(s.path("command").asText()).isEqualTo("jump");
+                });
+        assertThat(JSON.readTree(corrected.get(1).resolve("meta.json").toFile()).path("split").asText()).isEqualTo("heldout");
+
+        Path png = dir.resolve("improve.png");
+        DesktopImprovement.plot(report, png);
+        assertThat(Files.size(png)).isGreaterThan(1000);
+    }
+
+    private static Path only(Path episodes, String prefix) throws Exception {
+        List<Path> found = all(episodes, prefix);
+        assertThat(found).hasSize(1);
+        return found.get(0);
+    }
+
+    private static List<Path> all(Path episodes, String prefix) throws Exception {
+        try (Stream<Path> s = Files.list(episodes)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(prefix)).sorted().toList();
+        }
+    }
+
+    private static List<JsonNode> steps(Path episode) {
+        try {
+            List<JsonNode> out = new ArrayList<>();
+            for (String line : Files.readAllLines(episode.resolve("steps.jsonl"))) {
+                if (!line.isBlank()) {
+                    out.add(JSON.readTree(line));
+                }
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}

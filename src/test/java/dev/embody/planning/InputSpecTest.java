@@ -1,0 +1,58 @@
+package dev.embody.planning;
+
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.loop.Frame;
+import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** A profile's input may crop the frame to where its game is decided, and may add each pixel's place (CoordConv). */
+class InputSpecTest {
+
+    @Test
+    void aCropReadsOnlyItsPartOfTheFrame() {
+        // a 100x40 frame, black but for a white band in its bottom quarter
+        byte[] bgr = new byte[100 * 40 * 3];
+        for (int y = 30; y < 40; y++) {
+            for (int x = 0; x < 100; x++) {
+                int i = (y * 100 + x) * 3;
+                bgr[i] = bgr[i + 1] = bgr[i + 2] = (byte) 255;
+            }
+        }
+        Frame f = new Frame(100, 40, bgr);
+        byte[] whole = PolicyInput.downscale(f, 10, 4);
+        byte[] band = PolicyInput.downscale(f, 10, 4, new InputSpec.Crop(0, 0.75, 1, 0.25));
+        assertThat(whole[0] & 0xff).isZero(); // the top row of the whole frame is black
+        for (int p = 0; p < 40; p++) {
+            assertThat(band[p] & 0xff).isEqualTo(255); // every pixel of the cropped band is white
+        }
+        assertThatThrownBy(() -> new InputSpec.Crop(0.5, 0, 0.6, 1)).hasMessageContaining("crop must lie inside the frame");
+    }
+
+    @Test
+    void theCropAndThePositionPlanesTravelInTheCheckpointAndADifferentCropIsRefused(@TempDir Path dir) throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills/moon-buggy"), new dev.embody.skill.TargetPrimitives("desktop", dev.embody.actuation.DesktopActuator.PRIMITIVES));
+        InputSpec spec = new InputSpec(80, 6, 3, 32, List.of("position"), new InputSpec.Crop(0, 0.73, 1, 0.17));
+        assertThat(spec.channels()).isEqualTo(3 * 3 + 2);
+        assertThat(spec.toString()).contains("extras position", "of the frame's part x=0.00 y=0.73 1.00x0.17");
+        Checkpoints store = Checkpoints.forTarget(dir, "desktop-moon-buggy");
+        try (LearnedPolicy p = LearnedPolicy.untrained(spec, library, PolicyRules.defaults().greedy(), 1)) {
+            Checkpoint c = store.write(p, library.version(), null, Map.of());
+            assertThat(store.find(c.version()).orElseThrow().spec()).isEqualTo(spec);
+            try (LearnedPolicy back = store.load(c, spec, PolicyRules.defaults().greedy(), "desktop")) {
+                assertThat(back.spec()).isEqualTo(spec);
+            }
+            InputSpec wholeFrame = new InputSpec(80, 6, 3, 32, List.of("position"));
+            assertThatThrownBy(() -> store.load(c, wholeFrame, PolicyRules.defaults().greedy(), "desktop"))
+                    .hasMessageContaining("of the frame's part");
+        }
+    }
+}
