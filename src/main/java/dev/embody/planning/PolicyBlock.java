@@ -23,6 +23,7 @@ import ai.djl.util.PairList;
 public final class PolicyBlock extends AbstractBlock {
 
     static final int HIDDEN = 16;
+    static final int PLACED = 4;
 
     private final int commands;
     private final Block conv1;
@@ -32,10 +33,23 @@ public final class PolicyBlock extends AbstractBlock {
     private final Block perPixel;
     private final Block global;
     private final Block context;
+    /** Where-it-is readout (null unless asked): a few channels per pixel, flattened, to a score per command. */
+    private final Block squeeze;
+    private final Block dense;
 
     public PolicyBlock(int commands) {
+        this(commands, false);
+    }
+
+    /**
+     * @param placed add a readout that keeps where each feature is (the input's "position" extra asks for it): pooling
+     *               over a wide frame dilutes a two-pixel crater to nothing, and in a reflex game the place is the point
+     */
+    public PolicyBlock(int commands, boolean placed) {
         super((byte) 1);
         this.commands = commands;
+        squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(PLACED).setKernelShape(new Shape(1, 1)).build()) : null;
+        dense = placed ? addChildBlock("dense", Linear.builder().setUnits(commands).build()) : null;
         conv1 = addChildBlock("conv1", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
         conv2 = addChildBlock("conv2", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
         // dilated: a wider view at the same resolution
@@ -66,7 +80,12 @@ public final class PolicyBlock extends AbstractBlock {
         NDArray pooled = scores.mul(where).sum(new int[]{2});
         NDArray what = global.forward(ps, new NDList(f.mean(new int[]{3}).mean(new int[]{2})), training).head();
         NDArray words = context.forward(ps, new NDList(ctx), training).head();
-        return new NDList(pooled.add(what).add(words));
+        NDArray out = pooled.add(what).add(words);
+        if (dense != null) {
+            NDArray few = Activation.relu(squeeze.forward(ps, new NDList(f), training).head()).reshape(n, PLACED * hw);
+            out = out.add(dense.forward(ps, new NDList(few), training).head());
+        }
+        return new NDList(out);
     }
 
     @Override
@@ -87,5 +106,9 @@ public final class PolicyBlock extends AbstractBlock {
         perPixel.initialize(manager, dataType, features);
         global.initialize(manager, dataType, new Shape(n, HIDDEN + c));
         context.initialize(manager, dataType, ctx);
+        if (dense != null) {
+            squeeze.initialize(manager, dataType, features);
+            dense.initialize(manager, dataType, new Shape(n, PLACED * height * width));
+        }
     }
 }

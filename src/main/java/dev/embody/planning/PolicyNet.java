@@ -90,7 +90,7 @@ public final class PolicyNet implements AutoCloseable {
 
     private static PolicyNet blank(InputSpec spec, int commands) {
         Model m = Model.newInstance("embody-policy", deviceLogged(), "PyTorch");
-        PolicyBlock b = new PolicyBlock(commands);
+        PolicyBlock b = new PolicyBlock(commands, spec.features().contains("position"));
         m.setBlock(b);
         return new PolicyNet(spec, commands, m, b);
     }
@@ -222,6 +222,22 @@ public final class PolicyNet implements AutoCloseable {
         array(next, "global", "weight").set(ngw);
         array(next, "global", "bias").set(ngb);
         array(next, "context", "weight").set(ncw);
+        if (spec.features().contains("position")) {
+            for (var p : child(this, "squeeze").getParameters()) {
+                array(next, "squeeze", p.getKey()).set(p.getValue().getArray().toFloatArray());
+            }
+            float[] dw = array(this, "dense", "weight").toFloatArray(), db = array(this, "dense", "bias").toFloatArray();
+            int flat = (int) array(this, "dense", "weight").getShape().get(1);
+            float[] ndw = new float[k * flat], ndb = new float[k];
+            for (int i = 0; i < k; i++) {
+                if (mapping[i] >= 0) {
+                    System.arraycopy(dw, mapping[i] * flat, ndw, i * flat, flat);
+                    ndb[i] = db[mapping[i]];
+                }
+            }
+            array(next, "dense", "weight").set(ndw);
+            array(next, "dense", "bias").set(ndb);
+        }
         return next;
     }
 

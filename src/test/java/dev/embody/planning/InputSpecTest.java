@@ -50,6 +50,18 @@ class InputSpecTest {
             try (LearnedPolicy back = store.load(c, spec, PolicyRules.defaults().greedy(), "desktop")) {
                 assertThat(back.spec()).isEqualTo(spec);
             }
+            // a taught skill grows the network and keeps what the placed readout learned: the old commands' odds stay
+            byte[] bgr = new byte[644 * 412 * 3];
+            java.util.Arrays.fill(bgr, (byte) 200);
+            PolicyInput in = new PolicyEncoder(spec).encode(0, new Frame(644, 412, bgr), dev.embody.loop.Task.of("drive on", "drive", "drive on"), null, null);
+            try (PolicyNet grown = p.net().grow(new int[]{0, 1, 2, -1})) {
+                float[] before = p.net().probabilities(List.of(in), p.commands())[0];
+                List<String> more = new java.util.ArrayList<>(p.commands());
+                more.add("honk");
+                float[] after = grown.probabilities(List.of(in), more)[0];
+                assertThat(after).hasSize(4);
+                assertThat(after[0] / after[1]).isCloseTo(before[0] / before[1], org.assertj.core.data.Offset.offset(1e-3f));
+            }
             InputSpec wholeFrame = new InputSpec(80, 6, 3, 32, List.of("position"));
             assertThatThrownBy(() -> store.load(c, wholeFrame, PolicyRules.defaults().greedy(), "desktop"))
                     .hasMessageContaining("of the frame's part");
