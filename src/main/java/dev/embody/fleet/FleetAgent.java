@@ -68,6 +68,15 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
             return new Settings(MqttOptions.of(broker, "embody-fleet-" + fleet + "-agent-" + agent + "-" + UUID.randomUUID().toString().substring(0, 6))
                     .withVersion("5"), fleet, agent, dir, follow, Duration.ofSeconds(10), Duration.ofSeconds(30));
         }
+
+        /** The same, reaching the broker with these options (credentials, TLS). */
+        public Settings withBroker(MqttOptions o) {
+            return new Settings(o, fleet, agent, dir, follow, resendAfter, fetchTimeout);
+        }
+
+        public Settings withResendAfter(Duration d) {
+            return new Settings(broker, fleet, agent, dir, follow, d, fetchTimeout);
+        }
     }
 
     /** A checkpoint an agent refused, and why. */
