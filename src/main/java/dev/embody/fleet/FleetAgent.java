@@ -508,8 +508,17 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         return spool.pending() == 0;
     }
 
+    /** How long a clean exit waits for the receipts of what it sent last (what is still pending stays in the spool). */
+    static final Duration CLOSING_DRAIN = Duration.ofSeconds(5);
+
     @Override
     public void close() {
+        spool.allDue();
+        try {
+            drain(CLOSING_DRAIN);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         closed = true;
         wake();
         policyWork.shutdownNow();
