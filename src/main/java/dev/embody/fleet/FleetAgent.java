@@ -377,9 +377,11 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
                 p = p.grownTo(library);
             }
         } catch (BadFileException e) {
+            CheckpointPackage.delete(cache.root().resolve(a.version())); // a refused checkpoint is not kept as if fetched
             refuse(a.version(), e.getMessage());
             return;
         } catch (IOException | RuntimeException e) {
+            CheckpointPackage.delete(cache.root().resolve(a.version()));
             refuse(a.version(), "its package does not unpack to a checkpoint: " + e.getMessage());
             return;
         }

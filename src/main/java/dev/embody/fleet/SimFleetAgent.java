@@ -60,6 +60,11 @@ public final class SimFleetAgent {
             return new Settings(episodes, firstSeed, difficulty, maxSteps, policy, operator, operatorSettings, p, episodesDir);
         }
 
+        /** Without the simulated operator: only what a caller says corrects it. */
+        public Settings withoutOperator() {
+            return new Settings(episodes, firstSeed, difficulty, maxSteps, policy, false, operatorSettings, period, episodesDir);
+        }
+
         public Settings withMaxSteps(long n) {
             return new Settings(episodes, firstSeed, difficulty, n, policy, operator, operatorSettings, period, episodesDir);
         }
@@ -119,11 +124,17 @@ public final class SimFleetAgent {
         return out;
     }
 
+    /** A caller's own operator: told each step, with the episode's inbox to say a correction into for the next step. */
+    @FunctionalInterface
+    public interface Operator {
+        void onStep(Step step, OperatorInbox inbox);
+    }
+
     /**
      * One episode; {@code said} (when not null) is told each step with the operator inbox, so a caller can say a
      * correction of its own at a step it chooses.
      */
-    public Played episode(Settings s, long seed, StepListener said) throws Exception {
+    public Played episode(Settings s, long seed, Operator said) throws Exception {
         Goal goal = SimGame.COLLECT_COINS;
         String id = fleet.agent() + "-s" + seed + "-" + System.currentTimeMillis() % 100_000_000;
         try (Target t = profile.open(new EpisodeSpec(seed, s.difficulty(), goal, Duration.ofSeconds(90), false, null))) {
@@ -168,7 +179,7 @@ public final class SimFleetAgent {
                     }
                 });
                 if (said != null) {
-                    b.listener(said);
+                    b.listener((step, observation) -> said.onStep(step, inbox));
                 }
                 AgentLoop loop = b.build();
                 fleet.attach(loop, recorder == null ? id : recorder.id(), c -> c.withTeacherTask(() -> oracle.task(game, goal)));
