@@ -75,7 +75,7 @@ public final class SimFleetAgent {
      * and corrections, and where it was recorded.
      */
     public record Played(String agent, long seed, String startedWith, Map<String, Integer> decidedBy, Outcome outcome, long steps,
-                         int corrections, String episodeId) {
+                         int corrections, String episodeId, List<dev.embody.loop.Latency> latencies, long overruns) {
         public boolean success() {
             return outcome == Outcome.SUCCESS;
         }
@@ -190,7 +190,7 @@ public final class SimFleetAgent {
                 AgentLoop.EpisodeResult r = loop.run();
                 running.set(null);
                 Played p = new Played(fleet.agent(), seed, started, Map.copyOf(by), r.outcome(), r.steps(), corrections[0],
-                        recorder == null ? id : recorder.id());
+                        recorder == null ? id : recorder.id(), r.latencies(), r.overruns());
                 played.add(p);
                 return p;
             }
