@@ -45,6 +45,8 @@ final class FleetCommand implements Runnable {
         int maxSteps;
         @Option(names = "--broker", defaultValue = "auto", description = "auto (Mosquitto if installed, else embedded), mosquitto, embedded (default: ${DEFAULT-VALUE}).")
         String broker;
+        @Option(names = "--rate", defaultValue = "20", description = "Each agent's steps a second; 0: as fast as it goes (default: ${DEFAULT-VALUE}).")
+        double rate;
         @Option(names = "--seed", defaultValue = "1", description = "Agent i plays seeds seed+1000*i.. (default: ${DEFAULT-VALUE}).")
         long seed;
 
@@ -59,8 +61,9 @@ final class FleetCommand implements Runnable {
             o.whole("--gate-episodes", gateEpisodes, 0, 10_000);
             o.whole("--max-steps", maxSteps, 1, 100_000);
             o.oneOf("--broker", broker, FleetBroker.KINDS);
+            o.number("--rate", rate, 0, 1000, "steps a second");
             FleetDemo.Settings s = new FleetDemo.Settings(agents, trainers, episodes, trainEvery, gateEpisodes, broker, maxSteps, seed,
-                    new Trainer.Options(20, 64, 2e-3f, trainSteps, 1));
+                    new Trainer.Options(20, 64, 2e-3f, trainSteps, 1), rate);
             FleetDemo.Report r = new FleetDemo(s).run(Main.runDir(), System.out);
             return r.ledger().lost() == 0 && r.ledger().doubled() == 0 ? Main.OK : Main.FAILED;
         }

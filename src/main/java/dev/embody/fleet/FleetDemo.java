@@ -43,10 +43,11 @@ public final class FleetDemo {
 
     private static final Logger log = LoggerFactory.getLogger(FleetDemo.class);
 
+    /** @param rate each agent's steps a second, as live's --rate (0: as fast as it goes, when every episode may end before a round does) */
     public record Settings(int agents, int trainers, int episodes, int everyExamples, int gateEpisodes, String broker, long maxSteps,
-                           long seed, Trainer.Options training) {
+                           long seed, Trainer.Options training, double rate) {
         public static Settings defaults() {
-            return new Settings(3, 1, 4, 60, 8, "auto", 150, 1, new Trainer.Options(20, 64, 2e-3f, 200, 1));
+            return new Settings(3, 1, 4, 60, 8, "auto", 150, 1, new Trainer.Options(20, 64, 2e-3f, 200, 1), 20);
         }
     }
 
@@ -73,8 +74,9 @@ public final class FleetDemo {
         String brokerKind;
         try (FleetBroker broker = FleetBroker.start(settings.broker(), dir.resolve("broker"))) {
             brokerKind = broker.kind();
-            out.printf(Locale.ROOT, "fleet demo: broker %s on %s, %d trainer(s), %d sim-game agent(s) with a simulated operator each, %d episode(s) each%n",
-                    broker.kind(), broker.url(), settings.trainers(), settings.agents(), settings.episodes());
+            out.printf(Locale.ROOT, "fleet demo: broker %s on %s, %d trainer(s), %d sim-game agent(s) with a simulated operator each, %d episode(s) each at %s%n",
+                    broker.kind(), broker.url(), settings.trainers(), settings.agents(), settings.episodes(),
+                    settings.rate() <= 0 ? "full speed" : settings.rate() + " steps/s");
             try {
                 for (int i = 1; i <= settings.trainers(); i++) {
                     FleetTrainer.Settings ts = FleetTrainer.Settings.of(broker.url(), fleet, "t" + i, fleetDir)
@@ -99,6 +101,7 @@ public final class FleetDemo {
                     SimFleetAgent sim = new SimFleetAgent(agents.get(i), profile, library);
                     long first = settings.seed() + 1000L * (i + 1);
                     SimFleetAgent.Settings s = SimFleetAgent.Settings.of(settings.episodes(), first).withMaxSteps(settings.maxSteps())
+                            .withPeriod(settings.rate() <= 0 ? Duration.ZERO : Duration.ofNanos((long) (1e9 / settings.rate())))
                             .recordingTo(dir.resolve("episodes"));
                     runs.add(pool.submit(() -> {
                         List<SimFleetAgent.Played> mine = new ArrayList<>();

@@ -40,16 +40,20 @@ public final class FleetRollback {
     public static Result announce(MqttOptions broker, String fleet, String profile, String version) throws IOException, InterruptedException {
         FleetTopics topics = new FleetTopics(fleet);
         try (FleetLink link = FleetLink.open(broker.withClientId("embody-fleet-" + fleet + "-policy-use-" + UUID.randomUUID().toString().substring(0, 6)))) {
-            Manifests manifests = Manifests.follow(link, topics, profile);
+            // the policy's retained announcement first: what the rollback is from (it comes right after this SUBACK)
             Announcement[] now = new Announcement[1];
+            java.util.concurrent.CountDownLatch policySeen = new java.util.concurrent.CountDownLatch(1);
             link.subscribe(topics.policy(profile), 1, d -> {
                 try {
                     now[0] = Announcement.parse(d.payload(), topics, profile);
                 } catch (BadMessage e) {
                     now[0] = null;
                 }
+                policySeen.countDown();
             });
+            Manifests manifests = Manifests.follow(link, topics, profile);
             Optional<Announcement> m = manifests.await(version, 3000);
+            policySeen.await(m.isPresent() ? 1000 : 0, java.util.concurrent.TimeUnit.MILLISECONDS); // none announced yet: nothing to wait for
             if (m.isEmpty()) {
                 return new Result(false, "no checkpoint " + version + " of " + profile + " was announced on fleet " + fleet + " (announced: "
                         + (manifests.versions().isEmpty() ? "none" : String.join(", ", manifests.versions())) + ")");

@@ -392,7 +392,9 @@ public final class FleetTrainer implements AutoCloseable {
             setBase(c.get());
             checkpoints.use(c.get().version());
             announced = a;
-            attempted = through(baseCheckpoint);
+            // a rollback is not undone at once by a round on the examples that made the version rolled back: the
+            // schedule counts from now (those examples are still in the next round's mix)
+            attempted = a.rollbackFrom() != null ? dataset.counts() : through(baseCheckpoint);
             tell("follow: %s announced %s%s; %s trains on from it", a.by(), a.version(), a.rollbackFrom() == null ? "" : " (rollback from " + a.rollbackFrom() + ")",
                     settings.trainer());
         } catch (IOException | BadFileException e) {
