@@ -341,7 +341,15 @@ public final class FleetTrainer implements AutoCloseable {
         try {
             Announcement a = seen;
             Optional<Checkpoint> c = a == null ? Optional.empty() : checkpoints.find(a.version());
-            if (c.isPresent() && CheckpointPackage.of(c.get()).sha256().equals(a.sha256())) {
+            Optional<Checkpoint> newer = adoptedAfter(a);
+            if (newer.isPresent()) {
+                // the last holder adopted (and put in use) a checkpoint after the announcement this trainer saw: the
+                // announcement of it was lost (a broker restarted, and the holder died before announcing it again)
+                setBase(newer.get());
+                tell("resume: %s trains on from %s, the checkpoint the last holder adopted after the announced %s (whose announcement this trainer never got)",
+                        settings.trainer(), newer.get().version(), a.version());
+                announce(baseCheckpoint, null);
+            } else if (c.isPresent() && CheckpointPackage.of(c.get()).sha256().equals(a.sha256())) {
                 setBase(c.get());
                 checkpoints.use(c.get().version());
                 announced = a;
@@ -374,6 +382,23 @@ public final class FleetTrainer implements AutoCloseable {
         } catch (IOException | BadFileException | RuntimeException e) {
             log.warn("fleet {}: trainer {} cannot resume: {}", settings.fleet(), settings.trainer(), e.toString());
             tell("resume: %s cannot resume: %s", settings.trainer(), e.getMessage());
+        }
+    }
+
+    /** The checkpoint in use in the shared folder, when a holder adopted it after {@code a} was announced; else empty. */
+    private Optional<Checkpoint> adoptedAfter(Announcement a) throws IOException {
+        if (a == null) {
+            return Optional.empty();
+        }
+        Optional<Checkpoint> inUse = checkpoints.current();
+        if (inUse.isEmpty() || inUse.get().version().equals(a.version()) || !inUse.get().metrics().path("adopted").asBoolean(false)) {
+            return Optional.empty();
+        }
+        try {
+            Instant created = Instant.parse(inUse.get().meta().path("created").asText(""));
+            return created.toEpochMilli() > a.announcedMs() ? inUse : Optional.empty();
+        } catch (java.time.format.DateTimeParseException e) {
+            return Optional.empty();
         }
     }
 
