@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class, BenchCommand.LearnedPolicyBench.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class, VlmBenchCommand.class, BenchArenaCommand.class})
+        subcommands = {BenchCommand.Loop.class, BenchCommand.LearnedPolicyBench.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class, VlmBenchCommand.class, BenchArenaCommand.class, FleetBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override

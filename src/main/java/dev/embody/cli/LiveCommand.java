@@ -63,6 +63,10 @@ final class LiveCommand implements Callable<Integer> {
     RobotConnection robot;
     @Mixin
     ModelSelection models;
+    @Mixin
+    FleetConnection fleet;
+    @Option(names = "--fleet-wait", defaultValue = "30", description = "Fleet, --policy learned: seconds to wait for the fleet's announced policy before starting with the local one (default: ${DEFAULT-VALUE}).")
+    double fleetWait;
     @Option(names = "--episodes", defaultValue = "10", description = "Episodes per difficulty (default: ${DEFAULT-VALUE}).")
     int episodes;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the first level; episode i plays seed+i (default: ${DEFAULT-VALUE}).")
@@ -174,7 +178,11 @@ final class LiveCommand implements Callable<Integer> {
         TerminalChannel terminal = (stdinCorrections != null ? stdinCorrections : System.console() != null)
                 ? new TerminalChannel(parser, inbox, System.in, System.err).start() : null;
         // the console, speech, gamepad and MQTT channels drop what the operator says into the same inbox
-        LivePolicy live = LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes, episodesDir);
+        LivePolicy live = fleet.given()
+                ? LivePolicy.fleet(spec, policy, profile, library, checkpointsDir, dev.embody.fleet.FleetAgent.Settings.of(fleet.broker, fleet.name, agentId,
+                        fleet.folder().resolve("agents").resolve(agentId), true).withBroker(fleet.options("agent-" + agentId)),
+                        Duration.ofMillis((long) (fleetWait * 1000)))
+                : LivePolicy.choose(spec, policy, profile, library, checkpointsDir, trainEvery, trainMinutes, gateEpisodes, episodesDir);
         // the model's session, where modules are backed by one: its skill proposals go to this session's inbox
         java.util.Optional<dev.embody.vlm.ModelSession> model = dev.embody.profile.Profiles.modelSession(profile);
         model.ifPresent(m -> m.proposals().attach(inbox));
@@ -229,7 +237,7 @@ final class LiveCommand implements Callable<Integer> {
                         long modelCalls = model.map(m -> m.client().requests()).orElse(0L);
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
                         AgentLoop loop = b.build();
-                        live.attach(loop);
+                        live.attach(loop, recorder == null ? id : recorder.id());
                         running.set(loop);
                         current.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
@@ -303,6 +311,8 @@ final class LiveCommand implements Callable<Integer> {
         o.whole("--console-port", consolePort, 0, 65_535);
         o.broker("--mqtt-corrections", mqttCorrections);
         o.topicLevel("--agent-id", agentId);
+        fleet.check(spec, false);
+        o.number("--fleet-wait", fleetWait, 0, 3600, "seconds");
         o.needs(!simOperator || target.equals(SimGameProfile.NAME), "--sim-operator needs --target sim-game (it reads the game's true state), got '" + target + "'");
         o.needs(robot.broker != null || !target.equals("robot"), "--target robot needs --broker tcp://host:1883 (the broker the robot listens on)");
     }

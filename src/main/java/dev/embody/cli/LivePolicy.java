@@ -30,11 +30,49 @@ final class LivePolicy implements AutoCloseable {
     private final String choice;
     private final String baselineName;
     private final PeriodicTraining training;
+    /** In a fleet: publishes the examples, and (following) runs the fleet's policy instead of training here. */
+    private final dev.embody.fleet.FleetAgent fleet;
 
     private LivePolicy(String choice, String baselineName, PeriodicTraining training) {
+        this(choice, baselineName, training, null);
+    }
+
+    private LivePolicy(String choice, String baselineName, PeriodicTraining training, dev.embody.fleet.FleetAgent fleet) {
         this.choice = choice;
         this.baselineName = baselineName;
         this.training = training;
+        this.fleet = fleet;
+    }
+
+    /**
+     * {@code live --fleet}: with --policy learned (or fleet) the agent runs the fleet's announced policy, swapped in as
+     * it changes (until one comes: the checkpoint in use here, else an untrained one); with baseline or oracle it only
+     * publishes its examples. Either way every example goes to the fleet's trainers, none is trained on here.
+     */
+    static LivePolicy fleet(CommandSpec spec, String choice, Profile profile, SkillLibrary library, Path checkpointsDir,
+                            dev.embody.fleet.FleetAgent.Settings settings, Duration wait) throws Exception {
+        String baseline = profile.baseline(library).name();
+        boolean follow = "learned".equals(choice) || "fleet".equals(choice);
+        boolean base = "baseline".equals(choice) || choice.equals(baseline);
+        if (!follow && !base && !"oracle".equals(choice)) {
+            throw new ParameterException(spec.commandLine(), "--fleet runs --policy learned (the fleet's; also 'fleet'), baseline or oracle, got '"
+                    + choice + "': a pinned checkpoint would not follow the fleet");
+        }
+        if ("oracle".equals(choice) && !SimGameProfile.NAME.equals(profile.name())) {
+            throw new ParameterException(spec.commandLine(), "--policy oracle needs the game's true state: only for --target sim-game");
+        }
+        dev.embody.fleet.FleetAgent.Settings s = new dev.embody.fleet.FleetAgent.Settings(settings.broker(), settings.fleet(), settings.agent(),
+                settings.dir(), follow, settings.resendAfter(), settings.fetchTimeout());
+        dev.embody.fleet.FleetAgent agent = dev.embody.fleet.FleetAgent.join(s, profile, library);
+        if (follow && agent.awaitPolicy(wait) == null) {
+            Checkpoints store = profile.checkpoints(checkpointsDir);
+            java.util.Optional<Checkpoints.Loaded> local = store.loadInUse(profile.inputSpec(), profile.policyRules());
+            LearnedPolicy start = local.map(Checkpoints.Loaded::policy).orElseGet(() -> profile.untrained(library, 1));
+            org.slf4j.LoggerFactory.getLogger(LivePolicy.class).warn("fleet {}: no policy announced within {} s; starting with {} until one is",
+                    settings.fleet(), wait.toSeconds(), local.isPresent() ? start.version() + " from " + store.root() : "an untrained policy");
+            agent.startWith(start);
+        }
+        return new LivePolicy(follow ? "fleet" : base ? "baseline" : choice, baseline, null, agent);
     }
 
     /** @param episodesDir the recorded episodes: earlier examples to replay, and the held-out ones the gate scores on */
@@ -87,12 +125,18 @@ final class LivePolicy implements AutoCloseable {
     }
 
     String name() {
+        if (fleet != null && "fleet".equals(choice)) {
+            return fleet.current() == null ? "fleet (none yet)" : fleet.current().name();
+        }
         return training != null ? training.current().name() : "baseline".equals(choice) ? baselineName : choice;
     }
 
     /** The profile's modules for an episode, planning with the chosen policy. */
     Modules modules(Profile profile, SkillLibrary library, Target t) throws Exception {
         Modules m = profile.modules(library);
+        if (fleet != null && "fleet".equals(choice)) {
+            return m.withPolicy(fleet.current().adapt(library));
+        }
         if (training != null) {
             dev.embody.loop.Policy learned = training.current().adapt(library);
             var model = dev.embody.profile.Profiles.modelSession(profile);
@@ -112,12 +156,16 @@ final class LivePolicy implements AutoCloseable {
 
     /** The trainer, for the console's training panel; null when the policy is not learned. */
     dev.embody.console.TrainingStatus training() {
-        return training;
+        return fleet != null ? fleet : training;
     }
 
-    void attach(AgentLoop loop) {
+    /** @param episodeId the episode's id: a fleet example's id is agent/episode/step */
+    void attach(AgentLoop loop, String episodeId) {
         if (training != null) {
             training.attach(loop);
+        }
+        if (fleet != null) {
+            fleet.attach(loop, episodeId);
         }
     }
 
@@ -125,6 +173,9 @@ final class LivePolicy implements AutoCloseable {
     public void close() {
         if (training != null) {
             training.close();
+        }
+        if (fleet != null) {
+            fleet.close();
         }
     }
 }

@@ -78,23 +78,37 @@ final class PolicyCommand implements Runnable {
         }
     }
 
-    @Command(name = "use", mixinStandardHelpOptions = true, description = "Put a checkpoint in use: live --policy learned loads it (a rollback when older).")
+    @Command(name = "use", mixinStandardHelpOptions = true, description = "Put a checkpoint in use: live --policy learned loads it (a rollback when older); "
+            + "with --fleet, announce it to every agent of the fleet.")
     static final class Use implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @picocli.CommandLine.Mixin
         Where where;
+        @picocli.CommandLine.Mixin
+        FleetConnection fleet;
         @Parameters(paramLabel = "VERSION", description = "e.g. v0003 or 3")
         String version;
 
         @Override
         public Integer call() throws Exception {
+            fleet.check(spec, false);
             Checkpoints store = where.store();
             String v;
             try {
                 v = Checkpoints.normalise(version);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (fleet.given()) {
+                // the fleet's versions are the ones its trainers announced: their manifests are on the broker
+                dev.embody.fleet.FleetRollback.Result r = dev.embody.fleet.FleetRollback.announce(fleet.options("policy-use"), fleet.name,
+                        store.root().getFileName().toString(), v);
+                if (!r.done()) {
+                    throw new ParameterException(spec.commandLine(), r.message());
+                }
+                System.out.println(r.message());
+                return Main.OK;
             }
             Optional<Checkpoint> c = store.find(v);
             if (c.isEmpty()) {

@@ -133,6 +133,16 @@ public final class ExampleCollector implements StepListener {
         return approved;
     }
 
+    /**
+     * The examples made since the last call, keeping the episode going (the frame stack, the previous command, steps
+     * waiting for approval): a fleet agent sends each example as soon as it is made.
+     */
+    public synchronized List<Example> drain() {
+        List<Example> out = List.copyOf(examples);
+        examples.clear();
+        return out;
+    }
+
     /** The examples so far, and starts afresh (steps still waiting for approval are dropped: the episode ended). */
     public synchronized List<Example> take() {
         List<Example> out = List.copyOf(examples);

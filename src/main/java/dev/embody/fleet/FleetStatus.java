@@ -1,0 +1,52 @@
+package dev.embody.fleet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.embody.actuation.MqttOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** What the broker's retained messages say of a fleet now: who holds the lease, the announced policy, each agent. */
+public record FleetStatus(String lease, Announcement policy, List<String> versions, Map<String, JsonNode> agents) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static FleetStatus read(MqttOptions broker, String fleet, String profile, long waitMillis) throws IOException, InterruptedException {
+        FleetTopics topics = new FleetTopics(fleet);
+        try (FleetLink link = FleetLink.open(broker)) {
+            String[] lease = {""};
+            Announcement[] policy = {null};
+            Map<String, JsonNode> agents = new TreeMap<>();
+            Manifests manifests = Manifests.follow(link, topics, profile);
+            link.subscribe(topics.lease(profile), 1, d -> lease[0] = new String(d.payload(), StandardCharsets.UTF_8));
+            link.subscribe(topics.policy(profile), 1, d -> {
+                try {
+                    policy[0] = Announcement.parse(d.payload(), topics, profile);
+                } catch (BadMessage e) {
+                    policy[0] = null;
+                }
+            });
+            link.subscribe(topics.agentStatuses(), 1, d -> {
+                try {
+                    JsonNode n = JSON.readTree(d.payload());
+                    synchronized (agents) {
+                        if (n != null && n.isObject()) {
+                            agents.put(FleetTopics.last(d.topic()), n);
+                        }
+                    }
+                } catch (IOException e) {
+                    // a status that is not JSON says nothing
+                }
+            });
+            Thread.sleep(waitMillis);
+            synchronized (agents) {
+                return new FleetStatus(lease[0], policy[0], new ArrayList<>(manifests.versions()), new TreeMap<>(agents));
+            }
+        }
+    }
+}
