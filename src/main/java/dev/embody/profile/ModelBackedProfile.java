@@ -196,6 +196,12 @@ final class ModelBackedProfile implements Profile {
     }
 
     @Override
+    public java.util.Optional<dev.embody.learning.Checkpoints.Loaded> loadInUse(dev.embody.learning.Checkpoints store)
+            throws java.io.IOException, BadFileException {
+        return inner.loadInUse(store);
+    }
+
+    @Override
     public dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed) {
         return inner.untrained(library, seed);
     }
