@@ -47,7 +47,7 @@ class DesktopImprovementTest {
         ByteArrayOutputStream table = new ByteArrayOutputStream();
         DesktopImprovement.Report report;
         try (Profile profile = DesktopArenaTest.moonBuggy();
-             DesktopArena arena = new DesktopArena(profile, profile.skills(), DesktopArena.Settings.realtime(Duration.ofSeconds(10)))) {
+             DesktopArena arena = new DesktopArena(profile, profile.skills(), DesktopArena.Settings.realtime(Duration.ofSeconds(8)))) {
             Checkpoints checkpoints = profile.checkpoints(dir.resolve("checkpoints"));
             DesktopImprovement.Settings settings = new DesktopImprovement.Settings(1, 1, 2, 1, new Trainer.Options(5, 32, 3e-3f, 20, 1), true, true, 1);
             DesktopImprovement.Person person = new DesktopImprovement.Person(demonstrator("--play-along"), demonstrator("--correct"),
