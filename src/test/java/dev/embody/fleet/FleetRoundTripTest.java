@@ -61,7 +61,9 @@ class FleetRoundTripTest {
             }
             assertThat(agent.swaps()).contains("v0001", "v0002");
             FleetLedger ledger = FleetLedger.count(fleetDir, "sim-game");
-            assertThat(ledger.published()).isEqualTo(p.steps());
+            // every step the oracle decided is an example; a fast round may swap v0002 in mid-episode, and the learned
+            // policy's own steps teach nothing
+            assertThat(ledger.published()).isEqualTo((long) p.decidedBy().getOrDefault("oracle", 0)).isGreaterThanOrEqualTo(10);
             assertThat(ledger.lost()).isZero();
             assertThat(ledger.doubled()).isZero();
             assertThat(trainer.rounds()).hasSize(1);

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The learning benchmark on moon-buggy, a Debian game nobody wrote for embody, in miniature (one short demonstration,
- * one round of two corrected episodes, one scored episode a policy), under the tests' Xvfb: the scripted demonstrator
+ * one round of two corrected episodes, one scored episode a policy, no control arm), under the tests' Xvfb: the scripted demonstrator
  * is a process of its own that sees only the screen. It plays through real X key events while the loop hears them as
  * a person's (by: person), then watches the agent and says "jump!", which goes through the correction parser. The
  * figures of a run this short say nothing; {@code ./run improve --target desktop} prints the real ones.
@@ -49,7 +49,7 @@ class DesktopImprovementTest {
         try (Profile profile = DesktopArenaTest.moonBuggy();
              DesktopArena arena = new DesktopArena(profile, profile.skills(), DesktopArena.Settings.realtime(Duration.ofSeconds(8)))) {
             Checkpoints checkpoints = profile.checkpoints(dir.resolve("checkpoints"));
-            DesktopImprovement.Settings settings = new DesktopImprovement.Settings(1, 1, 2, 1, new Trainer.Options(5, 32, 3e-3f, 20, 1), true, true, 1);
+            DesktopImprovement.Settings settings = new DesktopImprovement.Settings(1, 1, 2, 1, new Trainer.Options(5, 32, 3e-3f, 20, 1), true, false, 1);
             DesktopImprovement.Person person = new DesktopImprovement.Person(demonstrator("--play-along"), demonstrator("--correct"),
                     MoonBuggyDemonstrator.WATCHING);
             report = new DesktopImprovement(arena, settings, checkpoints, person, episodes, System.err)
@@ -57,13 +57,15 @@ class DesktopImprovementTest {
             assertThat(checkpoints.list()).extracting(Checkpoint::version).contains("v0001", "v0002");
         }
         String printed = table.toString(StandardCharsets.UTF_8);
-        assertThat(printed).contains("0 (v0001)", "control", "random", "nothing");
+        // the control arm (the correcting time as more demonstrations) is left out here for the suite's time: it records
+        // demonstrations exactly as step 1 does, and ./run improve --target desktop runs it
+        assertThat(report.control()).isNull();
+        assertThat(printed).contains("0 (v0001)", "random", "nothing");
         assertThat(report.rows()).hasSize(2);
         assertThat(report.rows().get(0).success().trials()).isEqualTo(1);
         assertThat(report.rows().get(1).gate()).containsAnyOf("adopted", "rejected");
         assertThat(report.nothing().success().hits()).isZero(); // a buggy that never jumps falls into the first crater
-        // equal effort: the control arm demonstrated at least as long as the demonstrator spent correcting
-        assertThat(report.control().operatorSeconds()).isGreaterThanOrEqualTo(report.demoSeconds() + report.correctingSeconds());
+        assertThat(report.correctingSeconds()).isPositive();
 
         // the demonstration: every step by the person, the SPACE presses heard as the skill 'jump'
         List<JsonNode> demo = steps(only(episodes, "improve-demo"));
