@@ -21,9 +21,12 @@ public final class OperatorInbox {
         if (intervention.kind() == Intervention.Kind.STOP) {
             stop.set(true);
         }
-        queue.add(intervention);
-        if (intervention.interrupts()) {
-            interrupt.set(true);
+        // under the lock drain takes: a drained command must not leave its interrupt behind to cancel itself
+        synchronized (queue) {
+            queue.add(intervention);
+            if (intervention.interrupts()) {
+                interrupt.set(true);
+            }
         }
         observers.forEach(o -> o.accept(intervention));
     }
@@ -35,11 +38,13 @@ public final class OperatorInbox {
 
     /** Everything waiting, oldest first; clears the interrupt. */
     public List<Intervention> drain() {
-        interrupt.set(false);
         List<Intervention> out = new ArrayList<>();
-        Intervention i;
-        while ((i = queue.poll()) != null) {
-            out.add(i);
+        synchronized (queue) {
+            interrupt.set(false);
+            Intervention i;
+            while ((i = queue.poll()) != null) {
+                out.add(i);
+            }
         }
         return out;
     }
