@@ -108,7 +108,7 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         for (SkillCall c : ranked) {
             // anti-loop: the command that just changed nothing would leave the same frame and so the same decision
             // forever (an action that went nowhere, or standing still again after standing still)
-            boolean loops = ctx.previous() != null && ((c.equals(ctx.previous()) && ctx.reflection() != null
+            boolean loops = rules.breakLoops() && ctx.previous() != null && ((c.equals(ctx.previous()) && ctx.reflection() != null
                     && ctx.reflection().stuck() && !isIdle(c)) || (isIdle(c) && isIdle(ctx.previous())));
             String veto = null;
             for (Veto v : rules.vetoes()) {

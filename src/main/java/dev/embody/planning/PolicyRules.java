@@ -9,23 +9,30 @@ import java.util.List;
  *                   can lock into a state it never leaves: a move into a wall leaves the same frame and the same decision
  *                   forever); negative: always the likeliest
  * @param vetoes     hand-written rules over the input (the grid game's lava shield); not learned
+ * @param breakLoops never repeat a command that just changed nothing, nor stand still twice (a grid game's dead end);
+ *                   off where waiting is most of the play (a reflex game waits for the moment to jump)
  */
-public record PolicyRules(long sampleSeed, double sharpen, List<Veto> vetoes) {
+public record PolicyRules(long sampleSeed, double sharpen, List<Veto> vetoes, boolean breakLoops) {
 
     public PolicyRules {
         vetoes = List.copyOf(vetoes);
     }
 
     public static PolicyRules defaults() {
-        return new PolicyRules(1, 2.0, List.of());
+        return new PolicyRules(1, 2.0, List.of(), true);
     }
 
     public PolicyRules withVetoes(List<Veto> v) {
-        return new PolicyRules(sampleSeed, sharpen, v);
+        return new PolicyRules(sampleSeed, sharpen, v, breakLoops);
     }
 
     /** Always the likeliest command (evaluation of a policy's own preference, tests). */
     public PolicyRules greedy() {
-        return new PolicyRules(-1, sharpen, vetoes);
+        return new PolicyRules(-1, sharpen, vetoes, breakLoops);
+    }
+
+    /** The network's choice even when it repeats itself: for targets where the same command again is the play. */
+    public PolicyRules withoutLoopBreaking() {
+        return new PolicyRules(sampleSeed, sharpen, vetoes, false);
     }
 }

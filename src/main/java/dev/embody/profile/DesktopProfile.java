@@ -174,8 +174,9 @@ public final class DesktopProfile implements Profile {
         if (gridGame()) {
             return SimGameProfile.gridRules();
         }
-        // a reflex game: a command drawn at random is a jump at the wrong moment, and no frame there repeats forever
-        return moonBuggy() ? Profile.super.policyRules().greedy() : Profile.super.policyRules();
+        // a reflex game: a command drawn at random is a jump at the wrong moment, and waiting again is most of the play
+        // (with loops broken, every wait after a wait became the next likeliest command: a stray jump or fire)
+        return moonBuggy() ? Profile.super.policyRules().greedy().withoutLoopBreaking() : Profile.super.policyRules();
     }
 
     @Override

@@ -96,6 +96,26 @@ class LearnedPolicyTest {
     }
 
     @Test
+    void aReflexGameWaitsAgainWhenWaitingIsLikeliest_aGridGameNeverStandsStillTwice() throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        try (LearnedPolicy grid = SimGameProfile.standard().untrained(library, 1).as("grid", PolicyRules.defaults().greedy())) {
+            LearnedPolicy reflex = grid.as("reflex", PolicyRules.defaults().greedy().withoutLoopBreaking());
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+            Observation o = new Observation(0, 0, game.render());
+            SkillCall wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElseThrow();
+            Decision probe = grid.plan(new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, Reflection.first(), library.commands(), null, null));
+            // a command the network likes less than waiting
+            SkillCall lessLikely = library.commands().stream().filter(c -> !c.skill().equals("wait") && !c.skill().equals("stop"))
+                    .filter(c -> probe.scores().get(c.toString()) < probe.scores().get(wait.toString())).findFirst().orElseThrow();
+            List<SkillCall> two = List.of(wait, lessLikely);
+            Reflection still = new Reflection(false, 0, true, 1, false, false, "waited; nothing changed");
+            PlanningContext afterWaiting = new PlanningContext(o, Scene.empty(640, 360, "px"), TO_COIN, still, two, wait, null);
+            assertThat(grid.plan(afterWaiting).call()).as("a grid game never stands still twice").isEqualTo(lessLikely);
+            assertThat(reflex.plan(afterWaiting).call()).as("a reflex game waits again for the moment to jump").isEqualTo(wait);
+        }
+    }
+
+    @Test
     void theShieldVetoesMovesThatSweepThePlayerOverLava() {
         int w = 32, h = 18, n = w * h;
         byte[] px = new byte[3 * n];
