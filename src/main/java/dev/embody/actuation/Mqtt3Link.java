@@ -32,8 +32,8 @@ final class Mqtt3Link extends ReconnectingLink {
         } catch (MqttException e) {
             throw new IOException("cannot make an MQTT 3.1.1 client for " + o.broker() + ": " + e.getMessage(), e);
         }
-        client.setTimeToWait(OPERATION_TIMEOUT_MS);
-        Connection c = new Connection() {
+        client.setTimeToWait(KeptConnection.OPERATION_TIMEOUT_MS);
+        Connection c = new PahoConnection() {
             @Override
             public boolean connected() {
                 return client.isConnected();
@@ -50,27 +50,13 @@ final class Mqtt3Link extends ReconnectingLink {
             }
 
             @Override
-            public void disconnect() {
-                try {
-                    client.disconnectForcibly(1000, 1000, client.isConnected());
-                } catch (MqttException e) {
-                    LOG.debug("disconnect: {}", e.getMessage());
-                }
-                abandon();
+            protected void disconnectForcibly(long quiesceMs, long timeoutMs, boolean sendDisconnect) throws MqttException {
+                client.disconnectForcibly(quiesceMs, timeoutMs, sendDisconnect);
             }
 
             @Override
-            public void abandon() {
-                try {
-                    client.disconnectForcibly(0, 0, false);
-                } catch (MqttException | RuntimeException e) {
-                    LOG.debug("disconnect: {}", e.getMessage());
-                }
-                try {
-                    client.close(true);
-                } catch (MqttException | RuntimeException e) {
-                    LOG.debug("close: {}", e.getMessage());
-                }
+            protected void closeForcibly() throws MqttException {
+                client.close(true);
             }
         };
         client.setCallback(new MqttCallback() {
@@ -88,22 +74,9 @@ final class Mqtt3Link extends ReconnectingLink {
             public void deliveryComplete(IMqttDeliveryToken token) {
             }
         });
-        MqttConnectOptions opts = new MqttConnectOptions();
-        opts.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        MqttConnectOptions opts = o.mqtt3();
         opts.setCleanSession(false);
-        opts.setAutomaticReconnect(false); // the link reconnects, with a fresh client (see ReconnectingLink)
-        opts.setConnectionTimeout((int) (OPERATION_TIMEOUT_MS / 1000));
-        opts.setKeepAliveInterval(10);
         opts.setMaxInflight(100);
-        if (o.username() != null) {
-            opts.setUserName(o.username());
-        }
-        if (o.password() != null) {
-            opts.setPassword(o.password());
-        }
-        if (o.tls()) {
-            opts.setSSLProperties(o.sslProperties());
-        }
         try {
             client.connect(opts);
             return c;

@@ -1,17 +1,13 @@
 package dev.embody.actuation;
 
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 
 /** MQTT 5 through Paho mqttv5: clean start off with a session expiry; a fresh client for every connect. */
 final class Mqtt5Link extends ReconnectingLink {
@@ -42,8 +38,8 @@ final class Mqtt5Link extends ReconnectingLink {
         } catch (MqttException e) {
             throw new IOException("cannot make an MQTT 5 client for " + o.broker() + ": " + e.getMessage(), e);
         }
-        client.setTimeToWait(OPERATION_TIMEOUT_MS);
-        Connection c = new Connection() {
+        client.setTimeToWait(KeptConnection.OPERATION_TIMEOUT_MS);
+        Connection c = new PahoConnection() {
             @Override
             public boolean connected() {
                 return client.isConnected();
@@ -63,30 +59,16 @@ final class Mqtt5Link extends ReconnectingLink {
             }
 
             @Override
-            public void disconnect() {
-                try {
-                    client.disconnectForcibly(1000, 1000, client.isConnected());
-                } catch (MqttException e) {
-                    LOG.debug("disconnect: {}", e.getMessage());
-                }
-                abandon();
+            protected void disconnectForcibly(long quiesceMs, long timeoutMs, boolean sendDisconnect) throws MqttException {
+                client.disconnectForcibly(quiesceMs, timeoutMs, sendDisconnect);
             }
 
             @Override
-            public void abandon() {
-                try {
-                    client.disconnectForcibly(0, 0, false);
-                } catch (MqttException | RuntimeException e) {
-                    LOG.debug("disconnect: {}", e.getMessage());
-                }
-                try {
-                    client.close(true);
-                } catch (MqttException | RuntimeException e) {
-                    LOG.debug("close: {}", e.getMessage());
-                }
+            protected void closeForcibly() throws MqttException {
+                client.close(true);
             }
         };
-        client.setCallback(new MqttCallback() {
+        client.setCallback(new Mqtt5Events() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
                 lost(c, r.getException() != null ? r.getException().toString()
@@ -102,34 +84,10 @@ final class Mqtt5Link extends ReconnectingLink {
             public void messageArrived(String topic, MqttMessage message) {
                 subscriptions.deliver(topic, message.getPayload());
             }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
         });
-        MqttConnectionOptions opts = new MqttConnectionOptions();
+        MqttConnectionOptions opts = o.mqtt5();
         opts.setCleanStart(false);
         opts.setSessionExpiryInterval(o.sessionExpiry().toSeconds());
-        opts.setAutomaticReconnect(false); // the link reconnects, with a fresh client (see ReconnectingLink)
-        opts.setConnectionTimeout((int) (OPERATION_TIMEOUT_MS / 1000));
-        opts.setKeepAliveInterval(10);
-        if (o.username() != null) {
-            opts.setUserName(o.username());
-        }
-        if (o.password() != null) {
-            opts.setPassword(new String(o.password()).getBytes(StandardCharsets.UTF_8));
-        }
-        if (o.tls()) {
-            opts.setSSLProperties(o.sslProperties());
-        }
         try {
             client.connect(opts);
             return c;

@@ -1,5 +1,9 @@
 package dev.embody.actuation;
 
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
@@ -11,6 +15,8 @@ import java.util.UUID;
  */
 public record MqttOptions(String broker, String clientId, String username, char[] password, Path trustStore,
                           char[] trustStorePassword, String version, Duration sessionExpiry) {
+
+    private static final int KEEP_ALIVE_S = 10;
 
     public MqttOptions {
         if (broker == null || !(broker.startsWith("tcp://") || broker.startsWith("ssl://") || broker.startsWith("mqtt://")
@@ -66,6 +72,46 @@ public record MqttOptions(String broker, String clientId, String username, char[
             }
         }
         return p;
+    }
+
+    /**
+     * Paho mqttv5's options for a connect to this broker: no automatic reconnect (the link connects a fresh client, see
+     * {@link ReconnectingLink}), no wait past the operation timeout, the credentials and TLS; the session is the caller's.
+     */
+    public MqttConnectionOptions mqtt5() {
+        MqttConnectionOptions opts = new MqttConnectionOptions();
+        opts.setAutomaticReconnect(false);
+        opts.setConnectionTimeout((int) (KeptConnection.OPERATION_TIMEOUT_MS / 1000));
+        opts.setKeepAliveInterval(KEEP_ALIVE_S);
+        if (username != null) {
+            opts.setUserName(username);
+        }
+        if (password != null) {
+            opts.setPassword(new String(password).getBytes(StandardCharsets.UTF_8));
+        }
+        if (tls()) {
+            opts.setSSLProperties(sslProperties());
+        }
+        return opts;
+    }
+
+    /** The same for Paho mqttv3, speaking MQTT 3.1.1. */
+    MqttConnectOptions mqtt3() {
+        MqttConnectOptions opts = new MqttConnectOptions();
+        opts.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        opts.setAutomaticReconnect(false);
+        opts.setConnectionTimeout((int) (KeptConnection.OPERATION_TIMEOUT_MS / 1000));
+        opts.setKeepAliveInterval(KEEP_ALIVE_S);
+        if (username != null) {
+            opts.setUserName(username);
+        }
+        if (password != null) {
+            opts.setPassword(password);
+        }
+        if (tls()) {
+            opts.setSSLProperties(sslProperties());
+        }
+        return opts;
     }
 
     @Override

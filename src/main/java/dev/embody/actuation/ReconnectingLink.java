@@ -1,13 +1,10 @@
 package dev.embody.actuation;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What both protocols' links share: the subscriptions, and a connection kept up by connecting a fresh client whenever
- * the last one lost the broker. Paho's own automatic reconnect (1.2.5, the last release) goes on with the old client's
+ * What both protocols' links share: the subscriptions, and a connection kept up ({@link KeptConnection}) by connecting a
+ * fresh client whenever the last one lost the broker. Paho's own automatic reconnect (1.2.5, the last release) goes on with the old client's
  * state, and that state can be poison after a broker restart: a publish that raced the lost connection stays queued,
  * so the next connect's sender thread quits at once and the connect waits forever ("Connect already in progress");
  * an unacknowledged QoS 1 message sent under an MQTT 5 topic alias is resent with an alias the new connection never
@@ -18,38 +15,71 @@ import java.util.concurrent.TimeUnit;
  */
 abstract class ReconnectingLink implements MqttLink {
 
-    /** How long any one operation (connect, subscribe, a QoS 1 publish) may wait for the broker: never for ever. */
-    static final long OPERATION_TIMEOUT_MS = 5000;
-    private static final long FIRST_RETRY_MS = 250;
-    private static final long LAST_RETRY_MS = 1000;
-
     /** One connection to the broker through one protocol's client; every connect makes a new one. */
-    interface Connection {
-        boolean connected();
-
+    interface Connection extends KeptConnection.Client {
         void publish(String topic, byte[] payload, int qos, boolean retained) throws Exception;
 
         void subscribe(String filter, int qos) throws Exception;
+    }
 
-        /** Says goodbye to the broker, within a bounded time; never throws. */
-        void disconnect();
+    /** A Paho client of either protocol (mqttv3 and mqttv5 let a client go the same way, with unrelated types). */
+    abstract static class PahoConnection implements Connection {
+        /** The client's disconnectForcibly(quiesce, timeout, sendDisconnect). */
+        protected abstract void disconnectForcibly(long quiesceMs, long timeoutMs, boolean sendDisconnect) throws Exception;
 
-        /** Drops the client without a word to the broker; never throws. */
-        void abandon();
+        /** The client's close(true). */
+        protected abstract void closeForcibly() throws Exception;
+
+        @Override
+        public final void disconnect() {
+            try {
+                disconnectForcibly(1000, 1000, connected());
+            } catch (Exception e) {
+                LOG.debug("disconnect: {}", e.getMessage());
+            }
+            abandon();
+        }
+
+        @Override
+        public final void abandon() {
+            try {
+                disconnectForcibly(0, 0, false);
+            } catch (Exception e) {
+                LOG.debug("disconnect: {}", e.getMessage());
+            }
+            try {
+                closeForcibly();
+            } catch (Exception e) {
+                LOG.debug("close: {}", e.getMessage());
+            }
+        }
     }
 
     protected final MqttOptions options;
     protected final Subscriptions subscriptions = new Subscriptions();
-    private final Object swap = new Object();
-    private volatile Connection current;
-    private volatile boolean closed;
-    private ScheduledExecutorService keeper;
-    private long retryMillis = FIRST_RETRY_MS;
-    private long nextAttemptNanos;
-    private long downSinceNanos = -1;
+    private final KeptConnection<Connection> kept;
 
     protected ReconnectingLink(MqttOptions options) {
         this.options = options;
+        this.kept = new KeptConnection<>(LOG, "MQTT link", "mqtt-reconnect-" + options.clientId(), options.clientId(),
+                new KeptConnection.Connector<>() {
+                    @Override
+                    public Connection connect() throws IOException {
+                        return ReconnectingLink.this.connect();
+                    }
+
+                    @Override
+                    public int subscribeAgain(Connection fresh) throws Exception {
+                        subscriptions.subscribeAll(fresh::subscribe);
+                        return subscriptions.size();
+                    }
+
+                    @Override
+                    public void reconnected(Connection fresh, long downMillis, int again) {
+                        LOG.info("MQTT {} link {} reconnected to {} after {} ms ({} subscription(s) again)", protocol(),
+                                options.clientId(), options.broker(), downMillis, again);
+                    }
+                });
     }
 
     /** A new client of this protocol, connected; throws when the broker cannot be reached or refuses. */
@@ -57,67 +87,20 @@ abstract class ReconnectingLink implements MqttLink {
 
     /** Connects the first time and starts keeping the connection up; the subclass's factory calls it. */
     protected final void start() throws IOException {
-        current = connect();
-        keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "mqtt-reconnect-" + options.clientId());
-            t.setDaemon(true);
-            return t;
-        });
-        keeper.scheduleWithFixedDelay(this::keepConnected, 100, 100, TimeUnit.MILLISECONDS);
+        kept.start();
     }
 
     /** A client says it lost the broker (the keeper notices by itself too; this is for the log). */
     protected final void lost(Connection c, String why) {
-        if (c == current && !closed) {
+        if (kept.inUse(c)) {
             LOG.warn("MQTT {} link {} lost the broker: {}; reconnecting", protocol(), options.clientId(), why);
-        }
-    }
-
-    private void keepConnected() {
-        Connection old = current;
-        if (closed || old.connected()) {
-            retryMillis = FIRST_RETRY_MS;
-            downSinceNanos = -1;
-            return;
-        }
-        long now = System.nanoTime();
-        if (downSinceNanos < 0) {
-            downSinceNanos = now;
-        }
-        if (now < nextAttemptNanos) {
-            return;
-        }
-        old.abandon(); // before the new one: the broker must never see the old client take the session back
-        try {
-            Connection fresh = connect();
-            synchronized (swap) {
-                try {
-                    subscriptions.subscribeAll(fresh::subscribe);
-                } catch (Exception e) {
-                    fresh.abandon();
-                    throw new IOException("could not subscribe again: " + e.getMessage(), e);
-                }
-                current = fresh;
-            }
-            if (closed) {
-                fresh.disconnect();
-                return;
-            }
-            LOG.info("MQTT {} link {} reconnected to {} after {} ms ({} subscription(s) again)", protocol(), options.clientId(),
-                    options.broker(), (now - downSinceNanos) / 1_000_000, subscriptions.size());
-            retryMillis = FIRST_RETRY_MS;
-            downSinceNanos = -1;
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("MQTT link {}: reconnect failed ({}); next try in {} ms", options.clientId(), e.getMessage(), retryMillis);
-            nextAttemptNanos = now + retryMillis * 1_000_000;
-            retryMillis = Math.min(LAST_RETRY_MS, retryMillis * 2);
         }
     }
 
     @Override
     public final void publish(String topic, byte[] payload, int qos, boolean retained) throws IOException {
         try {
-            current.publish(topic, payload, qos, retained);
+            kept.current().publish(topic, payload, qos, retained);
         } catch (Exception e) {
             throw new IOException("publish to " + topic + " failed: " + e.getMessage(), e);
         }
@@ -125,9 +108,9 @@ abstract class ReconnectingLink implements MqttLink {
 
     @Override
     public final void subscribe(String filter, int qos, java.util.function.BiConsumer<String, byte[]> handler) throws IOException {
-        synchronized (swap) {
+        synchronized (kept.lock()) {
             subscriptions.add(filter, qos, handler);
-            Connection c = current;
+            Connection c = kept.current();
             try {
                 c.subscribe(filter, qos);
             } catch (Exception e) {
@@ -141,22 +124,11 @@ abstract class ReconnectingLink implements MqttLink {
 
     @Override
     public final boolean connected() {
-        return current.connected();
+        return kept.current().connected();
     }
 
     @Override
     public final void close() {
-        closed = true;
-        if (keeper != null) {
-            keeper.shutdownNow();
-            try {
-                keeper.awaitTermination(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (current != null) {
-            current.disconnect();
-        }
+        kept.close();
     }
 }

@@ -1,12 +1,16 @@
 package dev.embody.actuation;
 
-/** MQTT topic filter matching ('+' one level, '#' the rest). */
-final class Topics {
+/** MQTT topic filter matching ('+' one level, '#' the rest); a shared subscription matches as its topic filter. */
+public final class Topics {
 
     private Topics() {
     }
 
-    static boolean matches(String filter, String topic) {
+    public static boolean matches(String filter, String topic) {
+        if (filter.startsWith("$share/")) {
+            int second = filter.indexOf('/', "$share/".length());
+            filter = second < 0 ? "" : filter.substring(second + 1);
+        }
         String[] f = filter.split("/", -1);
         String[] t = topic.split("/", -1);
         for (int i = 0; i < f.length; i++) {

@@ -1,8 +1,9 @@
 package dev.embody.fleet;
 
+import dev.embody.actuation.KeptConnection;
+import dev.embody.actuation.Mqtt5Events;
 import dev.embody.actuation.MqttOptions;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttCallback;
+import dev.embody.actuation.Topics;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
@@ -10,24 +11,19 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
-import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One MQTT 5 connection of a fleet member (Paho mqttv5), kept up as the robot links are (actuation.ReconnectingLink):
+ * One MQTT 5 connection of a fleet member (Paho mqttv5), kept up as the robot links are ({@link KeptConnection}):
  * a fresh client on every reconnect, every subscription made again, and no operation waiting longer than 5 s. What the
  * fleet adds: a clean start (the fleet's guarantees come from ids, spools and receipts, not from broker sessions, so a
  * broker restarted without persistence loses nothing), a Last Will (the lease's), manual acknowledgement (a trainer
@@ -37,9 +33,6 @@ import java.util.concurrent.TimeUnit;
 public final class FleetLink implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FleetLink.class);
-    static final long OPERATION_TIMEOUT_MS = 5000;
-    private static final long FIRST_RETRY_MS = 250;
-    private static final long LAST_RETRY_MS = 1000;
 
     /** A message as it arrived; {@link #ack()} acknowledges it to the broker (with manual acks; otherwise a no-op). */
     public interface Delivery {
@@ -63,22 +56,49 @@ public final class FleetLink implements AutoCloseable {
     private record Subscription(int qos, Handler handler) {
     }
 
+    /** One Paho client; every reconnect makes a new one. */
+    private record Client(MqttClient paho) implements KeptConnection.Client {
+        @Override
+        public boolean connected() {
+            return paho.isConnected();
+        }
+
+        /** A normal DISCONNECT: the broker does not publish the will. */
+        @Override
+        public void disconnect() {
+            try {
+                if (paho.isConnected()) {
+                    paho.disconnect(1000);
+                }
+            } catch (MqttException | RuntimeException e) {
+                log.debug("disconnect: {}", e.getMessage());
+            }
+            abandon();
+        }
+
+        @Override
+        public void abandon() {
+            try {
+                paho.disconnectForcibly(0, 0, false);
+            } catch (MqttException | RuntimeException e) {
+                log.trace("abandon: {}", e.getMessage());
+            }
+            try {
+                paho.close(true);
+            } catch (MqttException | RuntimeException e) {
+                log.trace("close: {}", e.getMessage());
+            }
+        }
+    }
+
     private final MqttOptions options;
     private final Will will;
     private final boolean manualAcks;
     private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
     private final List<Runnable> reconnected = new CopyOnWriteArrayList<>();
     private final Object publishing = new Object();
-    private final Object swap = new Object();
     private final ExecutorService events;
-    private volatile MqttClient current;
-    private volatile boolean closed;
-    private ScheduledExecutorService keeper;
-    private long retryMillis = FIRST_RETRY_MS;
-    private long nextAttemptNanos;
-    private long downSinceNanos = -1;
-    private volatile long reconnects;
-    private volatile long connectedNanos = System.nanoTime();
+    private final KeptConnection<Client> kept;
 
     private FleetLink(MqttOptions options, Will will, boolean manualAcks) {
         this.options = options;
@@ -89,18 +109,42 @@ public final class FleetLink implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.kept = new KeptConnection<>(log, "fleet link", "fleet-reconnect-" + options.clientId(), options.clientId(),
+                new KeptConnection.Connector<>() {
+                    @Override
+                    public Client connect() throws IOException {
+                        return FleetLink.this.connect();
+                    }
+
+                    @Override
+                    public int subscribeAgain(Client fresh) throws MqttException {
+                        for (var e : subscriptions.entrySet()) {
+                            fresh.paho().subscribe(new MqttSubscription[]{new MqttSubscription(e.getKey(), e.getValue().qos())});
+                        }
+                        return subscriptions.size();
+                    }
+
+                    @Override
+                    public void reconnected(Client fresh, long downMillis, int again) {
+                        log.info("fleet link {} reconnected to {} after {} ms ({} subscription(s) again)", options.clientId(),
+                                options.broker(), downMillis, again);
+                        for (Runnable r : reconnected) {
+                            events.execute(() -> {
+                                try {
+                                    r.run();
+                                } catch (RuntimeException e) {
+                                    log.warn("fleet link {}: after reconnecting: {}", options.clientId(), e.toString());
+                                }
+                            });
+                        }
+                    }
+                });
     }
 
     /** Connects now (throws when the broker cannot be reached) and keeps the connection up from then on. */
     public static FleetLink open(MqttOptions options, Will will, boolean manualAcks) throws IOException {
         FleetLink l = new FleetLink(options, will, manualAcks);
-        l.current = l.connect();
-        l.keeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fleet-reconnect-" + options.clientId());
-            t.setDaemon(true);
-            return t;
-        });
-        l.keeper.scheduleWithFixedDelay(l::keepConnected, 100, 100, TimeUnit.MILLISECONDS);
+        l.kept.start();
         return l;
     }
 
@@ -117,18 +161,18 @@ public final class FleetLink implements AutoCloseable {
     }
 
     public boolean connected() {
-        MqttClient c = current;
-        return c != null && c.isConnected();
+        Client c = kept.current();
+        return c != null && c.connected();
     }
 
     /** How many times it connected again after losing the broker. */
     public long reconnects() {
-        return reconnects;
+        return kept.reconnects();
     }
 
     /** When the connection now up began (System.nanoTime): a retained message that came since is the broker's now. */
     public long connectedNanos() {
-        return connectedNanos;
+        return kept.connectedNanos();
     }
 
     /** Runs after every reconnect (on the link's event thread, once the subscriptions are made again). */
@@ -142,7 +186,7 @@ public final class FleetLink implements AutoCloseable {
         m.setQos(qos);
         m.setRetained(retained);
         synchronized (publishing) {
-            MqttClient c = current;
+            MqttClient c = kept.current().paho();
             try {
                 c.publish(topic, m);
             } catch (MqttException | RuntimeException e) {
@@ -158,9 +202,9 @@ public final class FleetLink implements AutoCloseable {
 
     /** Delivers every message on the filter to the handler (on the client's thread); kept across reconnects. */
     public void subscribe(String filter, int qos, Handler handler) throws IOException {
-        synchronized (swap) {
+        synchronized (kept.lock()) {
             subscriptions.put(filter, new Subscription(qos, handler));
-            MqttClient c = current;
+            MqttClient c = kept.current().paho();
             try {
                 c.subscribe(new MqttSubscription[]{new MqttSubscription(filter, qos)});
             } catch (MqttException | RuntimeException e) {
@@ -174,29 +218,30 @@ public final class FleetLink implements AutoCloseable {
     }
 
     public void unsubscribe(String filter) {
-        synchronized (swap) {
+        synchronized (kept.lock()) {
             subscriptions.remove(filter);
             try {
-                current.unsubscribe(filter);
+                kept.current().paho().unsubscribe(filter);
             } catch (MqttException | RuntimeException e) {
                 log.debug("unsubscribe {}: {}", filter, e.getMessage());
             }
         }
     }
 
-    private MqttClient connect() throws IOException {
+    private Client connect() throws IOException {
         MqttClient client;
         try {
             client = new MqttClient(options.broker(), options.clientId(), new MemoryPersistence());
         } catch (MqttException e) {
             throw new IOException("cannot make an MQTT 5 client for " + options.broker() + ": " + e.getMessage(), e);
         }
-        client.setTimeToWait(OPERATION_TIMEOUT_MS);
+        client.setTimeToWait(KeptConnection.OPERATION_TIMEOUT_MS);
         client.setManualAcks(manualAcks);
-        client.setCallback(new MqttCallback() {
+        Client c = new Client(client);
+        client.setCallback(new Mqtt5Events() {
             @Override
             public void disconnected(MqttDisconnectResponse r) {
-                if (client == current && !closed) {
+                if (kept.inUse(c)) {
                     log.warn("fleet link {} lost the broker: {}; reconnecting", options.clientId(),
                             r.getException() != null ? r.getException().toString() : "reason " + r.getReturnCode());
                 }
@@ -211,41 +256,10 @@ public final class FleetLink implements AutoCloseable {
             public void messageArrived(String topic, MqttMessage message) {
                 deliver(client, topic, message);
             }
-
-            @Override
-            public void deliveryComplete(IMqttToken token) {
-            }
-
-            @Override
-            public void connectComplete(boolean reconnect, String uri) {
-            }
-
-            @Override
-            public void authPacketArrived(int reasonCode, MqttProperties properties) {
-            }
         });
-        MqttConnectionOptions o = new MqttConnectionOptions();
+        MqttConnectionOptions o = options.mqtt5();
         o.setCleanStart(true);
         o.setSessionExpiryInterval(0L);
-        o.setAutomaticReconnect(false); // a fresh client each time (see actuation.ReconnectingLink for why)
-        o.setConnectionTimeout((int) (OPERATION_TIMEOUT_MS / 1000));
-        o.setKeepAliveInterval(10);
-        if (options.username() != null) {
-            o.setUserName(options.username());
-        }
-        if (options.password() != null) {
-            o.setPassword(new String(options.password()).getBytes(StandardCharsets.UTF_8));
-        }
-        if (options.tls()) {
-            Properties p = new Properties();
-            if (options.trustStore() != null) {
-                p.setProperty("com.ibm.ssl.trustStore", options.trustStore().toString());
-                if (options.trustStorePassword() != null) {
-                    p.setProperty("com.ibm.ssl.trustStorePassword", new String(options.trustStorePassword()));
-                }
-            }
-            o.setSSLProperties(p);
-        }
         if (will != null) {
             MqttMessage w = new MqttMessage(will.payload());
             w.setQos(1);
@@ -254,9 +268,9 @@ public final class FleetLink implements AutoCloseable {
         }
         try {
             client.connect(o);
-            return client;
+            return c;
         } catch (MqttException e) {
-            abandon(client);
+            c.abandon();
             throw new IOException("cannot connect to " + options.broker() + " (MQTT 5): " + e.getMessage(), e);
         }
     }
@@ -293,7 +307,7 @@ public final class FleetLink implements AutoCloseable {
         };
         boolean handled = false;
         for (var e : subscriptions.entrySet()) {
-            if (matches(e.getKey(), topic)) {
+            if (Topics.matches(e.getKey(), topic)) {
                 handled = true;
                 try {
                     e.getValue().handler().on(d);
@@ -308,131 +322,21 @@ public final class FleetLink implements AutoCloseable {
         }
     }
 
-    /** MQTT topic filter matching ('+' one level, '#' the rest); a shared subscription matches as its topic filter. */
-    static boolean matches(String filter, String topic) {
-        if (filter.startsWith("$share/")) {
-            int second = filter.indexOf('/', "$share/".length());
-            filter = second < 0 ? "" : filter.substring(second + 1);
-        }
-        String[] f = filter.split("/", -1);
-        String[] t = topic.split("/", -1);
-        for (int i = 0; i < f.length; i++) {
-            if (f[i].equals("#")) {
-                return true;
-            }
-            if (i >= t.length || !(f[i].equals("+") || f[i].equals(t[i]))) {
-                return false;
-            }
-        }
-        return f.length == t.length;
-    }
-
-    private void keepConnected() {
-        MqttClient old = current;
-        if (closed || old.isConnected()) {
-            retryMillis = FIRST_RETRY_MS;
-            downSinceNanos = -1;
-            return;
-        }
-        long now = System.nanoTime();
-        if (downSinceNanos < 0) {
-            downSinceNanos = now;
-        }
-        if (now < nextAttemptNanos) {
-            return;
-        }
-        abandon(old);
-        try {
-            long connecting = System.nanoTime();
-            MqttClient fresh = connect();
-            synchronized (swap) {
-                try {
-                    for (var e : subscriptions.entrySet()) {
-                        fresh.subscribe(new MqttSubscription[]{new MqttSubscription(e.getKey(), e.getValue().qos())});
-                    }
-                } catch (MqttException | RuntimeException e) {
-                    abandon(fresh);
-                    throw new IOException("could not subscribe again: " + e.getMessage(), e);
-                }
-                current = fresh;
-                connectedNanos = connecting;
-            }
-            if (closed) {
-                goodbye(fresh);
-                return;
-            }
-            reconnects++;
-            log.info("fleet link {} reconnected to {} after {} ms ({} subscription(s) again)", options.clientId(), options.broker(),
-                    (now - downSinceNanos) / 1_000_000, subscriptions.size());
-            retryMillis = FIRST_RETRY_MS;
-            downSinceNanos = -1;
-            for (Runnable r : reconnected) {
-                events.execute(() -> {
-                    try {
-                        r.run();
-                    } catch (RuntimeException e) {
-                        log.warn("fleet link {}: after reconnecting: {}", options.clientId(), e.toString());
-                    }
-                });
-            }
-        } catch (IOException | RuntimeException e) {
-            log.debug("fleet link {}: reconnect failed ({}); next try in {} ms", options.clientId(), e.getMessage(), retryMillis);
-            nextAttemptNanos = now + retryMillis * 1_000_000;
-            retryMillis = Math.min(LAST_RETRY_MS, retryMillis * 2);
-        }
-    }
-
-    private static void abandon(MqttClient c) {
-        try {
-            c.disconnectForcibly(0, 0, false);
-        } catch (MqttException | RuntimeException e) {
-            log.trace("abandon: {}", e.getMessage());
-        }
-        try {
-            c.close(true);
-        } catch (MqttException | RuntimeException e) {
-            log.trace("close: {}", e.getMessage());
-        }
-    }
-
-    /** A normal DISCONNECT: the broker does not publish the will. */
-    private static void goodbye(MqttClient c) {
-        try {
-            if (c.isConnected()) {
-                c.disconnect(1000);
-            }
-        } catch (MqttException | RuntimeException e) {
-            log.debug("disconnect: {}", e.getMessage());
-        }
-        abandon(c);
-    }
-
     /** Says goodbye (no will is published) and stops reconnecting. */
     @Override
     public void close() {
-        closed = true;
-        if (keeper != null) {
-            keeper.shutdownNow();
-            try {
-                keeper.awaitTermination(OPERATION_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        kept.stop(true);
         events.shutdownNow();
-        MqttClient c = current;
+        Client c = kept.current();
         if (c != null) {
-            goodbye(c);
+            c.disconnect();
         }
     }
 
     /** Drops the connection without a DISCONNECT, as a crash would: the broker publishes the will (for tests and the lease's hand-over). */
     void crash() {
-        closed = true;
-        if (keeper != null) {
-            keeper.shutdownNow();
-        }
+        kept.stop(false);
         events.shutdownNow();
-        abandon(current);
+        kept.current().abandon();
     }
 }
