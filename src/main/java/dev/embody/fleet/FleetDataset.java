@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,21 +90,12 @@ public final class FleetDataset implements AutoCloseable {
         FleetTopics.level("trainer id", trainer);
         Path dir = root.resolve(trainer);
         Files.createDirectories(dir);
-        FileChannel ownerFile = FileChannel.open(dir.resolve(".owner"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ownerFile.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            ownerFile.close();
-            throw new IOException("trainer '" + trainer + "' already runs on " + root + " (give each trainer its own --trainer-id)");
-        }
+        FileLock lock = JsonLines.own(dir, "trainer '" + trainer + "' already runs on " + root + " (give each trainer its own --trainer-id)");
         Path file = dir.resolve(FILE);
-        cutTornTail(file);
-        FleetDataset d = new FleetDataset(root, trainer, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND), FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE), lock);
+        // never acknowledged (that waits for the sync), so its sender sends it again
+        JsonLines.cutTornTail(file, log, "");
+        FleetDataset d = new FleetDataset(root, trainer, JsonLines.appending(file),
+                FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE), lock);
         d.refresh();
         return d;
     }
@@ -146,11 +136,7 @@ public final class FleetDataset implements AutoCloseable {
                     }
                     if (!stored.isEmpty()) {
                         byte[] b = lines.toString().getBytes(StandardCharsets.UTF_8);
-                        ByteBuffer buf = ByteBuffer.wrap(b);
-                        while (buf.hasRemaining()) {
-                            own.write(buf);
-                        }
-                        own.force(false);
+                        JsonLines.append(own, ByteBuffer.wrap(b), true);
                         refresh(); // our own lines, read back as every reader reads them
                     }
                     return new Outcome(stored, duplicates);
@@ -235,30 +221,6 @@ public final class FleetDataset implements AutoCloseable {
             }
         }
         f.offset += start;
-    }
-
-    private static void cutTornTail(Path file) throws IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size(), end = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (end > 0) {
-                one.clear();
-                ch.read(one, end - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                end--;
-            }
-            if (end < size) {
-                // never acknowledged (that waits for the sync), so its sender sends it again
-                log.warn("{}: its last {} byte(s) are a line torn by a crash mid-write; cut off", file, size - end);
-                ch.truncate(end);
-                ch.force(true);
-            }
-        }
     }
 
     @Override

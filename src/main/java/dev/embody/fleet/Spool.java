@@ -10,11 +10,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -79,22 +77,12 @@ public final class Spool implements AutoCloseable {
      */
     public static Spool open(Path dir) throws IOException {
         Files.createDirectories(dir);
-        FileChannel lockFile = FileChannel.open(dir.resolve(".owner"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = lockFile.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            lockFile.close();
-            throw new IOException(dir + " is in use by another agent (one spool per agent id: give each agent its own --agent-id)");
-        }
+        FileLock lock = JsonLines.own(dir, dir + " is in use by another agent (one spool per agent id: give each agent its own --agent-id)");
         Path ex = dir.resolve(EXAMPLES), rc = dir.resolve(RECEIPTS);
-        cutTornTail(ex);
-        cutTornTail(rc);
-        Spool s = new Spool(dir, FileChannel.open(ex, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND),
-                FileChannel.open(rc, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND), lock);
+        // a torn line is an example never sent (or a receipt never kept): it goes
+        JsonLines.cutTornTail(ex, log, " (what it held was never sent)");
+        JsonLines.cutTornTail(rc, log, " (what it held was never sent)");
+        Spool s = new Spool(dir, JsonLines.appending(ex), JsonLines.appending(rc), lock);
         s.load(ex, rc);
         return s;
     }
@@ -144,31 +132,6 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** A crash mid-write leaves a last line without its newline: that example was never sent, so it goes. */
-    private static void cutTornTail(Path file) throws IOException {
-        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            long end = size;
-            ByteBuffer one = ByteBuffer.allocate(1);
-            while (end > 0) {
-                one.clear();
-                ch.read(one, end - 1);
-                if (one.get(0) == '\n') {
-                    break;
-                }
-                end--;
-            }
-            if (end < size) {
-                log.warn("{}: its last {} byte(s) are a line torn by a crash mid-write; cut off (what it held was never sent)", file, size - end);
-                ch.truncate(end);
-                ch.force(true);
-            }
-        }
-    }
-
     public Path dir() {
         return dir;
     }
@@ -182,10 +145,7 @@ public final class Spool implements AutoCloseable {
         byte[] b = m.toBytes();
         ByteBuffer buf = ByteBuffer.allocate(b.length + 1).put(b).put((byte) '\n');
         buf.flip();
-        while (buf.hasRemaining()) {
-            examples.write(buf);
-        }
-        examples.force(false);
+        JsonLines.append(examples, buf, true);
         all.add(id);
         pending.put(id, new Pending(id, b));
         return true;
@@ -221,10 +181,7 @@ public final class Spool implements AutoCloseable {
             lines.append(JSON.writeValueAsString(r)).append('\n');
         }
         if (n > 0) {
-            ByteBuffer buf = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) {
-                receipts.write(buf);
-            }
+            JsonLines.append(receipts, ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)), false);
         }
         return n;
     }
