@@ -80,12 +80,7 @@ final class BenchArenaCommand implements Callable<Integer> {
         }
         try (Profile profile = Profiles.open(DesktopProfile.NAME, TargetOptions.defaults().withCalibration(calibration).withSkills(skills))) {
             SkillLibrary library = profile.skills();
-            Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
-            try {
-                profile.checkGoal(g, library);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--goal: " + e.getMessage());
-            }
+            Goal g = Options.of(spec).goal(goal, profile, library);
             Function<Long, Policy> policies = policies(profile, library);
             if ("demonstrator".equals(operator) && !"moon-buggy".equals(((DesktopProfile) profile).config().calibration().parser())) {
                 throw new ParameterException(spec.commandLine(), "--operator demonstrator: the scripted demonstrator plays moon-buggy; "

@@ -91,12 +91,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()))) {
             SkillLibrary library = profile.skills();
-            Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
-            try {
-                profile.checkGoal(g, library);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), "--goal: " + e.getMessage());
-            }
+            Goal g = Options.of(spec).goal(goal, profile, library);
             Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
             Arena arena = new Arena(profile, library, difficulty, maxSteps, Duration.ofMillis((long) (timeLimit * 1000)), realtime, period);
             Function<Target, Policy> choice = policyFor(profile, library);

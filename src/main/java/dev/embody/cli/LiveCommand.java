@@ -43,8 +43,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -141,30 +139,10 @@ final class LiveCommand implements Callable<Integer> {
     private int run(Profile profile) throws Exception {
         String target = profile.name();
         SkillLibrary library = profile.skills();
-        Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
-        try {
-            profile.checkGoal(g, library);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--goal: " + e.getMessage());
-        }
+        Goal g = Options.of(spec).goal(goal, profile, library);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
         var window = this.window ? SimWindow.view("embody: sim-game") : null;
-        AtomicReference<AgentLoop> running = new AtomicReference<>();
-        CountDownLatch finished = new CountDownLatch(1);
-        boolean[] interrupted = {false};
-        Thread hook = new Thread(() -> {
-            AgentLoop loop = running.get();
-            interrupted[0] = true;
-            if (loop != null) {
-                loop.requestStop();
-                try {
-                    finished.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
+        CtrlC ctrlC = CtrlC.hook();
 
         // one inbox for the session: what the operator says between episodes applies at the next one's first step
         OperatorInbox inbox = new OperatorInbox();
@@ -238,10 +216,10 @@ final class LiveCommand implements Callable<Integer> {
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
                         AgentLoop loop = b.build();
                         live.attach(loop, recorder == null ? id : recorder.id());
-                        running.set(loop);
+                        ctrlC.running(loop);
                         current.set(loop);
                         AgentLoop.EpisodeResult r = loop.run();
-                        running.set(null);
+                        ctrlC.running(null);
                         skills.set(loop.library());
                         if (recorder != null && !interventions.isEmpty()) {
                             recorder.put("interventions", List.copyOf(interventions));
@@ -263,7 +241,7 @@ final class LiveCommand implements Callable<Integer> {
                                 done, total, s, d, r.outcome().label(), figures, calls,
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
-                        if (r.outcome() == Outcome.STOPPED || interrupted[0]) {
+                        if (r.outcome() == Outcome.STOPPED || ctrlC.interrupted()) {
                             estopped = score.containsKey("estop");
                             break outer;
                         }
@@ -275,10 +253,7 @@ final class LiveCommand implements Callable<Integer> {
             if (terminal != null) {
                 terminal.close();
             }
-            finished.countDown();
-            if (!interrupted[0]) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            ctrlC.finished();
         }
         LatencyStats stats = new LatencyStats(latencies);
         if (perDifficulty.size() > 1) {
@@ -287,7 +262,7 @@ final class LiveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%s%n",
                 tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir,
                 model.map(m -> " " + m.summary() + " vlm_log=" + m.client().log().file()).orElse(""));
-        return interrupted[0] ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
+        return ctrlC.interrupted() ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
     }
 
     /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */

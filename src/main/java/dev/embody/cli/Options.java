@@ -1,5 +1,8 @@
 package dev.embody.cli;
 
+import dev.embody.loop.Goal;
+import dev.embody.profile.Profile;
+import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
@@ -127,6 +130,17 @@ final class Options {
         if (!given) {
             throw refused(message);
         }
+    }
+
+    /** --goal as the profile understands it with its skills (the profile's default goal when not given). */
+    Goal goal(String goal, Profile profile, SkillLibrary library) throws Exception {
+        Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
+        try {
+            profile.checkGoal(g, library);
+        } catch (IllegalArgumentException e) {
+            throw refused("--goal: " + e.getMessage());
+        }
+        return g;
     }
 
     ParameterException refused(String message) {

@@ -38,8 +38,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 @Command(name = "record", mixinStandardHelpOptions = true,
@@ -124,12 +122,7 @@ final class RecordCommand implements Callable<Integer> {
 
     private int run(Profile profile) throws Exception {
         SkillLibrary library = profile.skills();
-        Goal g = goal != null ? new Goal(goal) : profile.defaultGoal();
-        try {
-            profile.checkGoal(g, library);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), "--goal: " + e.getMessage());
-        }
+        Goal g = Options.of(spec).goal(goal, profile, library);
         String robotsOwn = profile.name().endsWith("robot") ? "console" : "own";
         String how = input.equals("auto") ? robotsOwn : input;
         boolean own = how.equals("own");
@@ -144,22 +137,7 @@ final class RecordCommand implements Callable<Integer> {
 
         OperatorInbox inbox = new OperatorInbox();
         AtomicReference<InputLog> current = new AtomicReference<>(new InputLog());
-        AtomicReference<AgentLoop> running = new AtomicReference<>();
-        CountDownLatch finished = new CountDownLatch(1);
-        boolean[] interrupted = {false};
-        Thread hook = new Thread(() -> {
-            interrupted[0] = true;
-            AgentLoop loop = running.get();
-            if (loop != null) {
-                loop.requestStop();
-                try {
-                    finished.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "ctrl-c");
-        Runtime.getRuntime().addShutdownHook(hook);
+        CtrlC ctrlC = CtrlC.hook();
 
         OperatorChannels channels = null;
         GamepadChannel gamepad = null;
@@ -238,14 +216,14 @@ final class RecordCommand implements Callable<Integer> {
                             channels.episode(recorder.id(), recorder::put);
                         }
                         AgentLoop loop = b.build();
-                        running.set(loop);
+                        ctrlC.running(loop);
                         System.err.println("record: recording " + profile.name() + " episode " + (i + 1) + "/" + episodes + " (" + recorder.id()
                                 + "), the person's input from " + source + "; " + (maxSeconds != null ? "for " + maxSeconds + " s, " : "")
                                 + "Ctrl-C ends it");
                         long began = System.nanoTime();
                         AgentLoop.EpisodeResult r = loop.run();
                         double seconds = (System.nanoTime() - began) / 1e9;
-                        running.set(null);
+                        ctrlC.running(null);
                         progress.clear();
                         PersonPolicy.Counts c = policy.counts();
                         long elsewhere = played != null ? played.elsewhere().getAsLong() : -1;
@@ -269,7 +247,7 @@ final class RecordCommand implements Callable<Integer> {
                                 elsewhere > 0 ? " elsewhere=" + elsewhere + " (input to other windows, not kept)" : "",
                                 r.reason().isEmpty() ? "" : " (" + r.reason() + ")");
                         System.out.println("  commands: " + kinds(c.commands()));
-                        if (r.outcome() == dev.embody.loop.Outcome.STOPPED && interrupted[0]) {
+                        if (r.outcome() == dev.embody.loop.Outcome.STOPPED && ctrlC.interrupted()) {
                             break;
                         }
                     } finally {
@@ -289,12 +267,9 @@ final class RecordCommand implements Callable<Integer> {
             if (channels != null) {
                 channels.close();
             }
-            finished.countDown();
-            if (!interrupted[0]) {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            }
+            ctrlC.finished();
         }
-        return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+        return ctrlC.interrupted() ? Main.INTERRUPTED : Main.OK;
     }
 
     private static String kinds(Map<String, Long> m) {
