@@ -10,7 +10,6 @@ import dev.embody.loop.PersonInput;
 import dev.embody.loop.Target;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -82,23 +81,12 @@ public final class PlayedSimGame implements Target {
 
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seed", game.level().seed());
-        m.put("difficulty", game.level().difficulty());
-        m.put("goal", game.goal().text());
-        m.put("coins", game.level().coins().size());
-        m.put("realtime", true);
-        return m;
+        return game.describe(true);
     }
 
     @Override
     public Map<String, Object> score() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("coins", game.coinsCollected());
-        m.put("coins_total", game.level().coins().size());
-        m.put("game_s", Math.round(game.timeNanos() / 1e7) / 100.0);
-        m.put("ending", window.closed() && !game.outcome().finished() ? "the window was closed" : game.ending());
-        return m;
+        return game.score(window.closed() && !game.outcome().finished() ? "the window was closed" : game.ending());
     }
 
     @Override

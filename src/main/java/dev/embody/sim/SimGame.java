@@ -15,7 +15,9 @@ import java.awt.image.DataBufferByte;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -255,5 +257,26 @@ public final class SimGame {
 
     public synchronized long distanceTravelled() {
         return distance;
+    }
+
+    /** What a target that plays this game says of it (Target.describe): the level, the goal, whether on the wall clock. */
+    Map<String, Object> describe(boolean realtime) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("seed", level().seed());
+        m.put("difficulty", level().difficulty());
+        m.put("goal", goal().text());
+        m.put("coins", level().coins().size());
+        m.put("realtime", realtime);
+        return m;
+    }
+
+    /** The game's score for a target's Target.score, with how it ended as the target tells it; the target may add more. */
+    Map<String, Object> score(String ending) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("coins", coinsCollected());
+        m.put("coins_total", level().coins().size());
+        m.put("game_s", Math.round(timeNanos() / 1e7) / 100.0);
+        m.put("ending", ending);
+        return m;
     }
 }

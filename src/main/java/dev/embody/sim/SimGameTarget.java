@@ -8,7 +8,6 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -67,22 +66,12 @@ public final class SimGameTarget implements Target {
 
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("seed", game.level().seed());
-        m.put("difficulty", game.level().difficulty());
-        m.put("goal", game.goal().text());
-        m.put("coins", game.level().coins().size());
-        m.put("realtime", realtime);
-        return m;
+        return game.describe(realtime);
     }
 
     @Override
     public Map<String, Object> score() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("coins", game.coinsCollected());
-        m.put("coins_total", game.level().coins().size());
-        m.put("game_s", Math.round(game.timeNanos() / 1e7) / 100.0);
-        m.put("ending", game.ending());
+        Map<String, Object> m = game.score(game.ending());
         // the game's own view of what is still held: proof that every exit path released the keys
         m.put("keys_held", game.heldKeys().stream().map(dev.embody.actuation.Keys::name).sorted().toList());
         return m;
