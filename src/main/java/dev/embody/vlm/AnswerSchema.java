@@ -45,8 +45,7 @@ public record AnswerSchema(String name, ObjectNode schema) {
     }
 
     public static ObjectNode objectNode(Map<String, ObjectNode> properties) {
-        ObjectNode s = JSON.createObjectNode();
-        s.put("type", "object");
+        ObjectNode s = typed("object");
         ObjectNode props = s.putObject("properties");
         ArrayNode required = s.putArray("required");
         // a stable order: the order the caller listed (LinkedHashMap) or by name
@@ -60,39 +59,38 @@ public record AnswerSchema(String name, ObjectNode schema) {
     }
 
     public static ObjectNode text(int maxLength) {
-        ObjectNode s = JSON.createObjectNode().put("type", "string");
-        s.put("maxLength", maxLength);
-        return s;
+        return typed("string").put("maxLength", maxLength);
     }
 
     public static ObjectNode oneOf(List<String> values) {
-        ObjectNode s = JSON.createObjectNode().put("type", "string");
+        ObjectNode s = typed("string");
         ArrayNode e = s.putArray("enum");
         values.forEach(e::add);
         return s;
     }
 
     public static ObjectNode bool() {
-        return JSON.createObjectNode().put("type", "boolean");
+        return typed("boolean");
     }
 
     public static ObjectNode number(double min, double max) {
-        ObjectNode s = JSON.createObjectNode().put("type", "number");
-        s.put("minimum", min);
-        s.put("maximum", max);
-        return s;
+        return typed("number").put("minimum", min).put("maximum", max);
     }
 
     /** Any finite number: where a bound depends on the image, the module's check says what is wrong. */
     public static ObjectNode number() {
-        return JSON.createObjectNode().put("type", "number");
+        return typed("number");
     }
 
     public static ObjectNode list(ObjectNode items, int maxItems) {
-        ObjectNode s = JSON.createObjectNode().put("type", "array");
+        ObjectNode s = typed("array");
         s.set("items", items);
-        s.put("maxItems", maxItems);
-        return s;
+        return s.put("maxItems", maxItems);
+    }
+
+    /** A schema of one JSON type, its bounds still to add. */
+    private static ObjectNode typed(String type) {
+        return JSON.createObjectNode().put("type", type);
     }
 
     /** The same schema, or null. */
