@@ -1,6 +1,5 @@
 package dev.embody.cli;
 
-import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.DesktopArena;
 import dev.embody.loop.Goal;
@@ -131,21 +130,14 @@ final class BenchArenaCommand implements Callable<Integer> {
             }
             default -> {
                 Checkpoints store = profile.checkpoints(checkpointsDir);
-                LearnedPolicy p;
-                if ("learned".equals(policy)) {
-                    p = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                            "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train)")).policy();
-                } else {
-                    String v;
+                if (!"learned".equals(policy)) {
                     try {
-                        v = Checkpoints.normalise(policy);
+                        Checkpoints.normalise(policy);
                     } catch (IllegalArgumentException e) {
                         throw new ParameterException(spec.commandLine(), "--policy must be nothing, random, baseline, learned or a checkpoint version such as v0003, got '" + policy + "'");
                     }
-                    Checkpoint c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + policy + ": no checkpoint " + v + " under " + store.root()));
-                    p = profile.load(store, c);
                 }
-                LearnedPolicy grown = p.commands().equals(LearnedPolicy.names(library)) ? p : p.grownTo(library);
+                LearnedPolicy grown = ChosenCheckpoint.load(spec, profile, store, policy, library, "./run train").policy();
                 return s -> grown;
             }
         }

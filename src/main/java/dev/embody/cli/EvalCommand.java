@@ -2,7 +2,6 @@ package dev.embody.cli;
 
 import dev.embody.episode.Replay;
 import dev.embody.learning.Arena;
-import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.loop.Goal;
@@ -131,17 +130,9 @@ final class EvalCommand implements Callable<Integer> {
                     }
                 };
             default:
-                Checkpoints store = profile.checkpoints(checkpointsDir);
-                LearnedPolicy p;
-                if ("learned".equals(policy)) {
-                    p = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                            "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
-                } else {
-                    Checkpoint c = store.find(policy).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                            "--policy " + policy + ": no checkpoint " + Checkpoints.normalise(policy) + " under " + store.root()));
-                    p = profile.load(store, c);
-                }
-                LearnedPolicy grown = p.commands().equals(LearnedPolicy.names(library)) ? p : p.grownTo(library);
+                // --policy was checked to be learned or a version (call)
+                LearnedPolicy grown = ChosenCheckpoint.load(spec, profile, profile.checkpoints(checkpointsDir), policy, library,
+                        "./run train or ./run improve").policy();
                 return t -> grown;
         }
     }

@@ -1,6 +1,5 @@
 package dev.embody.cli;
 
-import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Gate;
 import dev.embody.learning.PeriodicTraining;
@@ -93,24 +92,14 @@ final class LivePolicy implements AutoCloseable {
             return new LivePolicy(choice, baseline, null);
         }
         Checkpoints store = profile.checkpoints(checkpointsDir);
-        LearnedPolicy p;
-        if ("learned".equals(choice)) {
-            // the checkpoint in use, or the newest that loads; none that loads is a bad file (exit 3)
-            p = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                    "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)")).policy();
-        } else {
-            String v;
+        if (!"learned".equals(choice)) {
             try {
-                v = Checkpoints.normalise(choice);
+                Checkpoints.normalise(choice);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--policy must be baseline, learned, oracle or a checkpoint version such as v0003, got '" + choice + "'");
             }
-            Checkpoint c = store.find(v).orElseThrow(() -> new ParameterException(spec.commandLine(), "--policy " + choice + ": no checkpoint " + v + " under " + store.root()));
-            p = profile.load(store, c);
         }
-        if (!p.commands().equals(LearnedPolicy.names(library))) {
-            p = p.grownTo(library);
-        }
+        LearnedPolicy p = ChosenCheckpoint.load(spec, profile, store, choice, library, "./run train or ./run improve").policy();
         Gate gate = profile.gate(library, gateEpisodes, episodesDir, Arena.Progress.none()).orElse(null);
         // what was recorded before is replayed, so a fine-tune on new corrections does not forget it
         List<dev.embody.learning.Example> earlier;

@@ -1,7 +1,6 @@
 package dev.embody.cli;
 
 import dev.embody.episode.Episode;
-import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.episode.Reactuation;
@@ -296,22 +295,9 @@ final class ReplayCommand implements Callable<Integer> {
             if (p != null) {
                 return p;
             }
-            Checkpoints store = profile.checkpoints(dir);
-            Checkpoint c;
-            if ("learned".equals(choice)) {
-                Checkpoints.Loaded in = profile.loadInUse(store).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "--policy learned: no checkpoint under " + store.root() + " (train one with ./run train or ./run improve)"));
-                c = in.checkpoint();
-                p = in.policy();
-            } else {
-                c = store.find(choice).orElseThrow(() -> new ParameterException(spec.commandLine(),
-                        "--policy " + choice + ": no checkpoint " + Checkpoints.normalise(choice) + " under " + store.root()));
-                p = profile.load(store, c);
-            }
-            if (!p.commands().equals(LearnedPolicy.names(library))) {
-                p = p.grownTo(library);
-            }
-            log.info("replaying {} with {} from {}", target, p.name(), c.dir());
+            ChosenCheckpoint chosen = ChosenCheckpoint.load(spec, profile, profile.checkpoints(dir), choice, library, "./run train or ./run improve");
+            p = chosen.policy();
+            log.info("replaying {} with {} from {}", target, p.name(), chosen.checkpoint().dir());
             loaded.put(target, p);
             return p;
         }
