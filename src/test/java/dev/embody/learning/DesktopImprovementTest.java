@@ -63,7 +63,6 @@ class DesktopImprovementTest {
         assertThat(printed).contains("0 (v0001)", "random", "nothing");
         assertThat(report.rows()).hasSize(2);
         assertThat(report.rows().get(0).success().trials()).isEqualTo(1);
-        assertThat(report.rows().get(1).gate()).containsAnyOf("adopted", "rejected");
         assertThat(report.nothing().success().hits()).isZero(); // a buggy that never jumps falls into the first crater
         assertThat(report.correctingSeconds()).isPositive();
 
@@ -80,6 +79,10 @@ class DesktopImprovementTest {
                     assertThat(s.path("command").asText()).isEqualTo("jump");
                 });
         assertThat(JSON.readTree(corrected.get(1).resolve("meta.json").toFile()).path("split").asText()).isEqualTo("heldout");
+        // the gate replayed exactly that held-out episode, over the steps the operator taught in it
+        long taught = steps(corrected.get(1)).stream().filter(s -> s.path("by").asText().equals("operator")).count();
+        assertThat(report.rows().get(1).gate()).matches("(adopted v0002: adopted|rejected v0002, kept v0001: rejected) \\(agreement on "
+                + taught + " taught steps of 1 held-out episode\\(s\\): .*");
 
         Path png = dir.resolve("improve.png");
         DesktopImprovement.plot(report, png);
