@@ -58,18 +58,19 @@ class DesktopTargetTest {
     void winsSeededLevelsSeeingOnlyTheScreenAndPressingRealKeys() throws Exception {
         Path cal = SimWindowGame.calibration(dir, 3.0);
         // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit)
-        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "10", "--difficulty", "1", "--linger-ms", "300",
+        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "6", "--difficulty", "1", "--linger-ms", "300",
                 "--time-limit", "45")) {
-            CliRun agent = CliRun.of("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "10", "--no-record",
+            CliRun agent = CliRun.of("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "6", "--no-record",
                     "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
             int gameExit = game.process().waitFor(30);
             List<String> endings = game.endings();
             long won = endings.stream().filter(l -> l.contains("outcome=success")).count();
-            System.out.println("desktop end-to-end: game says " + won + "/10 won\n" + String.join("\n", endings) + "\n" + agent.out() + agent.err());
+            System.out.println("desktop end-to-end: game says " + won + "/6 won\n" + String.join("\n", endings) + "\n" + agent.out() + agent.err());
             assertThat(agent.exit()).as(agent.err()).isZero();
             assertThat(gameExit).as("the game closes after its last level").isZero();
-            assertThat(endings).hasSize(10);
-            assertThat(won).as("levels won, by the game's own count").isGreaterThanOrEqualTo(8);
+            assertThat(endings).hasSize(6);
+            // six levels, not ten, for the suite's time (each is played in real time)
+            assertThat(won).as("levels won, by the game's own count").isGreaterThanOrEqualTo(5);
             assertThat(game.log()).contains("key down ").contains("key up ");
             // the agent read each ending off the screen too
             assertThat(agent.out()).contains("the screen shows template:level-won");
