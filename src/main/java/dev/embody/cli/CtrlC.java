@@ -7,24 +7,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Ctrl-C during a run of episodes: the hook stops the loop running now and waits (10 s at most) until the command has
- * finished, so the episode is recorded to its end and every exit path releases its keys and stops its robot.
+ * Ctrl-C during a command: the hook stops what runs now (the loop of the episode under way, a trainer) and waits a
+ * bounded time until the command has finished, so an episode is recorded to its end, every exit path releases its keys
+ * and stops its robot, and a trainer gives its lease up.
  */
 final class CtrlC {
 
-    private final AtomicReference<AgentLoop> running = new AtomicReference<>();
+    private final AtomicReference<Runnable> stopNow = new AtomicReference<>();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean interrupted;
     private final Thread hook;
 
-    private CtrlC() {
+    private CtrlC(long waitSeconds) {
         hook = new Thread(() -> {
             interrupted = true;
-            AgentLoop loop = running.get();
-            if (loop != null) {
-                loop.requestStop();
+            Runnable stop = stopNow.get();
+            if (stop != null) {
+                stop.run();
                 try {
-                    finished.await(10, TimeUnit.SECONDS);
+                    finished.await(waitSeconds, TimeUnit.SECONDS);
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
@@ -32,16 +33,26 @@ final class CtrlC {
         }, "ctrl-c");
     }
 
-    /** Hooks Ctrl-C (the JVM's shutdown) until {@link #finished()}. */
+    /** Hooks Ctrl-C (the JVM's shutdown) until {@link #finished()}, waiting 10 s at most for a loop to end its episode. */
     static CtrlC hook() {
-        CtrlC c = new CtrlC();
+        return hook(10);
+    }
+
+    /** The same, waiting {@code waitSeconds} at most for the command to finish. */
+    static CtrlC hook(long waitSeconds) {
+        CtrlC c = new CtrlC(waitSeconds);
         Runtime.getRuntime().addShutdownHook(c.hook);
         return c;
     }
 
     /** The loop Ctrl-C stops now; null between episodes. */
     void running(AgentLoop loop) {
-        running.set(loop);
+        stopNow.set(loop == null ? null : loop::requestStop);
+    }
+
+    /** What Ctrl-C does to stop the command (a command that is not a loop of episodes). */
+    void onCtrlC(Runnable stop) {
+        stopNow.set(stop);
     }
 
     boolean interrupted() {

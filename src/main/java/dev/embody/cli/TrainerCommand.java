@@ -70,18 +70,8 @@ final class TrainerCommand implements Callable<Integer> {
                 return Main.FAILED;
             }
             CountDownLatch stop = new CountDownLatch(1);
-            CountDownLatch closed = new CountDownLatch(1);
-            boolean[] interrupted = {false};
-            Thread hook = new Thread(() -> {
-                interrupted[0] = true;
-                stop.countDown();
-                try {
-                    closed.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "ctrl-c");
-            Runtime.getRuntime().addShutdownHook(hook);
+            CtrlC ctrlC = CtrlC.hook(30);
+            ctrlC.onCtrlC(stop::countDown);
             try {
                 if (maxMinutes != null) {
                     stop.await((long) (maxMinutes * 60_000), TimeUnit.MILLISECONDS);
@@ -90,12 +80,9 @@ final class TrainerCommand implements Callable<Integer> {
                 }
             } finally {
                 trainer.close(); // the lease is given up: a standby takes over at once
-                closed.countDown();
-                if (!interrupted[0]) {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                }
+                ctrlC.finished();
             }
-            return interrupted[0] ? Main.INTERRUPTED : Main.OK;
+            return ctrlC.interrupted() ? Main.INTERRUPTED : Main.OK;
         }
     }
 }
