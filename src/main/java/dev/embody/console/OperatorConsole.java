@@ -3,6 +3,7 @@ package dev.embody.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.CorrectionRate;
 import dev.embody.correction.SpokenCorrections;
 import dev.embody.correction.Understanding;
 import dev.embody.loop.Entity;
@@ -93,7 +94,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private static final int MAX_PENDING_STEPS = 50;
     private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesSeen = new AtomicLong();
-    private final RateLimit rate;
+    private final CorrectionRate rate;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread broadcaster;
     private final List<Map<String, Object>> operatorLog = new ArrayList<>();
@@ -112,7 +113,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         this.training = training;
         this.episodesDir = episodesDir;
         this.speech = speech;
-        this.rate = new RateLimit(settings.correctionsPerSecond(), Math.max(2, settings.correctionsPerSecond() * 2));
+        this.rate = new CorrectionRate(settings.correctionsPerSecond(), Math.max(2, settings.correctionsPerSecond() * 2));
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -473,17 +474,19 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         app.get("/api/parse", ctx -> ctx.json(understandingView(parse(text(ctx.queryParam("text"))), false, null)));
         app.post("/api/correct", ctx -> {
             String text = text(field(ctx, "text"));
-            limit();
+            // understood before it is limited: a stop or a pause is never refused ("stop, there is lava")
             Understanding u = parse(text);
-            boolean applied = u.toIntervention("web").map(i -> {
-                inbox.submit(i);
-                return true;
-            }).orElse(false);
-            ctx.json(understandingView(u, applied, null));
+            java.util.Optional<Intervention> i = u.toIntervention("web");
+            if (i.isPresent()) {
+                limit(i.get());
+                inbox.submit(i.get());
+            } else {
+                limit();
+            }
+            ctx.json(understandingView(u, i.isPresent(), null));
         });
         app.post("/api/control", ctx -> {
             String action = field(ctx, "action");
-            limit();
             Intervention i = switch (action) {
                 case "pause" -> Intervention.of(Intervention.Kind.PAUSE, null, "pause", "web");
                 case "resume" -> Intervention.of(Intervention.Kind.RESUME, null, "resume", "web");
@@ -495,6 +498,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                 }
                 default -> throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown action '" + clip(action) + "' (expected pause, resume, step, estop or goal)");
             };
+            limit(i); // E-STOP and pause pass however many came before them
             inbox.submit(i);
             ctx.json(Map.of("ok", true, "action", action));
         });
@@ -506,8 +510,16 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             if (wav.length > MAX_AUDIO_BYTES) {
                 throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
             }
-            limit();
-            SpokenCorrections.Heard h = speech.hear(wav, "web-speech");
+            // heard before it is limited (a spoken stop or pause always passes); one decoder, so a flood takes one core at most
+            AtomicBoolean limited = new AtomicBoolean();
+            SpokenCorrections.Heard h = speech.hear(wav, "web-speech", i -> {
+                limited.set(!rate.admits(i));
+                return !limited.get();
+            });
+            if (limited.get()) {
+                throw new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond()
+                        + " a second; heard '" + clip(h.text()) + "', not applied");
+            }
             Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
             m.put("heard", h.text());
             m.put("score", h.score());
@@ -518,14 +530,15 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         app.get("/api/commands", ctx -> ctx.json(parser.get().library().commands().stream().map(Object::toString).toList()));
         app.post("/api/command", ctx -> {
             String text = text(field(ctx, "command"));
-            limit();
             dev.embody.skill.SkillCall call;
             try {
                 call = parser.get().library().normalize(dev.embody.skill.SkillCall.parse(text));
             } catch (IllegalArgumentException e) {
                 throw new BadRequest(HttpStatus.BAD_REQUEST, "not a command of these skills: " + clip(text) + " (" + e.getMessage() + ")");
             }
-            inbox.submit(Intervention.command(call, "button " + call, "console-button"));
+            Intervention i = Intervention.command(call, "button " + call, "console-button");
+            limit(i);
+            inbox.submit(i);
             ctx.json(Map.of("ok", true, "command", call.toString()));
         });
         app.get("/api/training", ctx -> ctx.json(training.snapshot()));
@@ -601,10 +614,22 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         }
     }
 
+    /** What halts nothing (a rollback, a verdict, a sentence not understood) takes a token, or is refused (429). */
     private void limit() {
-        if (!rate.tryTake()) {
-            throw new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond() + " a second");
+        if (!rate.take()) {
+            throw tooMany();
         }
+    }
+
+    /** An intervention takes a token, or is refused (429); a stop or a pause never is. */
+    private void limit(Intervention i) {
+        if (!rate.admits(i)) {
+            throw tooMany();
+        }
+    }
+
+    private BadRequest tooMany() {
+        return new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond() + " a second");
     }
 
     private String text(String t) {
@@ -739,31 +764,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         BadRequest(HttpStatus status, String message) {
             super(message);
             this.status = status;
-        }
-    }
-
-    /** Token bucket: a sustained rate with short bursts. */
-    static final class RateLimit {
-        private final double perSecond;
-        private final double burst;
-        private double tokens;
-        private long last = System.nanoTime();
-
-        RateLimit(double perSecond, double burst) {
-            this.perSecond = perSecond;
-            this.burst = burst;
-            this.tokens = burst;
-        }
-
-        synchronized boolean tryTake() {
-            long now = System.nanoTime();
-            tokens = Math.min(burst, tokens + (now - last) / 1e9 * perSecond);
-            last = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return true;
-            }
-            return false;
         }
     }
 }

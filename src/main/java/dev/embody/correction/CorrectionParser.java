@@ -228,6 +228,12 @@ public final class CorrectionParser {
         }
         List<String> raw = words(original);
         if (raw.size() > MAX_WORDS) {
+            // stop always wins, even in a sentence too long to read as a correction: stopping by mistake is safe
+            java.util.Optional<String> stop = raw.stream().filter(STOP_WORDS::contains).findFirst();
+            if (stop.isPresent()) {
+                return new Understanding(Understanding.Kind.STOP, null, null, original,
+                        "\"" + stop.get() + "\" means stop, and stop always wins, even in " + raw.size() + " words: the agent stops at once", 1.0);
+            }
             return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
                     "too long: " + raw.size() + " words; a correction is a short sentence (at most " + MAX_WORDS + " words)", 0);
         }

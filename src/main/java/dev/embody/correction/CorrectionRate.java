@@ -1,25 +1,34 @@
 package dev.embody.correction;
 
+import dev.embody.loop.Intervention;
+
 /**
- * How fast corrections from a channel anyone can publish on are heard: a token bucket, {@code perSecond} on average
- * and {@code burst} at once. An operator says a few things a second at most; a flood is a program gone wrong.
+ * How fast corrections from a channel anyone can flood are heard: a token bucket, {@code perSecond} on average and
+ * {@code burst} at once. An operator says a few things a second at most; a flood is a program gone wrong. A stop or a
+ * pause is never limited: it takes no token and is always admitted, so no flood can keep the operator from halting
+ * the agent. Every channel with a limit (the console, MQTT corrections) asks this one.
  */
-final class CorrectionRate {
+public final class CorrectionRate {
 
     private final double perSecond;
     private final double burst;
     private double tokens;
     private long lastNanos;
 
-    CorrectionRate(double perSecond, double burst) {
+    public CorrectionRate(double perSecond, double burst) {
         this.perSecond = perSecond;
         this.burst = burst;
         this.tokens = burst;
         this.lastNanos = System.nanoTime();
     }
 
-    /** Takes one token if there is one: true when this correction may be heard now. */
-    synchronized boolean take() {
+    /** Whether {@code intervention} may reach the loop now: one that halts the agent always may; anything else takes a token. */
+    public boolean admits(Intervention intervention) {
+        return intervention.halts() || take();
+    }
+
+    /** Takes one token if there is one: true when a correction that halts nothing (or means nothing) may be heard now. */
+    public synchronized boolean take() {
         long now = System.nanoTime();
         tokens = Math.min(burst, tokens + (now - lastNanos) / 1e9 * perSecond);
         lastNanos = now;
@@ -30,11 +39,11 @@ final class CorrectionRate {
         return false;
     }
 
-    double perSecond() {
+    public double perSecond() {
         return perSecond;
     }
 
-    double burst() {
+    public double burst() {
         return burst;
     }
 }

@@ -3,6 +3,7 @@ package dev.embody.correction;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
+import dev.embody.loop.Intervention;
 import dev.embody.loop.OperatorInbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +23,8 @@ import java.util.function.Supplier;
  * {@code embody/agents/<id>/corrections} goes through the same {@link CorrectionParser} as typed text; how it was
  * understood is published back on {@code embody/agents/<id>/corrections/understood} (JSON). Anyone on the broker can
  * publish there, so what is not 1 to 1000 bytes of UTF-8 text, and what comes faster than 5 a second (10 at once), is
- * refused, and the answer says why ({@code "refused"}). One answer per message, never more.
+ * refused, and the answer says why ({@code "refused"}); a stop or a pause is never refused for coming too fast (see
+ * {@link CorrectionRate}). One answer per message, never more.
  */
 public final class MqttCorrections implements AutoCloseable {
 
@@ -90,16 +92,16 @@ public final class MqttCorrections implements AutoCloseable {
             refuse(null, "not UTF-8 text (" + payload.length + " bytes)");
             return;
         }
-        if (!rate.take()) {
+        // understood before it is limited: a stop or a pause is never refused, however many came before it
+        Understanding u = library.get().parse(text);
+        java.util.Optional<Intervention> i = u.toIntervention("mqtt");
+        if (!(i.isPresent() ? rate.admits(i.get()) : rate.take())) {
             refuse(text, String.format(Locale.ROOT, "too many corrections: at most %d a second (%d at once); this one was not applied",
                     (int) PER_SECOND, (int) BURST));
             return;
         }
-        Understanding u = library.get().parse(text);
-        boolean applied = u.toIntervention("mqtt").map(i -> {
-            inbox.submit(i);
-            return true;
-        }).orElse(false);
+        i.ifPresent(inbox::submit);
+        boolean applied = i.isPresent();
         log.info("mqtt correction '{}': {}{}", text, u.explanation(), applied ? "" : " (not applied)");
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("text", text);

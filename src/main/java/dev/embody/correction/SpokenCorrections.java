@@ -116,6 +116,14 @@ public final class SpokenCorrections implements AutoCloseable {
     }
 
     public Heard hear(byte[] wav, String channel) {
+        return hear(wav, channel, i -> true);
+    }
+
+    /**
+     * Hears a WAV on a channel with a limit: {@code admits} is asked, once it is understood, whether it may reach the
+     * loop (the console's {@link CorrectionRate}); it is asked only for what would be applied.
+     */
+    public Heard hear(byte[] wav, String channel, java.util.function.Predicate<Intervention> admits) {
         short[] samples;
         try {
             samples = SpeechAudio.fromWav(wav);
@@ -123,12 +131,16 @@ public final class SpokenCorrections implements AutoCloseable {
             Understanding u = new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, "", "bad audio: " + e.getMessage(), 0);
             return new Heard("", 0, u, false, "bad audio: " + e.getMessage(), 0, 0);
         }
-        return hear(samples, channel);
+        return hear(samples, channel, admits);
     }
 
     /** Recognises, understands and (when it is a correction heard clearly) applies one utterance, all in hand. */
     public Heard hear(short[] samples, String channel) {
-        Utterance u = listen(channel);
+        return hear(samples, channel, i -> true);
+    }
+
+    private Heard hear(short[] samples, String channel, java.util.function.Predicate<Intervention> admits) {
+        Utterance u = listen(channel, admits);
         for (int off = 0; off < samples.length; off += SLICE) {
             int n = Math.min(SLICE, samples.length - off);
             u.feed(off == 0 && n == samples.length ? samples : java.util.Arrays.copyOfRange(samples, off, off + n), n);
@@ -142,6 +154,10 @@ public final class SpokenCorrections implements AutoCloseable {
      * utterance is being heard; {@link Utterance#end} must follow.
      */
     public Utterance listen(String channel) {
+        return listen(channel, i -> true);
+    }
+
+    private Utterance listen(String channel, java.util.function.Predicate<Intervention> admits) {
         turn.acquireUninterruptibly();
         try {
             refreshGrammar();
@@ -150,12 +166,13 @@ public final class SpokenCorrections implements AutoCloseable {
             turn.release();
             throw e;
         }
-        return new Utterance(channel);
+        return new Utterance(channel, admits);
     }
 
     /** An utterance being heard: its samples so far, searched as they came. */
     public final class Utterance {
         private final String channel;
+        private final java.util.function.Predicate<Intervention> admits;
         private short[] samples = new short[SpeechAudio.RATE * 2];
         private int n;
         private long searchNanos;
@@ -163,8 +180,9 @@ public final class SpokenCorrections implements AutoCloseable {
         /** More audio came than a correction takes (a microphone left open): the rest is not searched, and nothing is applied. */
         private boolean overlong;
 
-        private Utterance(String channel) {
+        private Utterance(String channel, java.util.function.Predicate<Intervention> admits) {
             this.channel = channel;
+            this.admits = admits;
         }
 
         /** The next {@code count} samples (16 kHz mono). */
@@ -211,20 +229,20 @@ public final class SpokenCorrections implements AutoCloseable {
                             SpeechAudio.MAX_SECONDS, SpeechAudio.MAX_SECONDS);
                     return notApplied(h.text(), 0, decodeMs, why);
                 }
-                return judge(h, java.util.Arrays.copyOf(samples, n), channel, decodeMs);
+                return judge(h, java.util.Arrays.copyOf(samples, n), channel, admits, decodeMs);
             } finally {
                 turn.release();
             }
         }
     }
 
-    private Heard judge(PocketSphinx.Hypothesis h, short[] samples, String channel, long decodeMs) {
-        Heard heard = judgeOnly(h, samples, channel, decodeMs);
+    private Heard judge(PocketSphinx.Hypothesis h, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
+        Heard heard = judgeOnly(h, samples, channel, admits, decodeMs);
         return new Heard(heard.text(), heard.score(), heard.understanding(), heard.applied(), heard.why(), heard.decodeMillis(),
                 heard.appliedAtNanos(), h.frames() == 0 ? 0 : h.scorePerFrame());
     }
 
-    private Heard judgeOnly(PocketSphinx.Hypothesis h, short[] samples, String channel, long decodeMs) {
+    private Heard judgeOnly(PocketSphinx.Hypothesis h, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
         String text = h.text();
         if (text.isEmpty() || !grammar.isCorrection(text)) {
             return notApplied(text, 0, decodeMs, "heard nothing that sounds like a correction");
@@ -258,6 +276,9 @@ public final class SpokenCorrections implements AutoCloseable {
         Optional<Intervention> i = u.toIntervention(channel);
         if (i.isEmpty()) {
             return new Heard(text, perPhone, u, false, "nothing to apply", decodeMs, 0);
+        }
+        if (!admits.test(i.get())) {
+            return taken(text, perPhone, u, decodeMs, "heard '" + text + "', but too many corrections came on " + channel + ": not applied");
         }
         inbox.submit(i.get());
         long at = System.nanoTime();

@@ -20,6 +20,14 @@ public record Intervention(Kind kind, SkillCall command, String argument, String
         return new Intervention(kind, null, argument, text, channel);
     }
 
+    /**
+     * Stop and pause make the agent do less: no limiter, queue or parser may refuse or delay them (stop always wins),
+     * while what moves it (a command, resume, a single step) may be limited.
+     */
+    public boolean halts() {
+        return kind == Kind.STOP || kind == Kind.PAUSE;
+    }
+
     /** Stop and commands cut a running hold short; the rest wait for the step to end. */
     public boolean interrupts() {
         return kind == Kind.STOP || kind == Kind.COMMAND || kind == Kind.PAUSE;

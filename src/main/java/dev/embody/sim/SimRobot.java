@@ -52,6 +52,8 @@ public final class SimRobot implements AutoCloseable {
     private final boolean realtime;
     private final TableRenderer renderer;
     private final BlockingQueue<RobotMessages.Command> queue = new LinkedBlockingQueue<>();
+    /** Ids of motions that were still queued when a stop arrived: they are answered "stopped" and never run. */
+    private final java.util.Set<String> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<String, RobotMessages.Ack> acks = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, RobotMessages.Ack> e) {
@@ -63,6 +65,8 @@ public final class SimRobot implements AutoCloseable {
     private final Thread worker;
     private volatile boolean running = true;
     private volatile boolean halt;
+    /** Stops received so far: a motion taken off the queue before a stop arrived never runs past it. */
+    private volatile long stops;
     private volatile boolean estopped;
     private volatile boolean moving;
     private volatile long seq;
@@ -113,7 +117,14 @@ public final class SimRobot implements AutoCloseable {
         }
         received.add(c.id());
         if ("stop".equals(c.op()) && !acks.containsKey(c.id())) {
+            stops++; // the callback thread only
             halt(); // before the queue: a stop cuts the running motion short
+            // and the motions queued before it never start: a stop means stop, not "after what you were told"
+            for (RobotMessages.Command waiting : queue) {
+                if (!"stop".equals(waiting.op())) {
+                    cancelled.add(waiting.id());
+                }
+            }
         }
         queue.add(c);
     }
@@ -150,9 +161,10 @@ public final class SimRobot implements AutoCloseable {
         long lastIdle = System.nanoTime();
         while (running) {
             try {
+                long stopsBefore = stops; // read before the poll, so that no stop can slip between taking and starting
                 RobotMessages.Command c = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (c != null) {
-                    handle(c);
+                    handle(c, stopsBefore);
                 } else if (System.nanoTime() - lastIdle > 150_000_000L) {
                     if (realtime) {
                         world.advance(0.2);
@@ -171,7 +183,7 @@ public final class SimRobot implements AutoCloseable {
     /** The last camera frame published, as sent. */
     private volatile byte[] lastView;
 
-    private void handle(RobotMessages.Command asked) throws InterruptedException {
+    private void handle(RobotMessages.Command asked, long stopsBefore) throws InterruptedException {
         RobotMessages.Ack before = acks.get(asked.id());
         if (before != null) {
             // a resend (after a reconnect, or an ack lost on the way): answer again, never move again; the frame sent
@@ -181,6 +193,13 @@ public final class SimRobot implements AutoCloseable {
                 send(topics.camera(), view, 0, true);
             }
             send(topics.ack(), RobotMessages.write(new RobotMessages.Ack(before.id(), before.status(), before.detail(), before.frameSeq(), true)), 1);
+            return;
+        }
+        if (asked.id() != null && cancelled.remove(asked.id())) {
+            // answered without moving or rendering: a long queue behind a stop empties at once
+            RobotMessages.Ack ack = new RobotMessages.Ack(asked.id(), "stopped", "cancelled by a later stop before it started", seq, null);
+            acks.put(asked.id(), ack);
+            send(topics.ack(), RobotMessages.write(ack), 1);
             return;
         }
         String status = "done";
@@ -205,11 +224,13 @@ public final class SimRobot implements AutoCloseable {
                         detail = "e-stopped: publish {\"reset\":true} on " + topics.estop() + " to move again";
                         break;
                     }
-                    halt = false;
+                    halt = stops != stopsBefore; // a stop that came after this was taken off the queue stops it
                     moving = true;
                     TableWorld.SliceClock clock = realtime ? this::sleepUnlessHalted : TableWorld.SliceClock.SIMULATED;
                     try {
-                        if (c.op().equals("move")) {
+                        if (halt) {
+                            // not started: the stop arrived first
+                        } else if (c.op().equals("move")) {
                             world.move(c.signedDistance(), c.speedMps(), () -> halt || estopped, clock);
                         } else {
                             world.turn(Math.toRadians(c.signedAngle()), Math.toRadians(c.speedDps()), () -> halt || estopped, clock);

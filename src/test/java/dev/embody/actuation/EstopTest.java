@@ -52,4 +52,45 @@ class EstopTest {
                     .hasMessageContaining("e-stopped");
         }
     }
+
+    @Test
+    void aStopCancelsTheMotionsQueuedBeforeIt_theyNeverStart() throws Exception {
+        TableWorld world = new TableWorld(4);
+        world.placeRobot(0.25, 0.30, 0);
+        try (Mosquitto m = Mosquitto.start(tmp); RobotRig rig = new RobotRig(m.url(), "5", "sq", world, true)) {
+            // three 20 cm moves at 10 cm/s queued at once (6 s of motion), then a stop, as a flood then a stop would come
+            StringBuilder lines = new StringBuilder();
+            for (int i = 1; i <= 3; i++) {
+                lines.append("{\"id\":\"q").append(i).append("\",\"op\":\"move\",\"direction\":\"forward\",\"distance_m\":0.2,\"speed_mps\":0.1}\n");
+            }
+            publishLines(m, "embody/robots/sq/cmd", lines.toString());
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!rig.robot.moving() && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(rig.robot.moving()).isTrue();
+            publishLines(m, "embody/robots/sq/cmd", "{\"id\":\"s1\",\"op\":\"stop\"}\n");
+            end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!rig.robot.executed().contains("s1") && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            assertThat(rig.robot.executed()).contains("s1");
+            double x = world.x();
+            Thread.sleep(500);
+            // the running move was cut short, and the two behind it never ran
+            assertThat(world.x()).isCloseTo(x, within(1e-9));
+            assertThat(rig.robot.moving()).isFalse();
+            assertThat(world.x()).isLessThan(0.25 + 0.2);
+            assertThat(rig.robot.executed()).doesNotContain("q2", "q3");
+        }
+    }
+
+    /** Publishes each line as its own message, as a stranger with mosquitto_pub would. */
+    private static void publishLines(Mosquitto m, String topic, String lines) throws Exception {
+        Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(m.port()), "-q", "1",
+                "-t", topic, "-l").redirectErrorStream(true).start();
+        pub.getOutputStream().write(lines.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        pub.getOutputStream().close();
+        assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
 }
