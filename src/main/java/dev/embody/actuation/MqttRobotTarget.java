@@ -34,6 +34,8 @@ public final class MqttRobotTarget implements Target {
     private final Map<String, Object> facts;
     private final Thread ctrlC;
     private final java.util.List<Runnable> onClose = new java.util.ArrayList<>();
+    /** The robot's pose as the last frame was handed out: the state that frame shows. */
+    private volatile double[] poseAtFrame;
 
     public MqttRobotTarget(String name, MqttOptions options, RobotTopics topics, RobotLimits limits, Duration ackTimeout,
                            boolean realtime, Supplier<Outcome> scorer, Supplier<Map<String, Object>> score) throws IOException {
@@ -54,6 +56,9 @@ public final class MqttRobotTarget implements Target {
         facts.put("robot", topics.id());
         facts.put("mqtt", link.protocol());
         facts.put("realtime", realtime);
+        // what state() holds, in order: the robot's own report on its state topic
+        facts.put("state_names", java.util.List.of("x_m", "y_m", "heading_deg"));
+        facts.put("view", "camera");
         this.ctrlC = new Thread(actuator::halt, "robot-stop-" + topics.id());
         Runtime.getRuntime().addShutdownHook(ctrlC);
     }
@@ -69,7 +74,25 @@ public final class MqttRobotTarget implements Target {
 
     @Override
     public FrameSource frames() {
-        return frames;
+        FrameSource inner = frames;
+        return new FrameSource() {
+            @Override
+            public dev.embody.loop.Observation next() throws IOException {
+                dev.embody.loop.Observation o = inner.next();
+                poseAtFrame = actuator.pose();
+                return o;
+            }
+
+            @Override
+            public void close() {
+                inner.close();
+            }
+        };
+    }
+
+    @Override
+    public double[] state() {
+        return poseAtFrame;
     }
 
     /** Looks through another camera (a USB device, a file, an RTSP stream) instead of the robot's camera topic. */

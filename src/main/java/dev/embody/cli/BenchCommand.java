@@ -22,7 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print their figures.",
-        subcommands = {BenchCommand.Loop.class, BenchCommand.LearnedPolicyBench.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class, VlmBenchCommand.class, BenchArenaCommand.class, FleetBenchCommand.class})
+        subcommands = {BenchCommand.Loop.class, BenchCommand.ExportSpeed.class, BenchCommand.LearnedPolicyBench.class, BenchCommand.ReplaySpeed.class, BenchCaptureCommand.class, SpeechBenchCommand.class, VlmBenchCommand.class, BenchArenaCommand.class, FleetBenchCommand.class})
 final class BenchCommand implements Runnable {
 
     @Override
@@ -171,6 +171,79 @@ final class BenchCommand implements Runnable {
                         data.size(), r.steps(), round.batchSize(), r.seconds(), r.device(), r.firstLoss(), r.lastLoss(), r.seconds() < 60 ? "MET" : "MISSED");
             }
             return Main.OK;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "LeRobot export speed: N episodes of S steps written as a LeRobot v3.0 dataset (records one sim-game episode "
+                    + "of S steps and links it N times, unless given a folder).")
+    static final class ExportSpeed implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Parameters(arity = "0..1", paramLabel = "DIR", description = "Episodes to export (default: make them under runs/<id>/).")
+        Path dir;
+        @Option(names = "--episodes", defaultValue = "100", description = "Episodes to make (default: ${DEFAULT-VALUE}).")
+        int episodes;
+        @Option(names = "--steps", defaultValue = "200", description = "Steps each (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Override
+        public Integer call() throws Exception {
+            Options o = Options.of(spec);
+            o.whole("--episodes", episodes, 1, 100_000);
+            o.whole("--steps", steps, 1, 100_000);
+            Path eps = dir;
+            if (eps == null) {
+                eps = Main.runDir().resolve("bench-export-episodes");
+                Path one = recordOne(Main.runDir().resolve("bench-export-source"), steps);
+                System.out.printf("linking %d copies of %s (%s steps) under %s ...%n", episodes, one.getFileName(), steps, eps);
+                for (int i = 0; i < episodes; i++) {
+                    String id = String.format(Locale.ROOT, "bench-%05d", i);
+                    Path d = java.nio.file.Files.createDirectories(eps.resolve(id));
+                    var meta = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper().readTree(one.resolve("meta.json").toFile());
+                    meta.put("id", id);
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValue(d.resolve("meta.json").toFile(), meta);
+                    java.nio.file.Files.copy(one.resolve("steps.jsonl"), d.resolve("steps.jsonl"));
+                    // the frames are linked, not copied: the export decodes each copy in full all the same
+                    java.nio.file.Files.createSymbolicLink(d.resolve("frames.mp4"), one.resolve("frames.mp4").toAbsolutePath());
+                }
+            }
+            List<Path> dirs = ReplayCommand.resolve(spec, List.of(eps.toString()), eps);
+            Path out = Main.runDir().resolve("bench-export-dataset");
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            long cpu0 = os.getProcessCpuTime();
+            var r = dev.embody.episode.LeRobotExport.export(dirs, out, dev.embody.episode.LeRobotExport.Options.defaults(), null);
+            double cpuS = (os.getProcessCpuTime() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "lerobot export: episodes=%d frames=%d %dx%d seconds=%.1f frames_per_s=%.0f cpu_s=%.1f video_mb=%.1f "
+                            + "(required: %d x %d steps under 60 s on 2 cores: %s) cores=%d load_avg=%s dataset=%s%n",
+                    r.episodes(), r.frames(), r.width(), r.height(), r.seconds(), r.frames() / r.seconds(), cpuS, r.videoBytes() / 1e6,
+                    100, 200, r.seconds() < 60 ? "MET" : "MISSED", Runtime.getRuntime().availableProcessors(), loadAverage(), out);
+            return Main.OK;
+        }
+
+        /** A sim-game episode of exactly {@code steps} steps, played at random (seeds tried in turn until one lasts). */
+        private static Path recordOne(Path root, int steps) throws Exception {
+            SimGameProfile profile = SimGameProfile.standard();
+            SkillLibrary library = profile.skills();
+            for (long seed = 1; seed <= 50; seed++) {
+                dev.embody.sim.SimGame game = dev.embody.sim.SimGame.of(seed, 1, dev.embody.sim.SimGame.COLLECT_COINS, Duration.ofSeconds(3600));
+                dev.embody.sim.SimGameTarget target = new dev.embody.sim.SimGameTarget(game);
+                String id = "bench-source-s" + seed;
+                try (Modules modules = profile.modules(library).withPolicy(new dev.embody.planning.RandomPolicy(seed))) {
+                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile, modules, library,
+                            dev.embody.sim.SimGame.COLLECT_COINS, 1));
+                    java.nio.file.Files.createDirectories(root);
+                    try (var recorder = dev.embody.episode.EpisodeRecorder.start(root, id, target, facts)) {
+                        AgentLoop.builder().target(target).library(library).modules(modules).memory(EpisodicMemory.inMemory())
+                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).listener(recorder).build().run();
+                    }
+                }
+                Path d = root.resolve(id);
+                if (dev.embody.episode.RecordedEpisode.read(d).steps().size() == steps) {
+                    return d;
+                }
+            }
+            throw new IllegalStateException("no random sim-game episode of 50 lasted " + steps + " steps");
         }
     }
 

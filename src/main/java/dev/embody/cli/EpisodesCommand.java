@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "episodes", mixinStandardHelpOptions = true, description = "Recorded episodes.",
-        subcommands = {EpisodesCommand.ListEpisodes.class, EpisodesCommand.Show.class, EpisodesCommand.Check.class, EpisodesCommand.Edit.class})
+        subcommands = {EpisodesCommand.ListEpisodes.class, EpisodesCommand.Show.class, EpisodesCommand.Check.class, EpisodesCommand.Edit.class, EpisodesCommand.Export.class})
 final class EpisodesCommand implements Runnable {
 
     @Override
@@ -173,6 +173,63 @@ final class EpisodesCommand implements Runnable {
             }
             System.out.printf("%d episodes: %d ok, %d cut off, %d bad%n", dirs.size(), ok, cut, bad);
             return bad == 0 ? Main.OK : Main.BAD_FILE;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Write episodes as a LeRobot v3.0 dataset in OUT (a new or empty folder), to load with LeRobot's "
+                    + "LeRobotDataset(repo_id, root=OUT): one row and one video frame per step; episodes marked bad are left out, trims honoured. "
+                    + "Nothing is left in OUT unless the whole dataset is written."})
+    static final class Export implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+        @Option(names = "--format", required = true, paramLabel = "lerobot", description = "The dataset format: lerobot (LeRobot v3.0).")
+        String format;
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "OUT", description = "The dataset folder to write (must not exist, or be empty).")
+        Path out;
+        @picocli.CommandLine.Parameters(index = "1..*", arity = "0..*", paramLabel = "ID",
+                description = "Episode ids (under --dir) or folders; none: every episode in --dir.")
+        List<String> ids = new java.util.ArrayList<>();
+        @Option(names = "--dir", defaultValue = "episodes", description = "Episodes folder (default: ${DEFAULT-VALUE}).")
+        Path dir;
+        @Option(names = "--fps", defaultValue = "10", description = "The dataset's frame rate, one frame a step (default: ${DEFAULT-VALUE}, the rate live and record run at).")
+        int fps;
+        @Option(names = "--gop", defaultValue = "10", description = "Frames from one keyframe to the next in the videos (default: ${DEFAULT-VALUE}).")
+        int gop;
+        @Option(names = "--skills", description = "The skills folder whose values give the action's numbers (default: the one the episodes name).")
+        Path skills;
+        @Option(names = "--no-progress", description = "No progress bar on stderr.")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            Options o = Options.of(spec);
+            o.oneOf("--format", format, List.of("lerobot"));
+            o.whole("--fps", fps, 1, 1000);
+            o.whole("--gop", gop, 1, 1000);
+            List<Path> dirs = ReplayCommand.resolve(spec, ids.isEmpty() ? List.of(dir.toString()) : ids, dir);
+            ReplayCommand.ProgressBar bar = new ReplayCommand.ProgressBar(dirs.size(), !noProgress, "export");
+            dev.embody.episode.LeRobotExport.Result r;
+            try {
+                r = dev.embody.episode.LeRobotExport.export(dirs, out, new dev.embody.episode.LeRobotExport.Options(fps, gop, skills),
+                        (done, total) -> bar.step(done, total));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            } finally {
+                bar.done();
+            }
+            for (String l : r.leftOut()) {
+                System.out.printf("left out   %s%n", l);
+            }
+            for (String n : r.notes()) {
+                System.out.printf("note       %s%n", n);
+            }
+            System.out.printf(java.util.Locale.ROOT, "exported %d episodes, %d frames, %d tasks to %s (LeRobot v3.0, %d fps): action=%s state=%s %s %dx%d h264 "
+                            + "in %d file(s), %.1f MB video, %.1f s%n",
+                    r.episodes(), r.frames(), r.tasks(), r.out(), fps, r.actionNames(), r.stateNames().isEmpty() ? "none" : r.stateNames().toString(),
+                    r.videoKey(), r.width(), r.height(), r.videoFiles(), r.videoBytes() / 1e6, r.seconds());
+            System.out.printf("load it:   LeRobotDataset(\"embody/%s\", root=\"%s\")%n", r.out().toAbsolutePath().getFileName(), r.out().toAbsolutePath());
+            return Main.OK;
         }
     }
 }

@@ -123,7 +123,16 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
 
     private void write(Step step) {
         try {
-            steps.write(LINE.writeValueAsString(line(step)));
+            ObjectNode n = line(step);
+            // the target's state as this step's frame was taken (a robot's pose), where the target has one
+            double[] state = target.state();
+            if (state != null && (step.failure() == null || step.failure().observed())) {
+                ArrayNode a = n.putArray("state");
+                for (double v : state) {
+                    a.add(v);
+                }
+            }
+            steps.write(LINE.writeValueAsString(n));
             steps.newLine();
             steps.flush();
             count++;

@@ -178,7 +178,26 @@ public final class RecordedEpisode {
         return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), targetNanos, frame, n.path("scene").asText(""),
                 n.path("entities"), n.path("reflection"), n.path("task"), candidates, command, by, why, wanted, correction, sent,
                 n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, failedAt, error, applied,
-                input(file, lineNo, n));
+                input(file, lineNo, n), state(file, lineNo, n));
+    }
+
+    /** The target's state at the step's frame, or null where none was recorded. */
+    private static double[] state(Path file, int line, JsonNode n) throws BadFileException {
+        JsonNode a = n.get("state");
+        if (a == null || a.isNull()) {
+            return null;
+        }
+        if (!a.isArray()) {
+            throw new BadFileException(file, line, "field 'state' must be a list of numbers (the target's state), got " + a);
+        }
+        double[] out = new double[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!a.get(i).isNumber()) {
+                throw new BadFileException(file, line, "field 'state' must be a list of numbers (the target's state), got " + a);
+            }
+            out[i] = a.get(i).asDouble();
+        }
+        return out;
     }
 
     private static final java.util.Set<String> INPUT_EVENTS = java.util.Set.of("key_down", "key_up", "button_down", "button_up",

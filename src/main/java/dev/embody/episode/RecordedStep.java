@@ -21,13 +21,15 @@ import java.util.Map;
  * @param applied     the operator's goals, notes and taught skills that took effect as the step began
  * @param input       where a person demonstrated (by: person): what they did in the step's window, raw, and what of
  *                    it maps to no skill; null elsewhere
+ * @param state       the target's state as the frame was taken (a robot's pose, named by meta.json's state_names), or
+ *                    null where the target has none
  */
 public record RecordedStep(int line, long step, long wallMillis, long targetNanos, long frame, String scene,
                            JsonNode entities, JsonNode reflection, JsonNode task, List<String> candidates,
                            SkillCall command, String by, String why, SkillCall policyWanted, String correction,
                            List<String> sent, boolean interrupted, String outcome, Map<String, Double> latencyMs,
                            String failedAt, String error, List<dev.embody.loop.Intervention> applied,
-                           dev.embody.loop.PersonInput input) {
+                           dev.embody.loop.PersonInput input, double[] state) {
 
     /** Whether an operator's correction overrode the policy at this step. */
     public boolean corrected() {

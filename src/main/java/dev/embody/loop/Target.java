@@ -25,6 +25,14 @@ public interface Target extends AutoCloseable {
         return Map.of();
     }
 
+    /**
+     * The target's own state as its last frame was taken (a robot's reported pose), named in order by the
+     * {@code state_names} fact of {@link #describe()}; null where the target has none. Episodes record it per step.
+     */
+    default double[] state() {
+        return null;
+    }
+
     /** Figures the scorer keeps for the episode's line (coins taken, distance...). */
     default Map<String, Object> score() {
         return Map.of();
