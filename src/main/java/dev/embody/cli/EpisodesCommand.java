@@ -113,7 +113,7 @@ final class EpisodesCommand implements Runnable {
         String trim;
         @Option(names = "--untrim", description = "Drop the trim: every step counts again.")
         boolean untrim;
-        @Option(names = "--split", paramLabel = "heldout|train", description = "Hold the episode out (the gate scores candidates on it, training never sees it) or train on it; unset, 1 in 4 is held out by its id.")
+        @Option(names = "--split", paramLabel = "heldout|train", description = "Hold the episode out (the gate scores candidates on it, training never sees it) or train on it; unset, 1 in 5 of a target's episodes is held out (at least 1 from 3 on), chosen by id.")
         String split;
 
         @Override

@@ -103,9 +103,10 @@ final class LivePolicy implements AutoCloseable {
         Gate gate = profile.gate(library, gateEpisodes, episodesDir, Arena.Progress.none()).orElse(null);
         // what was recorded before is replayed, so a fine-tune on new corrections does not forget it
         List<dev.embody.learning.Example> earlier;
+        java.util.Set<String> held = dev.embody.learning.HeldOutEpisodes.heldOutIds(episodesDir, profile.name());
         try (Modules m = profile.modules(library)) {
             earlier = dev.embody.learning.EpisodeExamples.collect(episodesDir, profile.name(), m.gathering(), p.spec(),
-                    e -> !profile.holdsOutEpisodes() || !dev.embody.learning.HeldOutEpisodes.heldOut(e)).examples();
+                    e -> !profile.holdsOutEpisodes() || !held.contains(e.id())).examples();
         }
         PeriodicTraining t = new PeriodicTraining(p, store, library.version(), gate, c -> profile.load(store, c),
                 new Trainer.Options(20, 64, 2e-3f, 200, 1),

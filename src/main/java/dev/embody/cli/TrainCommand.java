@@ -4,6 +4,7 @@ import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Example;
+import dev.embody.learning.Fit;
 import dev.embody.learning.Gate;
 import dev.embody.learning.HeldOutEpisodes;
 import dev.embody.learning.Improvement;
@@ -32,6 +33,9 @@ import java.util.stream.LongStream;
         description = "Fine-tune the learned policy on recorded episodes (demonstrations and corrections), write a new checkpoint, gate it on held-out seeds, and put it in use if it is not worse.")
 final class TrainCommand implements Callable<Integer> {
 
+    /** Epochs without a better held-out agreement before training stops. */
+    static final int PATIENCE = 10;
+
     @Spec
     CommandSpec spec;
 
@@ -43,10 +47,11 @@ final class TrainCommand implements Callable<Integer> {
     Path checkpointsDir;
     @Option(names = "--from", description = "Start from this checkpoint, or 'untrained' (default: the one in use, else untrained).")
     String from;
-    @Option(names = "--epochs", defaultValue = "30", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "60", description = "Passes over the training examples at most; with held-out episodes "
+            + "training stops after " + PATIENCE + " epochs without a better held-out agreement and keeps the best (default: ${DEFAULT-VALUE}).")
     int epochs;
-    @Option(names = "--train-steps", defaultValue = "400", description = "Optimizer steps at most (default: ${DEFAULT-VALUE}).")
-    int trainSteps;
+    @Option(names = "--train-steps", description = "Optimizer steps at most (default: as many as the epochs take).")
+    Integer trainSteps;
     @Option(names = "--gate-episodes", defaultValue = "10", description = "Held-out episodes the gate plays (sim-game); 0 adopts without a gate (default: ${DEFAULT-VALUE}).")
     int gateEpisodes;
 
@@ -54,7 +59,9 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Options o = Options.of(spec);
         o.whole("--epochs", epochs, 1, Integer.MAX_VALUE);
-        o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
+        if (trainSteps != null) {
+            o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
+        }
         o.whole("--gate-episodes", gateEpisodes, 0, Integer.MAX_VALUE);
         try (Profile profile = targetSelection.profile(spec)) {
             return train(profile);
@@ -83,12 +90,13 @@ final class TrainCommand implements Callable<Integer> {
                 start = start.grownTo(library);
             }
         }
-        EpisodeExamples.Collected collected;
+        EpisodeExamples.Collected collected, heldOut;
+        // the held-out episodes are never trained on: they tell whether the policy generalises, stop training, and gate
+        java.util.Set<String> held = HeldOutEpisodes.heldOutIds(episodesDir, target);
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
-            // the held-out episodes are the gate's: never trained on
-            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(),
-                    e -> !profile.holdsOutEpisodes() || !HeldOutEpisodes.heldOut(e));
+            collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(), e -> !held.contains(e.id()));
+            heldOut = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(), e -> held.contains(e.id()));
         }
         List<Example> examples = collected.examples();
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
@@ -105,8 +113,24 @@ final class TrainCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
                 collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
-        Trainer.Result r = new Trainer(new Trainer.Options(epochs, 64, 3e-3f, trainSteps, 1)).train(start, examples);
+        System.out.printf(Locale.ROOT, "held out: %d examples from %d episodes (never trained on)%n", heldOut.examples().size(), heldOut.episodes());
+        Trainer.Options options = new Trainer.Options(epochs, 64, 3e-3f, trainSteps == null ? Integer.MAX_VALUE : trainSteps, 1).fitted(PATIENCE);
+        Trainer.Result r = new Trainer(options).train(start, examples, heldOut.examples(), (s, t, l) -> { });
         LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", start.rules());
+        System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.bestEpoch() == 0
+                ? ", kept the last (no held-out episodes to choose by)"
+                : ", kept epoch " + r.bestEpoch() + " (best held-out agreement)" + ("no gain".equals(r.stopped())
+                ? "; stopped after " + PATIENCE + " epochs without gain" : ""));
+        Fit trainFit = Fit.of(candidate, examples), heldFit = Fit.of(candidate, heldOut.examples());
+        System.out.println("fit on training episodes: " + trainFit.line());
+        System.out.println("fit on held-out episodes: " + (heldFit.agreement().trials() > 0 ? heldFit.line()
+                : "none held out (" + HeldOutEpisodes.FEWEST + " teaching episodes or more hold 1 in " + HeldOutEpisodes.EVERY + " out)"));
+        List<String> advice = Fit.advice(trainFit, heldFit);
+        if (advice.isEmpty()) {
+            System.out.println("fit: the policy fits its training steps" + (heldFit.agreement().trials() > 0
+                    ? " and does better than the majority class on held-out ones" : ""));
+        }
+        advice.forEach(System.out::println);
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("loss_first", r.firstLoss());
         metrics.put("loss_last", r.lastLoss());
@@ -114,6 +138,10 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("train_steps", r.steps());
         metrics.put("examples", r.examples());
         metrics.put("corrections", corrections);
+        metrics.put("epochs", r.epochs());
+        metrics.put("best_epoch", r.bestEpoch());
+        putFit(metrics, "train", trainFit);
+        putFit(metrics, "heldout_steps", heldFit);
         boolean adopt = true;
         String verdict = "adopted (no gate)";
         Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));
@@ -134,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
             verdict = v.toString();
         } else if (gateEpisodes > 0) {
             verdict = "adopted (no simulator and no held-out episodes of " + target + " to gate it on: record more, 1 in "
-                    + HeldOutEpisodes.EVERY + " is held out)";
+                    + HeldOutEpisodes.EVERY + " is held out, from " + HeldOutEpisodes.FEWEST + " on)";
         }
         Checkpoint written = store.write(candidate, library.version(), parent, metrics);
         if (adopt) {
@@ -145,5 +173,16 @@ final class TrainCommand implements Callable<Integer> {
         candidate.close();
         start.close();
         return Main.OK;
+    }
+
+    private static void putFit(Map<String, Object> metrics, String where, Fit f) {
+        if (f.agreement().trials() == 0) {
+            return;
+        }
+        metrics.put("agreement_" + where, f.agreement().value());
+        metrics.put("agreement_" + where + "_95ci", List.of(f.agreement().low(), f.agreement().high()));
+        metrics.put("agreement_" + where + "_n", f.agreement().trials());
+        metrics.put("majority_" + where, f.majority().value());
+        metrics.put("majority_command_" + where, f.command());
     }
 }

@@ -18,20 +18,27 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * Recorded episodes set aside from training, to score a candidate policy where no simulator can: the candidate is
  * replayed over each (the same loop, the profile's modules) and scored by its agreement with the commands the person,
- * a demonstrator or the operator gave. An episode is held out when its meta.json says {@code "split": "heldout"}, or else
- * when its id falls in one of every {@link #EVERY} (by a stable hash), so the split never changes as episodes are added.
+ * a demonstrator or the operator gave. An episode is held out when its meta.json says {@code "split": "heldout"} (and
+ * trained on when it says "train"); of the others, enough are held out that one in {@link #EVERY} of a target's
+ * teaching episodes is, at least one from {@link #FEWEST} on and none below: few demonstrations are mostly trained on.
+ * Which ones is fixed by their ids (a stable hash), so the same episodes always split the same way.
  */
 public final class HeldOutEpisodes {
 
     private static final Logger log = LoggerFactory.getLogger(HeldOutEpisodes.class);
-    public static final int EVERY = 4;
+    public static final int EVERY = 5;
+    /** With fewer teaching episodes than this, none is held out unless one says so. */
+    public static final int FEWEST = 3;
 
     private final List<RecordedEpisode> heldOut;
 
@@ -39,24 +46,42 @@ public final class HeldOutEpisodes {
         this.heldOut = List.copyOf(heldOut);
     }
 
-    /** Whether an episode is held out from training. */
-    public static boolean heldOut(RecordedEpisode e) {
-        String split = e.meta().path("split").asText("");
-        if (!split.isEmpty()) {
-            return split.equals("heldout");
-        }
-        return Math.floorMod(e.id().hashCode(), EVERY) == 0;
+    /** How many of n teaching episodes are held out. */
+    public static int heldOutCount(int n) {
+        return n < FEWEST ? 0 : Math.max(1, n / EVERY);
     }
 
-    /** The held-out episodes of a target (those that read; a bad one is skipped with a warning). */
-    public static HeldOutEpisodes of(Path episodesDir, String target) throws IOException {
+    /** The ids of a target's held-out episodes under a folder (those that read, are not marked bad, and teach something). */
+    public static Set<String> heldOutIds(Path episodesDir, String target) throws IOException {
+        return split(teachingEpisodes(episodesDir, target)).stream().map(RecordedEpisode::id).collect(Collectors.toSet());
+    }
+
+    /** Of teaching episodes, those held out: the ones marked so, then the rest by a stable hash of their ids, up to {@link #heldOutCount}. */
+    static List<RecordedEpisode> split(List<RecordedEpisode> episodes) {
+        List<RecordedEpisode> out = new ArrayList<>();
+        List<RecordedEpisode> free = new ArrayList<>();
+        for (RecordedEpisode e : episodes) {
+            String split = e.meta().path("split").asText("");
+            if (split.equals("heldout")) {
+                out.add(e);
+            } else if (split.isEmpty()) {
+                free.add(e);
+            }
+        }
+        free.sort(Comparator.comparingLong((RecordedEpisode e) -> Integer.toUnsignedLong(e.id().hashCode() * 0x9E3779B9)).thenComparing(RecordedEpisode::id));
+        int more = heldOutCount(episodes.size()) - out.size();
+        out.addAll(free.subList(0, Math.max(0, Math.min(more, free.size()))));
+        return out;
+    }
+
+    private static List<RecordedEpisode> teachingEpisodes(Path episodesDir, String target) throws IOException {
         List<RecordedEpisode> out = new ArrayList<>();
         if (episodesDir != null && Files.isDirectory(episodesDir)) {
             try (Stream<Path> s = Files.list(episodesDir)) {
                 for (Path d : s.filter(p -> Files.isRegularFile(p.resolve(Episode.META))).sorted().toList()) {
                     try {
                         RecordedEpisode e = RecordedEpisode.read(d);
-                        if (target.equals(e.meta().path("target").asText()) && heldOut(e) && teaching(e) > 0) {
+                        if (target.equals(e.meta().path("target").asText()) && !e.markedBad() && teaching(e) > 0) {
                             out.add(e);
                         }
                     } catch (BadFileException ex) {
@@ -65,7 +90,12 @@ public final class HeldOutEpisodes {
                 }
             }
         }
-        return new HeldOutEpisodes(out);
+        return out;
+    }
+
+    /** The held-out episodes of a target (those that read; a bad one is skipped with a warning). */
+    public static HeldOutEpisodes of(Path episodesDir, String target) throws IOException {
+        return new HeldOutEpisodes(split(teachingEpisodes(episodesDir, target)));
     }
 
     public List<RecordedEpisode> episodes() {

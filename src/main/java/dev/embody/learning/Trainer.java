@@ -17,8 +17,10 @@ import org.slf4j.LoggerFactory;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -31,25 +33,44 @@ public final class Trainer {
     private static final Logger log = LoggerFactory.getLogger(Trainer.class);
 
     /**
-     * @param epochs passes over the examples (bounded by maxSteps optimizer steps)
+     * @param epochs   passes over the examples (bounded by maxSteps optimizer steps)
+     * @param balanced weigh each example by the inverse square root of its command's share: waits dominate
+     *                 demonstrations, and unweighted the network learns to wait
+     * @param patience with held-out examples: stop after this many epochs without a better held-out agreement, and
+     *                 keep the best epoch's network; 0: train the whole budget and keep the last
      */
-    public record Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed) {
+    public record Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed, boolean balanced, int patience) {
+        public Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed) {
+            this(epochs, batchSize, learningRate, maxSteps, seed, false, 0);
+        }
+
         public static Options defaults() {
             return new Options(30, 64, 3e-3f, 400, 1);
         }
 
         public Options withSeed(long s) {
-            return new Options(epochs, batchSize, learningRate, maxSteps, s);
+            return new Options(epochs, batchSize, learningRate, maxSteps, s, balanced, patience);
         }
 
         public Options withEpochs(int e) {
-            return new Options(e, batchSize, learningRate, maxSteps, seed);
+            return new Options(e, batchSize, learningRate, maxSteps, seed, balanced, patience);
+        }
+
+        /** Balanced classes and early stopping after {@code p} epochs without gain on held-out examples. */
+        public Options fitted(int p) {
+            return new Options(epochs, batchSize, learningRate, maxSteps, seed, true, p);
         }
     }
 
     /** What a run came to: the new network, its loss at the start and the end, how long it took and where. */
+    /**
+     * @param epochs    epochs run (whole or in part)
+     * @param bestEpoch the epoch whose network was kept (the best held-out agreement, ties to the lower held-out loss);
+     *                  0 where nothing was held out and the last was kept
+     * @param stopped   why training ended: "budget" (the epochs or steps asked for) or "no gain" (early stopping)
+     */
     public record Result(PolicyNet net, List<String> commands, double firstLoss, double lastLoss, int steps, int examples,
-                         double seconds, String device) {
+                         double seconds, String device, int epochs, int bestEpoch, String stopped) {
     }
 
     /** Hears each optimizer step; a listener that throws aborts training (and nothing is written). */
@@ -76,6 +97,14 @@ public final class Trainer {
     }
 
     public Result train(LearnedPolicy start, List<Example> examples, Progress progress) {
+        return train(start, examples, List.of(), progress);
+    }
+
+    /**
+     * @param heldOut examples never trained on (from held-out episodes): scored after every epoch, the best epoch's
+     *                network is kept and training stops after {@link Options#patience()} epochs without gain
+     */
+    public Result train(LearnedPolicy start, List<Example> examples, List<Example> heldOut, Progress progress) {
         long t0 = System.nanoTime();
         List<String> commands = start.commands();
         List<Example> usable = new ArrayList<>();
@@ -96,7 +125,7 @@ public final class Trainer {
         PolicyNet net = start.net().copy();
         String device = net.model().getNDManager().getDevice().isGpu() ? "gpu" : "cpu";
         if (usable.isEmpty()) {
-            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, device);
+            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, device, 0, 0, "no examples");
         }
         int perEpoch = (usable.size() + options.batchSize() - 1) / options.batchSize();
         int total = Math.max(1, Math.min(options.maxSteps(), options.epochs() * perEpoch));
@@ -105,8 +134,14 @@ public final class Trainer {
                 .optDevices(new Device[]{net.model().getNDManager().getDevice()});
         Random rnd = new Random(options.seed());
         List<Example> order = new ArrayList<>(usable);
+        Map<String, Float> balance = options.balanced() ? balance(usable) : Map.of();
+        List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
         double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
         int cursor = order.size();
+        int epoch = 0, bestEpoch = 0, bestHits = -1;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        String stopped = "budget";
+        PolicyNet best = null;
         try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
             trainer.initialize(net.inputShapes(Math.min(options.batchSize(), usable.size()))); // keeps the weights it starts from
             for (int step = 0; step < total; step++) {
@@ -121,7 +156,7 @@ public final class Trainer {
                 double loss;
                 try (NDManager m = trainer.getManager().newSubManager()) {
                     NDList data = net.batch(m, batch.stream().map(Example::input).toList(), commands);
-                    NDList labels = labels(m, batch, commands);
+                    NDList labels = labels(m, batch, commands, balance);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray l = trainer.getLoss().evaluate(labels, trainer.forward(data));
                         gc.backward(l);
@@ -138,24 +173,85 @@ public final class Trainer {
                 if (bar != null && ((step + 1) % 5 == 0 || step + 1 == total)) {
                     drawBar(step + 1, total, smooth, t0);
                 }
+                if ((step + 1) % perEpoch == 0 || step + 1 == total) {
+                    epoch++;
+                    if (!scored.isEmpty() && options.patience() > 0) {
+                        double[] s = score(trainer, net, scored, commands);
+                        int hits = (int) s[0];
+                        if (hits > bestHits || hits == bestHits && s[1] < bestLoss) {
+                            bestHits = hits;
+                            bestLoss = s[1];
+                            bestEpoch = epoch;
+                            if (best != null) {
+                                best.close();
+                            }
+                            best = net.copy();
+                        } else if (epoch - bestEpoch >= options.patience()) {
+                            stopped = "no gain";
+                            break;
+                        }
+                    }
+                }
             }
         } catch (RuntimeException e) {
             if (bar != null) {
                 bar.println();
             }
             net.close();
+            if (best != null) {
+                best.close();
+            }
             throw e;
         }
         if (bar != null) {
             bar.println();
         }
+        if (best != null) {
+            net.close();
+            net = best;
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
-        log.debug("trained {} steps on {} examples in {} s on {}: loss {} -> {}", total, usable.size(), secs, device, first, last);
-        return new Result(net, commands, first, last, total, usable.size(), secs, device);
+        log.debug("trained {} epochs on {} examples in {} s on {}: loss {} -> {}, kept epoch {} ({})", epoch, usable.size(), secs, device,
+                first, last, bestEpoch, stopped);
+        return new Result(net, commands, first, last, Math.min(total, epoch * perEpoch), usable.size(), secs, device, epoch, bestEpoch, stopped);
+    }
+
+    /** Per command, the weight that evens out how often it was shown (inverse square root of its share, mean 1). */
+    static Map<String, Float> balance(List<Example> examples) {
+        Map<String, Integer> counts = new HashMap<>();
+        examples.forEach(e -> counts.merge(e.label(), 1, Integer::sum));
+        Map<String, Float> w = new HashMap<>();
+        double mean = 0;
+        for (var c : counts.entrySet()) {
+            float v = (float) Math.sqrt(examples.size() / (double) c.getValue());
+            w.put(c.getKey(), v);
+            mean += v * c.getValue();
+        }
+        double norm = mean / examples.size();
+        w.replaceAll((k, v) -> (float) (v / norm));
+        return w;
+    }
+
+    /** Held-out examples scored without training: [greedy choices that agree, mean loss]. */
+    private static double[] score(ai.djl.training.Trainer trainer, PolicyNet net, List<Example> examples, List<String> commands) {
+        int hits = 0;
+        double lossSum = 0;
+        for (int from = 0; from < examples.size(); from += 256) {
+            List<Example> part = examples.subList(from, Math.min(examples.size(), from + 256));
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                NDList out = trainer.evaluate(net.batch(m, part.stream().map(Example::input).toList(), commands));
+                lossSum += trainer.getLoss().evaluate(labels(m, part, commands, Map.of()), out).getFloat() * part.size();
+                long[] choice = out.head().argMax(1).toLongArray();
+                for (int i = 0; i < part.size(); i++) {
+                    hits += commands.get((int) choice[i]).equals(part.get(i).label()) ? 1 : 0;
+                }
+            }
+        }
+        return new double[]{hits, lossSum / examples.size()};
     }
 
     /** The smoothed one-hot labels and the weights of a batch. */
-    private static NDList labels(NDManager m, List<Example> batch, List<String> commands) {
+    private static NDList labels(NDManager m, List<Example> batch, List<String> commands, Map<String, Float> balance) {
         int k = commands.size();
         float[] labels = new float[batch.size() * k];
         float[] weights = new float[batch.size()];
@@ -164,7 +260,7 @@ public final class Trainer {
                 labels[i * k + j] = SMOOTHING / k;
             }
             labels[i * k + commands.indexOf(batch.get(i).label())] += 1f - SMOOTHING;
-            weights[i] = batch.get(i).weight();
+            weights[i] = batch.get(i).weight() * balance.getOrDefault(batch.get(i).label(), 1f);
         }
         return new NDList(m.create(labels, new Shape(batch.size(), k)), m.create(weights, new Shape(batch.size())));
     }
