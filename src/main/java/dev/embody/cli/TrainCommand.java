@@ -141,7 +141,7 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("epochs", r.epochs());
         metrics.put("best_epoch", r.bestEpoch());
         putFit(metrics, "train", trainFit);
-        putFit(metrics, "heldout_steps", heldFit);
+        putFit(metrics, "heldout_episodes", heldFit);
         boolean adopt = true;
         String verdict = "adopted (no gate)";
         Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));

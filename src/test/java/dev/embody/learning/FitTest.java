@@ -42,31 +42,6 @@ class FitTest {
     }
 
     @Test
-    void aFewSimGameDemonstrationsAreFitted_keptAtTheBestHeldOutEpoch_andReportedAsFitting() throws Exception {
-        SkillLibrary library = LearningFixtures.library();
-        List<Example> training = new ArrayList<>();
-        for (long seed = 1; seed <= 3; seed++) {
-            training.addAll(LearningFixtures.demonstration(library, seed));
-        }
-        List<Example> heldOut = LearningFixtures.demonstration(library, 5);
-        try (LearnedPolicy start = SimGameProfile.standard().untrained(library, 1)) {
-            Trainer.Result r = new Trainer(new Trainer.Options(40, 32, 5e-3f, Integer.MAX_VALUE, 1).fitted(8), null)
-                    .train(start, training, heldOut, (s, t, l) -> { });
-            assertThat(r.bestEpoch()).isBetween(1, r.epochs());
-            try (LearnedPolicy trained = new LearnedPolicy(r.net(), r.commands(), "t", start.rules())) {
-                Fit fit = Fit.of(trained, training), held = Fit.of(trained, heldOut);
-                assertThat(fit.agreement().trials()).isEqualTo(training.size());
-                assertThat(fit.agreement().value()).as(fit.line()).isGreaterThanOrEqualTo(0.9);
-                assertThat(fit.fits()).as(fit.line()).isTrue();
-                assertThat(Fit.advice(fit, Fit.of(trained, List.of()))).isEmpty();
-                assertThat(fit.line()).startsWith("agreement ").contains(" vs always '" + fit.command() + "' ");
-                System.out.println("sim-game fit: training " + fit.line() + "; held out " + held.line() + "; kept epoch "
-                        + r.bestEpoch() + " of " + r.epochs());
-            }
-        }
-    }
-
-    @Test
     void fewDemonstrationsAreMostlyTrainedOn() {
         assertThat(HeldOutEpisodes.heldOutCount(1)).isZero();
         assertThat(HeldOutEpisodes.heldOutCount(2)).isZero();
