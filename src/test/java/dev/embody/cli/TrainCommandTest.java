@@ -2,6 +2,7 @@ package dev.embody.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.embody.episode.EpisodeFixtures;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,5 +47,37 @@ class TrainCommandTest {
         assertThat(metrics.path("agreement_train_n").asInt()).isEqualTo(Integer.parseInt(m.group(3)));
         assertThat(metrics.path("agreement_train_95ci")).hasSize(2);
         assertThat(metrics.has("agreement_heldout_episodes")).isTrue();
+    }
+
+    @Test
+    void demonstrationsWhoseCommandsTheScreenDoesNotDecideAreNotFitted_andTrainSaysSoAndWhatToTry() throws Exception {
+        Path episodes = dir.resolve("episodes");
+        // a person who mostly waits and otherwise presses a key at random: what they do is not on the screen
+        java.util.List<String> commands = dev.embody.planning.LearnedPolicy.names(EpisodeFixtures.library());
+        String wait = commands.stream().filter(c -> c.startsWith("wait")).findFirst().orElseThrow();
+        java.util.Random coin = new java.util.Random(7);
+        dev.embody.loop.Policy erratic = new dev.embody.loop.Policy() {
+            @Override
+            public dev.embody.loop.Decision plan(dev.embody.loop.PlanningContext context) {
+                String c = coin.nextDouble() < 0.6 ? wait : commands.get(coin.nextInt(commands.size()));
+                return new dev.embody.loop.Decision(dev.embody.skill.SkillCall.parse(c), java.util.Map.of(), "person", "scripted at random");
+            }
+
+            @Override
+            public String name() {
+                return "person";
+            }
+        };
+        for (long seed = 1; seed <= 3; seed++) {
+            EpisodeFixtures.record(episodes, seed, 1, java.util.Map.of(), erratic, 40);
+        }
+        CliRun train = CliRun.of("train", "--episodes-dir", episodes.toString(), "--checkpoints", dir.resolve("ck").toString(),
+                "--gate-episodes", "0", "--epochs", "20");
+        assertThat(train.exit()).as(train.out() + train.err()).isZero();
+        System.out.println(train.out());
+        assertThat(train.line("fit on training episodes: ")).contains(" vs always '" + wait + "' ");
+        assertThat(train.out()).contains("warning: the policy does not fit what it was shown: it agrees with")
+                .contains("try: train longer (--epochs)").contains("record more demonstrations").doesNotContain("fit: the policy fits");
+        assertThat(train.out()).as("it is still written: a person may want to look at it").contains("v0001: loss");
     }
 }
