@@ -114,7 +114,9 @@ final class TrainCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dataset: %d examples from %d episodes in %s (%d demonstration steps, %d corrections)%s%n", examples.size(),
                 collected.episodes(), episodesDir, examples.size() - corrections, corrections, skipped);
         System.out.printf(Locale.ROOT, "held out: %d examples from %d episodes (never trained on)%n", heldOut.examples().size(), heldOut.episodes());
-        Trainer.Options options = new Trainer.Options(epochs, 64, 3e-3f, trainSteps == null ? Integer.MAX_VALUE : trainSteps, 1).fitted(PATIENCE);
+        // batches sized to the data: a few demonstrations still make several steps an epoch
+        int batch = Math.max(16, Math.min(64, examples.size() / 4));
+        Trainer.Options options = new Trainer.Options(epochs, batch, 3e-3f, trainSteps == null ? Integer.MAX_VALUE : trainSteps, 1).fitted(PATIENCE);
         Trainer.Result r = new Trainer(options).train(start, examples, heldOut.examples(), (s, t, l) -> { });
         LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", start.rules());
         System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.bestEpoch() == 0
@@ -131,6 +133,12 @@ final class TrainCommand implements Callable<Integer> {
                     ? " and does better than the majority class on held-out ones" : ""));
         }
         advice.forEach(System.out::println);
+        if (!trainFit.fits() && "no gain".equals(r.stopped())) {
+            // more epochs would be cut short the same way: the held-out episodes stopped it
+            System.out.printf(Locale.ROOT, "  note: training stopped at epoch %d, %d epochs after the best held-out agreement; if the held-out "
+                    + "episodes are unlike the training ones, mark them with ./run episodes edit ID --split train|heldout%n", r.epochs(),
+                    r.epochs() - r.bestEpoch());
+        }
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("loss_first", r.firstLoss());
         metrics.put("loss_last", r.lastLoss());

@@ -24,7 +24,7 @@ public final class EpisodeEdit {
     /** The meta.json fields an edit owns; the recorder keeps them when it rewrites meta.json. */
     public static final List<String> FIELDS = List.of("mark", "trim", "split", "edited");
     public static final List<String> MARKS = List.of("good", "bad");
-    /** Held out (only the gate scores on it) or for training; unset, one episode in four is held out by its id. */
+    /** Held out (only the gate scores on it) or for training; unset, learning.HeldOutEpisodes holds out one in five (at least one from three on) by id. */
     public static final List<String> SPLITS = List.of("heldout", "train");
     private static final Pattern RANGE = Pattern.compile("\\s*(\\d{0,18})\\s*\\.\\.\\s*(\\d{0,18})\\s*");
 

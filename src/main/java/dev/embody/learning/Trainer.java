@@ -36,8 +36,9 @@ public final class Trainer {
      * @param epochs   passes over the examples (bounded by maxSteps optimizer steps)
      * @param balanced weigh each example by the inverse square root of its command's share: waits dominate
      *                 demonstrations, and unweighted the network learns to wait
-     * @param patience with held-out examples: stop after this many epochs without a better held-out agreement, and
-     *                 keep the best epoch's network; 0: train the whole budget and keep the last
+     * @param patience with held-out examples: stop after this many epochs (and at least {@link #MIN_STEPS_WITHOUT_GAIN}
+     *                 steps) without reaching the best held-out agreement again, and keep the best epoch's network (the
+     *                 latest of equals); 0: train the whole budget and keep the last
      */
     public record Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed, boolean balanced, int patience) {
         public Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed) {
@@ -65,7 +66,7 @@ public final class Trainer {
     /** What a run came to: the new network, its loss at the start and the end, how long it took and where. */
     /**
      * @param epochs    epochs run (whole or in part)
-     * @param bestEpoch the epoch whose network was kept (the best held-out agreement, ties to the lower held-out loss);
+     * @param bestEpoch the epoch whose network was kept (the best held-out agreement, ties to the later epoch);
      *                  0 where nothing was held out and the last was kept
      * @param stopped   why training ended: "budget" (the epochs or steps asked for) or "no gain" (early stopping)
      */
@@ -79,6 +80,8 @@ public final class Trainer {
     }
 
     private static final float SMOOTHING = 0.05f;
+    /** Early stopping waits at least this many optimizer steps too: a few examples make an epoch one step. */
+    static final int MIN_STEPS_WITHOUT_GAIN = 50;
 
     private final Options options;
     private final PrintStream bar;
@@ -138,8 +141,7 @@ public final class Trainer {
         List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
         double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
         int cursor = order.size();
-        int epoch = 0, bestEpoch = 0, bestHits = -1;
-        double bestLoss = Double.POSITIVE_INFINITY;
+        int epoch = 0, bestEpoch = 0, bestHits = -1, bestStep = 0;
         String stopped = "budget";
         PolicyNet best = null;
         try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
@@ -178,15 +180,16 @@ public final class Trainer {
                     if (!scored.isEmpty() && options.patience() > 0) {
                         double[] s = score(trainer, net, scored, commands);
                         int hits = (int) s[0];
-                        if (hits > bestHits || hits == bestHits && s[1] < bestLoss) {
+                        // a tie goes to the later epoch: as good on held-out steps and fitted closer to what it was shown
+                        if (hits >= bestHits) {
                             bestHits = hits;
-                            bestLoss = s[1];
                             bestEpoch = epoch;
+                            bestStep = step + 1;
                             if (best != null) {
                                 best.close();
                             }
                             best = net.copy();
-                        } else if (epoch - bestEpoch >= options.patience()) {
+                        } else if (epoch - bestEpoch >= options.patience() && step + 1 - bestStep >= MIN_STEPS_WITHOUT_GAIN) {
                             stopped = "no gain";
                             break;
                         }
