@@ -359,6 +359,31 @@ class StopAlwaysWinsTest {
     }
 
     @Test
+    void consoleEstopWhileAConcurrentFloodOfRecordingsWaitsOnTheDecoder() throws Exception {
+        assumeTrue(PocketSphinx.unavailableReason() == null, "needs Debian's pocketsphinx and pocketsphinx-en-us");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/espeak-ng")) && Files.isExecutable(Path.of("/usr/bin/sox")), "needs espeak-ng and sox");
+        byte[] move = Files.readAllBytes(SpeechTrial.synthesise(List.of("go to the left"), List.of("en-us"), dir).get(0));
+        try (Live s = new Live(); SpokenCorrections speech = SpokenCorrections.open(() -> parser, s.inbox).orElseThrow();
+             OperatorConsole c = console(s, speech)) {
+            // thirty recordings at once: the one decoder takes them one by one, the rest are answered at once, never queued
+            List<CompletableFuture<HttpResponse<String>>> flood = new java.util.ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                flood.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + c.port() + "/api/speech"))
+                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "audio/wav").POST(HttpRequest.BodyPublishers.ofByteArray(move)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            HttpResponse<String> estop = post(c, "/api/control", "{\"action\":\"estop\"}");
+            assertThat(estop.statusCode()).as(estop.body()).isEqualTo(200);
+            s.stoppedAtTheNextStep();
+            long busy = 0;
+            for (CompletableFuture<HttpResponse<String>> f : flood) {
+                busy += f.get(120, TimeUnit.SECONDS).statusCode() == 503 ? 1 : 0;
+            }
+            assertThat(busy).as("recordings past the decoder's few waiting places were answered 503, not queued").isGreaterThan(0);
+        }
+    }
+
+    @Test
     void gamepadEstopButtonWhileTheStickFloodsCommands() throws Exception {
         try (Live s = new Live()) {
             GamepadChannelTest.TestGamepad pad = GamepadChannelTest.TestGamepad.create();
@@ -444,7 +469,10 @@ class StopAlwaysWinsTest {
                     double x = world.x(), y = world.y();
                     // the rest of the flood is answered, and none of it moves the robot again
                     await(() -> floodAcks.size() >= 40, "an answer to every move of the flood");
-                    assertThat(floodAcks).as("moves of the flood refused for the e-stop").anyMatch(a -> a.status().equals("refused") && a.detail().contains("e-stopped"));
+                    // refused for the e-stop, or cancelled by the stop the agent sends when it halts: never started either way
+                    assertThat(floodAcks).as("moves of the flood refused for the e-stop or cancelled by the agent's stop")
+                            .anyMatch(a -> a.status().equals("refused") && a.detail().contains("e-stopped")
+                                    || a.status().equals("stopped") && a.detail().contains("cancelled"));
                     assertThat(world.x()).isEqualTo(x);
                     assertThat(world.y()).isEqualTo(y);
                 }
