@@ -58,7 +58,7 @@ class SkillLoaderTest {
                   - mouse_move: {dx: 5, dy: -5}
                   - click: {button: right, at: "template:save", count: 2}
                   - scroll: -3
-                  - publish: {topic: robots/r1/cmd, payload: {op: stop}}
+                  - publish: {topic: cmd, payload: {op: stop}}
                   - wait: 1.5s
                   - release_all: true
                 """));
