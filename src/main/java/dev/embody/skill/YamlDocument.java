@@ -22,7 +22,9 @@ import java.util.Map;
 public final class YamlDocument {
 
     /** The largest YAML file or text read: the largest shipped file is under 2 KB. */
-    public static final long MAX_BYTES = 1L << 20;
+    public static final long MAX_BYTES = 256L << 10;
+    /** The longest line: the scanner's time grows with the square of an unbroken run (400 KB on one line: 8 s). */
+    public static final int MAX_LINE_CHARS = 4096;
     /** Deepest nesting of mappings and lists: a skill or calibration needs a handful. */
     public static final int MAX_DEPTH = 64;
     /** Aliases ({@code *a}) a document may use: none of embody's files needs one; a few are harmless, many are a bomb. */
@@ -71,6 +73,16 @@ public final class YamlDocument {
         if (text.length() > MAX_BYTES) {
             throw new BadFileException(path, 0, "too large: " + text.length() + " characters; " + WHAT + " is at most " + MAX_BYTES
                     + " bytes (" + TextFile.sizeName(MAX_BYTES) + ")");
+        }
+        int lineNo = 1;
+        for (int start = 0; start <= text.length(); lineNo++) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            if (end - start > MAX_LINE_CHARS) {
+                throw new BadFileException(path, lineNo, "line too long: " + (end - start) + " characters; a line of " + WHAT + " is at most "
+                        + MAX_LINE_CHARS);
+            }
+            start = end + 1;
         }
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = FACTORY.createParser(text)) {

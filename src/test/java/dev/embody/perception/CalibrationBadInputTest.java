@@ -177,7 +177,7 @@ class CalibrationBadInputTest {
             CliRun huge = CliRun.of("skills", "list", "--target", "desktop", "--calibration", f.toString());
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(huge.exit()).as(huge.out() + huge.err()).isEqualTo(Main.BAD_FILE);
-            assertThat(huge.err()).contains(f + ": too large: " + Files.size(f) + " bytes; a YAML file embody reads is at most 1048576 bytes (1 MiB)");
+            assertThat(huge.err()).contains(f + ": too large: " + Files.size(f) + " bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)");
             assertThat(ms).as("refused before reading").isLessThan(2000);
         }
     }

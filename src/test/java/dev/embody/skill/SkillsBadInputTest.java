@@ -192,8 +192,8 @@ class SkillsBadInputTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(check.err()).contains(
-                "bad  " + big + ": too large: 36700209 bytes; a YAML file embody reads is at most 1048576 bytes (1 MiB)",
-                "bad  " + sparse + ": too large: 1073741824 bytes; a YAML file embody reads is at most 1048576 bytes (1 MiB)");
+                "bad  " + big + ": too large: 36700209 bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)",
+                "bad  " + sparse + ": too large: 1073741824 bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)");
         assertThat(ms).as("refused before reading, not after").isLessThan(2000);
     }
 
