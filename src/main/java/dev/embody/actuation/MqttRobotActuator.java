@@ -184,6 +184,9 @@ public final class MqttRobotActuator implements Actuator {
             return;
         }
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        if (resolved.equals(topics.estop()) && resets(bytes)) {
+            throw new IllegalStateException("a skill may not reset robot " + topics.id() + "'s e-stop: stop always wins; the operator resets it");
+        }
         if (c != null) {
             bytes = RobotMessages.write(checked(c));
         }
@@ -191,6 +194,14 @@ public final class MqttRobotActuator implements Actuator {
             link.publish(resolved, bytes, 1, false);
         } catch (IOException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean resets(byte[] estop) {
+        try {
+            return RobotMessages.readEstop(estop).isReset();
+        } catch (RobotMessages.Malformed e) {
+            return false; // what is no reset stops the robot: any skill may send that
         }
     }
 

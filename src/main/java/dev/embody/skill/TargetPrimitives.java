@@ -37,6 +37,8 @@ public record TargetPrimitives(String target, Set<String> names, List<Set<String
      * with no '/' it cannot climb out ('..') or name another robot, and with no '+', '#' or '$' no wildcard or broker topic.
      */
     private static final Pattern OWN_TOPIC = Pattern.compile("[A-Za-z0-9_-]+");
+    /** The robot's reports to the agent (RobotTopics' ack, state, camera): a skill speaks to its robot, never as it. */
+    private static final Set<String> ROBOT_REPORTS = Set.of("ack", "state", "camera");
 
     public TargetPrimitives {
         names = Set.copyOf(names);
@@ -89,6 +91,10 @@ public record TargetPrimitives(String target, Set<String> names, List<Set<String
 
     /** Why a skill may not publish to this topic (it is not one of its robot's own), or null. */
     public static String topicRefusal(String topic) {
+        if (topic != null && ROBOT_REPORTS.contains(topic)) {
+            return "publish topic '" + topic + "' is where the robot reports to the agent: a skill may not speak as the robot (it may publish to 'cmd', "
+                    + "'estop' or another topic of its robot's own)";
+        }
         if (topic != null && OWN_TOPIC.matcher(topic).matches()) {
             return null;
         }

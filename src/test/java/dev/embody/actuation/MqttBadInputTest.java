@@ -311,6 +311,12 @@ class MqttBadInputTest {
                 .hasMessageContaining("command refused before sending: move of 100.000 m is outside (0, 0.300] m");
         assertThatThrownBy(() -> agent.publish("lights", "{\"op\":\"spin\"}")).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("unknown op 'spin'");
+        for (String report : List.of("ack", "state", "camera")) {
+            assertThatThrownBy(() -> agent.publish(report, "{\"id\":\"bx\",\"x\":0.45,\"y\":0.3,\"heading_deg\":0}")).as(report)
+                    .hasMessageContaining("'" + report + "' is where the robot reports to the agent");
+        }
+        assertThatThrownBy(() -> agent.publish("estop", "{\"reset\":true}")).hasMessageContaining("a skill may not reset robot bx's e-stop");
+        assertThat(agent.estopped()).isFalse();
         agent.publish("lights", "{\"colour\":\"red\"}");
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (lights.isEmpty() && System.nanoTime() < end) {

@@ -138,6 +138,10 @@ class SkillsBadInputTest {
             assertThat(check.err()).contains("bad  " + dir.resolve(e.getKey() + ".yaml") + ":5: publish topic '" + e.getValue()
                     + "' is not one of this robot's own topics");
         }
+        Files.writeString(dir.resolve("g_state.yaml"), body.replace("NAME", "g_state").replace("TOPIC", "state"));
+        CliRun forged = CliRun.of("skills", "check", dir.toString());
+        assertThat(forged.err()).contains("bad  " + dir.resolve("g_state.yaml") + ":5: publish topic 'state' is where the robot reports to the agent", "7 problems");
+        Files.delete(dir.resolve("g_state.yaml"));
         assertThat(check.err()).contains("6 problems");
         // a slot that fills in another robot's topic is refused for the command that would
         Files.writeString(dir.resolve("a_absolute.yaml"), "name: a_absolute\ndescription: x\nparameters:\n  to: {values: [cmd, ../r8/cmd]}\n"
