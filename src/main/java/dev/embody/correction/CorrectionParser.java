@@ -214,7 +214,7 @@ public final class CorrectionParser {
         String original = text == null ? "" : text;
         if (SkillTeaching.isTeaching(original)) {
             try {
-                String yaml = SkillTeaching.yaml(original);
+                String yaml = SkillTeaching.yaml(original, library);
                 String name = SkillTeaching.name(original).orElseThrow();
                 if (library.skill(name).isPresent()) {
                     return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,

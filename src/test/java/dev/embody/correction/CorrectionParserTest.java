@@ -273,7 +273,7 @@ class CorrectionParserTest {
                       close: {say: [grab it, grip, squeeze]}
                 phrases: ["{state} the gripper", "{state}"]
                 body:
-                  - publish: {topic: "robot/gripper", payload: "{state}"}
+                  - publish: {topic: "gripper", payload: "{state}"}
                 """);
         CorrectionParser p = new CorrectionParser(SkillLibrary.load(dir));
         assertThat(p.parse("close the gripper").command()).hasToString("gripper(state=close)");
