@@ -386,7 +386,7 @@ public final class FleetTrainer implements AutoCloseable {
     }
 
     /** The checkpoint in use in the shared folder, when a holder adopted it after {@code a} was announced; else empty. */
-    private Optional<Checkpoint> adoptedAfter(Announcement a) throws IOException {
+    private Optional<Checkpoint> adoptedAfter(Announcement a) throws IOException, BadFileException {
         if (a == null) {
             return Optional.empty();
         }
