@@ -83,7 +83,19 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     public record Refusal(String version, String reason, long atMs) {
     }
 
+    /** Another running agent of the fleet has this agent's id: two would mix their statuses, and one's will would clear the other's. */
+    public static final class IdInUse extends IOException {
+        public IdInUse(String message) {
+            super(message);
+        }
+    }
+
+    /** How long a joining agent waits for the broker to echo its probe. */
+    static final Duration PROBE_WAIT = Duration.ofSeconds(10);
+
     private final Settings settings;
+    /** This run of the agent, in its status: another run with the same id is told apart by it. */
+    private final String instance;
     private final FleetTopics topics;
     private final Profile profile;
     private final String store;
@@ -105,8 +117,9 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     private final Object adopted = new Object();
     private volatile boolean decided;
 
-    private FleetAgent(Settings settings, Profile profile, SkillLibrary library, Spool spool, FleetLink link) throws IOException {
+    private FleetAgent(Settings settings, Profile profile, SkillLibrary library, Spool spool, FleetLink link, String instance) throws IOException {
         this.settings = settings;
+        this.instance = instance;
         this.topics = new FleetTopics(settings.fleet());
         this.profile = profile;
         this.store = profile.memoryName();
@@ -133,14 +146,28 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     public static FleetAgent join(Settings settings, Profile profile, SkillLibrary library) throws IOException {
         Spool spool = Spool.open(settings.dir().resolve("spool"));
         FleetLink link;
+        String instance = java.util.UUID.randomUUID().toString().substring(0, 13);
         try {
             FleetTopics t = new FleetTopics(settings.fleet());
+            // before a will exists that would clear the status: another agent with this id is running
+            JsonNode other = FleetStatus.retained(settings.broker().withClientId(settings.broker().clientId() + "-probe"), t, settings.agent(),
+                    instance, PROBE_WAIT);
+            if (other != null) {
+                throw new IdInUse("agent id '" + settings.agent() + "' is in use on fleet " + settings.fleet() + " by another agent (instance "
+                        + other.path("instance").asText("unnamed") + ", status on " + t.agentStatus(settings.agent()) + " at t_ms="
+                        + other.path("t_ms").asText("?") + "): give this one another --agent-id (a crashed agent's status clears when the broker"
+                        + " gives up on it, within 1.5 keep-alives)");
+            }
             link = FleetLink.open(settings.broker(), new FleetLink.Will(t.agentStatus(settings.agent()), new byte[0], true), false);
         } catch (IOException e) {
             spool.close();
             throw e;
+        } catch (InterruptedException e) {
+            spool.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while joining fleet " + settings.fleet(), e);
         }
-        FleetAgent a = new FleetAgent(settings, profile, library, spool, link);
+        FleetAgent a = new FleetAgent(settings, profile, library, spool, link, instance);
         a.start();
         return a;
     }
@@ -424,6 +451,7 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     private void status() {
         ObjectNode n = JSON.createObjectNode();
         n.put("agent", settings.agent());
+        n.put("instance", instance);
         n.put("profile", store);
         LearnedPolicy p = current;
         n.put("policy", p == null ? "none" : p.version());
