@@ -384,7 +384,7 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         long t0 = System.nanoTime();
         CheckpointPackage pkg;
         try {
-            pkg = CheckpointFetch.fetch(link, topics, a, settings.fetchTimeout());
+            pkg = CheckpointFetch.fetch(link, topics, a, settings.fetchTimeout(), topics.agentProbe(settings.agent(), instance));
         } catch (BadMessage e) {
             refuse(a.version(), e.getMessage());
             return;
@@ -399,6 +399,12 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         try {
             pkg.unpack(cache.root().resolve(a.version()));
             dev.embody.learning.Checkpoint c = cache.find(a.version()).orElseThrow(() -> new IOException("unpacked but not readable as a checkpoint"));
+            String named = c.meta().path("version").asText("");
+            if (!named.equals(a.version())) {
+                // a package of another version announced under this one: running it would report the wrong version
+                throw new BadFileException(c.dir().resolve(dev.embody.learning.Checkpoint.META), 0, "its checkpoint.json names version '"
+                        + ExampleMessage.abbreviate(named) + "' but the announcement is of " + a.version());
+            }
             p = profile.load(cache, c);
             if (!p.commands().equals(LearnedPolicy.names(library))) {
                 p = p.grownTo(library);

@@ -145,6 +145,29 @@ class FleetRefusalTest {
         }
     }
 
+    @Test
+    void anAgentRefusesAPackageWhoseCheckpointJsonNamesAnotherVersionThanTheAnnouncement() throws Exception {
+        SimGameProfile profile = SimGameProfile.standard();
+        SkillLibrary library = profile.skills();
+        FleetTopics topics = new FleetTopics("lab");
+        dev.embody.learning.Checkpoints made = profile.checkpoints(dir.resolve("made"));
+        Checkpoint v1;
+        try (dev.embody.planning.LearnedPolicy p = profile.untrained(library, 1)) {
+            v1 = made.write(p, library.version(), null, java.util.Map.of());
+        }
+        CheckpointPackage pkg = CheckpointPackage.of(v1); // its checkpoint.json says v0001
+        Announcement as5 = new Announcement(profile.memoryName(), "v0005", "v0004", pkg.sha256(), pkg.size(), pkg.chunks(), CheckpointPackage.CHUNK_BYTES,
+                profile.inputSpec(), v1.commands().size(), "t1", 1, "not gated", v1.meta().path("created").asText(), "tamperer", null, System.currentTimeMillis());
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             FleetLink tamperer = FleetLink.open(MqttOptions.of(broker.url(), "tamperer").withVersion("5"));
+             FleetAgent agent = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("a1"), true), profile, library)) {
+            announce(tamperer, topics, pkg, as5);
+            awaitRefusedByAll(List.of(agent), "v0005", r -> r.contains("checkpoint.json names version 'v0001'") && r.contains("announcement is of v0005"));
+            assertThat(agent.current()).as("nothing taken").isNull();
+            assertThat(dir.resolve("a1/checkpoints").resolve(profile.memoryName()).resolve("v0005")).as("a refused checkpoint is not kept").doesNotExist();
+        }
+    }
+
     /** The retained status of an agent, once there is one. */
     private static com.fasterxml.jackson.databind.JsonNode awaitStatus(MqttOptions o, SimGameProfile profile, String agent) throws Exception {
         for (int i = 0; i < 100; i++) {
