@@ -506,8 +506,14 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             if (wav.length > MAX_AUDIO_BYTES) {
                 throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
             }
+            short[] samples;
+            try {
+                samples = dev.embody.correction.SpeechAudio.fromWav(wav);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a WAV recording: " + e.getMessage());
+            }
             limit();
-            SpokenCorrections.Heard h = speech.hear(wav, "web-speech");
+            SpokenCorrections.Heard h = speech.hear(samples, "web-speech");
             Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
             m.put("heard", h.text());
             m.put("score", h.score());
