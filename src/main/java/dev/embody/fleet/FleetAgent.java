@@ -92,6 +92,11 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
 
     /** How long a joining agent waits for the broker to echo its probe. */
     static final Duration PROBE_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a joining agent waits for another's status of its id to clear before it is refused: a killed agent's will
+     * clears it once the broker notices, at once for a closed socket, within 1.5 keep-alives (15 s) for a lost host.
+     */
+    static final Duration PREDECESSOR_GONE = Duration.ofSeconds(15);
 
     private final Settings settings;
     /** This run of the agent, in its status: another run with the same id is told apart by it. */
@@ -144,6 +149,11 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
      * @throws IOException the broker cannot be reached, or the spool is another agent's
      */
     public static FleetAgent join(Settings settings, Profile profile, SkillLibrary library) throws IOException {
+        return join(settings, profile, library, PREDECESSOR_GONE);
+    }
+
+    /** As {@link #join(Settings, Profile, SkillLibrary)}, waiting up to {@code gone} for another agent's status of this id to clear. */
+    static FleetAgent join(Settings settings, Profile profile, SkillLibrary library, Duration gone) throws IOException {
         Spool spool = Spool.open(settings.dir().resolve("spool"));
         FleetLink link;
         String instance = java.util.UUID.randomUUID().toString().substring(0, 13);
@@ -151,12 +161,11 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
             FleetTopics t = new FleetTopics(settings.fleet());
             // before a will exists that would clear the status: another agent with this id is running
             JsonNode other = FleetStatus.retained(settings.broker().withClientId(settings.broker().clientId() + "-probe"), t, settings.agent(),
-                    instance, PROBE_WAIT);
+                    instance, PROBE_WAIT, gone);
             if (other != null) {
                 throw new IdInUse("agent id '" + settings.agent() + "' is in use on fleet " + settings.fleet() + " by another agent (instance "
                         + other.path("instance").asText("unnamed") + ", status on " + t.agentStatus(settings.agent()) + " at t_ms="
-                        + other.path("t_ms").asText("?") + "): give this one another --agent-id (a crashed agent's status clears when the broker"
-                        + " gives up on it, within 1.5 keep-alives)");
+                        + other.path("t_ms").asText("?") + ", not cleared within " + gone.toSeconds() + " s): give this one another --agent-id");
             }
             link = FleetLink.open(settings.broker(), new FleetLink.Will(t.agentStatus(settings.agent()), new byte[0], true), false);
         } catch (IOException e) {

@@ -18,10 +18,11 @@ public record FleetStatus(String lease, Announcement policy, List<String> versio
 
     /**
      * The status an agent id holds on the broker now (null: none), for an agent about to join with that id: a bounded
-     * wait for its own echo, after which the broker has sent whatever it retained.
+     * wait for its own echo, after which the broker has sent whatever it retained; then, where there is one, up to
+     * {@code gone} for it to be cleared (a killed agent's will clears it as soon as the broker notices).
      */
-    static JsonNode retained(MqttOptions broker, FleetTopics topics, String agent, String instance, java.time.Duration wait)
-            throws IOException, InterruptedException {
+    static JsonNode retained(MqttOptions broker, FleetTopics topics, String agent, String instance, java.time.Duration wait,
+                             java.time.Duration gone) throws IOException, InterruptedException {
         try (FleetLink link = FleetLink.open(broker)) {
             java.util.concurrent.atomic.AtomicReference<JsonNode> found = new java.util.concurrent.atomic.AtomicReference<>();
             java.util.concurrent.CountDownLatch echoed = new java.util.concurrent.CountDownLatch(1);
@@ -39,6 +40,10 @@ public record FleetStatus(String lease, Announcement policy, List<String> versio
             if (!echoed.await(wait.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 throw new IOException("the broker " + broker.broker() + " did not echo " + probe + " within " + wait.toSeconds()
                         + " s: cannot tell whether agent id '" + agent + "' is in use");
+            }
+            long end = System.nanoTime() + gone.toNanos();
+            while (found.get() != null && System.nanoTime() - end < 0) {
+                Thread.sleep(50);
             }
             return found.get();
         }

@@ -131,17 +131,26 @@ class FleetRefusalTest {
     void aSecondAgentWithTheSameIdIsRefused_andTheFirstOnesStatusStays() throws Exception {
         SimGameProfile profile = SimGameProfile.standard();
         SkillLibrary library = profile.skills();
-        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
-             FleetAgent first = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("one"), false), profile, library)) {
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            FleetAgent first = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("one"), false), profile, library);
             MqttOptions watcher = MqttOptions.of(broker.url(), "status").withVersion("5");
             String instance = awaitStatus(watcher, profile, "a1").path("instance").asText();
             assertThat(instance).as("the status names its instance").isNotEmpty();
 
-            assertThatThrownBy(() -> FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("two"), false), profile, library))
+            // the first one is alive: its status does not clear however long the second waits (here 2 s; 15 s by default)
+            assertThatThrownBy(() -> FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("two"), false), profile, library,
+                    Duration.ofSeconds(2)))
                     .isInstanceOf(FleetAgent.IdInUse.class)
                     .hasMessageContaining("agent id 'a1' is in use on fleet lab by another agent (instance " + instance)
                     .hasMessageContaining("give this one another --agent-id");
             assertThat(awaitStatus(watcher, profile, "a1").path("instance").asText()).as("the first agent's status stays").isEqualTo(instance);
+
+            // once the first is gone, the id is free: a restarted agent joins
+            first.close();
+            try (FleetAgent again = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("one"), false), profile, library,
+                    Duration.ofSeconds(2))) {
+                assertThat(awaitStatus(watcher, profile, "a1").path("instance").asText()).isNotEqualTo(instance);
+            }
         }
     }
 
@@ -171,7 +180,7 @@ class FleetRefusalTest {
     /** The retained status of an agent, once there is one. */
     private static com.fasterxml.jackson.databind.JsonNode awaitStatus(MqttOptions o, SimGameProfile profile, String agent) throws Exception {
         for (int i = 0; i < 100; i++) {
-            com.fasterxml.jackson.databind.JsonNode n = FleetStatus.retained(o, new FleetTopics("lab"), agent, "watcher" + i, Duration.ofSeconds(10));
+            com.fasterxml.jackson.databind.JsonNode n = FleetStatus.retained(o, new FleetTopics("lab"), agent, "watcher" + i, Duration.ofSeconds(10), Duration.ZERO);
             if (n != null) {
                 return n;
             }
