@@ -513,6 +513,12 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             if (wav.length > MAX_AUDIO_BYTES) {
                 throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
             }
+            short[] samples;
+            try {
+                samples = dev.embody.correction.SpeechAudio.fromWav(wav);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a WAV recording: " + e.getMessage());
+            }
             // a flood of recordings waiting on the one decoder must not hold the server's threads the E-STOP button needs
             if (!speechSlots.tryAcquire()) {
                 throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, "the speech recogniser is busy with " + SPEECH_WAITING
@@ -522,7 +528,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             AtomicBoolean limited = new AtomicBoolean();
             SpokenCorrections.Heard h;
             try {
-                h = speech.hear(wav, "web-speech", i -> {
+                h = speech.hear(samples, "web-speech", i -> {
                     limited.set(!rate.admits(i));
                     return !limited.get();
                 });

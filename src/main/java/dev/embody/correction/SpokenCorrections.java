@@ -139,7 +139,7 @@ public final class SpokenCorrections implements AutoCloseable {
         return hear(samples, channel, i -> true);
     }
 
-    private Heard hear(short[] samples, String channel, java.util.function.Predicate<Intervention> admits) {
+    public Heard hear(short[] samples, String channel, java.util.function.Predicate<Intervention> admits) {
         Utterance u = listen(channel, admits);
         for (int off = 0; off < samples.length; off += SLICE) {
             int n = Math.min(SLICE, samples.length - off);

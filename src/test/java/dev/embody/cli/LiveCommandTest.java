@@ -66,6 +66,27 @@ class LiveCommandTest {
     }
 
     @Test
+    void desktopLiveWithNoDisplayFailsAtOnceSayingSo() throws Exception {
+        EmbodyProcess.copyProjectFolders(dir, "skills", "calibration");
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("DISPLAY", null);
+        try (EmbodyProcess p = EmbodyProcess.cli(dir, env, "live", "--target", "desktop", "--episodes", "1", "--no-record", "--no-stdin-corrections",
+                "--memory", dir.resolve("mem").toString())) {
+            assertThat(p.waitFor(120)).as(p.stderr()).isEqualTo(Main.FAILED);
+            assertThat(p.stderr()).contains("error: no X display: DISPLAY is not set, and the desktop target (calibration ")
+                    .doesNotContain("display null", "no window titled");
+        }
+    }
+
+    @Test
+    void anEpisodeThatEndedInErrorIsAFailedSession_underAnEStopAndCtrlC() {
+        assertThat(LiveCommand.exitCode(false, false, 0)).isEqualTo(Main.OK);
+        assertThat(LiveCommand.exitCode(false, false, 1)).isEqualTo(Main.FAILED);
+        assertThat(LiveCommand.exitCode(false, true, 1)).isEqualTo(Main.ESTOPPED);
+        assertThat(LiveCommand.exitCode(true, true, 1)).isEqualTo(Main.INTERRUPTED);
+    }
+
+    @Test
     void helpOnEveryCommand() {
         for (List<String> cmd : List.of(List.of("--help"), List.of("live", "--help"), List.of("skills", "list", "--help"),
                 List.of("skills", "check", "--help"), List.of("episodes", "list", "--help"), List.of("bench", "loop", "--help"))) {
