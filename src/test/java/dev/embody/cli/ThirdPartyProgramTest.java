@@ -74,8 +74,14 @@ class ThirdPartyProgramTest {
                         .header("Content-Type", "audio/wav").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(wav)).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(spoken.statusCode()).as(spoken.body()).isEqualTo(200);
-                assertThat(spoken.body()).contains("\"heard\":\"jump\"").contains("\"applied\":true");
-                assertThat(awaitSpacePresses(xevOut, 2, 20)).as("a second space pressed, spoken: " + Files.readString(xevOut)).isTrue();
+                // the grammar hears the new skill; it is applied only if the free hearing confirms it (issue 20), which on
+                // espeak-ng's "jump" it may not: then the operator is asked to say it again
+                assertThat(spoken.body()).contains("\"heard\":\"jump\"");
+                if (spoken.body().contains("\"applied\":true")) {
+                    assertThat(awaitSpacePresses(xevOut, 2, 20)).as("a second space pressed, spoken: " + Files.readString(xevOut)).isTrue();
+                } else {
+                    assertThat(spoken.body()).contains("say it again");
+                }
                 keyboard.write("stop\n".getBytes(StandardCharsets.UTF_8));
                 keyboard.flush();
                 assertThat(p.waitFor(30)).as(p.stderr()).isZero();
