@@ -541,6 +541,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             }
             Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
             m.put("heard", h.text());
+            m.put("heard_freely", h.free());
             m.put("score", h.score());
             m.put("decode_ms", h.decodeMillis());
             ctx.json(m);

@@ -282,4 +282,13 @@ class CorrectionParserTest {
         assertThat(p.parse("open or close").kind()).isEqualTo(Kind.AMBIGUOUS);
         assertThat(p.parse("go left").kind()).isEqualTo(Kind.NOT_UNDERSTOOD);
     }
+
+    @Test
+    void aRecognisersTranscriptNamesAStopOnlyWithTheWordItself() {
+        // typed text forgives "stpo"; a recogniser writes whole words, so "shop close" is talk, not a stop
+        assertThat(CorrectionParser.namesStopExactly("stop now please")).isTrue();
+        assertThat(CorrectionParser.namesStopExactly("HALT!")).isTrue();
+        assertThat(CorrectionParser.namesStopExactly("what time does the shop close")).isFalse();
+        assertThat(CorrectionParser.namesStopExactly("a stopwatch")).isFalse();
+    }
 }
