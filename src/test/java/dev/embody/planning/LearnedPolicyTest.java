@@ -14,6 +14,7 @@ import dev.embody.loop.Task;
 import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,7 @@ class LearnedPolicyTest {
 
     private static final Task TO_COIN = new Task("collect all coins", "navigate", "go to the coin at (300, 200)", "coin", 300, 200);
 
+    @Tag("slow")
     @Test
     void givesADistributionOverEveryCommandAndSaysWhichDeviceItRunsOn() throws Exception {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
