@@ -38,6 +38,10 @@ class LearnedPolicyTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(PolicyNet.class)).addAppender(logs);
+        // the device is logged once a JVM, and a test JVM runs many classes: as if this were the first policy built
+        java.lang.reflect.Field once = PolicyNet.class.getDeclaredField("deviceLogged");
+        once.setAccessible(true);
+        once.set(null, false);
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1)) {
             assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)
