@@ -6,6 +6,7 @@ import dev.embody.cli.Main;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.SimWindowGame;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * through screen capture (x11grab) and acts only through XTest key events (java.awt.Robot). What happened is read
  * from the game's side: its stdout lists every key down and up and every level's outcome.
  */
+@Tag("external")
 class DesktopTargetTest {
 
     @TempDir

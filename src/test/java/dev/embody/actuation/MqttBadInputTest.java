@@ -17,6 +17,7 @@ import dev.embody.testkit.CliRun;
 import dev.embody.testkit.Mosquitto;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * stops safely.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("external")
 class MqttBadInputTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -2,6 +2,7 @@ package dev.embody.cli;
 
 import dev.embody.episode.EpisodeFixtures;
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ class EpisodesEditCommandTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void trimAndMark_areShown_andReplayComparesOnlyTheKeptSteps_andSkipsABadEpisode() throws Exception {
         var rec = EpisodeFixtures.recordDemonstration(dir, 1, 12, EpisodeFixtures.KEYS);

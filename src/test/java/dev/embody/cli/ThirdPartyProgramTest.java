@@ -6,6 +6,7 @@ import dev.embody.testkit.CliRun;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.XPrograms;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and says what it needs; the operator teaches a skill in a sentence and commands it, and xev itself reports the real
  * X key event. The episode then replays with every module agreeing with its recording.
  */
+@Tag("external")
 class ThirdPartyProgramTest {
 
     @TempDir

@@ -3,6 +3,7 @@ package dev.embody.correction;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Spoken corrections on real audio: espeak-ng says them in three US voices, sox resamples to 16 kHz, PocketSphinx
  * (in process, Debian's en-us model) recognises them against the grammar of the sim-game skills.
  */
+@Tag("external")
 class SpokenCorrectionsTest {
 
     static SkillLibrary library;

@@ -8,6 +8,7 @@ import dev.embody.planning.InputSpec;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * whose checkpoint.json says another. Every agent refuses each with a message saying why, and keeps running v0001.
  */
 @Timeout(120)
+@Tag("external")
 class FleetRefusalTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

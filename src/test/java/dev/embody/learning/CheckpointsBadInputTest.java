@@ -6,6 +6,7 @@ import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,6 +65,7 @@ class CheckpointsBadInputTest {
         Files.write(params, Arrays.copyOf(b, b.length / 2));
     }
 
+    @Tag("slow")
     @Test
     void parametersThatDoNotLoadAreMarkedBrokenAndLiveFallsBackToTheNewestThatLoads() throws Exception {
         Path params = v2.resolve(Checkpoint.PARAMS);
