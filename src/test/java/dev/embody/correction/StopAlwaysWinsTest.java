@@ -32,6 +32,7 @@ import dev.embody.sim.TableWorld;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -78,6 +79,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Real parts throughout: the real loop on the sim game (or the sim robot on a real Mosquitto), the real console over
  * HTTP and in headless Chromium, a real broker, espeak-ng and PocketSphinx.
  */
+@Tag("external")
+@Tag("slow")
 class StopAlwaysWinsTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

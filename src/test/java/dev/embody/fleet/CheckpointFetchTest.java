@@ -2,6 +2,7 @@ package dev.embody.fleet;
 
 import dev.embody.actuation.MqttOptions;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Fetching an announced checkpoint's chunks from a real Mosquitto: what the broker does not retain is refused at once, not waited for. */
 @Timeout(120)
+@Tag("external")
 class CheckpointFetchTest {
 
     @TempDir
