@@ -116,6 +116,12 @@ public final class DesktopTarget implements Target {
      */
     public static DesktopTarget open(ScreenCalibration cal, Duration wait, ScreenEnding ending, boolean takeFocus)
             throws IOException, InterruptedException, BadFileException {
+        String display = System.getenv("DISPLAY");
+        if (display == null || display.isBlank()) {
+            // said at once: waiting for a window on no display would only time out
+            throw new IOException("no X display: DISPLAY is not set, and the desktop target (calibration " + cal.file()
+                    + ") sees and acts through an X server; set it (e.g. Xvfb :41 & export DISPLAY=:41)");
+        }
         LaunchedProgram program = null;
         java.util.Set<Long> before = java.util.Set.of();
         if (cal.launch() != null) {

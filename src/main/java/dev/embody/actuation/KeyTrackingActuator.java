@@ -18,8 +18,7 @@ public abstract class KeyTrackingActuator implements Actuator {
     private static final Logger log = LoggerFactory.getLogger(KeyTrackingActuator.class);
     /** The skill primitives a keyboard alone carries out (the embedded game's); a desktop adds the mouse and typing. */
     public static final Set<String> PRIMITIVES = Set.of("press", "hold", "wait", "release_all");
-    public static final List<Set<String>> DEFAULT_DENIED = List.of(Set.of("ALT", "F4"), Set.of("CONTROL", "ALT", "DELETE"),
-            Set.of("CONTROL", "ALT", "BACK_SPACE"));
+    public static final List<Set<String>> DEFAULT_DENIED = dev.embody.skill.TargetPrimitives.DEFAULT_DENIED;
 
     private final Set<String> held = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<Set<String>> denied;
@@ -50,6 +49,26 @@ public abstract class KeyTrackingActuator implements Actuator {
         }
         press(code);
         held.add(k);
+    }
+
+    /**
+     * The whole chord (with what is held already) is checked before its first key goes down: refusing at the last key
+     * would have sent ALT and SHIFT to the program already.
+     *
+     * @throws IllegalStateException the chord is on the deny-list; nothing was pressed
+     */
+    @Override
+    public void press(List<String> keys) {
+        Set<String> chord = new LinkedHashSet<>(held());
+        keys.forEach(k -> chord.add(Keys.canonical(k)));
+        for (Set<String> d : denied) {
+            if (chord.containsAll(d)) {
+                throw new IllegalStateException("refused " + String.join("+", keys) + (held().isEmpty() ? "" : " (holding " + String.join("+", held()) + ")")
+                        + ": " + dev.embody.skill.TargetPrimitives.chordName(d) + " is on the deny-list; no key of it was pressed");
+            }
+        }
+        keys.forEach(Keys::code); // an unknown key is an error before anything goes down, too
+        Actuator.super.press(keys);
     }
 
     @Override

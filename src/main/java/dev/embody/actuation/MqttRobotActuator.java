@@ -164,30 +164,70 @@ public final class MqttRobotActuator implements Actuator {
         return s == null ? null : new double[]{s.x(), s.y(), s.headingDeg()};
     }
 
+    /** Fields that make a payload a motion command, whatever topic it is sent to. */
+    private static final List<String> COMMAND_FIELDS = List.of("op", "direction", "distance_m", "speed_mps", "angle_deg", "speed_dps");
+
+    /**
+     * A skill's publish: to one of this robot's own topics only. A command on "cmd" goes out with a fresh id and waits
+     * for its ack; a payload that reads as a motion command on any other topic passes the same limits (and e-stop)
+     * before it leaves, so no topic carries an unchecked motion.
+     *
+     * @throws IllegalArgumentException the topic is not this robot's own, or a command is not JSON
+     * @throws IllegalStateException    the limits or an e-stop refused it (nothing was sent)
+     */
     @Override
     public void publish(String topic, String payload) {
         String resolved = topics.resolve(topic);
-        if (!resolved.equals(topics.cmd())) {
-            try {
-                link.publish(resolved, payload.getBytes(StandardCharsets.UTF_8), 1, false);
-            } catch (IOException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-            }
+        RobotMessages.Command c = command(payload, resolved.equals(topics.cmd()));
+        if (resolved.equals(topics.cmd())) {
+            send(c);
             return;
         }
-        RobotMessages.Command c;
+        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+        if (resolved.equals(topics.estop()) && resets(bytes)) {
+            throw new IllegalStateException("a skill may not reset robot " + topics.id() + "'s e-stop: stop always wins; the operator resets it");
+        }
+        if (c != null) {
+            bytes = RobotMessages.write(checked(c));
+        }
         try {
-            JsonNode n = RobotMessages.json().readTree(payload);
-            if (!(n instanceof ObjectNode o)) {
-                throw new IllegalArgumentException("a robot command must be a JSON object, got: " + payload);
-            }
-            // skills fill numbers from text slots: "0.05" and 0.05 both count
-            c = new RobotMessages.Command(null, o.path("op").asText(null), o.path("direction").asText(null),
-                    number(o, "distance_m"), number(o, "speed_mps"), number(o, "angle_deg"), number(o, "speed_dps"), null);
+            link.publish(resolved, bytes, 1, false);
         } catch (IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static boolean resets(byte[] estop) {
+        try {
+            return RobotMessages.readEstop(estop).isReset();
+        } catch (RobotMessages.Malformed e) {
+            return false; // what is no reset stops the robot: any skill may send that
+        }
+    }
+
+    /**
+     * The payload as a command; null where it is none (not a JSON object, or one without a command's fields) and
+     * {@code required} is false.
+     */
+    private static RobotMessages.Command command(String payload, boolean required) {
+        JsonNode n;
+        try {
+            n = RobotMessages.json().readTree(payload);
+        } catch (IOException e) {
+            if (!required) {
+                return null;
+            }
             throw new IllegalArgumentException("a robot command must be JSON: " + e.getMessage() + ": " + payload);
         }
-        send(c);
+        if (!(n instanceof ObjectNode o) || (!required && COMMAND_FIELDS.stream().noneMatch(o::has))) {
+            if (!required) {
+                return null;
+            }
+            throw new IllegalArgumentException("a robot command must be a JSON object, got: " + payload);
+        }
+        // skills fill numbers from text slots: "0.05" and 0.05 both count
+        return new RobotMessages.Command(null, o.path("op").asText(null), o.path("direction").asText(null),
+                number(o, "distance_m"), number(o, "speed_mps"), number(o, "angle_deg"), number(o, "speed_dps"), null);
     }
 
     private static Double number(ObjectNode o, String field) {
@@ -208,18 +248,7 @@ public final class MqttRobotActuator implements Actuator {
     /** Sends a command and waits for its ack; returns the ack. Refusals and timeouts throw. */
     public RobotMessages.Ack send(RobotMessages.Command raw) {
         boolean motion = !"stop".equals(raw.op());
-        if (motion && estopped) {
-            throw new IllegalStateException("robot " + topics.id() + " is e-stopped: no motion until the e-stop is reset");
-        }
-        if ("move".equals(raw.op()) && pose() == null) {
-            awaitPose(); // the workspace is checked from the robot's pose: give its first state a moment to come
-        }
-        RobotMessages.Command c;
-        try {
-            c = limits.enforce(raw, pose());
-        } catch (RobotLimits.LimitExceeded e) {
-            throw new IllegalStateException("command refused before sending: " + e.getMessage());
-        }
+        RobotMessages.Command c = checked(raw);
         String id = idPrefix + String.format(Locale.ROOT, "%06d", counter.incrementAndGet());
         c = new RobotMessages.Command(id, c.op(), c.direction(), c.distanceM(), c.speedMps(), c.angleDeg(), c.speedDps(), System.currentTimeMillis());
         if (motion) {
@@ -236,6 +265,21 @@ public final class MqttRobotActuator implements Actuator {
             throw new IllegalStateException("robot " + topics.id() + " refused " + c.op() + ": " + ack.detail());
         }
         return ack;
+    }
+
+    /** The command as the limits let it leave (slowed, filled in), or a refusal: e-stopped, or a limit broken. */
+    private RobotMessages.Command checked(RobotMessages.Command raw) {
+        if (!"stop".equals(raw.op()) && estopped) {
+            throw new IllegalStateException("robot " + topics.id() + " is e-stopped: no motion until the e-stop is reset");
+        }
+        if ("move".equals(raw.op()) && pose() == null) {
+            awaitPose(); // the workspace is checked from the robot's pose: give its first state a moment to come
+        }
+        try {
+            return limits.enforce(raw, pose());
+        } catch (RobotLimits.LimitExceeded e) {
+            throw new IllegalStateException("command refused before sending: " + e.getMessage());
+        }
     }
 
     private void awaitPose() {

@@ -71,7 +71,7 @@ public final class RobotMessages {
         }
     }
 
-    /** The most a command may weigh: a real one is under 200 bytes. */
+    /** The most a command (or an ack, a state, an e-stop) may weigh: a real one is under 200 bytes. */
     public static final int MAX_COMMAND_BYTES = 4096;
     private static final int MAX_ID_CHARS = 128;
     private static final java.util.Set<String> STATUSES = java.util.Set.of("done", "stopped", "refused");
@@ -93,9 +93,6 @@ public final class RobotMessages {
 
     /** A command as a robot must check it: a JSON object under 4 KB, a string id, JSON numbers (never strings). */
     public static Command readCommand(byte[] payload) throws Malformed {
-        if (payload.length > MAX_COMMAND_BYTES) {
-            throw new Malformed(null, "a command is at most " + MAX_COMMAND_BYTES + " bytes, got " + payload.length);
-        }
         com.fasterxml.jackson.databind.node.ObjectNode o = object(payload, "a command");
         JsonNode id = o.get("id");
         if (id == null || !id.isTextual() || id.asText().isEmpty() || id.asText().length() > MAX_ID_CHARS) {
@@ -158,6 +155,9 @@ public final class RobotMessages {
     private static com.fasterxml.jackson.databind.node.ObjectNode object(byte[] payload, String what) throws Malformed {
         if (payload.length == 0) {
             throw new Malformed(null, what + " must be a JSON object, got nothing");
+        }
+        if (payload.length > MAX_COMMAND_BYTES) {
+            throw new Malformed(null, what + " is at most " + MAX_COMMAND_BYTES + " bytes, got " + payload.length);
         }
         JsonNode n;
         try {

@@ -40,8 +40,17 @@ public record RobotTopics(String prefix, String id) {
         return prefix + "/" + id + "/camera";
     }
 
-    /** A skill's topic: "cmd", "estop"... are this robot's; anything with a '/' is taken as it is. */
+    /**
+     * A skill's topic, one of this robot's own: "cmd", "estop"... under {@code <prefix>/<id>/}. Nothing else resolves
+     * (not a full topic, '..', a wildcard or '$'), so no skill, taught or proposed, reaches another robot.
+     *
+     * @throws IllegalArgumentException the topic is not one of this robot's own
+     */
     public String resolve(String topic) {
-        return topic.contains("/") ? topic : prefix + "/" + id + "/" + topic;
+        String why = dev.embody.skill.TargetPrimitives.topicRefusal(topic);
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
+        return prefix + "/" + id + "/" + topic;
     }
 }

@@ -48,7 +48,12 @@ final class EpisodesCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Path p = java.nio.file.Files.isDirectory(Path.of(id)) ? Path.of(id) : dir.resolve(id);
+            Path p;
+            try {
+                p = java.nio.file.Files.isDirectory(Path.of(id)) ? Path.of(id) : Episode.inFolder(dir, id);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             if (!java.nio.file.Files.isDirectory(p)) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no episode '" + id + "' in " + dir);
             }
@@ -103,7 +108,7 @@ final class EpisodesCommand implements Runnable {
     static final class Edit implements Callable<Integer> {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
-        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "An episode id (under --dir) or folder.")
+        @picocli.CommandLine.Parameters(paramLabel = "ID", description = "An episode id in --dir, or its folder (which must lie in --dir).")
         String id;
         @Option(names = "--dir", defaultValue = "episodes", description = "Episodes folder (default: ${DEFAULT-VALUE}).")
         Path dir;
@@ -123,7 +128,7 @@ final class EpisodesCommand implements Runnable {
             o.oneOf("--split", split, dev.embody.episode.EpisodeEdit.SPLITS);
             o.needs(mark != null || trim != null || untrim || split != null, "say what to change: --mark good|bad, --trim FROM..TO, --untrim or --split heldout|train");
             o.needs(trim == null || !untrim, "--trim and --untrim contradict each other: give one");
-            Path p = java.nio.file.Files.isDirectory(Path.of(id)) && java.nio.file.Files.exists(Path.of(id).resolve(Episode.META)) ? Path.of(id) : dir.resolve(id);
+            Path p = episodeInDir();
             if (!java.nio.file.Files.isRegularFile(p.resolve(Episode.META))) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "no episode '" + id + "' in " + dir
                         + " (./run episodes list --dir " + dir + " lists them)");
@@ -138,6 +143,28 @@ final class EpisodesCommand implements Runnable {
                     r.trim() == null ? "-" : r.trim(), r.trim() == null ? "all" : Long.toString(r.trim().to() - r.trim().from() + 1), r.steps(),
                     dev.embody.episode.RecordedEpisode.read(p).meta().path("split").asText("by id"));
             return Main.OK;
+        }
+
+        /** The episode to change: an id in --dir, or a folder that lies in --dir; an edit never reaches outside --dir. */
+        private Path episodeInDir() {
+            try {
+                return Episode.inFolder(dir, id);
+            } catch (IllegalArgumentException notAnId) {
+                Path given;
+                try {
+                    given = Path.of(id);
+                } catch (java.nio.file.InvalidPathException e) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), notAnId.getMessage());
+                }
+                if (!java.nio.file.Files.isRegularFile(given.resolve(Episode.META))) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), notAnId.getMessage());
+                }
+                if (!Episode.isIn(dir, given)) {
+                    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "'" + id + "' is not in --dir " + dir
+                            + ": edit changes only the episodes in --dir (give its id with --dir " + given.toAbsolutePath().getParent() + ")");
+                }
+                return given;
+            }
         }
     }
 

@@ -181,6 +181,7 @@ final class LiveCommand implements Callable<Integer> {
         int total = episodes * difficulties.size(), done = 0;
         Tally tally = new Tally();
         boolean estopped = false;
+        int errors = 0;
         Path memoryFolder = memoryDir != null ? memoryDir : Path.of("memory", profile.memoryName());
         try (live; EpisodicMemory memory = EpisodicMemory.open(memoryFolder)) {
             log.info("{}: {} episode(s), goal '{}', {} skills ({} commands), policy {}", target, total, g, library.skills().size(),
@@ -241,6 +242,7 @@ final class LiveCommand implements Callable<Integer> {
                                 done, total, s, d, r.outcome().label(), figures, calls,
                                 r.reason().isEmpty() && !score.getOrDefault("ending", "").toString().isEmpty() ? " (" + score.get("ending") + ")" : r.reason().isEmpty() ? "" : " (" + r.reason() + ")",
                                 recorder == null ? "" : " id=" + recorder.id());
+                        errors += r.outcome() == Outcome.ERROR ? 1 : 0;
                         if (r.outcome() == Outcome.STOPPED || ctrlC.interrupted()) {
                             estopped = score.containsKey("estop");
                             break outer;
@@ -262,7 +264,15 @@ final class LiveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "summary: %s step_ms_p50=%.2f step_ms_p99=%.2f episodes_dir=%s%s%n",
                 tally.totals(), stats.percentile("step", 50), stats.percentile("step", 99), noRecord ? "-" : episodesDir,
                 model.map(m -> " " + m.summary() + " vlm_log=" + m.client().log().file()).orElse(""));
-        return ctrlC.interrupted() ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : Main.OK;
+        if (errors > 0) {
+            System.err.printf("error: %d of %d episode(s) ended in error (the reason is on each episode's line)%n", errors, done);
+        }
+        return exitCode(ctrlC.interrupted(), estopped, errors);
+    }
+
+    /** What a session exits with: Ctrl-C, then an e-stop, then any episode that ended in error (a script must see it). */
+    static int exitCode(boolean interrupted, boolean estopped, int errors) {
+        return interrupted ? Main.INTERRUPTED : estopped ? Main.ESTOPPED : errors > 0 ? Main.FAILED : Main.OK;
     }
 
     /** Every option's value and combination, before anything is opened (exit 2 with the option's name). */

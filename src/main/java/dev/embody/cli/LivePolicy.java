@@ -62,7 +62,12 @@ final class LivePolicy implements AutoCloseable {
         }
         dev.embody.fleet.FleetAgent.Settings s = new dev.embody.fleet.FleetAgent.Settings(settings.broker(), settings.fleet(), settings.agent(),
                 settings.dir(), follow, settings.resendAfter(), settings.fetchTimeout());
-        dev.embody.fleet.FleetAgent agent = dev.embody.fleet.FleetAgent.join(s, profile, library);
+        dev.embody.fleet.FleetAgent agent;
+        try {
+            agent = dev.embody.fleet.FleetAgent.join(s, profile, library);
+        } catch (dev.embody.fleet.FleetAgent.IdInUse e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         if (follow && agent.awaitPolicy(wait) == null) {
             Checkpoints store = profile.checkpoints(checkpointsDir);
             java.util.Optional<Checkpoints.Loaded> local = store.loadInUse(profile.inputSpec(), profile.policyRules());

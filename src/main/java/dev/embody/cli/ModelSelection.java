@@ -61,6 +61,8 @@ final class ModelSelection {
         o.number("--vlm-confidence", confidence, 0, 1, "a probability");
         if (byModel.isEmpty()) {
             o.needs(vlm == null && vlmModel == null, "--vlm and --vlm-model name a model, but no module is backed by it: say which, e.g. --modules plan=vlm");
+            o.needs(!waits, "--vlm-wait waits for a model, but no module is backed by one: say which, e.g. --modules plan=vlm");
+            o.needs(!addSkills, "--vlm-add-skills adds the skills a model proposes, but no module is backed by one: say which, e.g. --modules curation=vlm");
             return ModuleChoice.local();
         }
         o.needs(vlm != null, "--modules " + String.join(",", byModel) + "=vlm needs --vlm URL (the model's OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1)");

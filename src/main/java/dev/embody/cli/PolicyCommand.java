@@ -54,7 +54,15 @@ final class PolicyCommand implements Runnable {
                 System.out.println("no checkpoints under " + store.root() + " (train one with ./run train or ./run improve)");
                 return Main.OK;
             }
-            String current = store.inUse(all).map(Checkpoints.Found::version).orElse("");
+            String current;
+            dev.embody.loop.BadFileException unnamed = null;
+            try {
+                current = store.inUse(all).map(Checkpoints.Found::version).orElse("");
+            } catch (dev.embody.loop.BadFileException e) {
+                // listed all the same, none marked in use: the file is shown with what it should say
+                current = "";
+                unnamed = e;
+            }
             for (Checkpoints.Found f : all) {
                 if (!f.loads()) {
                     System.out.printf("! %s broken: %s%n", f.version(), f.problem().getMessage());
@@ -69,6 +77,10 @@ final class PolicyCommand implements Runnable {
                         m.has("score_heldout") && !m.has("success_heldout") ? String.format(Locale.ROOT, "%.2f", m.get("score_heldout").asDouble()) : "-",
                         m.path("examples").asText("-"),
                         m.has("loss_last") ? String.format(Locale.ROOT, "%.3f", m.get("loss_last").asDouble()) : "-");
+            }
+            if (unnamed != null) {
+                System.out.println("no checkpoint is in use: " + unnamed.getMessage());
+                return Main.BAD_FILE;
             }
             if (current.isEmpty()) {
                 System.out.println("no checkpoint under " + store.root() + " loads: live --policy learned has none to use");

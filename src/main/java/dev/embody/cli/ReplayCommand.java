@@ -120,8 +120,12 @@ final class ReplayCommand implements Callable<Integer> {
         List<Path> dirs = new ArrayList<>();
         for (String in : inputs) {
             Path p = Path.of(in);
-            if (!Files.exists(p) && Files.exists(episodesDir.resolve(in))) {
-                p = episodesDir.resolve(in);
+            if (!Files.exists(p)) {
+                try {
+                    p = Episode.inFolder(episodesDir, in);
+                } catch (IllegalArgumentException e) {
+                    throw new ParameterException(spec.commandLine(), "no episode or folder of episodes '" + in + "': " + e.getMessage());
+                }
             }
             if (!Files.isDirectory(p)) {
                 throw new ParameterException(spec.commandLine(), "no episode or folder of episodes '" + in + "' (nor " + episodesDir.resolve(in) + ")");

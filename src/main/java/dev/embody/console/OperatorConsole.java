@@ -84,6 +84,9 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private final TrainingStatus training;
     private final Path episodesDir;
     private final SpokenCorrections speech;
+    /** Recordings decoded or waiting for the decoder at once; more are answered 503 at once, never queued. */
+    static final int SPEECH_WAITING = 4;
+    private final java.util.concurrent.Semaphore speechSlots = new java.util.concurrent.Semaphore(SPEECH_WAITING);
     private final Javalin app;
     private final Set<WsContext> viewers = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
@@ -510,18 +513,35 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             if (wav.length > MAX_AUDIO_BYTES) {
                 throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
             }
+            short[] samples;
+            try {
+                samples = dev.embody.correction.SpeechAudio.fromWav(wav);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a WAV recording: " + e.getMessage());
+            }
+            // a flood of recordings waiting on the one decoder must not hold the server's threads the E-STOP button needs
+            if (!speechSlots.tryAcquire()) {
+                throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, "the speech recogniser is busy with " + SPEECH_WAITING
+                        + " recordings; not heard (the E-STOP button and typed 'stop' are never refused)");
+            }
             // heard before it is limited (a spoken stop or pause always passes); one decoder, so a flood takes one core at most
             AtomicBoolean limited = new AtomicBoolean();
-            SpokenCorrections.Heard h = speech.hear(wav, "web-speech", i -> {
-                limited.set(!rate.admits(i));
-                return !limited.get();
-            });
+            SpokenCorrections.Heard h;
+            try {
+                h = speech.hear(samples, "web-speech", i -> {
+                    limited.set(!rate.admits(i));
+                    return !limited.get();
+                });
+            } finally {
+                speechSlots.release();
+            }
             if (limited.get()) {
                 throw new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond()
                         + " a second; heard '" + clip(h.text()) + "', not applied");
             }
             Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
             m.put("heard", h.text());
+            m.put("heard_freely", h.free());
             m.put("score", h.score());
             m.put("decode_ms", h.decodeMillis());
             ctx.json(m);

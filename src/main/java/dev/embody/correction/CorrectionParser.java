@@ -51,6 +51,16 @@ public final class CorrectionParser {
     /** Nobody says a correction this long; it is refused rather than searched. */
     static final int MAX_WORDS = 60;
     private static final Set<String> STOP_WORDS = Set.of("stop", "halt", "freeze", "abort", "estop", "emergency", "whoa");
+
+    /** Whether a stop word is among the words exactly, as a recogniser writes them (it never misspells: no typo tolerance). */
+    public static boolean namesStopExactly(String text) {
+        for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
+            if (STOP_WORDS.contains(w)) {
+                return true;
+            }
+        }
+        return false;
+    }
     /** Said alone or before other words: dropped wherever they stand. */
     private static final Set<String> FILLERS_ANYWHERE = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah",
             "please", "pls", "plz");
@@ -214,7 +224,7 @@ public final class CorrectionParser {
         String original = text == null ? "" : text;
         if (SkillTeaching.isTeaching(original)) {
             try {
-                String yaml = SkillTeaching.yaml(original);
+                String yaml = SkillTeaching.yaml(original, library);
                 String name = SkillTeaching.name(original).orElseThrow();
                 if (library.skill(name).isPresent()) {
                     return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,

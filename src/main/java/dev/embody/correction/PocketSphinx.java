@@ -114,6 +114,16 @@ public final class PocketSphinx implements AutoCloseable {
         return p;
     }
 
+    /**
+     * A decoder of free English: Debian's general en-us language model and its whole dictionary, default beams. It
+     * hears what was said without the grammar's bias, so its words can confirm (or contradict) the grammar's sentence.
+     * (Restricting its dictionary to the commands' words, or the wide beams of the grammar, heard no better on
+     * espeak-ng voices: "go left" stayed "oh you".)
+     */
+    public static PocketSphinx openGeneral() {
+        return open(null, List.of("-lm", MODEL.resolve("en-us.lm.bin").toString(), "-dict", MODEL.resolve("cmudict-en-us.dict").toString()));
+    }
+
     private static PocketSphinx open(String dictionary, List<String> settings) {
         load();
         Path logFile = Path.of(System.getProperty("embody.run.dir", "runs/unnamed"), "pocketsphinx.log");
@@ -124,23 +134,28 @@ public final class PocketSphinx implements AutoCloseable {
         }
         // the library is chatty on stderr; its log goes to the run's folder
         base.err_set_logfile(logFile.toString());
-        Path dict;
-        try {
-            dict = Files.createTempFile("embody-speech", ".dict");
-            Files.writeString(dict, dictionary);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot write the recogniser's dictionary: " + e.getMessage(), e);
+        Path dict = null;
+        if (dictionary != null) {
+            try {
+                dict = Files.createTempFile("embody-speech", ".dict");
+                Files.writeString(dict, dictionary);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot write the recogniser's dictionary: " + e.getMessage(), e);
+            }
         }
         java.util.Map<String, String> flags = new java.util.LinkedHashMap<>();
         flags.put("-hmm", MODEL.resolve("en-us").toString());
-        flags.put("-dict", dict.toString());
+        if (dict != null) {
+            flags.put("-dict", dict.toString());
+        }
         flags.put("-samprate", "16000");
         flags.put("-bestpath", "no");
         for (int i = 0; i + 1 < settings.size(); i += 2) {
             flags.put(settings.get(i), settings.get(i + 1));
         }
-        // -Dembody.speech.decoder-args="-lw 8 -beam 1e-60": other settings, for measuring with ./run bench speech
-        String[] extra = System.getProperty("embody.speech.decoder-args", "").strip().split("\\s+");
+        // -Dembody.speech.decoder-args="-lw 8 -beam 1e-60" (the grammar's decoder), -Dembody.speech.general-args (the
+        // general one): other settings, for measuring with ./run bench speech
+        String[] extra = System.getProperty(!settings.contains("-lm") ? "embody.speech.decoder-args" : "embody.speech.general-args", "").strip().split("\\s+");
         for (int i = 0; i + 1 < extra.length; i += 2) {
             flags.put(extra[i], extra[i + 1]);
         }
@@ -156,7 +171,9 @@ public final class PocketSphinx implements AutoCloseable {
         }
         Pointer ps = sphinx.ps_init(config);
         try {
-            Files.deleteIfExists(dict);
+            if (dict != null) {
+                Files.deleteIfExists(dict);
+            }
         } catch (java.io.IOException ignored) {
             // a temporary file; the OS cleans it up
         }

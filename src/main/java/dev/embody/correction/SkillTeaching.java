@@ -53,6 +53,17 @@ public final class SkillTeaching {
      * @throws IllegalArgumentException what is wrong with the sentence, in words
      */
     public static String yaml(String sentence) {
+        return yaml(sentence, null);
+    }
+
+    /**
+     * The taught skill's YAML, checked like a skill file and against the library it would join: its target's
+     * primitives, deny-list and watchdog (a chord such as ALT+F4 in any order, a hold the watchdog would cut).
+     *
+     * @param library the library it joins, or null for the skill file's own checks alone
+     * @throws IllegalArgumentException what is wrong with the sentence, in words
+     */
+    public static String yaml(String sentence, dev.embody.skill.SkillLibrary library) {
         Matcher m = TEACH.matcher(sentence);
         if (!m.matches()) {
             throw new IllegalArgumentException("say \"teach NAME: WHAT\", e.g. \"teach jump: press SPACE\" or \"teach fire: hold CONTROL for 200ms\"");
@@ -81,7 +92,10 @@ public final class SkillTeaching {
             throw new IllegalStateException(e);
         }
         try {
-            SkillLoader.parse(Path.of(name + ".yaml"), yaml);
+            dev.embody.skill.Skill taught = SkillLoader.parse(Path.of(name + ".yaml"), yaml);
+            if (library != null && library.skill(name).isEmpty()) {
+                library.with(taught);
+            }
         } catch (BadFileException e) {
             throw new IllegalArgumentException(e.reason());
         }

@@ -43,10 +43,11 @@ public final class SpeechTrial {
      * @param latencyNanos from the end of the utterance (its last slice of audio fed) to the command in the inbox
      * @param searchNanos  decoder time on the slices while they came, before the end
      * @param seconds      length of the audio
+     * @param free         what the general English model heard
      */
     public record Result(String voice, String said, String intended, boolean correction, String heard, String understoodAs,
                          boolean applied, long latencyNanos, long searchNanos, double seconds, String why, double match,
-                         double framesPerPhone) {
+                         double framesPerPhone, String free) {
         public boolean right() {
             return correction ? applied && Objects.equals(intended, understoodAs) : !applied;
         }
@@ -54,6 +55,30 @@ public final class SpeechTrial {
         /** Applied, and not what was meant (or talk applied): the outcome that must not happen. */
         public boolean appliedWrong() {
             return applied && !right();
+        }
+
+        /**
+         * Applied, and it moves the agent another way than meant: another direction, or a direction where none was meant
+         * (a stop, a wait or talk heard as a move).
+         */
+        public boolean wrongDirection() {
+            String applied = argument(understoodAs, "direction");
+            return appliedWrong() && applied != null && !applied.equals(argument(intended, "direction"));
+        }
+
+        /** Applied with the meant skill and direction, and another amount (or duration). */
+        public boolean wrongAmount() {
+            return appliedWrong() && !wrongDirection() && skill(understoodAs) != null && Objects.equals(skill(understoodAs), skill(intended));
+        }
+
+        private static String argument(String meaning, String name) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("[(,] ?" + name + "=([^,)]+)").matcher(meaning);
+            return m.find() ? m.group(1) : null;
+        }
+
+        private static String skill(String meaning) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^COMMAND ([a-z0-9_]+)").matcher(meaning);
+            return m.find() ? m.group(1) : null;
         }
     }
 
@@ -63,6 +88,11 @@ public final class SpeechTrial {
     public record Score(long right, long n) {
         public static Score of(List<Result> results) {
             return new Score(results.stream().filter(Result::right).count(), results.size());
+        }
+
+        /** How many of {@code results} are {@code which}: a count, not necessarily a good outcome. */
+        public static Score of(List<Result> results, java.util.function.Predicate<Result> which) {
+            return new Score(results.stream().filter(which).count(), results.size());
         }
 
         public double rate() {
@@ -173,7 +203,7 @@ public final class SpeechTrial {
                     long latency = h.applied() ? h.appliedAtNanos() - t0 : System.nanoTime() - t0;
                     inbox.drain();
                     out.add(new Result(v, s.sentence(), s.meaning(), s.correction(), h.text(), describe(h.understanding()), h.applied(), latency,
-                            u.searchNanos(), u.seconds(), h.why(), h.match(), h.score()));
+                            u.searchNanos(), u.seconds(), h.why(), h.match(), h.score(), h.free()));
                 }
             }
         }

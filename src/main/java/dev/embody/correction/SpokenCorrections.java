@@ -15,7 +15,10 @@ import java.util.function.Supplier;
  * Spoken corrections, offline: an utterance (push-to-talk in the console, a WAV file, the microphone) is recognised by
  * {@link PocketSphinx} against the {@link SpeechGrammar} of the current skills, then understood by the same
  * {@link CorrectionParser} as typed text and submitted to the loop's inbox. Speech that lasted longer or shorter than the
- * heard sentence takes, or matched it only weakly, is reported and never applied; "stop" is applied whenever it is heard.
+ * heard sentence takes, or matched it only weakly, is reported and never applied. A grammar forces any sound onto one of
+ * its sentences, so every utterance is also heard freely, with Debian's general English model, and what moves the agent
+ * is applied only when the typed parser reads the same command (skill, direction, amount) in those free words; else
+ * the operator is asked to say it again. A confident "stop" in either hearing stops: stopping is never the dangerous mistake.
  */
 public final class SpokenCorrections implements AutoCloseable {
 
@@ -56,11 +59,12 @@ public final class SpokenCorrections implements AutoCloseable {
      * @param decodeMillis  recognition time
      * @param appliedAtNanos System.nanoTime() when it reached the inbox (0 when not applied)
      * @param match         how well the sentence matched the sound: log acoustic score per 10 ms frame (0 when nothing was heard)
+     * @param free          what the general English model heard in the same sound ("" when it was not asked)
      */
     public record Heard(String text, double score, Understanding understanding, boolean applied, String why, long decodeMillis,
-                        long appliedAtNanos, double match) {
+                        long appliedAtNanos, double match, String free) {
         Heard(String text, double score, Understanding understanding, boolean applied, String why, long decodeMillis, long appliedAtNanos) {
-            this(text, score, understanding, applied, why, decodeMillis, appliedAtNanos, 0);
+            this(text, score, understanding, applied, why, decodeMillis, appliedAtNanos, 0, "");
         }
     }
 
@@ -72,6 +76,8 @@ public final class SpokenCorrections implements AutoCloseable {
     private final double maxFramesBase;
     private final double minScorePerFrame;
     private final PocketSphinx sphinx;
+    /** The same sound heard freely (the general en-us language model): what the grammar's sentence must agree with. */
+    private final PocketSphinx general;
     /** One utterance at a time on the one decoder (push-to-talk, the microphone and a file may overlap). */
     private final java.util.concurrent.Semaphore turn = new java.util.concurrent.Semaphore(1, true);
     private volatile CorrectionParser parser;
@@ -91,6 +97,14 @@ public final class SpokenCorrections implements AutoCloseable {
         this.grammar = SpeechGrammar.of(lib, dictionary);
         this.grammarVersion = lib.version();
         this.sphinx = PocketSphinx.open(grammar.jsgf(), dictionary.entries(grammar.vocabulary()));
+        PocketSphinx free;
+        try {
+            free = PocketSphinx.openGeneral();
+        } catch (RuntimeException e) {
+            sphinx.close();
+            throw e;
+        }
+        this.general = free;
         log.info("speech: pocketsphinx in process, en-us model, grammar of {} sentences ({} left out: words not in the dictionary)",
                 grammar.sentences(), grammar.skipped().size());
     }
@@ -139,7 +153,7 @@ public final class SpokenCorrections implements AutoCloseable {
         return hear(samples, channel, i -> true);
     }
 
-    private Heard hear(short[] samples, String channel, java.util.function.Predicate<Intervention> admits) {
+    public Heard hear(short[] samples, String channel, java.util.function.Predicate<Intervention> admits) {
         Utterance u = listen(channel, admits);
         for (int off = 0; off < samples.length; off += SLICE) {
             int n = Math.min(SLICE, samples.length - off);
@@ -162,6 +176,7 @@ public final class SpokenCorrections implements AutoCloseable {
         try {
             refreshGrammar();
             sphinx.start();
+            general.start();
         } catch (RuntimeException e) {
             turn.release();
             throw e;
@@ -201,6 +216,7 @@ public final class SpokenCorrections implements AutoCloseable {
             n += count;
             long t0 = System.nanoTime();
             sphinx.feed(chunk, count);
+            general.feed(chunk, count);
             searchNanos += System.nanoTime() - t0;
         }
 
@@ -223,29 +239,34 @@ public final class SpokenCorrections implements AutoCloseable {
             try {
                 long t0 = System.nanoTime();
                 PocketSphinx.Hypothesis h = sphinx.end();
+                PocketSphinx.Hypothesis free = general.end();
                 long decodeMs = (System.nanoTime() - t0 + searchNanos) / 1_000_000;
                 if (overlong) {
                     String why = String.format(java.util.Locale.ROOT, "bad audio: too long: more than %.0f s of audio (a spoken correction is at most %.0f s)",
                             SpeechAudio.MAX_SECONDS, SpeechAudio.MAX_SECONDS);
                     return notApplied(h.text(), 0, decodeMs, why);
                 }
-                return judge(h, java.util.Arrays.copyOf(samples, n), channel, admits, decodeMs);
+                return judge(h, free.text(), java.util.Arrays.copyOf(samples, n), channel, admits, decodeMs);
             } finally {
                 turn.release();
             }
         }
     }
 
-    private Heard judge(PocketSphinx.Hypothesis h, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
-        Heard heard = judgeOnly(h, samples, channel, admits, decodeMs);
+    private Heard judge(PocketSphinx.Hypothesis h, String free, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
+        Heard heard = judgeOnly(h, free, samples, channel, admits, decodeMs);
         return new Heard(heard.text(), heard.score(), heard.understanding(), heard.applied(), heard.why(), heard.decodeMillis(),
-                heard.appliedAtNanos(), h.frames() == 0 ? 0 : h.scorePerFrame());
+                heard.appliedAtNanos(), h.frames() == 0 ? 0 : h.scorePerFrame(), free);
     }
 
-    private Heard judgeOnly(PocketSphinx.Hypothesis h, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
+    private Heard judgeOnly(PocketSphinx.Hypothesis h, String free, short[] samples, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs) {
         String text = h.text();
+        Understanding freely = parser.parse(free);
+        // the free hearing's stop must be a stop word as written ("shop close" read with typo tolerance was a stop)
+        boolean freeStop = freely.kind() == Understanding.Kind.STOP && CorrectionParser.namesStopExactly(free);
         if (text.isEmpty() || !grammar.isCorrection(text)) {
-            return notApplied(text, 0, decodeMs, "heard nothing that sounds like a correction");
+            return freeStop ? apply(free, 0, freely, channel, admits, decodeMs, " (heard freely)")
+                    : notApplied(text, 0, decodeMs, "heard nothing that sounds like a correction");
         }
         // the grammar can only answer with one of its sentences: a long stretch of talk squeezed onto a short command
         // (or the reverse) is not that command. Compare how long the speech lasted with how many sounds the sentence has,
@@ -255,12 +276,17 @@ public final class SpokenCorrections implements AutoCloseable {
         double perPhone = frames / (double) phones;
         double longest = maxFramesBase + maxFramesPerPhone * phones;
         Understanding u = parser.parse(text);
+        // stop always wins: a stop the free hearing is sure of stops whatever the grammar made of the sound
+        if (freeStop && u.kind() != Understanding.Kind.STOP) {
+            return apply(free, perPhone, freely, channel, admits, decodeMs, " (heard freely; the grammar heard '" + text + "')");
+        }
         if (!u.understood()) {
             return new Heard(text, perPhone, u, false, "recognised '" + text + "' but it was not understood: " + u.explanation(), decodeMs, 0);
         }
         boolean fits = perPhone >= minFramesPerPhone && frames <= longest;
-        // stop always wins: applied however it was heard; anything that moves the agent must fit what was said
-        if (u.kind() != Understanding.Kind.STOP && !fits) {
+        // a stop heard by the grammar must be confident too (it fits the speech, below), else any talk squeezed onto
+        // "stop" would stop the agent; the free hearing's "stop" above needs no grammar
+        if (!fits) {
             return taken(text, perPhone, u, decodeMs, String.format(java.util.Locale.ROOT,
                     "heard '%s', but the speech was too %s for it (%d frames of speech for its %d sounds, expected %.0f-%.0f): taken as talk, not a correction",
                     text, frames > longest ? "long" : "short", frames, phones, minFramesPerPhone * phones, longest));
@@ -268,11 +294,21 @@ public final class SpokenCorrections implements AutoCloseable {
         // fillers give talk more ways to fit a command ("I think ... for me"): a sentence heard with one must fit better
         boolean filler = !grammar.withoutFillers(text).equals(SpeechGrammar.clean(text));
         double floor = filler ? minScorePerFrame + FILLER_SCORE_MARGIN : minScorePerFrame;
-        if (u.kind() != Understanding.Kind.STOP && h.scorePerFrame() < floor) {
+        if (h.scorePerFrame() < floor) {
             return taken(text, perPhone, u, decodeMs, String.format(java.util.Locale.ROOT,
                     "heard '%s', but it sounded little like it (acoustic score %.0f a frame, at least %.0f expected%s): taken as talk, not a correction",
                     text, h.scorePerFrame(), floor, filler ? " with a filler" : ""));
         }
+        // what moves or changes the agent must be what the free hearing's words say too: same skill, direction, amount
+        if (u.kind() != Understanding.Kind.STOP && !(freely.understood() && freely.meaning().equals(u.meaning()))) {
+            return taken(text, perPhone, u, decodeMs, String.format(java.util.Locale.ROOT,
+                    "heard '%s', but heard freely the words were '%s' (%s): not sure, not applied; say it again, or type it",
+                    text, free, freely.understood() ? freely.meaning() : "no command"));
+        }
+        return apply(text, perPhone, u, channel, admits, decodeMs, "");
+    }
+
+    private Heard apply(String text, double perPhone, Understanding u, String channel, java.util.function.Predicate<Intervention> admits, long decodeMs, String how) {
         Optional<Intervention> i = u.toIntervention(channel);
         if (i.isEmpty()) {
             return new Heard(text, perPhone, u, false, "nothing to apply", decodeMs, 0);
@@ -282,8 +318,8 @@ public final class SpokenCorrections implements AutoCloseable {
         }
         inbox.submit(i.get());
         long at = System.nanoTime();
-        log.info("speech ({}): '{}' -> {}", channel, text, u.explanation());
-        return new Heard(text, perPhone, u, true, "applied: " + u.explanation(), decodeMs, at);
+        log.info("speech ({}): '{}' -> {}{}", channel, text, u.explanation(), how);
+        return new Heard(text, perPhone, u, true, "applied: " + u.explanation() + how, decodeMs, at);
     }
 
     private int phones(String sentence) {
@@ -354,5 +390,6 @@ public final class SpokenCorrections implements AutoCloseable {
     @Override
     public void close() {
         sphinx.close();
+        general.close();
     }
 }

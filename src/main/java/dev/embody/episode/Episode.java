@@ -40,6 +40,28 @@ public record Episode(Path dir, JsonNode meta) {
         }
     }
 
+    /**
+     * The folder of the episode {@code id} in {@code root}. An id is a plain name: one with a separator, "." or ".." could
+     * name a folder outside root, so it is refused with the reason.
+     */
+    public static Path inFolder(Path root, String id) {
+        if (id == null || id.isBlank() || id.equals(".") || id.equals("..") || id.contains("/") || id.contains("\\")
+                || id.indexOf('\0') >= 0 || !root.resolve(id).normalize().startsWith(root.normalize())) {
+            throw new IllegalArgumentException("'" + id + "' is not a plain episode id: an id is a folder name in " + root
+                    + " (./run episodes list --dir " + root + " lists them), never a path");
+        }
+        return root.resolve(id);
+    }
+
+    /** Whether folder lies in root, links followed: what may be changed through root. */
+    public static boolean isIn(Path root, Path folder) {
+        try {
+            return folder.toRealPath().startsWith(root.toRealPath()) && !folder.toRealPath().equals(root.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Every episode folder under root, oldest first; folders that are not episodes are skipped. */
     public static List<Episode> list(Path root) throws IOException {
         List<Episode> out = new ArrayList<>();

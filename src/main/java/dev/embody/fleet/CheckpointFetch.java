@@ -16,8 +16,19 @@ public final class CheckpointFetch {
     private CheckpointFetch() {
     }
 
-    public static CheckpointPackage fetch(FleetLink link, FleetTopics topics, Announcement a, Duration timeout) throws BadMessage, IOException, InterruptedException {
+    /** How long chunks may stop coming, once the broker has sent what it retains, before the fetch gives up on the rest. */
+    static final Duration STALL = Duration.ofSeconds(3);
+
+    /**
+     * @param echo a topic only this fetcher uses: once its own message comes back on it, the broker has sent every chunk it
+     *             retains, so a chunk it lacks is refused at once (after {@link #STALL} with nothing new), not waited for
+     *             until {@code timeout}
+     */
+    public static CheckpointPackage fetch(FleetLink link, FleetTopics topics, Announcement a, Duration timeout, String echo)
+            throws BadMessage, IOException, InterruptedException {
         byte[][] chunks = new byte[a.chunks()][];
+        java.util.concurrent.atomic.AtomicLong lastNanos = new java.util.concurrent.atomic.AtomicLong(System.nanoTime());
+        CountDownLatch echoed = new CountDownLatch(1);
         AtomicInteger have = new AtomicInteger();
         CountDownLatch all = new CountDownLatch(1);
         String prefix = topics.chunks(a.profile(), a.version());
@@ -38,6 +49,7 @@ public final class CheckpointFetch {
             synchronized (chunks) {
                 if (chunks[i] == null) {
                     chunks[i] = d.payload();
+                    lastNanos.set(System.nanoTime());
                     if (have.incrementAndGet() == chunks.length) {
                         all.countDown();
                     }
@@ -45,12 +57,26 @@ public final class CheckpointFetch {
             }
         });
         try {
-            if (!all.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new BadMessage("only " + have.get() + " of its " + a.chunks() + " chunk(s) came on " + filter + " within "
-                        + timeout.toSeconds() + " s" + (stray.get() > 0 ? " (" + stray.get() + " message(s) there were not its chunks)" : ""));
+            link.subscribe(echo, 1, d -> {
+                lastNanos.set(System.nanoTime());
+                echoed.countDown();
+            });
+            link.publish(echo, new byte[]{1}, 1, false);
+            long end = System.nanoTime() + timeout.toNanos();
+            while (!all.await(100, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                if (now - end >= 0) {
+                    throw new BadMessage("only " + have.get() + " of its " + a.chunks() + " chunk(s) came on " + filter + " within "
+                            + timeout.toSeconds() + " s" + (stray.get() > 0 ? " (" + stray.get() + " message(s) there were not its chunks)" : ""));
+                }
+                if (echoed.getCount() == 0 && now - lastNanos.get() >= STALL.toNanos()) {
+                    throw new BadMessage("the broker retains only " + have.get() + " of its " + a.chunks() + " chunk(s) on " + filter
+                            + " (missing: " + missing(chunks) + "); nothing more came for " + STALL.toSeconds() + " s after it sent what it retains");
+                }
             }
         } finally {
             link.unsubscribe(filter);
+            link.unsubscribe(echo);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         synchronized (chunks) {
@@ -67,5 +93,19 @@ public final class CheckpointFetch {
             throw new BadMessage("the sha256 of what came is " + sha + " but the announcement says " + a.sha256());
         }
         return new CheckpointPackage(bytes);
+    }
+
+    /** The missing chunks' numbers, the first ten. */
+    private static String missing(byte[][] chunks) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        synchronized (chunks) {
+            for (int i = 0; i < chunks.length; i++) {
+                if (chunks[i] == null && n++ < 10) {
+                    out.append(out.length() == 0 ? "" : ", ").append(i);
+                }
+            }
+        }
+        return n > 10 ? out + " and " + (n - 10) + " more" : out.toString();
     }
 }

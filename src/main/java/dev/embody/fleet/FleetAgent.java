@@ -83,7 +83,24 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     public record Refusal(String version, String reason, long atMs) {
     }
 
+    /** Another running agent of the fleet has this agent's id: two would mix their statuses, and one's will would clear the other's. */
+    public static final class IdInUse extends IOException {
+        public IdInUse(String message) {
+            super(message);
+        }
+    }
+
+    /** How long a joining agent waits for the broker to echo its probe. */
+    static final Duration PROBE_WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a joining agent waits for another's status of its id to clear before it is refused: a killed agent's will
+     * clears it once the broker notices, at once for a closed socket, within 1.5 keep-alives (15 s) for a lost host.
+     */
+    static final Duration PREDECESSOR_GONE = Duration.ofSeconds(15);
+
     private final Settings settings;
+    /** This run of the agent, in its status: another run with the same id is told apart by it. */
+    private final String instance;
     private final FleetTopics topics;
     private final Profile profile;
     private final String store;
@@ -105,8 +122,9 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     private final Object adopted = new Object();
     private volatile boolean decided;
 
-    private FleetAgent(Settings settings, Profile profile, SkillLibrary library, Spool spool, FleetLink link) throws IOException {
+    private FleetAgent(Settings settings, Profile profile, SkillLibrary library, Spool spool, FleetLink link, String instance) throws IOException {
         this.settings = settings;
+        this.instance = instance;
         this.topics = new FleetTopics(settings.fleet());
         this.profile = profile;
         this.store = profile.memoryName();
@@ -131,16 +149,34 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
      * @throws IOException the broker cannot be reached, or the spool is another agent's
      */
     public static FleetAgent join(Settings settings, Profile profile, SkillLibrary library) throws IOException {
+        return join(settings, profile, library, PREDECESSOR_GONE);
+    }
+
+    /** As {@link #join(Settings, Profile, SkillLibrary)}, waiting up to {@code gone} for another agent's status of this id to clear. */
+    static FleetAgent join(Settings settings, Profile profile, SkillLibrary library, Duration gone) throws IOException {
         Spool spool = Spool.open(settings.dir().resolve("spool"));
         FleetLink link;
+        String instance = java.util.UUID.randomUUID().toString().substring(0, 13);
         try {
             FleetTopics t = new FleetTopics(settings.fleet());
+            // before a will exists that would clear the status: another agent with this id is running
+            JsonNode other = FleetStatus.retained(settings.broker().withClientId(settings.broker().clientId() + "-probe"), t, settings.agent(),
+                    instance, PROBE_WAIT, gone);
+            if (other != null) {
+                throw new IdInUse("agent id '" + settings.agent() + "' is in use on fleet " + settings.fleet() + " by another agent (instance "
+                        + other.path("instance").asText("unnamed") + ", status on " + t.agentStatus(settings.agent()) + " at t_ms="
+                        + other.path("t_ms").asText("?") + ", not cleared within " + gone.toSeconds() + " s): give this one another --agent-id");
+            }
             link = FleetLink.open(settings.broker(), new FleetLink.Will(t.agentStatus(settings.agent()), new byte[0], true), false);
         } catch (IOException e) {
             spool.close();
             throw e;
+        } catch (InterruptedException e) {
+            spool.close();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while joining fleet " + settings.fleet(), e);
         }
-        FleetAgent a = new FleetAgent(settings, profile, library, spool, link);
+        FleetAgent a = new FleetAgent(settings, profile, library, spool, link, instance);
         a.start();
         return a;
     }
@@ -357,7 +393,7 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         long t0 = System.nanoTime();
         CheckpointPackage pkg;
         try {
-            pkg = CheckpointFetch.fetch(link, topics, a, settings.fetchTimeout());
+            pkg = CheckpointFetch.fetch(link, topics, a, settings.fetchTimeout(), topics.agentProbe(settings.agent(), instance));
         } catch (BadMessage e) {
             refuse(a.version(), e.getMessage());
             return;
@@ -372,6 +408,12 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         try {
             pkg.unpack(cache.root().resolve(a.version()));
             dev.embody.learning.Checkpoint c = cache.find(a.version()).orElseThrow(() -> new IOException("unpacked but not readable as a checkpoint"));
+            String named = c.meta().path("version").asText("");
+            if (!named.equals(a.version())) {
+                // a package of another version announced under this one: running it would report the wrong version
+                throw new BadFileException(c.dir().resolve(dev.embody.learning.Checkpoint.META), 0, "its checkpoint.json names version '"
+                        + ExampleMessage.abbreviate(named) + "' but the announcement is of " + a.version());
+            }
             p = profile.load(cache, c);
             if (!p.commands().equals(LearnedPolicy.names(library))) {
                 p = p.grownTo(library);
@@ -424,6 +466,7 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
     private void status() {
         ObjectNode n = JSON.createObjectNode();
         n.put("agent", settings.agent());
+        n.put("instance", instance);
         n.put("profile", store);
         LearnedPolicy p = current;
         n.put("policy", p == null ? "none" : p.version());

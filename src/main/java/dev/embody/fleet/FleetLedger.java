@@ -91,7 +91,12 @@ public record FleetLedger(int agents, int trainers, long published, long stored,
         List<Checkpoint> all = store.list();
         int adopted = (int) all.stream().filter(c -> c.metrics().path("adopted").asBoolean(false)).count();
         long trained = 0;
-        Optional<Checkpoint> current = store.current();
+        Optional<Checkpoint> current;
+        try {
+            current = store.current();
+        } catch (dev.embody.loop.BadFileException e) {
+            throw new IOException(e.getMessage(), e);
+        }
         if (current.isPresent()) {
             for (JsonNode n : current.get().metrics().path("dataset_records")) {
                 trained += n.asLong();

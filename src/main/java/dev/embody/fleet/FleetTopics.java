@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * policy/&lt;profile&gt;                  retained: the announced policy every agent runs
  * checkpoints/&lt;profile&gt;/&lt;version&gt;   retained: one version's manifest (what an announcement of it says)
  * chunks/&lt;profile&gt;/&lt;version&gt;/&lt;i&gt;    retained: its bytes, a zip of checkpoint.json and params.ndlist
- * agents/&lt;agent&gt;                    retained: which version an agent runs, and what it refused last
+ * agents/&lt;agent&gt;                    retained: which version an agent runs, and what it refused last; its instance
+ * agents/&lt;agent&gt;/probe/&lt;instance&gt;   a joining agent's echo: after it, any retained status of its id has come
  * </pre>
  */
 public record FleetTopics(String fleet) {
@@ -74,6 +75,11 @@ public record FleetTopics(String fleet) {
 
     public String agentStatus(String agent) {
         return base() + "agents/" + agent;
+    }
+
+    /** Where a joining agent hears its own message back: once it has, the broker sent any retained status of its id. */
+    public String agentProbe(String agent, String instance) {
+        return base() + "agents/" + agent + "/probe/" + instance;
     }
 
     public String agentStatuses() {

@@ -111,6 +111,8 @@ public final class FleetTrainer implements AutoCloseable {
     private final Profile profile;
     private final SkillLibrary library;
     private final String store;
+    /** The commands an example's label must be one of: the policy's outputs. */
+    private final java.util.Set<String> commands;
     private final Checkpoints checkpoints;
     private final FleetDataset dataset;
     private final Gate gate;
@@ -147,6 +149,7 @@ public final class FleetTrainer implements AutoCloseable {
         this.profile = profile;
         this.library = library;
         this.store = profile.memoryName();
+        this.commands = java.util.Set.copyOf(LearnedPolicy.names(library));
         this.checkpoints = profile.checkpoints(settings.fleetDir().resolve("checkpoints"));
         this.dataset = FleetDataset.open(settings.fleetDir().resolve("datasets"), settings.trainer());
         this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Arena.Progress.none()).orElse(null);
@@ -265,6 +268,11 @@ public final class FleetTrainer implements AutoCloseable {
                 }
                 if (!m.spec().equals(profile.inputSpec())) {
                     throw new BadMessage("it was read for " + m.spec() + " but " + store + "'s policy reads " + profile.inputSpec());
+                }
+                if (!commands.contains(m.example().label())) {
+                    // refused here, not skipped when training: it would count toward --train-every and teach nothing
+                    throw new BadMessage("'label' " + ExampleMessage.abbreviate("'" + m.example().label() + "'") + " is no command of "
+                            + store + "'s skills" + (commands.isEmpty() ? "" : " (e.g. " + LearnedPolicy.names(library).get(0) + ")") + ": not stored, not counted");
                 }
                 good.add(m);
             } catch (BadMessage e) {
@@ -386,7 +394,7 @@ public final class FleetTrainer implements AutoCloseable {
     }
 
     /** The checkpoint in use in the shared folder, when a holder adopted it after {@code a} was announced; else empty. */
-    private Optional<Checkpoint> adoptedAfter(Announcement a) throws IOException {
+    private Optional<Checkpoint> adoptedAfter(Announcement a) throws IOException, BadFileException {
         if (a == null) {
             return Optional.empty();
         }

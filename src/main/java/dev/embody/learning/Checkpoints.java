@@ -88,16 +88,20 @@ public final class Checkpoints {
         return String.format("v%04d", Integer.parseInt(digits));
     }
 
-    /** The checkpoint in use: the one {@code current} names, else the newest; empty when there is none. */
-    public Optional<Checkpoint> current() throws IOException {
-        Path file = root.resolve(CURRENT);
-        if (Files.isRegularFile(file)) {
-            String v = Files.readString(file).strip();
-            Optional<Checkpoint> c = v.isEmpty() ? Optional.empty() : find(v);
-            if (c.isPresent()) {
-                return c;
+    /**
+     * The checkpoint in use: the one {@code current} names, else (no such file) the newest; empty when there is none.
+     *
+     * @throws BadFileException {@code current} names no checkpoint here, or one that is incomplete: falling back to another
+     *                          version would quietly undo a rollback
+     */
+    public Optional<Checkpoint> current() throws IOException, BadFileException {
+        String v = named();
+        if (!v.isEmpty()) {
+            try {
+                return Optional.of(open(root.resolve(v)));
+            } catch (BadFileException e) {
+                throw new BadFileException(e.file(), e.line(), e.reason() + " (it is the one " + root.resolve(CURRENT) + " puts in use)");
             }
-            log.warn("{} names '{}', which is not a complete checkpoint; using the newest", file, v);
         }
         List<Checkpoint> all = list();
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
@@ -219,7 +223,7 @@ public final class Checkpoints {
     }
 
     /** Which of the surveyed checkpoints is in use: the one {@code current} names if it loads, else the newest that does. */
-    public Optional<Found> inUse(List<Found> found) throws IOException {
+    public Optional<Found> inUse(List<Found> found) throws IOException, BadFileException {
         String named = named();
         Optional<Found> n = found.stream().filter(f -> f.version().equals(named) && f.loads()).findFirst();
         if (n.isPresent()) {
@@ -288,10 +292,31 @@ public final class Checkpoints {
                 + (others.length() == 0 ? "" : " (" + others + ")"));
     }
 
-    /** The version {@code current} names, or "" when there is no such file. */
-    private String named() throws IOException {
+    /**
+     * The version {@code current} names, or "" when there is no such file.
+     *
+     * @throws BadFileException it names no version folder here: the file, what it says and what is expected
+     */
+    private String named() throws IOException, BadFileException {
         Path file = root.resolve(CURRENT);
-        return Files.isRegularFile(file) ? Files.readString(file).strip() : "";
+        if (!Files.isRegularFile(file)) {
+            return "";
+        }
+        // a version is a few bytes: a big file is something else, and is not read whole
+        String said = Files.size(file) > 256 ? "(" + Files.size(file) + " bytes)" : Files.readString(file).strip();
+        said = said.length() > 80 ? said.substring(0, 80) + "..." : said;
+        List<String> versions = versionFolders().stream().map(d -> d.getFileName().toString()).toList();
+        try {
+            String v = normalise(said);
+            if (versions.contains(v)) {
+                return v;
+            }
+        } catch (IllegalArgumentException notAVersion) {
+            // refused below with what is expected
+        }
+        throw new BadFileException(file, 1, "names '" + said + "', which is no checkpoint here: expected one of "
+                + (versions.isEmpty() ? "none (there is no checkpoint: delete the file)" : String.join(", ", versions))
+                + " (./run policy use VERSION rewrites it); no other version is put in use in its place");
     }
 
     private List<Path> versionFolders() throws IOException {

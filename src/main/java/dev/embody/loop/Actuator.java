@@ -16,6 +16,16 @@ public interface Actuator extends AutoCloseable {
 
     void keyUp(String key);
 
+    /** Presses keys together and lets go in reverse order (a chord such as CONTROL+S). */
+    default void press(java.util.List<String> keys) {
+        for (String k : keys) {
+            keyDown(k);
+        }
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            keyUp(keys.get(i));
+        }
+    }
+
     /** Lets time pass while whatever is held stays held: wall-clock on a real target, simulated time in the headless game. */
     void elapse(Duration duration) throws InterruptedException;
 

@@ -43,8 +43,18 @@ public final class TextFile {
 
     /** The whole file; its first byte that is not UTF-8 is an error naming file, line and column. */
     public static String read(Path file) throws BadFileException {
+        return read(file, Long.MAX_VALUE, null);
+    }
+
+    /**
+     * The whole file, refused before a byte is read when it is larger than {@code maxBytes} (a sparse file of a
+     * gigabyte costs nothing to make and minutes to parse).
+     *
+     * @param what what such a file is, for the refusal: "a YAML file embody reads"
+     */
+    public static String read(Path file, long maxBytes, String what) throws BadFileException {
         StringBuilder out = new StringBuilder();
-        for (Line l : lines(file)) {
+        for (Line l : lines(file, maxBytes, what)) {
             if (!l.readable()) {
                 throw new BadFileException(file, l.number(), l.problem());
             }
@@ -58,13 +68,36 @@ public final class TextFile {
 
     /** Every line, each decoded on its own so one bad byte costs only its line; empty for an empty file. */
     public static List<Line> lines(Path file) throws BadFileException {
+        return lines(file, Long.MAX_VALUE, null);
+    }
+
+    /** Every line, as {@link #lines(Path)}, of a file no larger than {@code maxBytes} (checked before reading). */
+    public static List<Line> lines(Path file, long maxBytes, String what) throws BadFileException {
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > maxBytes) {
+                throw new BadFileException(file, 0, "too large: " + size + " bytes; " + what + " is at most " + maxBytes + " bytes (" + sizeName(maxBytes) + ")");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read: " + e.getMessage());
         }
         return lines(bytes);
+    }
+
+    /** 1048576 as "1 MiB". */
+    public static String sizeName(long bytes) {
+        if (bytes >= 1L << 30 && bytes % (1L << 30) == 0) {
+            return (bytes >> 30) + " GiB";
+        }
+        if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) {
+            return (bytes >> 20) + " MiB";
+        }
+        if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) {
+            return (bytes >> 10) + " KiB";
+        }
+        return bytes + " bytes";
     }
 
     static List<Line> lines(byte[] bytes) {

@@ -67,7 +67,7 @@ public record CameraIntrinsics(int width, int height, double fx, double fy, doub
     public static CameraIntrinsics load(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = new ObjectMapper(new YAMLFactory()).readTree(dev.embody.loop.TextFile.read(file));
+            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read camera intrinsics: " + e.getMessage() + " (run ./run calibrate camera)");
         }

@@ -191,6 +191,10 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                 if (!Files.isRegularFile(img)) {
                     throw doc.error(ptr, "field '" + CalibrationFields.name(ptr) + "': expected an image file, got '" + image + "' (no such file: " + img + ")");
                 }
+                String notImage = TemplateFinder.unreadable(img);
+                if (notImage != null) {
+                    throw doc.error(ptr, "field '" + CalibrationFields.name(ptr) + "': expected an image file, got '" + image + "' (" + notImage + ")");
+                }
                 templates.put(e.getKey(), img);
             }
         }
@@ -257,7 +261,17 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                     if (!d.isTextual() || !d.asText().matches(CHORD)) {
                         throw f.expected("/safety/deny/" + i, "a key chord such as ALT+F4", d);
                     }
-                    denied.add(List.of(d.asText().toUpperCase(Locale.ROOT).replace("CTRL", "CONTROL").split("\\+")));
+                    List<String> chord = new ArrayList<>();
+                    for (String k : d.asText().split("\\+")) {
+                        String key = dev.embody.actuation.Keys.canonical(k);
+                        // a typo would leave the chord it meant allowed
+                        if (!dev.embody.skill.SkillLoader.isKey(key)) {
+                            throw f.error("/safety/deny/" + i, "field '" + CalibrationFields.name("/safety/deny/" + i) + "': unknown key '" + k + "' in '"
+                                    + d.asText() + "' (expected java.awt.event.KeyEvent names without VK_, such as ALT, F4, CONTROL, DELETE)");
+                        }
+                        chord.add(key);
+                    }
+                    denied.add(List.copyOf(chord));
                 }
             }
         }

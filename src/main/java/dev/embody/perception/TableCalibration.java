@@ -69,7 +69,7 @@ public final class TableCalibration {
     public static Map<Integer, double[]> loadMarkers(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = new ObjectMapper(new YAMLFactory()).readTree(dev.embody.loop.TextFile.read(file));
+            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read marker positions: " + e.getMessage());
         }

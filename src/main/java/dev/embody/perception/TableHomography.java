@@ -72,7 +72,7 @@ public record TableHomography(double[] h, double rmsMetres, double maxMetres) {
     public static TableHomography load(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = new ObjectMapper(new YAMLFactory()).readTree(dev.embody.loop.TextFile.read(file));
+            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read the table homography: " + e.getMessage() + " (run ./run calibrate robot)");
         }

@@ -47,6 +47,24 @@ public final class TemplateFinder implements AutoCloseable {
         }
     }
 
+    /** A template is a piece of a screen: a file larger than this is no template, and is not decoded. */
+    public static final long MAX_TEMPLATE_BYTES = 16L << 20;
+
+    /** Why a template file cannot be used (too large, or not an image OpenCV can read), or null when it can. */
+    public static String unreadable(Path image) {
+        try {
+            long size = java.nio.file.Files.size(image);
+            if (size > MAX_TEMPLATE_BYTES) {
+                return "too large: " + size + " bytes; a template is at most " + MAX_TEMPLATE_BYTES + " bytes (16 MiB)";
+            }
+        } catch (java.io.IOException e) {
+            return "cannot read: " + e.getMessage();
+        }
+        try (Mat m = imread(image.toString(), IMREAD_COLOR)) {
+            return m == null || m.empty() ? image + " is not an image OpenCV can read" : null;
+        }
+    }
+
     public TemplateFinder(Map<String, Path> images, List<Double> scales, double threshold) {
         images.forEach((name, path) -> {
             Mat m = imread(path.toString(), IMREAD_COLOR);

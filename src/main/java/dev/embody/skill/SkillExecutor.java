@@ -58,12 +58,7 @@ public final class SkillExecutor {
             }
             if (p instanceof Primitive.Press pr) {
                 List<String> keys = pr.keys().stream().map(k -> SkillLibrary.fill(k, b).toUpperCase()).toList();
-                for (String k : keys) {
-                    actuator.keyDown(k);
-                }
-                for (int i = keys.size() - 1; i >= 0; i--) {
-                    actuator.keyUp(keys.get(i));
-                }
+                actuator.press(keys);
                 sent.add("press " + String.join("+", keys));
             } else if (p instanceof Primitive.Hold h) {
                 String key = SkillLibrary.fill(h.key(), b).toUpperCase();

@@ -31,9 +31,12 @@ public final class SkillLibrary {
     private final Map<String, Skill> skills;
     private final List<SkillCall> commands;
     private final Map<SkillCall, Integer> index;
+    /** What its target can do and refuses: a skill added later is checked against it too. */
+    private final TargetPrimitives can;
 
-    private SkillLibrary(Map<String, Skill> skills) {
+    private SkillLibrary(Map<String, Skill> skills, TargetPrimitives can) {
         this.skills = Collections.unmodifiableMap(skills);
+        this.can = can;
         List<SkillCall> all = new ArrayList<>();
         for (Skill s : skills.values()) {
             enumerate(s, 0, new LinkedHashMap<>(), all);
@@ -106,12 +109,24 @@ public final class SkillLibrary {
         if (!problems.isEmpty()) {
             return new Checked(null, List.copyOf(problems));
         }
-        SkillLibrary library = new SkillLibrary(byName);
+        SkillLibrary library = new SkillLibrary(byName, can);
         problems.addAll(library.problems());
         return new Checked(problems.isEmpty() ? library : null, List.copyOf(problems));
     }
 
     public static SkillLibrary of(List<Skill> skillList) throws BadFileException {
+        return of(skillList, TargetPrimitives.ANY);
+    }
+
+    /** A library of these skills for a target: each checked as {@link #check} checks a folder; the first problem is the error. */
+    public static SkillLibrary of(List<Skill> skillList, TargetPrimitives can) throws BadFileException {
+        for (Skill s : skillList) {
+            for (Primitive p : s.body()) {
+                if (!can.allows(p.kind())) {
+                    throw new BadFileException(s.source(), p.line(), can.refusal(p.kind()));
+                }
+            }
+        }
         Map<String, Skill> byName = new LinkedHashMap<>();
         for (Skill s : skillList) {
             Skill before = byName.put(s.name(), s);
@@ -119,7 +134,7 @@ public final class SkillLibrary {
                 throw new BadFileException(s.source(), 1, "skill '" + s.name() + "' is also defined in " + before.source());
             }
         }
-        SkillLibrary library = new SkillLibrary(byName);
+        SkillLibrary library = new SkillLibrary(byName, can);
         List<BadFileException> problems = library.problems();
         if (!problems.isEmpty()) {
             throw problems.get(0);
@@ -127,12 +142,20 @@ public final class SkillLibrary {
         return library;
     }
 
-    /** A library with one more skill (taught or proposed at run time); commands of the old skills keep their order. */
+    /**
+     * A library with one more skill (taught or proposed at run time), checked against the same target as this one (its
+     * primitives, deny-list and watchdog); commands of the old skills keep their order.
+     */
     public SkillLibrary with(Skill skill) throws BadFileException {
         List<Skill> list = new ArrayList<>(skills.values());
         list.removeIf(s -> s.name().equals(skill.name()));
         list.add(skill);
-        return of(list);
+        return of(list, can);
+    }
+
+    /** The target its skills were checked against. */
+    public TargetPrimitives target() {
+        return can;
     }
 
     public List<Skill> skills() {
@@ -318,12 +341,18 @@ public final class SkillLibrary {
                 for (Primitive p : s.body()) {
                     try {
                         if (p instanceof Primitive.Hold h) {
-                            parseDuration(fill(h.duration(), b));
-                            requireKey(fill(h.key(), b));
+                            Duration d = parseDuration(fill(h.duration(), b));
+                            String key = fill(h.key(), b);
+                            requireKey(key);
+                            refuse(can.holdRefusal(key, d));
                         } else if (p instanceof Primitive.Wait w) {
                             parseDuration(fill(w.duration(), b));
                         } else if (p instanceof Primitive.Press pr) {
-                            pr.keys().forEach(k -> requireKey(fill(k, b)));
+                            List<String> keys = pr.keys().stream().map(k -> fill(k, b)).toList();
+                            keys.forEach(SkillLibrary::requireKey);
+                            refuse(can.chordRefusal(keys));
+                        } else if (p instanceof Primitive.Publish pub) {
+                            refuse(TargetPrimitives.topicRefusal(fill(pub.topic(), b)));
                         } else if (p instanceof Primitive.Call call) {
                             Map<String, String> args = new LinkedHashMap<>();
                             call.args().forEach((k, v) -> args.put(k, fill(v, b)));
@@ -337,6 +366,12 @@ public final class SkillLibrary {
             }
         }
         return out;
+    }
+
+    private static void refuse(String why) {
+        if (why != null) {
+            throw new IllegalArgumentException(why);
+        }
     }
 
     private static void requireKey(String key) {

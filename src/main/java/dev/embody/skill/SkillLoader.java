@@ -294,8 +294,12 @@ public final class SkillLoader {
                 if (!v.isObject() || !v.has("topic")) {
                     throw doc.error(vptr, "'publish' needs {topic: ..., payload: ...}");
                 }
+                String topic = v.get("topic").asText();
+                if (!SLOT.matcher(topic).find() && TargetPrimitives.topicRefusal(topic) != null) {
+                    throw doc.error(vptr + "/topic", TargetPrimitives.topicRefusal(topic));
+                }
                 JsonNode payload = v.get("payload");
-                yield new Primitive.Publish(v.get("topic").asText(), payload == null ? "{}" : payload.isTextual() ? payload.asText() : payload.toString(), line);
+                yield new Primitive.Publish(topic, payload == null ? "{}" : payload.isTextual() ? payload.asText() : payload.toString(), line);
             }
             case "wait" -> new Primitive.Wait(v.asText(), line);
             case "call" -> {

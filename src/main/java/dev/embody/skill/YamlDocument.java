@@ -14,11 +14,40 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** A YAML file read as a tree that remembers the line of every node, so errors can say where. */
+/**
+ * A YAML file read as a tree that remembers the line of every node, so errors can say where. Every YAML file embody
+ * reads (skills, calibration, robot limits, prompts) comes through here, bounded before it is parsed: SnakeYAML's
+ * scanner is quadratic on a long scalar, so a 35 MB file would hang a check for minutes.
+ */
 public final class YamlDocument {
 
-    private static final YAMLFactory FACTORY = new YAMLFactory();
+    /** The largest YAML file or text read: the largest shipped file is under 2 KB. */
+    public static final long MAX_BYTES = 256L << 10;
+    /** The longest line: the scanner's time grows with the square of an unbroken run (400 KB on one line: 8 s). */
+    public static final int MAX_LINE_CHARS = 4096;
+    /** Deepest nesting of mappings and lists: a skill or calibration needs a handful. */
+    public static final int MAX_DEPTH = 64;
+    /** Aliases ({@code *a}) a document may use: none of embody's files needs one; a few are harmless, many are a bomb. */
+    public static final int MAX_ALIASES = 50;
+    private static final String WHAT = "a YAML file embody reads";
+    private static final YAMLFactory FACTORY = YAMLFactory.builder().loaderOptions(loaderOptions())
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength((int) MAX_BYTES).build()).build();
     private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY);
+
+    private static org.yaml.snakeyaml.LoaderOptions loaderOptions() {
+        org.yaml.snakeyaml.LoaderOptions o = new org.yaml.snakeyaml.LoaderOptions();
+        o.setCodePointLimit((int) MAX_BYTES);
+        o.setMaxAliasesForCollections(MAX_ALIASES);
+        o.setNestingDepthLimit(MAX_DEPTH);
+        o.setAllowRecursiveKeys(false);
+        return o;
+    }
+
+    /** A reader for YAML that is not a skill or calibration but must be as bounded (camera and table calibration). */
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
 
     private final Path path;
     private final JsonNode root;
@@ -31,11 +60,30 @@ public final class YamlDocument {
     }
 
     public static YamlDocument read(Path path) throws BadFileException {
-        return parse(path, TextFile.read(path));
+        return parse(path, TextFile.read(path, MAX_BYTES, WHAT));
+    }
+
+    /** A file's text, bounded as every YAML file embody reads is, for a reader that parses it itself. */
+    public static String text(Path path) throws BadFileException {
+        return TextFile.read(path, MAX_BYTES, WHAT);
     }
 
     /** YAML text that is not (yet) a file, such as a skill taught at run time; {@code path} names it in errors. */
     public static YamlDocument parse(Path path, String text) throws BadFileException {
+        if (text.length() > MAX_BYTES) {
+            throw new BadFileException(path, 0, "too large: " + text.length() + " characters; " + WHAT + " is at most " + MAX_BYTES
+                    + " bytes (" + TextFile.sizeName(MAX_BYTES) + ")");
+        }
+        int lineNo = 1;
+        for (int start = 0; start <= text.length(); lineNo++) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end;
+            if (end - start > MAX_LINE_CHARS) {
+                throw new BadFileException(path, lineNo, "line too long: " + (end - start) + " characters; a line of " + WHAT + " is at most "
+                        + MAX_LINE_CHARS);
+            }
+            start = end + 1;
+        }
         Map<String, Integer> lines = new HashMap<>();
         try (JsonParser parser = FACTORY.createParser(text)) {
             JsonToken token;

@@ -28,6 +28,9 @@ import java.util.regex.Pattern;
  */
 public final class Prompts {
 
+    /** A prompt is a page a model reads each call: more than this is no prompt (and would not fit a model's context). */
+    public static final long MAX_BYTES = 256L << 10;
+
     /** The modules a model can back, by the name of their prompt file. */
     public static final List<String> MODULES = List.of("gathering", "reflection", "task", "curation", "plan");
     /** Every slot a prompt may hold; a module fills those it knows and leaves "(none)" in the rest. */
@@ -59,7 +62,7 @@ public final class Prompts {
                 throw new BadFileException(file, 0, "no prompt for the " + m + " module (the project's prompts/ folder has one for each: "
                         + String.join(", ", MODULES) + ")");
             }
-            List<TextFile.Line> lines = TextFile.lines(file);
+            List<TextFile.Line> lines = TextFile.lines(file, MAX_BYTES, "a prompt file");
             StringBuilder text = new StringBuilder();
             for (TextFile.Line l : lines) {
                 if (!l.readable()) {

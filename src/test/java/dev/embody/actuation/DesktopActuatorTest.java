@@ -1,6 +1,7 @@
 package dev.embody.actuation;
 
 import dev.embody.perception.ScreenRegion;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.awt.MouseInfo;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@Tag("external")
 class DesktopActuatorTest {
 
     @Test

@@ -3,6 +3,7 @@ package dev.embody.actuation;
 import dev.embody.loop.Outcome;
 import dev.embody.sim.TableWorld;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** An e-stop published by someone else (mosquitto_pub, as an operator's button would) halts a robot mid-move. */
+@Tag("external")
 class EstopTest {
 
     @TempDir

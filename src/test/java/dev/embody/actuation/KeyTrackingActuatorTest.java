@@ -55,6 +55,24 @@ class KeyTrackingActuatorTest {
         assertThat(k.held()).containsExactlyInAnyOrder("ALT", "CONTROL");
     }
 
+    /** A chord is checked whole before any of its keys goes down: the program never sees half of ALT+F4. */
+    @Test
+    void aDeniedChordInAnyOrderIsRefusedBeforeAnyOfItsKeysIsPressed() {
+        Keyboard k = new Keyboard();
+        for (List<String> chord : List.of(List.of("ALT", "SHIFT", "F4"), List.of("F4", "alt"), List.of("DEL", "CTRL", "ALT"),
+                List.of("SHIFT", "BACKSPACE", "ALT", "CONTROL"))) {
+            assertThatThrownBy(() -> k.press(chord)).as(chord.toString()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("is on the deny-list; no key of it was pressed");
+        }
+        assertThat(k.events).isEmpty();
+        k.keyDown("ALT");
+        assertThatThrownBy(() -> k.press(List.of("SHIFT", "F4"))).as("with ALT held").hasMessageContaining("ALT+F4 is on the deny-list");
+        assertThat(k.events).containsExactly("down ALT");
+        k.releaseAll();
+        k.press(List.of("CONTROL", "S"));
+        assertThat(k.events).containsExactly("down ALT", "up ALT", "down CTRL", "down S", "up S", "up CTRL");
+    }
+
     @Test
     void unknownKeysAreNamed() {
         assertThatThrownBy(() -> Keys.code("LEFTARROW")).hasMessageContaining("unknown key 'LEFTARROW'");

@@ -17,6 +17,7 @@ import dev.embody.testkit.CliRun;
 import dev.embody.testkit.Mosquitto;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +46,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * stops safely.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("external")
 class MqttBadInputTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -287,6 +289,44 @@ class MqttBadInputTest {
         }
         assertThat(r.robot.estopped()).as("robot e-stopped").isEqualTo(set);
         assertThat(r.agent().estopped()).as("agent e-stopped").isEqualTo(set);
+    }
+
+    /**
+     * Whatever a skill's publish names, the agent's actuator sends only to its own robot's topics, and a motion command
+     * passes the limits on every topic, not only on cmd: nothing reaches another robot, nothing unchecked leaves.
+     */
+    @Test
+    void theAgentSendsOnlyToItsOwnRobotAndEveryMotionPassesTheLimits() throws Exception {
+        List<String> elsewhere = new CopyOnWriteArrayList<>();
+        probe.subscribe("embody/robots/r8/#", 1, (t, p) -> elsewhere.add(t));
+        probe.subscribe(rig.robot.topics().cmd() + "/#", 1, (t, p) -> elsewhere.add(t));
+        List<String> lights = new CopyOnWriteArrayList<>();
+        String mine = rig.robot.topics().cmd().replaceAll("/cmd$", "");
+        probe.subscribe(mine + "/lights", 1, (t, p) -> lights.add(new String(p, StandardCharsets.UTF_8)));
+        MqttRobotActuator agent = rig.agent();
+        String wild = "{\"op\":\"move\",\"direction\":\"forward\",\"distance_m\":100,\"speed_mps\":1e9}";
+        for (String topic : List.of("embody/robots/r8/cmd", "../r8/cmd", "cmd/x", "+", "#", "$SYS/x", "")) {
+            assertThatThrownBy(() -> agent.publish(topic, wild)).as(topic).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'" + topic + "' is not one of this robot's own topics");
+        }
+        assertThatThrownBy(() -> agent.publish("lights", wild)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("command refused before sending: move of 100.000 m is outside (0, 0.300] m");
+        assertThatThrownBy(() -> agent.publish("lights", "{\"op\":\"spin\"}")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("unknown op 'spin'");
+        for (String report : List.of("ack", "state", "camera")) {
+            assertThatThrownBy(() -> agent.publish(report, "{\"id\":\"bx\",\"x\":0.45,\"y\":0.3,\"heading_deg\":0}")).as(report)
+                    .hasMessageContaining("'" + report + "' is where the robot reports to the agent");
+        }
+        assertThatThrownBy(() -> agent.publish("estop", "{\"reset\":true}")).hasMessageContaining("a skill may not reset robot bx's e-stop");
+        assertThat(agent.estopped()).isFalse();
+        agent.publish("lights", "{\"colour\":\"red\"}");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (lights.isEmpty() && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        assertThat(lights).as("what is no motion still goes to the robot's own topic").containsExactly("{\"colour\":\"red\"}");
+        assertThat(elsewhere).as("nothing reached another robot or a sub-topic").isEmpty();
+        assertTheRobotIsOnTheTable();
     }
 
     @Test

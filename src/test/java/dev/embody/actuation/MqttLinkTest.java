@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import org.junit.jupiter.api.Tag;
 import dev.embody.testkit.Mosquitto;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** One link to a real Mosquitto that goes away and comes back while the link is busy. */
+@Tag("external")
 class MqttLinkTest {
 
     @TempDir

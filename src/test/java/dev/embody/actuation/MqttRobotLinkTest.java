@@ -6,6 +6,7 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The robot link against a real Mosquitto (MQTT 5) and against the embedded Moquette (MQTT 3.1.1). */
+@Tag("external")
 class MqttRobotLinkTest {
 
     @TempDir

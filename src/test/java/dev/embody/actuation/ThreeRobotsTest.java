@@ -2,6 +2,7 @@ package dev.embody.actuation;
 
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Three agents drive three robots on one (embedded) broker at once, each only its own. */
+@Tag("slow")
 class ThreeRobotsTest {
 
     @Test

@@ -6,6 +6,7 @@ import dev.embody.testkit.CliRun;
 
 import dev.embody.testkit.SimWindowGame;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+@Tag("external")
 class CalibrateScreenCommandTest {
 
     @TempDir

@@ -120,7 +120,11 @@ class CliBadInputTest {
                 bad("--target must be one of " + TARGETS + ", got 'moon'", "policy", "use", "--target", "moon", "v0001"),
                 bad("--target must be one of " + TARGETS + ", got 'moon'", "skills", "list", "--target", "moon"),
                 bad("--target must be one of " + TARGETS + ", got 'moon'", "correct", "--target", "moon", "--explain", "go left"),
-                bad("--explain must not be empty", "correct", "--explain", " "));
+                bad("--explain must not be empty", "correct", "--explain", " "),
+                // model options that no module uses
+                bad("--vlm-wait waits for a model, but no module is backed by one: say which, e.g. --modules plan=vlm", "live", "--vlm-wait"),
+                bad("--vlm-add-skills adds the skills a model proposes, but no module is backed by one: say which, e.g. --modules curation=vlm",
+                        "live", "--vlm-add-skills"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -81,7 +81,7 @@ class CorrectCommandTest {
                       close: {say: [grip]}
                 phrases: ["{state} the gripper"]
                 body:
-                  - publish: {topic: "robot/gripper", payload: "{state}"}
+                  - publish: {topic: "gripper", payload: "{state}"}
                 """);
         assertThat(Main.execute("correct", "--skills", dir.toString(), "--explain", "close the griper")).isZero();
         assertThat(out()).contains("command: gripper(state=close)");

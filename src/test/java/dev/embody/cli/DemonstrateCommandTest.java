@@ -1,6 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,7 @@ class DemonstrateCommandTest {
         assertThat(missing.err()).contains("--calibration: no such file");
     }
 
+    @Tag("external")
     @Test
     void theDemonstratorRefusesACalibrationForAnotherProgram() throws Exception {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: the calibration is read once an X display is there (./run tests starts Xvfb)");
@@ -71,6 +73,7 @@ class DemonstrateCommandTest {
         assertThat(dir.resolve("x.yaml")).doesNotExist();
     }
 
+    @Tag("external")
     @Test
     void aLaunchCommandThatCannotStartIsOneLine_andNothingIsWritten() {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: calibrating needs an X display (./run tests starts Xvfb)");

@@ -5,6 +5,7 @@ import dev.embody.testkit.CliRun;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.XPrograms;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * Each program is calibrated by its title ({@code calibrate screen}) and driven with {@code act}; the test then checks
  * what the program itself left behind (a file the shell wrote, the button xmessage reports through its exit code).
  */
+@Tag("external")
 class DesktopProgramsTest {
 
     @TempDir

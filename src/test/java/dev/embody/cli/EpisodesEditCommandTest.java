@@ -2,6 +2,7 @@ package dev.embody.cli;
 
 import dev.embody.episode.EpisodeFixtures;
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ class EpisodesEditCommandTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void trimAndMark_areShown_andReplayComparesOnlyTheKeptSteps_andSkipsABadEpisode() throws Exception {
         var rec = EpisodeFixtures.recordDemonstration(dir, 1, 12, EpisodeFixtures.KEYS);
@@ -32,7 +34,7 @@ class EpisodesEditCommandTest {
         assertThat(replay.exit()).as(replay.err()).isZero();
         assertThat(replay.out()).contains("steps=4/12 agreement=1.000 (4/4)").contains("trim=2..5");
 
-        CliRun bad = CliRun.of("episodes", "edit", rec.dir().toString(), "--mark", "bad");
+        CliRun bad = CliRun.of("episodes", "edit", rec.dir().toString(), "--dir", eps, "--mark", "bad");
         assertThat(bad.exit()).as(bad.err()).isZero();
         assertThat(CliRun.of("episodes", "list", "--dir", eps).out()).contains("mark=bad trim=2..5");
         CliRun skipped = CliRun.of("replay", rec.dir().toString(), "--out", dir.resolve("r2").toString(), "--no-progress");
@@ -75,5 +77,32 @@ class EpisodesEditCommandTest {
         CliRun broken = CliRun.of("episodes", "edit", id, "--dir", eps, "--mark", "bad");
         assertThat(broken.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(broken.err()).contains("meta.json").contains("not valid JSON");
+    }
+
+    @Test
+    void anIdThatIsAPath_isRefused_andNoEpisodeOutsideDirIsEdited() throws Exception {
+        Path eps = Files.createDirectories(dir.resolve("mine"));
+        Path other = Files.createDirectories(dir.resolve("other"));
+        var theirs = EpisodeFixtures.recordDemonstration(other, 3, 4, EpisodeFixtures.KEYS);
+        String theirId = theirs.dir().getFileName().toString();
+        String meta = Files.readString(theirs.dir().resolve("meta.json"));
+
+        for (String id : new String[] {"../other/" + theirId, other.resolve(theirId).toString(), "..", "."}) {
+            CliRun edit = CliRun.of("episodes", "edit", id, "--dir", eps.toString(), "--mark", "bad");
+            assertThat(edit.exit()).as(id + ": " + edit.err()).isEqualTo(Main.USAGE);
+            assertThat(edit.err()).as(id).containsAnyOf("not a plain episode id", "is not in --dir");
+        }
+        assertThat(Files.readString(theirs.dir().resolve("meta.json"))).as("the other folder's episode is untouched").isEqualTo(meta);
+
+        CliRun show = CliRun.of("episodes", "show", "../other/" + theirId, "--dir", eps.toString());
+        assertThat(show.exit()).as(show.err()).isEqualTo(Main.USAGE);
+        assertThat(show.err()).contains("not a plain episode id");
+        CliRun replay = CliRun.of("replay", "../other/" + theirId, "--episodes-dir", eps.toString(), "--policy", "recorded",
+                "--out", dir.resolve("r").toString(), "--no-progress");
+        assertThat(replay.exit()).as(replay.err()).isEqualTo(Main.USAGE);
+        assertThat(replay.err()).contains("not a plain episode id");
+        CliRun eval = CliRun.of("eval", "--recorded", "../other/" + theirId, "--episodes-dir", eps.toString());
+        assertThat(eval.exit()).as(eval.err()).isEqualTo(Main.USAGE);
+        assertThat(eval.err()).contains("not a plain episode id");
     }
 }

@@ -1,6 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** How good a policy is, with its interval: played on held-out seeds, or scored against recorded choices. */
+@Tag("slow")
 class EvalCommandTest {
 
     @TempDir

@@ -1,6 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * curve is written as a PNG.
  */
 @Timeout(180)
+@Tag("slow")
 class FleetDemoCommandTest {
 
     private static final Pattern SUMMARY = Pattern.compile(

@@ -3,6 +3,7 @@ package dev.embody.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * behind: its table, its learning curve, its checkpoints, and the corrected episodes, which {@code replay} then scores
  * each checkpoint against. The simulated operator is a stand-in for a person (it sees the game's true state).
  */
+@Tag("slow")
 class ImproveCommandTest {
 
     @TempDir

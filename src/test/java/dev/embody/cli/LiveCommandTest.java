@@ -5,6 +5,7 @@ import dev.embody.testkit.CliRun;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.testkit.EmbodyProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("slow")
 class LiveCommandTest {
 
     @TempDir
@@ -63,6 +65,27 @@ class LiveCommandTest {
         assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(check.err()).contains("broken.yaml:4:");
         assertThat(CliRun.of("skills", "check").exit()).as("the shipped skills are valid").isZero();
+    }
+
+    @Test
+    void desktopLiveWithNoDisplayFailsAtOnceSayingSo() throws Exception {
+        EmbodyProcess.copyProjectFolders(dir, "skills", "calibration");
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("DISPLAY", null);
+        try (EmbodyProcess p = EmbodyProcess.cli(dir, env, "live", "--target", "desktop", "--episodes", "1", "--no-record", "--no-stdin-corrections",
+                "--memory", dir.resolve("mem").toString())) {
+            assertThat(p.waitFor(120)).as(p.stderr()).isEqualTo(Main.FAILED);
+            assertThat(p.stderr()).contains("error: no X display: DISPLAY is not set, and the desktop target (calibration ")
+                    .doesNotContain("display null", "no window titled");
+        }
+    }
+
+    @Test
+    void anEpisodeThatEndedInErrorIsAFailedSession_underAnEStopAndCtrlC() {
+        assertThat(LiveCommand.exitCode(false, false, 0)).isEqualTo(Main.OK);
+        assertThat(LiveCommand.exitCode(false, false, 1)).isEqualTo(Main.FAILED);
+        assertThat(LiveCommand.exitCode(false, true, 1)).isEqualTo(Main.ESTOPPED);
+        assertThat(LiveCommand.exitCode(true, true, 1)).isEqualTo(Main.INTERRUPTED);
     }
 
     @Test

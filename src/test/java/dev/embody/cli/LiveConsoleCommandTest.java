@@ -2,6 +2,7 @@ package dev.embody.cli;
 
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.FreePort;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** `./run live --console` in a child JVM: the page is served on the asked port; a bad bind address is a usage error. */
+@Tag("slow")
 class LiveConsoleCommandTest {
 
     @TempDir

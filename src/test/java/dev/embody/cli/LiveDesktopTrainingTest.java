@@ -7,6 +7,7 @@ import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.ScriptedPerson;
 import dev.embody.testkit.SimWindowGame;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the gate rejects it and the loop keeps planning with the policy it had; the console then rolls back to an older
  * checkpoint while the loop runs.
  */
+@Tag("external")
 class LiveDesktopTrainingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

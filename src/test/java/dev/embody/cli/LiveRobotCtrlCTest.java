@@ -7,6 +7,7 @@ import dev.embody.sim.SimRobot;
 import dev.embody.sim.TableWorld;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * `./run live --target robot --broker ...` in its own JVM drives a robot on the wall clock (the simulated one, here in
  * the test's JVM, on a real Mosquitto); Ctrl-C (SIGINT) stops the robot within a step, seen from the robot's side.
  */
+@Tag("external")
 class LiveRobotCtrlCTest {
 
     @TempDir

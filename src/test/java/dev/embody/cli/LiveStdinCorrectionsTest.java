@@ -3,6 +3,7 @@ package dev.embody.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.testkit.EmbodyProcess;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,6 +17,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@code ./run live --stdin-corrections}: lines piped to a live session's stdin steer it, and the episode records them. */
+@Tag("slow")
 class LiveStdinCorrectionsTest {
 
     @Test

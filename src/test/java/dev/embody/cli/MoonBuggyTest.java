@@ -7,6 +7,7 @@ import dev.embody.testkit.EmbodyProcess;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * that reach the loop through the terminal channel and the correction parser.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("external")
 class MoonBuggyTest {
 
     /** Long enough for a few craters (the first comes after about 6 s), short enough for CI. */

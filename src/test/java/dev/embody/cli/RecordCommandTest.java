@@ -9,6 +9,7 @@ import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.ScriptedPerson;
 import dev.embody.testkit.SimWindowGame;
 import dev.embody.testkit.XPrograms;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * target while embody records; each step is labelled with the command the input maps to, by: person, with the raw
  * input kept, and input no skill sends reported.
  */
+@Tag("external")
 class RecordCommandTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

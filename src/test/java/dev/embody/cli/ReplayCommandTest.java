@@ -10,6 +10,7 @@ import dev.embody.episode.EpisodeFixtures;
 import dev.embody.episode.RecordedFrames;
 import dev.embody.testkit.EmbodyProcess;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("slow")
 class ReplayCommandTest {
 
     @TempDir

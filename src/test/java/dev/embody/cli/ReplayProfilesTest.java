@@ -1,6 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ class ReplayProfilesTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void aRobotEpisodeReplaysWithTheRobotProfilesModules_everyModuleAgreeing() {
         CliRun live = CliRun.of("live", "--target", "sim-robot", "--episodes", "1", "--max-steps", "12", "--seed", "3",

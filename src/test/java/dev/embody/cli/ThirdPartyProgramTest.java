@@ -6,6 +6,7 @@ import dev.embody.testkit.CliRun;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.XPrograms;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,6 +27,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * and says what it needs; the operator teaches a skill in a sentence and commands it, and xev itself reports the real
  * X key event. The episode then replays with every module agreeing with its recording.
  */
+@Tag("external")
 class ThirdPartyProgramTest {
 
     @TempDir
@@ -54,6 +56,7 @@ class ThirdPartyProgramTest {
             assertThat(castle.exit()).as("a goal no module understands is refused up front").isEqualTo(Main.USAGE);
             assertThat(castle.err()).contains("no plan for the goal 'build a castle'").contains("'follow the operator'");
 
+            boolean spokenJump;
             try (EmbodyProcess p = EmbodyProcess.cli(dir, Map.of(), "live", "--target", "desktop", "--calibration", calibration.toString(),
                     "--episodes", "1", "--max-steps", "600", "--rate", "10", "--stdin-corrections", "--console", "--console-port", "0")) {
                 assertThat(p.awaitOutput("nothing to decide with", 60)).as(p.stderr()).isTrue();
@@ -74,8 +77,15 @@ class ThirdPartyProgramTest {
                         .header("Content-Type", "audio/wav").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(wav)).build(),
                         java.net.http.HttpResponse.BodyHandlers.ofString());
                 assertThat(spoken.statusCode()).as(spoken.body()).isEqualTo(200);
-                assertThat(spoken.body()).contains("\"heard\":\"jump\"").contains("\"applied\":true");
-                assertThat(awaitSpacePresses(xevOut, 2, 20)).as("a second space pressed, spoken: " + Files.readString(xevOut)).isTrue();
+                // the grammar hears the new skill; it is applied only if the free hearing confirms it (issue 20), which on
+                // espeak-ng's "jump" it may not: then the operator is asked to say it again
+                assertThat(spoken.body()).contains("\"heard\":\"jump\"");
+                spokenJump = spoken.body().contains("\"applied\":true");
+                if (spokenJump) {
+                    assertThat(awaitSpacePresses(xevOut, 2, 20)).as("a second space pressed, spoken: " + Files.readString(xevOut)).isTrue();
+                } else {
+                    assertThat(spoken.body()).contains("say it again");
+                }
                 keyboard.write("stop\n".getBytes(StandardCharsets.UTF_8));
                 keyboard.flush();
                 assertThat(p.waitFor(30)).as(p.stderr()).isZero();
@@ -104,7 +114,7 @@ class ThirdPartyProgramTest {
                     throw new IllegalStateException(e);
                 }
             }).toList();
-            assertThat(steps).filteredOn(s -> "jump".equals(s.path("command").asText())).hasSize(2)
+            assertThat(steps).filteredOn(s -> "jump".equals(s.path("command").asText())).hasSize(spokenJump ? 2 : 1)
                     .allSatisfy(s -> {
                         assertThat(s.path("by").asText()).isEqualTo("operator");
                         assertThat(s.path("sent").get(0).asText()).isEqualTo("press SPACE");

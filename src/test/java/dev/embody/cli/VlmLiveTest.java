@@ -9,6 +9,7 @@ import dev.embody.testkit.StandInModel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * model server is the stand-in ({@link StandInVlm}): it decodes each image the client sends and answers from what it
  * sees through the game's own scene parser and planner, or badly on purpose; the whole wire path is real.
  */
+@Tag("slow")
 class VlmLiveTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

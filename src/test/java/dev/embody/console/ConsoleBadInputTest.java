@@ -168,6 +168,26 @@ class ConsoleBadInputTest {
         assertThat(error(body)).isEqualTo("the body is too large: at most 65536 bytes");
     }
 
+    @Test
+    void aSpeechBodyThatIsNotAWavIsRefusedWithTheReason() throws Exception {
+        SkillLibrary lib = SkillLibrary.load(Path.of("skills/sim-game"));
+        try (dev.embody.correction.SpokenCorrections speech = dev.embody.correction.SpokenCorrections.open(
+                () -> new dev.embody.correction.CorrectionParser(lib), inbox).orElseThrow()) {
+            OperatorConsole heard = OperatorConsole.start(new ConsoleSettings("127.0.0.1", 0, null, 500, 1000), inbox,
+                    () -> new dev.embody.correction.CorrectionParser(lib), new SessionTraining(() -> "scene-planner"), dir, speech);
+            try {
+                String at = "127.0.0.1:" + heard.port();
+                RawHttp.Response text = RawHttp.postJson(heard.port(), "/api/speech", at, bytes("go left"), "Content-Type", "audio/wav");
+                assertThat(text.status()).as(text.body()).isEqualTo(415);
+                assertThat(error(text)).isEqualTo("not a WAV recording: not a WAV file (no RIFF/WAVE header)");
+                RawHttp.Response empty = RawHttp.postJson(heard.port(), "/api/speech", at, new byte[0], "Content-Type", "audio/wav");
+                assertThat(empty.status()).as(empty.body()).isEqualTo(415);
+            } finally {
+                heard.close();
+            }
+        }
+    }
+
     // ---- routes ----
 
     @Test

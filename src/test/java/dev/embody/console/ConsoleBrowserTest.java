@@ -4,6 +4,7 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Step;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The console end to end in a real browser: Debian's headless Chromium driven by Selenium through /usr/bin/chromedriver
  * (given explicitly, so Selenium downloads nothing), watching a live sim session on the wall clock.
  */
+@Tag("external")
 class ConsoleBrowserTest {
 
     static final String CHROMEDRIVER = "/usr/bin/chromedriver";

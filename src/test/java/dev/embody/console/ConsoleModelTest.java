@@ -18,6 +18,7 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.loop.Target;
 import dev.embody.testkit.StandInModel;
 import dev.embody.vlm.ModelSession;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * model proposes waits for the operator's approval there. The model is the stand-in server (no model exists on this
  * machine), 300 ms an answer, beside a live sim session on the wall clock.
  */
+@Tag("external")
 class ConsoleModelTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -1,5 +1,6 @@
 package dev.embody.console;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +25,7 @@ class ConsoleResilienceTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void closedPagesLostSocketsAndGarbageNeverStopOrStallTheLoop() throws Exception {
         HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();

@@ -3,6 +3,7 @@ package dev.embody.console;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -115,6 +116,7 @@ class ConsoleSecurityTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void refusesAPageThatRebindsItsNameToLoopback() throws Exception {
         // DNS rebinding: a page from evil.example re-resolves its name to 127.0.0.1; its requests then carry Host and

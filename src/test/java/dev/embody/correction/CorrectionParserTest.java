@@ -273,7 +273,7 @@ class CorrectionParserTest {
                       close: {say: [grab it, grip, squeeze]}
                 phrases: ["{state} the gripper", "{state}"]
                 body:
-                  - publish: {topic: "robot/gripper", payload: "{state}"}
+                  - publish: {topic: "gripper", payload: "{state}"}
                 """);
         CorrectionParser p = new CorrectionParser(SkillLibrary.load(dir));
         assertThat(p.parse("close the gripper").command()).hasToString("gripper(state=close)");
@@ -281,5 +281,14 @@ class CorrectionParserTest {
         assertThat(p.parse("opne the griper").command()).hasToString("gripper(state=open)");
         assertThat(p.parse("open or close").kind()).isEqualTo(Kind.AMBIGUOUS);
         assertThat(p.parse("go left").kind()).isEqualTo(Kind.NOT_UNDERSTOOD);
+    }
+
+    @Test
+    void aRecognisersTranscriptNamesAStopOnlyWithTheWordItself() {
+        // typed text forgives "stpo"; a recogniser writes whole words, so "shop close" is talk, not a stop
+        assertThat(CorrectionParser.namesStopExactly("stop now please")).isTrue();
+        assertThat(CorrectionParser.namesStopExactly("HALT!")).isTrue();
+        assertThat(CorrectionParser.namesStopExactly("what time does the shop close")).isFalse();
+        assertThat(CorrectionParser.namesStopExactly("a stopwatch")).isFalse();
     }
 }

@@ -6,6 +6,7 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.FreePort;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Text corrections over MQTT, published with mosquitto_pub to a real Mosquitto started here on a free loopback port. */
+@Tag("external")
 class MqttCorrectionsTest {
 
     @TempDir

@@ -55,4 +55,27 @@ class SkillTeachingTest {
         Understanding clash = parser.parse("teach wait: press SPACE");
         assertThat(clash.explanation()).contains("a skill 'wait' exists already");
     }
+
+    /** The desktop's own deny-list and watchdog: a chord it refuses, in any order, or a hold it would cut is not taught. */
+    @Test
+    void aDeniedChordOrAHoldPastTheWatchdogIsNotTaught() throws Exception {
+        SkillLibrary desktop;
+        try (var profile = dev.embody.profile.Profiles.open("desktop", dev.embody.profile.TargetOptions.defaults())) {
+            desktop = profile.skills();
+        }
+        CorrectionParser parser = new CorrectionParser(desktop);
+        for (String[] c : new String[][]{
+                {"teach quit: press ALT+F4", "press ALT+F4 is refused: ALT+F4 is on the desktop target's deny-list"},
+                {"teach quit: press shift+f4+alt", "press SHIFT+F4+ALT is refused: ALT+F4 is on the desktop target's deny-list"},
+                {"teach reboot: press DELETE+CTRL+ALT", "press DELETE+CONTROL+ALT is refused: CONTROL+ALT+DELETE is on the desktop target's deny-list"},
+                {"teach wipe: press SPACE then press ctrl+alt+backspace", "press CONTROL+ALT+BACK_SPACE is refused: CONTROL+ALT+BACK_SPACE is on the desktop target's deny-list"},
+                {"teach run: hold UP for 999999ms", "hold UP for 999999 ms is not shorter than the desktop target's watchdog (3000 ms)"},
+                {"teach run: hold UP for 3 s", "hold UP for 3000 ms is not shorter than the desktop target's watchdog (3000 ms)"}}) {
+            Understanding u = parser.parse(c[0]);
+            assertThat(u.understood()).as(c[0]).isFalse();
+            assertThat(u.explanation()).as(c[0]).contains("not taught: ").contains(c[1]);
+        }
+        assertThat(parser.parse("teach run: hold UP for 2.5 s").kind()).isEqualTo(Understanding.Kind.TEACH);
+        assertThat(parser.parse("teach save: press CONTROL+S").kind()).isEqualTo(Understanding.Kind.TEACH);
+    }
 }

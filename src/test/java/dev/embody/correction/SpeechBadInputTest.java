@@ -4,6 +4,7 @@ import dev.embody.cli.Main;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.CliRun;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -114,6 +115,7 @@ class SpeechBadInputTest {
         assertThat(cut).hasSize(1600);
     }
 
+    @Tag("external")
     @Test
     void theRecogniserSaysWhyAndAppliesNothing() throws Exception {
         assumeTrue(PocketSphinx.unavailableReason() == null, "needs Debian's pocketsphinx and pocketsphinx-en-us");

@@ -1,6 +1,7 @@
 package dev.embody.correction;
 
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The grammar the recogniser listens with, generated from the sim-game skills. */
+@Tag("external")
 class SpeechGrammarTest {
 
     static final Path CMUDICT = PocketSphinx.MODEL.resolve("cmudict-en-us.dict");

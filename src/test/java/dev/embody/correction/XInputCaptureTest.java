@@ -4,6 +4,7 @@ import dev.embody.loop.InputLog;
 import dev.embody.loop.PersonInput;
 import dev.embody.perception.ScreenRegion;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Robot;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The X server's input heard globally: real XTest events (java.awt.Robot, as a scripted person sends them) come back
  * named as skills name keys, the pointer in the region's scene units, each as it happens; how soon is measured.
  */
+@Tag("external")
 class XInputCaptureTest {
 
     @BeforeAll

@@ -7,6 +7,7 @@ import dev.embody.loop.BadFileException;
 import dev.embody.loop.PersonInput;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class DemonstrationEpisodeTest {
         assertThat(rec.game().timeNanos()).isPositive();
     }
 
+    @Tag("slow")
     @Test
     void aTrimKeepsOnlyItsStepsForTrainingAndReplay_aBadMarkLeavesTheEpisodeOutOfTraining() throws Exception {
         var rec = EpisodeFixtures.recordDemonstration(dir, 2, 12, EpisodeFixtures.KEYS);

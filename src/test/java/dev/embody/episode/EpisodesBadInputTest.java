@@ -27,6 +27,7 @@ import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -191,6 +192,7 @@ class EpisodesBadInputTest {
         assertThat(snapshot(dir)).as("check, replay and train change nothing saved").isEqualTo(saved);
     }
 
+    @Tag("slow")
     @Test
     void robotCommandsRefusedByTheLimitsAreRecordedAsFailedStepsWithTheDecisionThatWasRefused() throws Exception {
         Path cal = tmp.resolve("tight-limits");

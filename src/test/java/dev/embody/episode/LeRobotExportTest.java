@@ -13,6 +13,7 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * (commit 99d15d6e037f20d0bff5f600bceed0464c9784b0, nero/eval_act/meta/info.json). The columns checked are the ones
  * LeRobot's v3.0 code reads and writes (src/lerobot/datasets/dataset_metadata.py, dataset_writer.py, io_utils.py).
  */
+@Tag("external")
+@Tag("slow")
 class LeRobotExportTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -10,6 +10,7 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * episodes name, step by step, the checkpoint that decided.
  */
 @Timeout(120)
+@Tag("external")
 class FleetCorrectionTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

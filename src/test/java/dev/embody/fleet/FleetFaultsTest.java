@@ -6,6 +6,7 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.EmbodyProcess;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * took over trained on from the last checkpoint the dead one announced.
  */
 @Timeout(300)
+@Tag("external")
 class FleetFaultsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -8,6 +8,7 @@ import dev.embody.planning.InputSpec;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three agents run the fleet's v0001 on a real Mosquitto; then someone announces checkpoints that must not run: one whose
@@ -27,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * whose checkpoint.json says another. Every agent refuses each with a message saying why, and keeps running v0001.
  */
 @Timeout(120)
+@Tag("external")
 class FleetRefusalTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +97,106 @@ class FleetRefusalTest {
                 agents.forEach(FleetAgent::close);
             }
         }
+    }
+
+    @Test
+    void aTrainerRefusesAnExampleWhoseLabelIsNoCommandAtIngest_notStoredNotCounted_andTheAgentHearsWhy() throws Exception {
+        SimGameProfile profile = SimGameProfile.standard();
+        SkillLibrary library = profile.skills();
+        FleetTopics topics = new FleetTopics("lab");
+        String store = profile.memoryName();
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            FleetTrainer.Settings ts = FleetTrainer.Settings.of(broker.url(), "lab", "t1", dir.resolve("fleet")).withSchedule(1_000_000, Duration.ZERO).withGate(0);
+            try (FleetTrainer trainer = new FleetTrainer(ts, profile, library, null).start();
+                 FleetLink agent = FleetLink.open(MqttOptions.of(broker.url(), "agent-x1").withVersion("5"))) {
+                java.util.concurrent.BlockingQueue<String> receipts = new java.util.concurrent.LinkedBlockingQueue<>();
+                agent.subscribe(topics.receipts("x1"), 1, d -> receipts.add(new String(d.payload(), java.nio.charset.StandardCharsets.UTF_8)));
+                String command = dev.embody.planning.LearnedPolicy.names(library).get(0);
+                agent.publish(topics.examples(store, "x1"), example(profile, 1, "fly(direction=up)").toBytes(), 1, false);
+                agent.publish(topics.examples(store, "x1"), example(profile, 2, command).toBytes(), 1, false);
+
+                StringBuilder heard = new StringBuilder();
+                long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (System.nanoTime() < end && !(heard.toString().contains("x1/e1/1") && heard.toString().contains("x1/e1/2"))) {
+                    String r = receipts.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    heard.append(r == null ? "" : r);
+                }
+                assertThat(heard.toString()).as("the agent hears why").contains("\"refused\"", "x1/e1/1", "fly(direction=up)", "is no command");
+                assertThat(trainer.refusedCount()).isEqualTo(1);
+                assertThat(trainer.stored()).as("only the example with a command is stored").isEqualTo(1);
+                assertThat(trainer.dataset().counts().values().stream().mapToInt(Integer::intValue).sum()).as("nor counted toward --train-every").isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void aSecondAgentWithTheSameIdIsRefused_andTheFirstOnesStatusStays() throws Exception {
+        SimGameProfile profile = SimGameProfile.standard();
+        SkillLibrary library = profile.skills();
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"))) {
+            FleetAgent first = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("one"), false), profile, library);
+            MqttOptions watcher = MqttOptions.of(broker.url(), "status").withVersion("5");
+            String instance = awaitStatus(watcher, profile, "a1").path("instance").asText();
+            assertThat(instance).as("the status names its instance").isNotEmpty();
+
+            // the first one is alive: its status does not clear however long the second waits (here 2 s; 15 s by default)
+            assertThatThrownBy(() -> FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("two"), false), profile, library,
+                    Duration.ofSeconds(2)))
+                    .isInstanceOf(FleetAgent.IdInUse.class)
+                    .hasMessageContaining("agent id 'a1' is in use on fleet lab by another agent (instance " + instance)
+                    .hasMessageContaining("give this one another --agent-id");
+            assertThat(awaitStatus(watcher, profile, "a1").path("instance").asText()).as("the first agent's status stays").isEqualTo(instance);
+
+            // once the first is gone, the id is free: a restarted agent joins
+            first.close();
+            try (FleetAgent again = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("one"), false), profile, library,
+                    Duration.ofSeconds(2))) {
+                assertThat(awaitStatus(watcher, profile, "a1").path("instance").asText()).isNotEqualTo(instance);
+            }
+        }
+    }
+
+    @Test
+    void anAgentRefusesAPackageWhoseCheckpointJsonNamesAnotherVersionThanTheAnnouncement() throws Exception {
+        SimGameProfile profile = SimGameProfile.standard();
+        SkillLibrary library = profile.skills();
+        FleetTopics topics = new FleetTopics("lab");
+        dev.embody.learning.Checkpoints made = profile.checkpoints(dir.resolve("made"));
+        Checkpoint v1;
+        try (dev.embody.planning.LearnedPolicy p = profile.untrained(library, 1)) {
+            v1 = made.write(p, library.version(), null, java.util.Map.of());
+        }
+        CheckpointPackage pkg = CheckpointPackage.of(v1); // its checkpoint.json says v0001
+        Announcement as5 = new Announcement(profile.memoryName(), "v0005", "v0004", pkg.sha256(), pkg.size(), pkg.chunks(), CheckpointPackage.CHUNK_BYTES,
+                profile.inputSpec(), v1.commands().size(), "t1", 1, "not gated", v1.meta().path("created").asText(), "tamperer", null, System.currentTimeMillis());
+        try (Mosquitto broker = Mosquitto.start(dir.resolve("broker"));
+             FleetLink tamperer = FleetLink.open(MqttOptions.of(broker.url(), "tamperer").withVersion("5"));
+             FleetAgent agent = FleetAgent.join(FleetAgent.Settings.of(broker.url(), "lab", "a1", dir.resolve("a1"), true), profile, library)) {
+            announce(tamperer, topics, pkg, as5);
+            awaitRefusedByAll(List.of(agent), "v0005", r -> r.contains("checkpoint.json names version 'v0001'") && r.contains("announcement is of v0005"));
+            assertThat(agent.current()).as("nothing taken").isNull();
+            assertThat(dir.resolve("a1/checkpoints").resolve(profile.memoryName()).resolve("v0005")).as("a refused checkpoint is not kept").doesNotExist();
+        }
+    }
+
+    /** The retained status of an agent, once there is one. */
+    private static com.fasterxml.jackson.databind.JsonNode awaitStatus(MqttOptions o, SimGameProfile profile, String agent) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            com.fasterxml.jackson.databind.JsonNode n = FleetStatus.retained(o, new FleetTopics("lab"), agent, "watcher" + i, Duration.ofSeconds(10), Duration.ZERO);
+            if (n != null) {
+                return n;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no status of " + agent + " after 100 looks");
+    }
+
+    private static ExampleMessage example(SimGameProfile profile, long step, String label) {
+        InputSpec s = profile.inputSpec();
+        dev.embody.planning.PolicyInput in = new dev.embody.planning.PolicyInput(new byte[3 * s.frames() * s.width() * s.height()], s.width(), s.height(),
+                s.frames(), Float.NaN, Float.NaN, "collect coins", null);
+        return new ExampleMessage("x1", "e1", step, profile.memoryName(), s,
+                new dev.embody.learning.Example(in, label, dev.embody.learning.Example.Source.CORRECTION, 2f, "x1/e1#" + step), System.currentTimeMillis());
     }
 
     private static Announcement withVersion(Announcement a, String version, String sha256, InputSpec spec) {

@@ -7,6 +7,7 @@ import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.CliRun;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the trainer trains its next round from it; a version the fleet never announced is refused with the ones it did.
  */
 @Timeout(120)
+@Tag("external")
 class FleetRollbackTest {
 
     private static final int CORRECTIONS = 4;

@@ -4,6 +4,7 @@ import dev.embody.learning.Trainer;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * once; a round trains v0002 on them and the agent swaps it in.
  */
 @Timeout(120)
+@Tag("external")
 class FleetRoundTripTest {
 
     @TempDir

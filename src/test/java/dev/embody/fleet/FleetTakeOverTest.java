@@ -7,6 +7,7 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.Mosquitto;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the dead holder adopted and put in use after that announcement, not go back to v0001.
  */
 @Timeout(120)
+@Tag("external")
 class FleetTakeOverTest {
 
     @TempDir

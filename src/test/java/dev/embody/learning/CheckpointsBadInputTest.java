@@ -6,6 +6,7 @@ import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Broken checkpoints as a user meets them ({@code policy list}, {@code live --policy learned}, {@code policy use}):
@@ -63,6 +65,7 @@ class CheckpointsBadInputTest {
         Files.write(params, Arrays.copyOf(b, b.length / 2));
     }
 
+    @Tag("slow")
     @Test
     void parametersThatDoNotLoadAreMarkedBrokenAndLiveFallsBackToTheNewestThatLoads() throws Exception {
         Path params = v2.resolve(Checkpoint.PARAMS);
@@ -121,6 +124,31 @@ class CheckpointsBadInputTest {
         assertThat(use.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(use.err()).contains("error: " + params + ": cannot load the parameters: ");
         assertThat(Files.readString(checkpoints.resolve("sim-game/current")).strip()).as("still in use").isEqualTo("v0002");
+    }
+
+    @Test
+    void aCurrentFileThatNamesNoCheckpointIsRefusedWithTheFileAndWhatIsExpected_neverAnotherVersionInUse() throws Exception {
+        Checkpoints store = Checkpoints.forTarget(checkpoints, "sim-game");
+        store.use("v0001");
+        Path current = checkpoints.resolve("sim-game/current");
+        for (String named : new String[] {"v0009", "rollback to v0001", "", "../other/v0001"}) {
+            Files.writeString(current, named + "\n");
+            Map<String, String> saved = snapshot(checkpoints);
+            String expected = current + ":1: names '" + named + "', which is no checkpoint here: expected one of v0001, v0002";
+
+            assertThatThrownBy(store::current).as(named).isInstanceOf(dev.embody.loop.BadFileException.class).hasMessageContaining(expected);
+            CliRun list = list();
+            assertThat(list.exit()).as(named + ": " + list.out() + list.err()).isEqualTo(Main.BAD_FILE);
+            assertThat(list.out()).as(named).contains(expected).doesNotContain("* v0002");
+            CliRun live = live("learned");
+            assertThat(live.exit()).as(named + ": " + live.out() + live.err()).isEqualTo(Main.BAD_FILE);
+            assertThat(live.err()).as(named).contains(expected);
+            assertThat(live.out()).as(named).doesNotContain("summary: ");
+            assertThat(snapshot(checkpoints)).as("nothing saved is changed").isEqualTo(saved);
+        }
+        CliRun use = CliRun.of("policy", "use", "v0001", "--checkpoints", checkpoints.toString());
+        assertThat(use.exit()).as("policy use mends it: " + use.err()).isEqualTo(Main.OK);
+        assertThat(store.current().orElseThrow().version()).isEqualTo("v0001");
     }
 
     /** Every file under a folder and a hash of its bytes. */

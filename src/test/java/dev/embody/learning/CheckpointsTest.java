@@ -3,6 +3,7 @@ package dev.embody.learning;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,7 @@ class CheckpointsTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void writesVersionedCheckpointsReadsThemBackAndRollsBack() throws Exception {
         SkillLibrary library = LearningFixtures.library();
@@ -55,6 +57,7 @@ class CheckpointsTest {
         assertThatThrownBy(() -> Checkpoints.normalise("latest")).hasMessageContaining("not a checkpoint version");
     }
 
+    @Tag("slow")
     @Test
     void aCrashMidTrainingLeavesTheLastGoodCheckpointInUseAndLoadable() throws Exception {
         SkillLibrary library = LearningFixtures.library();

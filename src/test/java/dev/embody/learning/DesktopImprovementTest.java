@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.profile.Profile;
 import dev.embody.sim.MoonBuggyDemonstrator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a person's (by: person), then watches the agent and says "jump!", which goes through the correction parser. The
  * figures of a run this short say nothing; {@code ./run improve --target desktop} prints the real ones.
  */
+@Tag("external")
 class DesktopImprovementTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

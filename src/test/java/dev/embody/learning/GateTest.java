@@ -7,6 +7,7 @@ import dev.embody.loop.Rate;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.sim.Oracle;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GateTest {
 
+    @Tag("slow")
     @Test
     void adoptsAPolicyThatIsNotWorseOnHeldOutSeedsAndRejectsOneThatIs() throws Exception {
         SkillLibrary library = LearningFixtures.library();

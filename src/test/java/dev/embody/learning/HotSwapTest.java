@@ -13,6 +13,7 @@ import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class HotSwapTest {
 
+    @Tag("slow")
     @Test
     void aNewPolicyTakesOverARunningLoopWithinOneStepAndTheLoopNeverStops() throws Exception {
         SkillLibrary library = LearningFixtures.library();

@@ -16,6 +16,7 @@ import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +32,7 @@ class PeriodicTrainingTest {
     @TempDir
     Path dir;
 
+    @Tag("slow")
     @Test
     void everyNCorrectionsItFineTunesInTheBackgroundWritesACheckpointAndSwapsItIntoTheRunningLoop() throws Exception {
         SkillLibrary library = LearningFixtures.library();

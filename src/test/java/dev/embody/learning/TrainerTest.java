@@ -3,6 +3,7 @@ package dev.embody.learning;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,6 +14,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class TrainerTest {
 
+    @Tag("slow")
     @Test
     void aShortRunOnDemonstrationsLowersTheLossAndLeavesTheStartingPolicyAlone() throws Exception {
         SkillLibrary library = LearningFixtures.library();

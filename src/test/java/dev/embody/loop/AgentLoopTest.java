@@ -13,6 +13,7 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ class AgentLoopTest {
         }
     }
 
+    @Tag("slow")
     @Test
     void thePlannerBaselineWinsAtLeastNineInTenLevelsAtDifficultyOne() {
         int wins = 0;

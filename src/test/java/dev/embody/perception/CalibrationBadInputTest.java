@@ -1,6 +1,8 @@
 package dev.embody.perception;
 
+import dev.embody.cli.Main;
 import dev.embody.loop.BadFileException;
+import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -8,6 +10,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -95,6 +98,8 @@ class CalibrationBadInputTest {
             '  deny: [ALT+F4, CONTROL+ALT+DELETE]' | '  deny: ALT+F4' | 24 | field 'safety.deny': expected a list of key chords such as [ALT+F4], got 'ALT+F4'
             '  deny: [ALT+F4, CONTROL+ALT+DELETE]' | '  deny: [ALT+F4, ALT+]' | 24 | field 'safety.deny[1]': expected a key chord such as ALT+F4, got 'ALT+'
             '  deny: [ALT+F4, CONTROL+ALT+DELETE]' | '  deny: [[ALT, F4]]' | 24 | field 'safety.deny[0]': expected a key chord such as ALT+F4, got a list
+            '  deny: [ALT+F4, CONTROL+ALT+DELETE]' | '  deny: [ALT+WARP]' | 24 | field 'safety.deny[0]': unknown key 'WARP' in 'ALT+WARP' (expected java.awt.event.KeyEvent names without VK_, such as ALT, F4, CONTROL, DELETE)
+            '  deny: [ALT+F4, CONTROL+ALT+DELETE]' | '  deny: [ALT+F4, CTRL+ALT+DEL, SHIFT+F44]' | 24 | field 'safety.deny[2]': unknown key 'F44' in 'SHIFT+F44' (expected java.awt.event.KeyEvent names without VK_, such as ALT, F4, CONTROL, DELETE)
             '  width: 640'          | '  width: 100000'      | 9  | field 'region.width': expected an integer from 1 to 16384 (screen pixels), got 100000
             '  width: 640'          | '  width: -640'        | 9  | field 'region.width': expected an integer from 1 to 16384 (screen pixels), got -640
             '  width: 640'          | '  width: wide'        | 9  | field 'region.width': expected an integer from 1 to 16384 (screen pixels), got 'wide'
@@ -131,7 +136,12 @@ class CalibrationBadInputTest {
     @Test
     void templatesAndEpisodeEndsNameWhatIsWrong() throws Exception {
         Files.createDirectories(dir.resolve("templates"));
-        Files.write(dir.resolve("templates/save.png"), new byte[]{1});
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", dir.resolve("templates/save.png").toFile());
+        Files.write(dir.resolve("templates/quit.png"), new byte[]{1});
+        Path notImage = write(GOOD + "templates:\n  save: templates/save.png\n  quit: templates/quit.png\n");
+        assertThatThrownBy(() -> ScreenCalibration.load(notImage)).isInstanceOf(BadFileException.class).hasMessage(notImage + ":27: field 'templates.quit': "
+                + "expected an image file, got 'templates/quit.png' (" + dir.toAbsolutePath().resolve("templates/quit.png") + " is not an image OpenCV can read)");
+        Files.delete(dir.resolve("templates/quit.png"));
         Path notAMap = write(GOOD + "templates: save.png\n");
         assertThatThrownBy(() -> ScreenCalibration.load(notAMap)).hasMessage(notAMap + ":25: field 'templates': expected a mapping of name to image "
                 + "file such as {save: templates/save.png}, got 'save.png'");
@@ -144,6 +154,32 @@ class CalibrationBadInputTest {
         Path endKey = write(GOOD + "templates:\n  save: templates/save.png\nepisode_end:\n  sucess: save\n");
         assertThatThrownBy(() -> ScreenCalibration.load(endKey)).hasMessage(endKey + ":28: field 'episode_end.sucess': expected one of success, "
                 + "failure, got an unknown field (did you mean 'success'?)");
+    }
+
+    /** On the command line: a template that is not an image, and a calibration far too large, are bad files (exit 3) naming file and line. */
+    @Test
+    void theCommandLineRefusesABadTemplateOrAHugeCalibrationWithExitThree() throws Exception {
+        Files.createDirectories(dir.resolve("templates"));
+        Files.writeString(dir.resolve("templates/save.png"), "not a picture");
+        Path cal = write(GOOD + "templates:\n  save: templates/save.png\n");
+        CliRun r = CliRun.of("skills", "list", "--target", "desktop", "--calibration", cal.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(Main.BAD_FILE);
+        assertThat(r.err()).contains(cal + ":26: field 'templates.save': expected an image file, got 'templates/save.png'");
+
+        Path big = dir.resolve("big.yaml");
+        Files.writeString(big, GOOD + "goals: [\"" + "a".repeat(35 << 20) + "\"]\n");
+        Path sparse = dir.resolve("sparse.yaml");
+        try (var f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        for (Path f : List.of(big, sparse)) {
+            long t0 = System.nanoTime();
+            CliRun huge = CliRun.of("skills", "list", "--target", "desktop", "--calibration", f.toString());
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(huge.exit()).as(huge.out() + huge.err()).isEqualTo(Main.BAD_FILE);
+            assertThat(huge.err()).contains(f + ": too large: " + Files.size(f) + " bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)");
+            assertThat(ms).as("refused before reading").isLessThan(2000);
+        }
     }
 
     @Test

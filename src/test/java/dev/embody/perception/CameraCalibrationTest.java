@@ -3,6 +3,7 @@ package dev.embody.perception;
 import dev.embody.loop.Frame;
 import dev.embody.sim.ChessboardViews;
 import dev.embody.sim.SimCamera;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -12,6 +13,7 @@ import static org.assertj.core.api.Assertions.within;
 
 class CameraCalibrationTest {
 
+    @Tag("slow")
     @Test
     void recoversTheIntrinsicsSyntheticChessboardViewsWereRenderedWith() {
         SimCamera truth = SimCamera.tableCamera();

@@ -4,6 +4,7 @@ import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.loop.Frame;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,7 @@ class InputSpecTest {
         assertThatThrownBy(() -> new InputSpec.Crop(0.5, 0, 0.6, 1)).hasMessageContaining("crop must lie inside the frame");
     }
 
+    @Tag("slow")
     @Test
     void theCropAndThePositionPlanesTravelInTheCheckpointAndADifferentCropIsRefused(@TempDir Path dir) throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills/moon-buggy"), new dev.embody.skill.TargetPrimitives("desktop", dev.embody.actuation.DesktopActuator.PRIMITIVES));

@@ -14,6 +14,7 @@ import dev.embody.loop.Task;
 import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
@@ -31,11 +32,16 @@ class LearnedPolicyTest {
 
     private static final Task TO_COIN = new Task("collect all coins", "navigate", "go to the coin at (300, 200)", "coin", 300, 200);
 
+    @Tag("slow")
     @Test
     void givesADistributionOverEveryCommandAndSaysWhichDeviceItRunsOn() throws Exception {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(PolicyNet.class)).addAppender(logs);
+        // the device is logged once a JVM, and a test JVM runs many classes: as if this were the first policy built
+        java.lang.reflect.Field once = PolicyNet.class.getDeclaredField("deviceLogged");
+        once.setAccessible(true);
+        once.set(null, false);
         SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
         try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1)) {
             assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage)

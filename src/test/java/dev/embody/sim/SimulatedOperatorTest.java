@@ -20,6 +20,7 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The simulated operator on the real loop and game. Information gathering reads the true state ({@link Oracle#truth})
  * so these tests need no OpenCV: they test the operator, not perception.
  */
+@Tag("slow")
 class SimulatedOperatorTest {
 
     static SkillLibrary library;

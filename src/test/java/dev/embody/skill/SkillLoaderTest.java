@@ -58,7 +58,7 @@ class SkillLoaderTest {
                   - mouse_move: {dx: 5, dy: -5}
                   - click: {button: right, at: "template:save", count: 2}
                   - scroll: -3
-                  - publish: {topic: robots/r1/cmd, payload: {op: stop}}
+                  - publish: {topic: cmd, payload: {op: stop}}
                   - wait: 1.5s
                   - release_all: true
                 """));
@@ -68,6 +68,20 @@ class SkillLoaderTest {
         assertThat(((Primitive.MouseMove) s.body().get(4)).relative()).isTrue();
         assertThat(((Primitive.Publish) s.body().get(7)).payload()).isEqualTo("{\"op\":\"stop\"}");
         assertThat(s.body().get(1).line()).isEqualTo(7);
+    }
+
+    /**
+     * Under the size limit, what still costs the YAML scanner time or depth is refused before it is parsed: one long
+     * unbroken line (its time grows with the square of the run) and nesting deeper than any skill needs.
+     */
+    @Test
+    void aLongLineOrDeepNestingIsRefusedBeforeParsing() throws Exception {
+        Path longLine = write("long.yaml", "name: long\ndescription: \"" + "a".repeat(200_000) + "\"\nbody:\n  - press: ENTER\n");
+        assertThatThrownBy(() -> SkillLoader.load(longLine)).isInstanceOf(BadFileException.class)
+                .hasMessage(longLine + ":2: line too long: 200015 characters; a line of a YAML file embody reads is at most 4096");
+        Path deep = write("deep.yaml", "name: deep\ndescription: x\nbody: " + "[".repeat(100) + "]".repeat(100) + "\n");
+        assertThatThrownBy(() -> SkillLoader.load(deep)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining("nesting depth (65) exceeds the maximum allowed (64");
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -113,6 +114,91 @@ class SkillsBadInputTest {
         CliRun check = CliRun.of("skills", "check", dir.toString());
         assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(check.err()).contains("bad  " + cafe + ":2: not UTF-8 text (byte 0xe9 at column 27)");
+    }
+
+    /** A robot skill reaches only its own robot: a topic with a level separator, a '..', a wildcard or '$' is refused. */
+    @Test
+    void aRobotSkillThatPublishesOffItsOwnRobotsTopicsIsRefusedWithItsLine() throws Exception {
+        Path dir = copyOf("robot");
+        String body = "name: NAME\ndescription: Drive another robot.\nbody:\n  - publish:\n      topic: \"TOPIC\"\n"
+                + "      payload: {op: move, direction: forward, distance_m: 100, speed_mps: 1e9}\n";
+        Map<String, String> topics = new java.util.LinkedHashMap<>();
+        topics.put("a_absolute", "embody/robots/r8/cmd");
+        topics.put("b_up", "../r8/cmd");
+        topics.put("c_wildcard", "+");
+        topics.put("d_all", "#");
+        topics.put("e_sys", "$SYS");
+        topics.put("f_sub", "cmd/x");
+        for (var e : topics.entrySet()) {
+            Files.writeString(dir.resolve(e.getKey() + ".yaml"), body.replace("NAME", e.getKey()).replace("TOPIC", e.getValue()));
+        }
+        CliRun check = CliRun.of("skills", "check", dir.toString());
+        assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
+        for (var e : topics.entrySet()) {
+            assertThat(check.err()).contains("bad  " + dir.resolve(e.getKey() + ".yaml") + ":5: publish topic '" + e.getValue()
+                    + "' is not one of this robot's own topics");
+        }
+        Files.writeString(dir.resolve("g_state.yaml"), body.replace("NAME", "g_state").replace("TOPIC", "state"));
+        CliRun forged = CliRun.of("skills", "check", dir.toString());
+        assertThat(forged.err()).contains("bad  " + dir.resolve("g_state.yaml") + ":5: publish topic 'state' is where the robot reports to the agent", "7 problems");
+        Files.delete(dir.resolve("g_state.yaml"));
+        assertThat(check.err()).contains("6 problems");
+        // a slot that fills in another robot's topic is refused for the command that would
+        Files.writeString(dir.resolve("a_absolute.yaml"), "name: a_absolute\ndescription: x\nparameters:\n  to: {values: [cmd, ../r8/cmd]}\n"
+                + "body:\n  - publish: {topic: \"{to}\", payload: {op: stop}}\n");
+        for (String k : List.of("b_up", "c_wildcard", "d_all", "e_sys", "f_sub")) {
+            Files.delete(dir.resolve(k + ".yaml"));
+        }
+        CliRun slot = CliRun.of("skills", "check", dir.toString());
+        assertThat(slot.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(slot.err()).contains("bad  " + dir.resolve("a_absolute.yaml") + ":6: for a_absolute(to=../r8/cmd): publish topic '../r8/cmd' is not one of this robot's own topics");
+    }
+
+    /** Chords the target's deny-list refuses, in any order, and a hold the watchdog would cut, are refused when loaded. */
+    @Test
+    void aDesktopSkillThatPressesADeniedChordOrHoldsPastTheWatchdogIsRefusedWithItsLine() throws Exception {
+        Path dir = copyOf("desktop");
+        Files.writeString(dir.resolve("quit.yaml"), "name: quit\ndescription: Quit.\nbody:\n  - press: SHIFT+F4+ALT\n");
+        Files.writeString(dir.resolve("reboot.yaml"), "name: reboot\ndescription: Reboot.\nbody:\n  - press: [DELETE, ALT, SHIFT, CONTROL]\n");
+        Files.writeString(dir.resolve("run.yaml"), "name: run\ndescription: Run.\nbody:\n  - hold: UP\n    for: 999999ms\n");
+        Files.writeString(dir.resolve("walk.yaml"), "name: walk\ndescription: Walk.\nbody:\n  - hold: UP\n    for: 3s\n");
+        CliRun check = CliRun.of("skills", "check", dir.toString());
+        assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(check.err()).contains(
+                "bad  " + dir.resolve("quit.yaml") + ":4: for quit: press SHIFT+F4+ALT is refused: ALT+F4 is on the desktop target's deny-list",
+                "bad  " + dir.resolve("reboot.yaml") + ":4: for reboot: press DELETE+ALT+SHIFT+CONTROL is refused: CONTROL+ALT+DELETE is on the desktop target's deny-list",
+                "bad  " + dir.resolve("run.yaml") + ":4: for run: hold UP for 999999 ms is not shorter than the desktop target's watchdog (3000 ms)",
+                "bad  " + dir.resolve("walk.yaml") + ":4: for walk: hold UP for 3000 ms is not shorter than the desktop target's watchdog (3000 ms)",
+                "4 problems");
+    }
+
+    /** A file far larger than any skill is refused before it is read, however it is made (SnakeYAML is slow on a long scalar). */
+    @Test
+    void aHugeSkillFileIsRefusedBeforeItIsReadWithinTwoSeconds() throws Exception {
+        Path dir = copyOf("sim-game");
+        Path big = dir.resolve("big.yaml");
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(big))) {
+            out.write("name: big\ndescription: \"".getBytes(StandardCharsets.UTF_8));
+            byte[] a = new byte[1 << 20];
+            java.util.Arrays.fill(a, (byte) 'a');
+            for (int i = 0; i < 35; i++) {
+                out.write(a);
+            }
+            out.write("\"\nbody:\n  - press: ENTER\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Path sparse = dir.resolve("sparse.yaml");
+        try (var f = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            f.setLength(1L << 30);
+        }
+        assertThat(CliRun.of("skills", "check", copyOf("robot").toString()).exit()).as("the CLI's classes loaded first").isEqualTo(Main.OK);
+        long t0 = System.nanoTime();
+        CliRun check = CliRun.of("skills", "check", dir.toString());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(check.exit()).isEqualTo(Main.BAD_FILE);
+        assertThat(check.err()).contains(
+                "bad  " + big + ": too large: 36700209 bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)",
+                "bad  " + sparse + ": too large: 1073741824 bytes; a YAML file embody reads is at most 262144 bytes (256 KiB)");
+        assertThat(ms).as("refused before reading, not after").isLessThan(2000);
     }
 
     /** What the check declares for the embedded game is what its keyboard really does, and no more. */

@@ -1,5 +1,7 @@
 package dev.embody.skill;
 
+import dev.embody.loop.BadFileException;
+
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Modules;
@@ -114,6 +116,24 @@ class VlmCurationTest {
         assertThatThrownBy(() -> VlmCuration.check("name: move\ndescription: again\nbody:\n  - press: UP\n", library, keys))
                 .hasMessageContaining("a skill 'move' exists already");
         assertThatThrownBy(() -> VlmCuration.check("name: x\nbody: [{explode: now}]\n", library, keys)).hasMessageContaining("proposed");
+    }
+
+    /** A model may propose a robot skill only over its own robot's topics; the loop's teaching checks the same again. */
+    @Test
+    void aProposedRobotSkillThatPublishesToAnotherRobotIsRefusedWithItsLine() throws Exception {
+        Profile robot = Profiles.open("sim-robot", TargetOptions.defaults());
+        SkillLibrary library = robot.skills();
+        String far = "name: far\ndescription: Drive r8.\nbody:\n  - publish:\n      topic: embody/robots/r8/cmd\n"
+                + "      payload: {op: move, direction: forward, distance_m: 100, speed_mps: 1e9}\n";
+        assertThatThrownBy(() -> VlmCuration.check(far, library, robot.primitives())).isInstanceOf(BadFileException.class)
+                .hasMessageStartingWith(Path.of("proposed", "skill.yaml") + ":5: publish topic 'embody/robots/r8/cmd' is not one of this robot's own topics");
+        assertThatThrownBy(() -> VlmCuration.check(far.replace("embody/robots/r8/cmd", "../r8/cmd"), library, robot.primitives()))
+                .hasMessageContaining(":5: publish topic '../r8/cmd' is not one of this robot's own topics");
+        assertThatThrownBy(() -> SkillFolder.inMemory().teach(far, library)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining("is not one of this robot's own topics");
+        assertThat(VlmCuration.check(far.replace("embody/robots/r8/cmd", "cmd").replace("distance_m: 100, speed_mps: 1e9", "distance_m: 0.05"),
+                library, robot.primitives()).name()).isEqualTo("far");
+        robot.close();
     }
 
     @Test
