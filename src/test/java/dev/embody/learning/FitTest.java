@@ -3,6 +3,7 @@ package dev.embody.learning;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@Tag("slow")
 class FitTest {
 
     @Test
