@@ -157,7 +157,7 @@ class DesktopTargetTest {
         dev.embody.perception.ScreenRegion screen = dev.embody.perception.XWindows.root();
         Path skills = holdingSkills();
         Path off = Files.writeString(dir.resolve("off.yaml"), "name: off\nregion: {x: " + (screen.width() - 100) + ", y: 0, width: 640, height: 360}\n"
-                + "skills: " + skills + "\n");
+                + "skills: " + skills + "\nsafety: {watchdog_s: 30}\n"); // the 8 s hold is shorter than this watchdog
         String expected = "error: " + off + ":2: field 'region': expected a rectangle on the screen (" + screen.width() + "x" + screen.height()
                 + " on display " + System.getenv("DISPLAY") + "), got 640x360+" + (screen.width() - 100) + "+0, which reaches x=" + (screen.width() + 540) + ", y=360";
         CliRun act = CliRun.of("act", "--calibration", off.toString(), "hold_space");

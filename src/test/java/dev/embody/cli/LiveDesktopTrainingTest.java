@@ -66,10 +66,10 @@ class LiveDesktopTrainingTest {
                 episodes = s.filter(Files::isDirectory).sorted().toList();
             }
             assertThat(episodes).hasSize(2);
-            CliRun train0 = CliRun.of("episodes", "edit", episodes.get(0).toString(), "--split", "train");
+            CliRun train0 = CliRun.of("episodes", "edit", episodes.get(0).getFileName().toString(), "--dir", dir.resolve("episodes").toString(), "--split", "train");
             assertThat(train0.exit()).as(train0.err()).isZero();
             assertThat(train0.out()).contains("split=train");
-            CliRun held = CliRun.of("episodes", "edit", episodes.get(1).toString(), "--split", "heldout");
+            CliRun held = CliRun.of("episodes", "edit", episodes.get(1).getFileName().toString(), "--dir", dir.resolve("episodes").toString(), "--split", "heldout");
             assertThat(held.out()).contains("split=heldout");
 
             String checkpoints = dir.resolve("checkpoints").toString();
