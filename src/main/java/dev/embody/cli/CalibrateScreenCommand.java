@@ -207,7 +207,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, "area", 240,
                 1.0, 0, Map.of(), 0.9, List.of(1.0, 0.75, 1.25, 0.5, 1.5), null, null, skills != null ? skills : Path.of("skills", "desktop"),
                 parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")),
-                Map.of(), List.of(), null);
+                Map.of(), List.of(), null, dev.embody.perception.ProgramTraits.none());
         if (base != null && base.title() == null && t != null) {
             log.info("the calibration now finds its window by title '{}'", t);
         }

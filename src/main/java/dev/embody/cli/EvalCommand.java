@@ -33,7 +33,7 @@ import java.util.function.Function;
  * demonstrator and the operator chose, with intervals).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a policy: on a target for N episodes with nobody correcting (success with its 95% Wilson interval), "
+        description = {"Evaluate a policy: on a target for N episodes with nobody correcting (success with its 95%% Wilson interval), "
                 + "or with --recorded on recorded episodes (agreement with the person's, demonstrator's and operator's commands, with intervals)."})
 final class EvalCommand implements Callable<Integer> {
 

@@ -3,7 +3,8 @@ package dev.embody.learning;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.profile.Profile;
-import dev.embody.sim.MoonBuggyDemonstrator;
+import dev.embody.testkit.MoonBuggyDemonstrator;
+import dev.embody.testkit.MoonBuggyDemonstratorCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,10 +35,7 @@ class DesktopImprovementTest {
 
     /** The demonstrator from this very build, as {@code ./run improve --target desktop} starts it. */
     private static List<String> demonstrator(String mode) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "dev.embody.cli.Main", "demonstrate", "moon-buggy", mode,
-                "--calibration", "calibration/desktop/moon-buggy.yaml"));
-        return cmd;
+        return MoonBuggyDemonstratorCommand.command(Path.of("calibration/desktop/moon-buggy.yaml"), mode);
     }
 
     @Test
