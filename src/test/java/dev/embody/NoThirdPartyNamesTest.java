@@ -25,7 +25,7 @@ class NoThirdPartyNamesTest {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(Path.of("src/main"))) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String text = Files.readString(f).toLowerCase(Locale.ROOT);
+                String text = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
                 for (String name : PROGRAMS) {
                     if (text.contains(name) || f.getFileName().toString().toLowerCase(Locale.ROOT).contains(name.replace("-", ""))) {
                         found.add(f + " names " + name);

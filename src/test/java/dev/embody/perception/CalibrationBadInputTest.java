@@ -47,7 +47,7 @@ class CalibrationBadInputTest {
             """;
 
     static final String FIELDS = "name, window, region, scene, source, resize, framerate, mouse, capture_latency_ms, templates, "
-            + "template_threshold, template_scales, template_captures, episode_end, skills, parser, safety, goals, launch";
+            + "template_threshold, template_scales, template_captures, episode_end, skills, parser, safety, goals, launch, policy, stick, words, ready, ending, score";
 
     @TempDir
     Path dir;

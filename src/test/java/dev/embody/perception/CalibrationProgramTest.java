@@ -41,7 +41,7 @@ class CalibrationProgramTest {
     @Test
     void goalsAndTheLaunchCommandAreReadAsWritten_andSavedBackTheSame() throws Exception {
         ScreenCalibration c = ScreenCalibration.load(write(GOOD));
-        assertThat(c.parser()).isEqualTo("moon-buggy");
+        assertThat(c.parser()).isEqualTo("none");
         assertThat(c.goals()).containsExactly("drive on without crashing");
         assertThat(c.launch().command()).containsExactly("xterm", "-T", "moon-buggy", "-fa", "DejaVu Sans Mono", "-fs", "10", "-e", "/usr/games/moon-buggy");
         assertThat(c.launch().keys()).containsExactly("RETURN");
