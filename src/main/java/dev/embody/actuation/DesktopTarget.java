@@ -240,6 +240,8 @@ public final class DesktopTarget implements Target {
      */
     private void awaitReady(long deadline, Duration wait) throws IOException, InterruptedException, BadFileException {
         List<String> keys = calibration.launch() != null ? calibration.launch().keys() : List.of();
+        // the start keys start the clock of a real-time program: whatever reading its screen needs is loaded first
+        ending.prepare();
         if (!keys.isEmpty()) {
             Thread.sleep(START_KEYS_FIRST.toMillis());
             for (String k : keys) {

@@ -18,8 +18,9 @@ import java.util.Optional;
 /**
  * An episode's end and score as the program's calibration declares them ({@link ProgramTraits}): its ready screen, its
  * endings (first to fire wins; success or failure as declared), and its score (the seconds survived, or a number read
- * there). With no ending declared for the time limit, reaching it is a timeout. OCR runs only on a region whose pixels
- * changed since it was last read, so a still status line costs nothing.
+ * there). With no ending declared for the time limit, reaching it is a timeout. OCR never holds up a step: a region whose
+ * pixels changed is read on the OCR thread ({@link TextReadings}) while the loop goes on, and an ending read there is
+ * dated by the frame that showed it; a still status line costs nothing.
  */
 public final class DeclaredEnding implements ScreenEnding {
 
@@ -29,7 +30,6 @@ public final class DeclaredEnding implements ScreenEnding {
     private final Watch ready;
     private final List<Watch> endings = new ArrayList<>();
     private final Watch score;
-    private TextReader reader;
     private TemplateFinder finder;
     private long startNanos = -1;
     private long lastNanos = -1;
@@ -54,7 +54,41 @@ public final class DeclaredEnding implements ScreenEnding {
 
     @Override
     public boolean ready(Observation frame) {
-        return ready == null || ready.holds(frame.frame(), frame.timeNanos());
+        // a ready screen is judged on what the screen shows now, not on a reading of an older one
+        return ready == null || ready.holds(frame.frame(), frame.timeNanos()) && ready.current();
+    }
+
+    /** Loads the OCR before the program is started, when anything declared is read by it (seconds, once a process). */
+    @Override
+    public void prepare() throws InterruptedException {
+        boolean reads = ready != null && ready.rule.reads() || score != null || endings.stream().anyMatch(w -> w.rule.reads());
+        if (reads) {
+            try {
+                TextReadings.shared().prepare().get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+            }
+        }
+    }
+
+    /**
+     * Waits (up to {@code max}) until every region read so far has been read by OCR: what the next {@link #judge} of
+     * the same screen says is then what the screen says.
+     */
+    public void settle(Duration max) throws InterruptedException {
+        long until = System.nanoTime() + max.toNanos();
+        List<Watch> all = new ArrayList<>(endings);
+        if (ready != null) {
+            all.add(ready);
+        }
+        if (score != null) {
+            all.add(score);
+        }
+        for (Watch w : all) {
+            while (!w.settled() && System.nanoTime() < until) {
+                Thread.sleep(5);
+            }
+        }
     }
 
     /**
@@ -66,7 +100,15 @@ public final class DeclaredEnding implements ScreenEnding {
         if (score == null) {
             return;
         }
-        String read = reader().text(frame.frame(), score.rule.region());
+        String read;
+        try {
+            read = TextReadings.shared().read(crop(frame.frame(), score.rule.region())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        }
         if (TextReader.number(read).isEmpty()) {
             throw calibration.fieldError("/score/region", "field 'score.region': expected a region where a number is legible, got "
                     + score.rule.region() + ", where OCR reads " + (read.isEmpty() ? "nothing" : "'" + read + "'")
@@ -85,7 +127,7 @@ public final class DeclaredEnding implements ScreenEnding {
         }
         lastNanos = t;
         if (score != null) {
-            score.read(frame.frame()).flatMap(TextReader::number).ifPresent(n -> lastNumber = n);
+            score.read(frame.frame(), t).flatMap(TextReader::number).ifPresent(n -> lastNumber = n);
         }
         boolean timeUp = t - startNanos >= timeLimit.toNanos();
         for (Watch w : endings) {
@@ -95,7 +137,7 @@ public final class DeclaredEnding implements ScreenEnding {
                 default -> w.holds(frame.frame(), t);
             };
             if (fired) {
-                return end(w.rule);
+                return end(w.rule, w.rule.reads() ? w.readAt : t);
             }
         }
         if (timeUp) {
@@ -110,14 +152,18 @@ public final class DeclaredEnding implements ScreenEnding {
         if (!outcome.finished()) {
             for (Watch w : endings) {
                 if (w.rule.kind().equals("exited")) {
-                    return end(w.rule);
+                    return end(w.rule, lastNanos);
                 }
             }
         }
         return outcome;
     }
 
-    private Outcome end(ScreenRule rule) {
+    /** @param at when the screen showed it: a reading is dated by the frame read, not by when OCR finished */
+    private Outcome end(ScreenRule rule, long at) {
+        if (startNanos >= 0 && at >= startNanos && at < lastNanos) {
+            lastNanos = at;
+        }
         outcome = rule.outcome().equals("success") ? Outcome.SUCCESS : Outcome.FAILURE;
         reason = String.format(Locale.ROOT, "%s after %.1f s", rule.says() != null ? rule.says() : rule.seen(), survivedSeconds());
         return outcome;
@@ -149,19 +195,9 @@ public final class DeclaredEnding implements ScreenEnding {
 
     @Override
     public void close() {
-        if (reader != null) {
-            reader.close();
-        }
         if (finder != null) {
             finder.close();
         }
-    }
-
-    private TextReader reader() {
-        if (reader == null) {
-            reader = new TextReader();
-        }
-        return reader;
     }
 
     private TemplateFinder finder() {
@@ -189,8 +225,18 @@ public final class DeclaredEnding implements ScreenEnding {
         final ScreenRule rule;
         private byte[] lastPixels;
         private long stillSince = -1;
-        private String lastRead;
         private boolean seen;
+        /** The newest pixels of a read region, and when they were captured. */
+        private byte[] latest;
+        private long latestAt;
+        /** A reading under way on the OCR thread, of these pixels captured then. */
+        private java.util.concurrent.Future<String> pending;
+        private byte[] pendingPixels;
+        private long pendingAt;
+        /** The last reading done, of these pixels captured then. */
+        private String lastRead;
+        private byte[] readPixels;
+        long readAt;
 
         Watch(ScreenRule rule) {
             this.rule = rule;
@@ -215,8 +261,8 @@ public final class DeclaredEnding implements ScreenEnding {
                 }
                 case "colour" -> colourFills(f);
                 // OCR splits and joins words at will ("j: jump" for "j:jump"): compared without spaces or case
-                case "text" -> read(f).map(s -> folded(s).contains(folded(rule.text()))).orElse(false);
-                case "number" -> read(f).flatMap(TextReader::number)
+                case "text" -> read(f, t).map(s -> folded(s).contains(folded(rule.text()))).orElse(false);
+                case "number" -> read(f, t).flatMap(TextReader::number)
                         .map(n -> rule.below() != null && n < rule.below() || rule.above() != null && n > rule.above()).orElse(false);
                 default -> false;
             };
@@ -243,14 +289,59 @@ public final class DeclaredEnding implements ScreenEnding {
             return near >= rule.fraction() * r.width() * r.height();
         }
 
-        /** What OCR reads in the region, read again only when its pixels changed. */
-        Optional<String> read(Frame f) {
-            byte[] px = crop(f, rule.region()).bgr();
-            if (lastRead == null || !Arrays.equals(px, lastPixels)) {
-                lastPixels = px;
-                lastRead = reader().text(f, rule.region());
+        /**
+         * What OCR last read in the region (empty before its first reading is done). The newest pixels are handed to
+         * the OCR thread when they differ from the last read and nothing is under way; the step never waits for it.
+         */
+        Optional<String> read(Frame f, long t) {
+            Frame region = crop(f, rule.region());
+            if (latest == null || !Arrays.equals(region.bgr(), latest)) {
+                latest = region.bgr();
+                latestAt = t;
             }
-            return Optional.of(lastRead);
+            pump(region.width(), region.height());
+            return Optional.ofNullable(lastRead);
+        }
+
+        /** Takes in a reading done, and hands the newest pixels on when they are not read yet and nothing is under way. */
+        private void pump(int width, int height) {
+            collect();
+            if (pending == null && latest != null && !Arrays.equals(latest, readPixels)) {
+                pending = TextReadings.shared().read(new Frame(width, height, latest));
+                pendingPixels = latest;
+                pendingAt = latestAt;
+                // read before: done at once
+                collect();
+            }
+        }
+
+        private void collect() {
+            if (pending != null && pending.isDone()) {
+                try {
+                    lastRead = pending.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("OCR failed: " + e.getCause().getMessage(), e.getCause());
+                }
+                readPixels = pendingPixels;
+                readAt = pendingAt;
+                pending = null;
+            }
+        }
+
+        /** Whether the last reading is of the newest pixels. */
+        boolean current() {
+            return !rule.reads() || pending == null && latest != null && Arrays.equals(latest, readPixels);
+        }
+
+        /** Whether the newest pixels are read (handing them on if they are due). */
+        boolean settled() {
+            if (rule.reads()) {
+                pump(rule.region().width(), rule.region().height());
+            }
+            return current();
         }
     }
 

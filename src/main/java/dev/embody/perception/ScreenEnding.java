@@ -32,6 +32,10 @@ public interface ScreenEnding extends AutoCloseable {
         return Outcome.RUNNING;
     }
 
+    /** Gets ready to read the screen (loads what reading it needs) before the program is started for the episode. */
+    default void prepare() throws InterruptedException {
+    }
+
     @Override
     default void close() {
     }

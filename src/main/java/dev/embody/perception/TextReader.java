@@ -34,6 +34,8 @@ public final class TextReader implements AutoCloseable {
             throw new IllegalStateException("no Tesseract English data at " + dir + "/eng.traineddata: install Debian's tesseract-ocr-eng");
         }
         api = new TessBaseAPI();
+        // Tesseract's debug prints (statistics of an empty page) would land among a command's output
+        api.SetVariable("debug_file", "/dev/null");
         if (api.Init(dir, "eng") != 0) {
             api.close();
             throw new IllegalStateException("Tesseract could not start with the data at " + dir);

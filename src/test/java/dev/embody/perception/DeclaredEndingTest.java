@@ -61,14 +61,31 @@ class DeclaredEndingTest {
         return new Observation(0, (long) (seconds * SECOND), f);
     }
 
+    /**
+     * A screen judged as the loop judges it (OCR goes on off the loop's thread), OCR let finish, and the same screen
+     * judged half a second later: what a reading region says, dated by the frame that showed it.
+     */
+    static Outcome read(DeclaredEnding e, double seconds, Frame f) throws InterruptedException {
+        e.judge(at(seconds, f));
+        e.settle(Duration.ofSeconds(60));
+        return e.judge(at(seconds + 0.5, f));
+    }
+
+    static boolean readyRead(DeclaredEnding e, double seconds, Frame f) throws InterruptedException {
+        e.ready(at(seconds, f));
+        e.settle(Duration.ofSeconds(60));
+        return e.ready(at(seconds + 0.5, f));
+    }
+
     @Test
     void wordsReadInARegion_endTheEpisodeAsDeclared() throws Exception {
         try (DeclaredEnding e = new DeclaredEnding(calibration("""
                 ending:
                 - {kind: text, text: game over, region: {x: 0, y: 10, width: 190, height: 45}, outcome: failure}
                 """), Duration.ofSeconds(60))) {
-            assertThat(e.judge(at(0, screen("PLAYING", null)))).isEqualTo(Outcome.RUNNING);
-            assertThat(e.judge(at(2.5, screen("GAME OVER", null)))).isEqualTo(Outcome.FAILURE);
+            assertThat(read(e, 0, screen("PLAYING", null))).isEqualTo(Outcome.RUNNING);
+            assertThat(read(e, 2.5, screen("GAME OVER", null))).isEqualTo(Outcome.FAILURE);
+            // dated by the frame that showed it, not by when OCR finished reading it
             assertThat(e.reason()).isEqualTo("the screen reads 'game over' after 2.5 s");
             assertThat(e.score()).containsEntry("survived_s", 2.5).containsEntry("score", 2.5);
         }
@@ -82,9 +99,9 @@ class DeclaredEndingTest {
                 score: {kind: number, region: {x: 0, y: 10, width: 190, height: 45}}
                 """), Duration.ofSeconds(60))) {
             e.checkScore(at(0, screen("42", null)));
-            assertThat(e.judge(at(0, screen("42", null)))).isEqualTo(Outcome.RUNNING);
+            assertThat(read(e, 0, screen("42", null))).isEqualTo(Outcome.RUNNING);
             assertThat(e.score()).containsEntry("score", 42.0);
-            assertThat(e.judge(at(1, screen("120", null)))).isEqualTo(Outcome.SUCCESS);
+            assertThat(read(e, 1, screen("120", null))).isEqualTo(Outcome.SUCCESS);
             assertThat(e.reason()).isEqualTo("a hundred reached after 1.0 s");
             assertThat(e.score()).containsEntry("score", 120.0);
         }
@@ -174,8 +191,10 @@ class DeclaredEndingTest {
     void theReadyScreen_isDeclaredToo() throws Exception {
         try (DeclaredEnding e = new DeclaredEnding(calibration("ready: {kind: text, text: start, region: {x: 0, y: 10, width: 190, height: 45}}\n"),
                 Duration.ofSeconds(5))) {
-            assertThat(e.ready(at(0, screen("TITLE", null)))).isFalse();
-            assertThat(e.ready(at(1, screen("START", null)))).isTrue();
+            assertThat(readyRead(e, 0, screen("TITLE", null))).isFalse();
+            assertThat(readyRead(e, 1, screen("START", null))).isTrue();
+            // a reading of an earlier screen does not make a changed one ready
+            assertThat(e.ready(at(2, screen("OVER", null)))).isFalse();
         }
     }
 }
