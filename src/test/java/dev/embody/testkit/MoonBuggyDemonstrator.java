@@ -227,6 +227,11 @@ public final class MoonBuggyDemonstrator {
     private void watch(java.util.function.Function<XWindows.Window, Reaction> perGame) throws IOException, InterruptedException {
         long period = (long) (1e9 / settings.rateHz());
         int watched = 0;
+        // the capture's native libraries load in seconds on a busy machine: before saying it watches, not when a game
+        // is already running (a person watching is not late for the first crater)
+        try (ScreenCapture warm = ScreenCapture.open(calibration.source(), new ScreenRegion(0, 0, 16, 16), 16, 16, calibration.framerate())) {
+            warm.next();
+        }
         log.info("{} '{}'", WATCHING, calibration.title());
         while (!Thread.currentThread().isInterrupted()) {
             Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);
