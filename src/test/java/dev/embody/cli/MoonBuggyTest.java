@@ -129,6 +129,35 @@ class MoonBuggyTest {
         assertThat(windows()).isEmpty();
     }
 
+    /**
+     * eval and live on a program nobody wrote code for: each episode's outcome, why and score come from the endings its
+     * calibration declares (the crash read by OCR, the seconds survived), eval plays at live's pace on the wall clock
+     * (not as fast as the modules go) and keeps its episodes.
+     */
+    @Test
+    @Order(4)
+    void evalAndLive_printTheDeclaredEndingAndScore_andEvalKeepsItsEpisodes() throws Exception {
+        CliRun eval = CliRun.of("eval", "--target", "desktop", "--calibration", calibration.toString(), "--policy", "nothing", "--episodes", "1",
+                "--time-limit", SECONDS, "--max-steps", "500", "--episodes-dir", dir.resolve("evaluated").toString());
+        assertThat(eval.exit()).as(eval.out() + eval.err()).isZero();
+        String line = eval.line("episode 1/1");
+        assertThat(line).contains("outcome=failure").contains("(the buggy crashed after");
+        assertThat(number(line, "score")).as(line).isEqualTo(number(line, "survived_s")).isBetween(3.0, 10.0);
+        assertThat(eval.line("summary:")).contains("success=0.00").contains("rate=10.0").contains("score_mean=");
+        JsonNode meta = new ObjectMapper().readTree(onlyEpisode("evaluated").resolve("meta.json").toFile());
+        assertThat(meta.path("outcome").asText()).isEqualTo("failure");
+
+        // live's own policy on a program with no trained one waits, as nothing does
+        CliRun live = CliRun.of("live", "--target", "desktop", "--calibration", calibration.toString(), "--episodes", "1",
+                "--time-limit", SECONDS, "--no-record", "--no-stdin-corrections");
+        assertThat(live.exit()).as(live.out() + live.err()).isZero();
+        String played = live.line("episode 1/1");
+        assertThat(played).contains("outcome=failure").contains("(the buggy crashed after");
+        assertThat(number(played, "score")).as(played).isBetween(3.0, 10.0);
+        assertThat(live.line("summary:")).contains("score_mean=");
+        assertThat(windows()).isEmpty();
+    }
+
     private static Path onlyEpisode(String folder) throws Exception {
         try (var s = Files.list(dir.resolve(folder))) {
             List<Path> all = s.filter(Files::isDirectory).toList();
