@@ -158,4 +158,17 @@ class CliBadInputTest {
             assertThat(all.filter(Files::isRegularFile).toList()).as("nothing written anywhere").isEmpty();
         }
     }
+
+    /** A % in a command's description is escaped: help opens with the help, not with picocli's warning. */
+    @ParameterizedTest
+    @MethodSource("helps")
+    void helpTextFormatsWithoutWarnings(List<String> args) {
+        CliRun r = CliRun.of(args.toArray(String[]::new));
+        assertThat(r.exit()).isZero();
+        assertThat(r.out() + r.err()).doesNotContain("picocli WARN").doesNotContain("Could not format").startsWith("Usage:");
+    }
+
+    static Stream<List<String>> helps() {
+        return Stream.of(List.of("eval", "--help"), List.of("bench", "--help"), List.of("bench", "arena", "--help"), List.of("bench", "policy", "--help"));
+    }
 }

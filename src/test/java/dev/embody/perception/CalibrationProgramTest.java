@@ -52,6 +52,17 @@ class CalibrationProgramTest {
         assertThat(back.launch()).isEqualTo(c.launch());
     }
 
+    /** What calibrate screen --launch writes without --launch-key: a program started with no keys is a program all the same. */
+    @Test
+    void aLaunchWithNoKeys_isAccepted_andSavedBackTheSame() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(write(GOOD.replace("keys: [RETURN]", "keys: []")));
+        assertThat(c.launch().command()).contains("/usr/games/moon-buggy");
+        assertThat(c.launch().keys()).isEmpty();
+        Path again = dir.resolve("again.yaml");
+        c.withRegion(new ScreenRegion(0, 0, 644, 412)).save(again);
+        assertThat(ScreenCalibration.load(again).launch()).isEqualTo(c.launch());
+    }
+
     @Test
     void withoutThemThereAreNoGoalsAndNothingIsLaunched() throws Exception {
         ScreenCalibration c = ScreenCalibration.load(write("name: p\nregion: {x: 0, y: 0, width: 64, height: 36}\n"));
