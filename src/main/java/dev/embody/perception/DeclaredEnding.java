@@ -24,6 +24,9 @@ import java.util.Optional;
  */
 public final class DeclaredEnding implements ScreenEnding {
 
+    /** How long the verdict at the time limit waits for readings under way (one OCR read takes well under this). */
+    private static final Duration LAST_READING = Duration.ofSeconds(5);
+
     private final ScreenCalibration calibration;
     private final ProgramTraits traits;
     private final Duration timeLimit;
@@ -130,11 +133,20 @@ public final class DeclaredEnding implements ScreenEnding {
             score.read(frame.frame(), t).flatMap(TextReader::number).ifPresent(n -> lastNumber = n);
         }
         boolean timeUp = t - startNanos >= timeLimit.toNanos();
+        if (timeUp) {
+            // a reading still under way may be of a frame from before the limit that shows the end: it is heard first
+            try {
+                settle(LAST_READING);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Watch w : endings) {
             boolean fired = switch (w.rule.kind()) {
                 case "time_limit" -> timeUp;
                 case "exited" -> false;
-                default -> w.holds(frame.frame(), t);
+                // what a frame at or after the limit shows came too late to end the episode
+                default -> w.holds(frame.frame(), t) && !(timeUp && w.rule.reads() && w.readAt - startNanos >= timeLimit.toNanos());
             };
             if (fired) {
                 return end(w.rule, w.rule.reads() ? w.readAt : t);

@@ -91,6 +91,31 @@ class DeclaredEndingTest {
         }
     }
 
+    /** OCR runs off the loop: an end shown just before the time limit, still being read when it passes, comes first. */
+    @Test
+    void anEndStillBeingReadWhenTheTimeLimitPasses_isHeardFirst() throws Exception {
+        try (DeclaredEnding e = new DeclaredEnding(calibration("""
+                ending:
+                - {kind: text, text: buggy crashed, region: {x: 0, y: 10, width: 190, height: 45}, outcome: failure}
+                - {kind: time_limit, outcome: success}
+                """), Duration.ofSeconds(5))) {
+            assertThat(read(e, 0, screen("DRIVING", null))).isEqualTo(Outcome.RUNNING);
+            Frame crashed = screen("BUGGY CRASHED", null);
+            e.judge(at(4.9, crashed));
+            assertThat(e.judge(at(5.0, crashed))).isEqualTo(Outcome.FAILURE);
+            assertThat(e.reason()).isEqualTo("the screen reads 'buggy crashed' after 4.9 s");
+        }
+        // shown only once the limit had passed: the limit's verdict
+        try (DeclaredEnding e = new DeclaredEnding(calibration("""
+                ending:
+                - {kind: text, text: buggy crashed, region: {x: 0, y: 10, width: 190, height: 45}, outcome: failure}
+                - {kind: time_limit, outcome: success}
+                """), Duration.ofSeconds(5))) {
+            assertThat(read(e, 0, screen("DRIVING", null))).isEqualTo(Outcome.RUNNING);
+            assertThat(e.judge(at(5.0, screen("BUGGY CRASHED", null)))).isEqualTo(Outcome.SUCCESS);
+        }
+    }
+
     @Test
     void aNumberReadInARegion_endsItWhenItCrossesTheLine_andIsTheScore() throws Exception {
         try (DeclaredEnding e = new DeclaredEnding(calibration("""
