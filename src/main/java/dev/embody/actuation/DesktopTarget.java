@@ -27,8 +27,8 @@ import java.util.Set;
  * A program on a real X desktop as a target: frames are the calibrated region of the screen, actions are real key and
  * mouse events. The program's window is found by title (or taken from the calibrated region) when the episode opens.
  * Its outcome is read from the screen too: a calibration may name templates (a "level won" banner) whose appearance
- * ends the episode, and a profile may bring its program's own {@link ScreenEnding} (a game's crash, a time survived);
- * without either a desktop episode runs until the loop's own limits. A calibration with a {@code launch:} command gets
+ * ends the episode, and a profile brings the endings its calibration declares ({@link ScreenEnding}: a game's crash read
+ * as text, a region that freezes, the program's process ending, the time limit). A calibration with a {@code launch:} command gets
  * a fresh program for every episode, started here and ended when the target closes.
  */
 public final class DesktopTarget implements Target {
@@ -217,7 +217,7 @@ public final class DesktopTarget implements Target {
             if (ending != null) {
                 t.awaitReady(deadline, wait);
             }
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | InterruptedException | BadFileException | RuntimeException e) {
             t.close();
             throw e;
         }
@@ -240,11 +240,24 @@ public final class DesktopTarget implements Target {
         return java.util.Optional.empty();
     }
 
-    /** Until the program's screen says it is ready, presses the start keys (again every so often: a program may drop keys typed while it starts). */
-    private void awaitReady(long deadline, Duration wait) throws IOException, InterruptedException {
+    /**
+     * Presses the start keys once the window is drawing, then until the program's screen says it is ready, again every
+     * so often (a program may drop keys typed while it starts); a declared score must then be legible.
+     */
+    private void awaitReady(long deadline, Duration wait) throws IOException, InterruptedException, BadFileException {
         List<String> keys = calibration.launch() != null ? calibration.launch().keys() : List.of();
-        long nextPress = System.nanoTime() + START_KEYS_FIRST.toNanos();
-        while (!ending.ready(capture.next())) {
+        // the start keys start the clock of a real-time program: whatever reading its screen needs is loaded first
+        ending.prepare();
+        if (!keys.isEmpty()) {
+            Thread.sleep(START_KEYS_FIRST.toMillis());
+            for (String k : keys) {
+                actuator.keyDown(k);
+                actuator.keyUp(k);
+            }
+        }
+        long nextPress = System.nanoTime() + START_KEYS_AGAIN.toNanos();
+        Observation frame;
+        while (!ending.ready(frame = capture.next())) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the program's screen was not ready for an episode after " + wait.toSeconds() + " s"
                         + (keys.isEmpty() ? "" : " of pressing " + String.join(", ", keys)) + " (calibration " + calibration.file() + ")");
@@ -260,6 +273,9 @@ public final class DesktopTarget implements Target {
                 nextPress = System.nanoTime() + START_KEYS_AGAIN.toNanos();
             }
             Thread.sleep(20);
+        }
+        if (ending instanceof dev.embody.perception.DeclaredEnding declared) {
+            declared.checkScore(frame);
         }
     }
 
@@ -334,6 +350,13 @@ public final class DesktopTarget implements Target {
                 watchdog.progress();
             }
             Observation obs = capture.next();
+            if (ending != null && outcome == Outcome.RUNNING && program != null && !program.alive()) {
+                Outcome o = ending.programEnded();
+                if (o.finished()) {
+                    endedBy = ending.reason();
+                    outcome = o;
+                }
+            }
             if (ending != null && outcome == Outcome.RUNNING) {
                 Outcome o = ending.judge(obs);
                 if (o.finished()) {
@@ -391,6 +414,9 @@ public final class DesktopTarget implements Target {
         capture.close();
         if (endings != null) {
             endings.close();
+        }
+        if (ending != null) {
+            ending.close();
         }
         if (program != null) {
             program.close();

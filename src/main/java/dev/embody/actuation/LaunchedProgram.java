@@ -68,7 +68,7 @@ public final class LaunchedProgram implements AutoCloseable {
         }
     }
 
-    /** The program and what it started, asked to end, then killed: moon-buggy outlives its xterm's SIGTERM otherwise. */
+    /** The program and what it started, asked to end, then killed: a terminal game outlives its xterm's SIGTERM otherwise. */
     private void end() {
         List<ProcessHandle> children = process.descendants().toList();
         process.destroy();

@@ -29,25 +29,24 @@ import java.util.function.Function;
 
 /**
  * A policy on a desktop program for N episodes through the one loop, in real time, each a fresh program: success with
- * its 95% interval and the seconds survived; optionally with the scripted demonstrator watching and correcting in
- * words. The baselines a learned policy must beat (nothing, random) and the demonstrator's corrections come from here.
+ * its 95% interval and the seconds survived; optionally with an operator program (a scripted demonstrator) watching and
+ * correcting in words. The baselines a learned policy must beat (nothing, random) come from here.
  */
 @Command(name = "arena", mixinStandardHelpOptions = true,
-        description = "Play a policy on a desktop program (a fresh one each episode) through the loop: success with its 95% interval, seconds survived, corrections.")
+        description = "Play a policy on a desktop program (a fresh one each episode) through the loop: success with its 95%% interval, seconds survived, corrections.")
 final class BenchArenaCommand implements Callable<Integer> {
-
-    static final List<String> OPERATORS = List.of("none", "demonstrator");
 
     @Spec
     CommandSpec spec;
-    @Option(names = "--calibration", defaultValue = "calibration/desktop/moon-buggy.yaml", description = "The program's calibration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration", required = true, description = "The program's calibration (calibration/desktop/NAME.yaml).")
     Path calibration;
     @Option(names = "--skills", description = "Skills folder (default: the calibration's).")
     Path skills;
     @Option(names = "--policy", defaultValue = "nothing", description = "nothing (waits every step), random (a curated command at random), baseline (the profile's), learned (the checkpoint in use) or a checkpoint such as v0003 (default: ${DEFAULT-VALUE}).")
     String policy;
-    @Option(names = "--operator", defaultValue = "none", description = "Who watches and corrects: none, or demonstrator (the scripted demonstrator's own process, in words through the terminal channel) (default: ${DEFAULT-VALUE}).")
-    String operator;
+    @Option(names = "--operator-command", description = "Who watches and corrects: a program (its words, quoted parts whole) that prints corrections one a line on stdout and says '"
+            + DesktopArena.OPERATOR_READY + "' on stderr once it watches (default: nobody).")
+    String operatorCommand;
     @Option(names = "--episodes", defaultValue = "10", description = "Episodes (default: ${DEFAULT-VALUE}).")
     int episodes;
     @Option(names = "--seed", defaultValue = "1", description = "Seed of the first episode (the random policy's; default: ${DEFAULT-VALUE}).")
@@ -71,7 +70,8 @@ final class BenchArenaCommand implements Callable<Integer> {
         o.whole("--episodes", episodes, 1, 100_000);
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         o.above("--rate", rate, 0, 1000, "steps a second");
-        o.oneOf("--operator", operator, OPERATORS);
+        List<String> operator = operatorCommand == null ? null : CalibrateScreenCommand.words(operatorCommand);
+        o.needs(operator == null || !operator.isEmpty(), "--operator-command needs a program to run");
         o.text("--goal", goal);
         o.file("--calibration", calibration);
         if (System.getenv("DISPLAY") == null) {
@@ -81,29 +81,25 @@ final class BenchArenaCommand implements Callable<Integer> {
             SkillLibrary library = profile.skills();
             Goal g = Options.of(spec).goal(goal, profile, library);
             Function<Long, Policy> policies = policies(profile, library);
-            if ("demonstrator".equals(operator) && !"moon-buggy".equals(((DesktopProfile) profile).config().calibration().parser())) {
-                throw new ParameterException(spec.commandLine(), "--operator demonstrator: the scripted demonstrator plays moon-buggy; "
-                        + calibration + " is for parser '" + ((DesktopProfile) profile).config().calibration().parser() + "'");
-            }
             Duration limit = Duration.ofMillis((long) (timeLimit * 1000));
             Duration period = Duration.ofNanos((long) (1e9 / rate));
             DesktopArena.Settings settings = new DesktopArena.Settings(limit, period, (long) (timeLimit * rate * 2) + 100);
             String name = policies.apply(seed).name();
             DesktopArena.Recording recording = noRecord ? null : new DesktopArena.Recording(episodesDir,
-                    LiveCommand.episodeId("arena", seed).replaceAll("-s\\d+$", ""), Map.of("arena", Map.of("policy", name, "operator", operator)));
+                    LiveCommand.episodeId("arena", seed).replaceAll("-s\\d+$", ""), Map.of("arena", Map.of("policy", name, "operator", operator == null ? "none" : operator.get(0))));
             try (DesktopArena arena = new DesktopArena(profile, library, settings)) {
-                if ("demonstrator".equals(operator)) {
-                    arena.operator(demonstrator(calibration, "--correct"), dev.embody.sim.MoonBuggyDemonstrator.WATCHING, System.err);
+                if (operator != null) {
+                    arena.operator(operator, DesktopArena.OPERATOR_READY, System.err);
                 }
                 int[] done = {0};
                 DesktopArena.Evaluation e = arena.evaluate(policies, g, seed, episodes, recording, p -> {
                     done[0]++;
-                    System.out.printf(Locale.ROOT, "episode %d/%d seed=%d outcome=%s survived_s=%s craters=%s steps=%d corrections=%d (%s)%s%n",
-                            done[0], episodes, p.seed(), p.outcome().label(), p.score().get("survived_s"), p.score().get("craters"), p.steps(),
+                    System.out.printf(Locale.ROOT, "episode %d/%d seed=%d outcome=%s survived_s=%s score=%s steps=%d corrections=%d (%s)%s%n",
+                            done[0], episodes, p.seed(), p.outcome().label(), p.score().getOrDefault("survived_s", "-"), p.score().getOrDefault("score", "-"), p.steps(),
                             p.corrections(), p.reason(), p.episode() == null ? "" : " id=" + p.episode());
                     System.out.flush();
                 });
-                System.out.printf(Locale.ROOT, "arena: policy=%s operator=%s episodes=%d %s time_limit_s=%s episodes_dir=%s%n", name, operator,
+                System.out.printf(Locale.ROOT, "arena: policy=%s operator=%s episodes=%d %s time_limit_s=%s episodes_dir=%s%n", name, operator == null ? "none" : String.join(" ", operator),
                         episodes, e.summary(), timeLimit, noRecord ? "-" : episodesDir);
             }
         }
@@ -141,18 +137,5 @@ final class BenchArenaCommand implements Callable<Integer> {
                 return s -> grown;
             }
         }
-    }
-
-    /** The demonstrator as its own process, from this very build, in the given mode: it watches the same calibration's window. */
-    static List<String> demonstrator(Path calibration, String mode) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx512m");
-        cmd.add("-Dembody.run.dir=" + Main.runDir().resolve("demonstrator" + mode.replace("--", "-")));
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(Main.class.getName());
-        cmd.addAll(List.of("demonstrate", "moon-buggy", mode, "--calibration", calibration.toString()));
-        return cmd;
     }
 }

@@ -78,6 +78,12 @@ final class CalibrateScreenCommand implements Callable<Integer> {
     String launch;
     @Option(names = "--launch-key", paramLabel = "KEY", description = "A key to press once the launched program's window is up, until it is ready (repeatable, e.g. RETURN).")
     List<String> launchKeys = new ArrayList<>();
+    @Option(names = "--read", paramLabel = "X,Y,W,H", description = "With --from: show what OCR reads in this region of the program's scene now "
+            + "(where a declared text, number or score region reads); writes nothing.")
+    String readRegion;
+    @Option(names = "--capture-template", paramLabel = "NAME=X,Y,W,H", description = "With --from: save this region of the program's scene as it is now "
+            + "(its end screen, say) as templates/NAME.png beside the calibration, and show how to declare it as an ending.")
+    String captureTemplate;
     @Option(names = "--frames", defaultValue = "60", description = "Frames grabbed to measure capture latency (default: ${DEFAULT-VALUE}).")
     int frames;
 
@@ -139,12 +145,99 @@ final class CalibrateScreenCommand implements Callable<Integer> {
             }
         }
         ScreenCalibration base = from != null ? ScreenCalibration.load(from) : null;
+        if (readRegion != null || captureTemplate != null) {
+            return look(base);
+        }
         String n = name != null ? name : base.name();
         Path out = dir.resolve(n + ".yaml");
         String t = title != null ? title : (ways == 0 && base != null ? base.title() : null);
         try (dev.embody.actuation.LaunchedProgram launched = launchCommand == null ? null : launchAndWait(launchCommand, t)) {
             return calibrate(base, n, out, t, launchCommand);
         }
+    }
+
+    /**
+     * Looks at the calibrated program's scene as it is now: what OCR reads in a region, or a region saved as a template
+     * (an end screen to declare). Writes no calibration.
+     */
+    private int look(ScreenCalibration cal) throws Exception {
+        if (cal == null) {
+            throw new ParameterException(spec.commandLine(), (readRegion != null ? "--read" : "--capture-template")
+                    + " needs --from FILE: the calibration of the program to look at");
+        }
+        String templateName = null;
+        String at = readRegion;
+        if (captureTemplate != null) {
+            int eq = captureTemplate.indexOf('=');
+            templateName = eq < 0 ? "" : captureTemplate.substring(0, eq);
+            if (!templateName.matches("[a-z0-9_-]+")) {
+                throw new ParameterException(spec.commandLine(), "--capture-template: expected NAME=X,Y,W,H with a name of lower-case letters, digits, - or _, got '"
+                        + captureTemplate + "'");
+            }
+            at = captureTemplate.substring(eq + 1);
+        }
+        String option = readRegion != null ? "--read" : "--capture-template";
+        ScreenRegion where = sceneRegion(option, at, cal);
+        ScreenRegion screenRegion;
+        if (cal.title() != null) {
+            XWindows.Window w = XWindows.find(cal.title()).orElseThrow(() -> new IllegalStateException(
+                    "no visible window titled '" + cal.title() + "' on display " + System.getenv("DISPLAY") + ": start the program first"));
+            int ox = cal.offset()[0], oy = cal.offset()[1];
+            screenRegion = new ScreenRegion(w.region().x() + ox, w.region().y() + oy,
+                    cal.region() != null ? cal.region().width() : w.region().width() - ox, cal.region() != null ? cal.region().height() : w.region().height() - oy);
+        } else {
+            screenRegion = cal.region();
+        }
+        dev.embody.loop.Frame scene;
+        try (dev.embody.perception.ScreenCapture c = dev.embody.perception.ScreenCapture.open(cal.source(), screenRegion, cal.sceneWidth(), cal.sceneHeight(),
+                cal.framerate())) {
+            scene = c.next().frame();
+        }
+        String xywh = where.x() + "," + where.y() + "," + where.width() + "," + where.height();
+        if (readRegion != null) {
+            String read;
+            try (dev.embody.perception.TextReader reader = new dev.embody.perception.TextReader()) {
+                read = reader.text(scene, where);
+            }
+            System.out.printf(Locale.ROOT, "read %s: %s number=%s%n", xywh, read.isEmpty() ? "nothing legible" : "'" + read + "'",
+                    dev.embody.perception.TextReader.number(read).map(v -> v == Math.rint(v) ? Long.toString(v.longValue()) : v.toString()).orElse("-"));
+            System.out.printf(Locale.ROOT, "declare it: {kind: text, text: WORDS, region: {x: %d, \"y\": %d, width: %d, height: %d}, outcome: failure}%n",
+                    where.x(), where.y(), where.width(), where.height());
+        }
+        if (templateName != null) {
+            Path png = cal.file().toAbsolutePath().getParent().resolve("templates").resolve(templateName + ".png");
+            if (Files.exists(png)) {
+                throw new ParameterException(spec.commandLine(), "--capture-template: " + png + " already exists (a template in use is not overwritten): choose another name");
+            }
+            java.awt.image.BufferedImage img = scene.toImage().getSubimage(where.x(), where.y(), where.width(), where.height());
+            Files.createDirectories(png.getParent());
+            ImageIO.write(img, "png", png.toFile());
+            System.out.printf(Locale.ROOT, "template '%s' saved: %s (%dx%d at %s of the scene)%n", templateName, png, where.width(), where.height(), xywh);
+            System.out.printf(Locale.ROOT, "declare it in %s:%n  templates: {%s: templates/%s.png}%n  ending:%n  - {kind: template, template: %s, outcome: failure}%n",
+                    cal.file(), templateName, templateName, templateName);
+        }
+        return Main.OK;
+    }
+
+    /** X,Y,W,H inside the calibration's scene, or a usage error saying what is expected. */
+    private ScreenRegion sceneRegion(String option, String text, ScreenCalibration cal) {
+        String[] p = text.split(",");
+        int[] v = new int[4];
+        try {
+            if (p.length != 4) {
+                throw new NumberFormatException();
+            }
+            for (int i = 0; i < 4; i++) {
+                v[i] = Integer.parseInt(p[i].strip());
+            }
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), option + ": expected X,Y,W,H in the scene's pixels (such as 2,376,400,17), got '" + text + "'");
+        }
+        if (v[0] < 0 || v[1] < 0 || v[2] <= 0 || v[3] <= 0 || v[0] + v[2] > cal.sceneWidth() || v[1] + v[3] > cal.sceneHeight()) {
+            throw new ParameterException(spec.commandLine(), option + ": expected a region inside the scene (" + cal.sceneWidth() + "x" + cal.sceneHeight()
+                    + " in " + cal.file() + "), got " + text);
+        }
+        return new ScreenRegion(v[0], v[1], v[2], v[3]);
     }
 
     /** Starts the program and waits (up to 30 s) for its window, so it can be calibrated; it ends when calibration does. */
@@ -207,7 +300,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
                 : new ScreenCalibration(out, n, t, t != null ? "xdotool" : "none", new int[]{0, 0}, region, sceneSize[0], sceneSize[1], src, "area", 240,
                 1.0, 0, Map.of(), 0.9, List.of(1.0, 0.75, 1.25, 0.5, 1.5), null, null, skills != null ? skills : Path.of("skills", "desktop"),
                 parser, 3.0, 250, List.of(List.of("ALT", "F4"), List.of("CONTROL", "ALT", "DELETE"), List.of("CONTROL", "ALT", "BACK_SPACE")),
-                Map.of(), List.of(), null);
+                Map.of(), List.of(), null, dev.embody.perception.ProgramTraits.none());
         if (base != null && base.title() == null && t != null) {
             log.info("the calibration now finds its window by title '{}'", t);
         }

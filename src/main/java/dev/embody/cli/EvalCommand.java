@@ -11,7 +11,9 @@ import dev.embody.loop.Target;
 import dev.embody.planning.IdlePolicy;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.planning.RandomPolicy;
+import dev.embody.profile.DesktopProfile;
 import dev.embody.profile.Profile;
+import dev.embody.profile.Tally;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,9 +35,12 @@ import java.util.function.Function;
  * demonstrator and the operator chose, with intervals).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a policy: on a target for N episodes with nobody correcting (success with its 95% Wilson interval), "
+        description = {"Evaluate a policy: on a target for N episodes with nobody correcting (success with its 95%% Wilson interval), "
                 + "or with --recorded on recorded episodes (agreement with the person's, demonstrator's and operator's commands, with intervals)."})
 final class EvalCommand implements Callable<Integer> {
+
+    /** Steps a second live plays at (its --rate's default): eval plays a program on the wall clock at the same pace. */
+    static final int LIVE_RATE = 10;
 
     @Spec
     CommandSpec spec;
@@ -60,13 +65,16 @@ final class EvalCommand implements Callable<Integer> {
     long maxSteps;
     @Option(names = "--time-limit", defaultValue = "90", description = "The target's own time limit per episode, seconds (default: ${DEFAULT-VALUE}).")
     double timeLimit;
-    @Option(names = "--rate", defaultValue = "0", description = "Steps a second at most; 0: as fast as the modules go (default: ${DEFAULT-VALUE}; a real program runs on the wall clock anyway).")
-    double rate;
+    @Option(names = "--rate", description = "Steps a second at most; 0: as fast as the modules go (default: " + LIVE_RATE
+            + " on the wall clock, as live plays: a desktop program or --realtime; else 0).")
+    Double rate;
+    @Option(names = "--no-record", description = "Do not keep the episodes (by default they go to --episodes-dir, as live's do).")
+    boolean noRecord;
     @Option(names = "--realtime", description = "Play on the wall clock, not simulated time.")
     boolean realtime;
     @Option(names = "--recorded", description = "Evaluate on these recorded episodes (folders, or folders of episodes) instead of playing.")
     List<String> recorded;
-    @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where episode ids under --recorded are looked up (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--episodes-dir", defaultValue = "episodes", description = "Where the episodes played are kept, and where ids under --recorded are looked up (default: ${DEFAULT-VALUE}).")
     Path episodesDir;
 
     @Override
@@ -77,7 +85,9 @@ final class EvalCommand implements Callable<Integer> {
         o.text("--goal", goal);
         o.whole("--max-steps", maxSteps, 1, Long.MAX_VALUE);
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
-        o.number("--rate", rate, 0, 1000, "steps a second");
+        if (rate != null) {
+            o.number("--rate", rate, 0, 1000, "steps a second");
+        }
         if (!List.of("baseline", "learned", "random", "nothing").contains(policy)) {
             try {
                 Checkpoints.normalise(policy);
@@ -91,24 +101,35 @@ final class EvalCommand implements Callable<Integer> {
         try (Profile profile = targetSelection.profile(spec, robot.addTo(spec, targetSelection.options()))) {
             SkillLibrary library = profile.skills();
             Goal g = Options.of(spec).goal(goal, profile, library);
-            Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
+            // a program on the wall clock is played at the pace live plays it, not as fast as the modules go
+            boolean wallClock = realtime || profile.name().equals(DesktopProfile.NAME);
+            double r = rate != null ? rate : wallClock ? LIVE_RATE : 0;
+            Duration period = r > 0 ? Duration.ofNanos((long) (1e9 / r)) : Duration.ZERO;
             Arena arena = new Arena(profile, library, difficulty, maxSteps, Duration.ofMillis((long) (timeLimit * 1000)), realtime, period);
             Function<Target, Policy> choice = policyFor(profile, library);
+            Arena.Recording recording = noRecord ? null : new Arena.Recording(episodesDir,
+                    LiveCommand.episodeId("eval", seed).replaceAll("-s\\d+$", ""), java.util.Map.of("eval", java.util.Map.of("policy", policy)));
             ReplayCommand.ProgressBar bar = new ReplayCommand.ProgressBar(episodes, true, "eval");
             long steps = 0, interventions = 0, successes = 0;
+            Tally tally = new Tally();
             for (int i = 0; i < episodes; i++) {
-                Arena.Played p = arena.play(seed + i, g, choice::apply);
+                Arena.Played p = arena.play(seed + i, g, choice::apply, t -> null, recording);
                 steps += p.steps();
                 interventions += p.corrections();
                 successes += p.success() ? 1 : 0;
                 bar.step(i + 1, episodes);
                 bar.clear();
-                System.out.printf(Locale.ROOT, "episode %d/%d seed=%d outcome=%s steps=%d%n", i + 1, episodes, seed + i, p.outcome().label(), p.steps());
+                // the outcome and figures as the target's ending says them (a program's declared ending: why, seconds, score)
+                Object why = p.score().getOrDefault("ending", "");
+                System.out.printf(Locale.ROOT, "episode %d/%d seed=%d outcome=%s %s%s%n", i + 1, episodes, seed + i, p.outcome().label(),
+                        tally.add(p.outcome(), p.steps(), p.score()), why.toString().isEmpty() ? "" : " (" + why + ")");
             }
             bar.done();
             Rate success = new Rate(successes, episodes);
-            System.out.printf(Locale.ROOT, "summary: target=%s policy=%s episodes=%d success=%s steps_mean=%.1f interventions=%d%n",
-                    profile.name(), policy, episodes, success, steps / (double) episodes, interventions);
+            System.out.printf(Locale.ROOT, "summary: target=%s policy=%s episodes=%d success=%s steps_mean=%.1f%s interventions=%d rate=%s episodes_dir=%s%n",
+                    profile.name(), policy, episodes, success, steps / (double) episodes,
+                    tally.scoreMean(), interventions,
+                    r > 0 ? String.format(Locale.ROOT, "%.1f", r) : "unpaced", noRecord ? "-" : episodesDir);
             return Main.OK;
         }
     }

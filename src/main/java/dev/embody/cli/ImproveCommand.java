@@ -20,6 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -60,10 +61,15 @@ final class ImproveCommand implements Callable<Integer> {
     boolean noControl;
     @Option(names = "--episodes-dir", description = "Record every corrected episode here, for replay (default: the run's folder, episodes/).")
     Path episodesDir;
-    @Option(names = "--target", defaultValue = "sim-game", description = "sim-game (the embedded game, the simulated operator) or desktop (a program on the X display, the scripted demonstrator: moon-buggy) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--target", defaultValue = "sim-game", description = "sim-game (the embedded game, the simulated operator) or desktop (a program on the X display, a scripted person given by --play-along-command and --correct-command) (default: ${DEFAULT-VALUE}).")
     String target;
-    @Option(names = "--calibration", defaultValue = "calibration/desktop/moon-buggy.yaml", description = "With --target desktop: the program's calibration (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--calibration", description = "With --target desktop: the program's calibration (calibration/desktop/NAME.yaml).")
     Path calibration;
+    @Option(names = "--play-along-command", description = "With --target desktop: the scripted person who plays the demonstrations (a program, its words; it says '"
+            + DesktopArena.OPERATOR_READY + "' on stderr once it watches).")
+    String playAlongCommand;
+    @Option(names = "--correct-command", description = "With --target desktop: the scripted person who watches the agent and prints corrections one a line.")
+    String correctCommand;
     @Option(names = "--time-limit", defaultValue = "20", description = "With --target desktop: seconds survived that count as success (default: ${DEFAULT-VALUE}).")
     double timeLimit;
     @Option(names = "--rate", defaultValue = "10", description = "With --target desktop: steps a second (default: ${DEFAULT-VALUE}).")
@@ -138,7 +144,11 @@ final class ImproveCommand implements Callable<Integer> {
         if (trainSteps != null) {
             o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
         }
+        o.needs(calibration != null, "--target desktop needs --calibration (the program's calibration file)");
+        o.needs(playAlongCommand != null && correctCommand != null, "--target desktop needs --play-along-command and --correct-command (the scripted person)");
         o.file("--calibration", calibration);
+        List<String> plays = CalibrateScreenCommand.words(playAlongCommand), corrects = CalibrateScreenCommand.words(correctCommand);
+        o.needs(!plays.isEmpty() && !corrects.isEmpty(), "--play-along-command and --correct-command need a program to run");
         if (System.getenv("DISPLAY") == null) {
             throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 -screen 0 1280x800x24 & export DISPLAY=:41)");
         }
@@ -146,11 +156,6 @@ final class ImproveCommand implements Callable<Integer> {
                 : new Trainer.Options(d.training().epochs(), d.training().batchSize(), d.training().learningRate(), trainSteps, d.training().seed());
         DesktopImprovement.Settings s = new DesktopImprovement.Settings(k, r, per, n, training, d.balance(), !noControl, seed);
         try (Profile profile = Profiles.open(DesktopProfile.NAME, TargetOptions.defaults().withCalibration(calibration))) {
-            String parser = ((DesktopProfile) profile).config().calibration().parser();
-            if (!"moon-buggy".equals(parser)) {
-                throw new ParameterException(spec.commandLine(), "--target desktop: the scripted demonstrator plays moon-buggy; "
-                        + calibration + " is for parser '" + parser + "'");
-            }
             Path run = Main.runDir();
             Checkpoints checkpoints = profile.checkpoints(run.resolve("checkpoints"));
             Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");
@@ -158,8 +163,7 @@ final class ImproveCommand implements Callable<Integer> {
             Duration period = Duration.ofNanos((long) (1e9 / rate));
             System.out.printf(Locale.ROOT, "improve: %s, %d demonstration(s), %d round(s) x %d corrected episode(s) (the last held out for the gate), %d held-out episodes a policy, %.0f s to survive, %.0f steps/s, input %s, %d cores%n",
                     calibration, k, r, per, n, timeLimit, rate, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
-            DesktopImprovement.Person person = new DesktopImprovement.Person(BenchArenaCommand.demonstrator(calibration, "--play-along"),
-                    BenchArenaCommand.demonstrator(calibration, "--correct"), dev.embody.sim.MoonBuggyDemonstrator.WATCHING);
+            DesktopImprovement.Person person = new DesktopImprovement.Person(plays, corrects, DesktopArena.OPERATOR_READY);
             DesktopImprovement.Report report;
             try (DesktopArena arena = new DesktopArena(profile, profile.skills(), new DesktopArena.Settings(limit, period, (long) (timeLimit * rate * 2) + 100))) {
                 report = new DesktopImprovement(arena, s, checkpoints, person, episodes, System.err).run(System.out);

@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
  */
 @Command(name = "embody", mixinStandardHelpOptions = true, version = "embody 0.1.0",
         description = "A controller for embodied agents: a six-module loop that sees a screen or camera, acts with keys, mouse or MQTT, and learns from an operator's corrections.",
-        subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class, CorrectCommand.class, ReplayCommand.class, SimWindowCommand.class, ActCommand.class, CalibrateCommand.class, SimRobotCommand.class, StandInVlmCommand.class, ImproveCommand.class, TrainCommand.class, RecordCommand.class, PolicyCommand.class, EvalCommand.class, DemonstrateCommand.class, TrainerCommand.class, FleetCommand.class,
+        subcommands = {LiveCommand.class, SkillsCommand.class, EpisodesCommand.class, BenchCommand.class, PlayCommand.class, CorrectCommand.class, ReplayCommand.class, SimWindowCommand.class, ActCommand.class, CalibrateCommand.class, SimRobotCommand.class, StandInVlmCommand.class, ImproveCommand.class, TrainCommand.class, RecordCommand.class, PolicyCommand.class, EvalCommand.class, TrainerCommand.class, FleetCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

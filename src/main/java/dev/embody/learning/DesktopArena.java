@@ -35,17 +35,17 @@ import java.util.function.Function;
  * Plays episodes of a desktop profile's program in real time through the one loop ({@link AgentLoop}) and the
  * profile's modules, with a given policy, and records each episode as {@code live} does; for the learning benchmark's
  * demonstrations, correction rounds, baselines and held-out evaluation on a program nobody wrote for embody. The
- * program is started afresh for every episode when its calibration says how, and the profile's screen reader says how
- * each episode ended and what it scored.
+ * program is started afresh for every episode when its calibration says how, and the endings its calibration declares
+ * say how each episode ended and what it scored.
  *
- * <p>An operator can watch and correct: any program that prints corrections one a line (the scripted demonstrator's
- * {@code demonstrate moon-buggy --correct}) runs as its own process for the arena's whole life, and each line goes
+ * <p>An operator can watch and correct: any program that prints corrections one a line (a scripted demonstrator, given
+ * by {@code --operator-command}) runs as its own process for the arena's whole life, and each line goes
  * through the terminal channel and the correction parser into the episode's loop, exactly as a person's typed line
  * would.
  *
  * <pre>{@code
  * try (DesktopArena arena = new DesktopArena(profile, library, DesktopArena.Settings.realtime(Duration.ofSeconds(30)))) {
- *     arena.operator(List.of("./run", "demonstrate", "moon-buggy", "--correct"), MoonBuggyDemonstrator.WATCHING, System.err);
+ *     arena.operator(List.of("my-operator", "--correct"), DesktopArena.OPERATOR_READY, System.err);
  *     DesktopArena.Played p = arena.play(1, goal, new IdlePolicy(library), t -> null, recording);
  * }
  * }</pre>
@@ -53,6 +53,8 @@ import java.util.function.Function;
 public final class DesktopArena implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(DesktopArena.class);
+    /** What an operator program says on its stderr once it watches the program's window: the arena starts then. */
+    public static final String OPERATOR_READY = "watching for the program's window";
 
     /**
      * @param timeLimit what the program's ending counts as survived (the target's own limit)
@@ -201,7 +203,7 @@ public final class DesktopArena implements AutoCloseable {
 
     /**
      * One demonstration, as {@code record} takes it: a fresh program that someone plays through its own input (the
-     * operator program started with {@link #operator}, e.g. {@code demonstrate moon-buggy --play-along}) while the
+     * operator program started with {@link #operator}, e.g. a scripted demonstrator playing along) while the
      * loop hears the X input, maps it to skill commands ({@code by: person}) and sends nothing itself.
      */
     public Played demonstration(long seed, Goal goal, Function<Target, ExampleCollector> collectFor, Recording recording) throws Exception {
@@ -293,11 +295,21 @@ public final class DesktopArena implements AutoCloseable {
             return runs.stream().mapToInt(Played::corrections).sum();
         }
 
-        /** "success=0.90 [0.60,0.98] (9/10) survived_s_mean=28.1 corrections=12". */
+        /** The mean of the scores the calibration declares (seconds survived, a number read), NaN when none was read. */
+        public double meanScore() {
+            return runs.stream().mapToDouble(p -> p.score().get("score") instanceof Number n ? n.doubleValue() : Double.NaN)
+                    .filter(Double::isFinite).average().orElse(Double.NaN);
+        }
+
+        /** "success=0.90 [0.60,0.98] (9/10) survived_s_mean=28.1 score_mean=28.1 corrections=12" ("-" where nothing was measured). */
         public String summary() {
             Rate s = success();
-            return String.format(Locale.ROOT, "success=%.2f [%.2f,%.2f] (%d/%d) survived_s_mean=%.1f corrections=%d", s.value(), s.low(), s.high(),
-                    s.hits(), s.trials(), meanSurvivedSeconds(), corrections());
+            return String.format(Locale.ROOT, "success=%.2f [%.2f,%.2f] (%d/%d) survived_s_mean=%s score_mean=%s corrections=%d", s.value(), s.low(), s.high(),
+                    s.hits(), s.trials(), figure(meanSurvivedSeconds()), figure(meanScore()), corrections());
+        }
+
+        private static String figure(double v) {
+            return Double.isFinite(v) ? String.format(Locale.ROOT, "%.1f", v) : "-";
         }
     }
 

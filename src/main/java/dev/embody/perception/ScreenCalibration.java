@@ -39,19 +39,21 @@ import java.util.Map;
  * @param endSuccess    a template whose appearance means the program says "won" (ends the episode); may be null
  * @param endFailure    a template whose appearance means "lost"; may be null
  * @param skills        the skills folder this program is driven with
- * @param parser        the program's own scene parser besides templates: "sim-game", or "none"
+ * @param parser        the embedded game's own scene parser ("sim-game", embody's own program), or "none": a third-party program is declared, not parsed
  * @param watchdogSeconds keys are released if no step starts for this long
  * @param checkMillis   how often the window's place is checked
  * @param denied        key chords refused, e.g. ALT+F4
  * @param captures      when, where and how well each listed template matched when it was captured ({@code template_captures})
  * @param goals         goals the program's modules can pursue, in words (beside "follow the operator"); the first is the default
  * @param launch        how to start the program afresh for every episode (and stop it after), or null: it is already running
+ * @param traits        what else is declared about the program: the policy's input and choice, stick, words, ready screen, endings, score
  */
 public record ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
                                 int sceneHeight, String source, String resize, int framerate, double mouseGain, double captureMillis,
                                 Map<String, Path> templates, double threshold, List<Double> scales, String endSuccess,
                                 String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
-                                List<List<String>> denied, Map<String, TemplateCapture> captures, List<String> goals, Launch launch) {
+                                List<List<String>> denied, Map<String, TemplateCapture> captures, List<String> goals, Launch launch,
+                                ProgramTraits traits) {
 
     /** A calibration whose templates carry no capture records, with no goals of its own and no launch. */
     public ScreenCalibration(Path file, String name, String title, String focus, int[] offset, ScreenRegion region, int sceneWidth,
@@ -60,7 +62,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                              String endFailure, Path skills, String parser, double watchdogSeconds, long checkMillis,
                              List<List<String>> denied) {
         this(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain, captureMillis, templates,
-                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of(), List.of(), null);
+                threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.of(), List.of(), null, ProgramTraits.none());
     }
 
     /**
@@ -76,34 +78,34 @@ public record ScreenCalibration(Path file, String name, String title, String foc
 
     public static final List<String> SOURCES = List.of("x11grab", "robot");
     public static final List<String> FOCUS = List.of("click", "xdotool", "none");
-    public static final List<String> PARSERS = List.of("none", "sim-game", "moon-buggy");
+    public static final List<String> PARSERS = List.of("none", "sim-game");
     public static final List<String> RESIZE = List.of("area", "nearest");
 
     public ScreenCalibration withRegion(ScreenRegion r) {
         return new ScreenCalibration(file, name, title, focus, offset, r, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch, traits);
     }
 
     public ScreenCalibration withSource(String s) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, s, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch, traits);
     }
 
     public ScreenCalibration withMeasured(double captureMs, double gain) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, gain,
-                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch);
+                captureMs, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, goals, launch, traits);
     }
 
     /** The same calibration with these templates and their capture records. */
     public ScreenCalibration withTemplates(Map<String, Path> t, Map<String, TemplateCapture> c) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c), goals, launch);
+                captureMillis, Map.copyOf(t), threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, Map.copyOf(c), goals, launch, traits);
     }
 
     /** The same calibration with these goals and launch (what {@code calibrate screen --goal/--launch} sets). */
     public ScreenCalibration withProgram(List<String> g, Launch l) {
         return new ScreenCalibration(file, name, title, focus, offset, region, sceneWidth, sceneHeight, source, resize, framerate, mouseGain,
-                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, List.copyOf(g), l);
+                captureMillis, templates, threshold, scales, endSuccess, endFailure, skills, parser, watchdogSeconds, checkMillis, denied, captures, List.copyOf(g), l, traits);
     }
 
     /** Where a template's image is. */
@@ -113,7 +115,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
 
     static final List<String> FIELDS = List.of("name", "window", "region", "scene", "source", "resize", "framerate", "mouse",
             "capture_latency_ms", "templates", "template_threshold", "template_scales", "template_captures", "episode_end", "skills", "parser", "safety",
-            "goals", "launch");
+            "goals", "launch", "policy", "stick", "words", "ready", "ending", "score");
     /** Larger than any X screen a program runs on; a bigger number is a typo, not a screen. */
     static final int MAX_PIXELS = 16384;
     /** A calibration's name is its file's: a plain file name, never a path. */
@@ -290,10 +292,10 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             }
         }
         Launch launch = null;
-        if (f.mapping("/launch", "{command: [xterm, -e, /usr/games/moon-buggy], keys: [RETURN]}", List.of("command", "keys")) != null) {
-            JsonNode cmd = f.list("/launch/command", "the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy]");
+        if (f.mapping("/launch", "{command: [xterm, -e, my-program], keys: [RETURN]}", List.of("command", "keys")) != null) {
+            JsonNode cmd = f.list("/launch/command", "the program and its arguments as a list such as [xterm, -e, my-program]");
             if (cmd == null) {
-                throw f.expected("/launch/command", "the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy]", null);
+                throw f.expected("/launch/command", "the program and its arguments as a list such as [xterm, -e, my-program]", null);
             }
             List<String> words = new ArrayList<>();
             for (int i = 0; i < cmd.size(); i++) {
@@ -304,7 +306,9 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                 words.add(word.asText());
             }
             List<String> keys = new ArrayList<>();
-            JsonNode ks = f.list("/launch/keys", "a list of keys such as [RETURN]");
+            // [] is no keys, as a calibration written without --launch-key says
+            JsonNode ks = f.node("/launch/keys") != null && f.node("/launch/keys").isArray() && f.node("/launch/keys").isEmpty() ? null
+                    : f.list("/launch/keys", "a list of keys such as [RETURN]");
             if (ks != null) {
                 for (int i = 0; i < ks.size(); i++) {
                     JsonNode k = ks.get(i);
@@ -316,9 +320,10 @@ public record ScreenCalibration(Path file, String name, String title, String foc
             }
             launch = new Launch(words, keys);
         }
+        ProgramTraits traits = ProgramTraits.read(f, templates.keySet(), sw, sh);
         return new ScreenCalibration(file, name, title, focus, offset, region, sw, sh, source, resize, framerate, gain, captureMs,
                 Map.copyOf(templates), threshold, List.copyOf(scales), endSuccess, endFailure, skills, parser, watchdog, check, List.copyOf(denied),
-                Map.copyOf(captures), List.copyOf(goals), launch);
+                Map.copyOf(captures), List.copyOf(goals), launch, traits);
     }
 
     /**
@@ -427,9 +432,12 @@ public record ScreenCalibration(Path file, String name, String title, String foc
         if (launch != null) {
             Map<String, Object> l = new LinkedHashMap<>();
             l.put("command", launch.command());
-            l.put("keys", launch.keys());
+            if (!launch.keys().isEmpty()) {
+                l.put("keys", launch.keys());
+            }
             m.put("launch", l);
         }
+        m.putAll(traits.toYaml());
         ObjectMapper mapper = new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                 .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
         Files.createDirectories(dir);

@@ -63,7 +63,7 @@ public sealed interface InputFeature {
 
     /**
      * Each pixel's own place, as two planes from -1 to 1 (x, then y): convolutions see the same thing the same way
-     * wherever it is, and a game decided by where something is (a crater two columns before the buggy's wheel, not ten)
+     * wherever it is, and a game decided by where something is (an obstacle two columns before the player, not ten)
      * needs the place said (CoordConv).
      */
     record Position() implements InputFeature {

@@ -8,7 +8,7 @@ import java.util.Locale;
  * {@code frames} frames stacked (motion matters in games), a hashed bag of the task's words, the previous command, and
  * the optional extras only one target can compute ({@link InputFeature}: the grid game's waypoint and player planes).
  * A checkpoint stores its spec; a policy refuses to load where the profile's spec differs. A profile may {@code crop}
- * the frame first, to the part where the game is decided (moon-buggy's ground ahead of the buggy), so a small input
+ * the frame first, to the part where the game is decided (a calibration's policy.input.crop), so a small input
  * keeps the detail that matters.
  */
 public record InputSpec(int width, int height, int frames, int words, List<String> features, Crop crop) {

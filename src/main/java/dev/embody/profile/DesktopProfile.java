@@ -9,8 +9,8 @@ import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
 import dev.embody.perception.DesktopGathering;
 import dev.embody.perception.GameSceneParser;
-import dev.embody.perception.MoonBuggyEnding;
-import dev.embody.perception.MoonBuggyGathering;
+import dev.embody.perception.DeclaredEnding;
+import dev.embody.perception.ProgramTraits;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.planning.WaitingPolicy;
@@ -32,10 +32,9 @@ import java.util.Map;
  * calibration file describes it ({@code calibrate screen} writes one). The calibration names the program's parser:
  * {@code sim-game} (the embedded game in a window) brings the grid game's modules; {@code none}, the usual case for a
  * program nobody wrote for embody, brings the generic ones: task inference from the goal's and skills' words,
- * reflection from the pixels, curation by fit, and a policy that waits and asks rather than acting blindly.
- * {@code moon-buggy} (Debian's game in an xterm) brings those generic modules too, with its own reader of the screen
- * for the scene and for how an episode ends and is scored (a crash, the time survived): target-specific knowledge in
- * its own classes ({@link MoonBuggyGathering}, {@link MoonBuggyEnding}), chosen here by the calibration's parser.
+ * reflection from the pixels, curation by fit, and a policy that waits and asks rather than acting blindly. What such
+ * a program needs beyond them is declared in its calibration ({@link ProgramTraits}): the policy's input and choice
+ * rules, the stick's skills, the scene's words, its ready screen, its endings and score ({@link DeclaredEnding}).
  */
 public final class DesktopProfile implements Profile {
 
@@ -70,8 +69,8 @@ public final class DesktopProfile implements Profile {
         return "sim-game".equals(config.calibration().parser());
     }
 
-    private boolean moonBuggy() {
-        return "moon-buggy".equals(config.calibration().parser());
+    private ProgramTraits traits() {
+        return config.calibration().traits();
     }
 
     @Override
@@ -99,9 +98,9 @@ public final class DesktopProfile implements Profile {
         if (gridGame()) {
             return SimGameProfile.gridModules(new DesktopGathering(GameSceneParser.forSimGame(), templates, cal.captures()), library);
         }
-        return new Modules(new DesktopGathering(moonBuggy() ? new MoonBuggyGathering() : null, templates, cal.captures()), new PixelChangeReflection(),
+        return new Modules(new DesktopGathering(null, templates, cal.captures()), new PixelChangeReflection(),
                 new GoalWordsTaskInference(goals()),
-                new FitCuration(), new WaitingPolicy(library, (moonBuggy() ? "no trained policy for '" : "no scene parser and no trained policy for '") + cal.name()
+                new FitCuration(), new WaitingPolicy(library, "no trained policy for '" + cal.name()
                 + "': record a demonstration (./run record), train one (./run train), or command it (type a skill's phrase)"));
     }
 
@@ -120,10 +119,9 @@ public final class DesktopProfile implements Profile {
         return DesktopTarget.open(config.calibration(), WINDOW_WAIT, ending(spec));
     }
 
-    /** How the program's own screen ends an episode: moon-buggy's crash fails it, surviving the time limit succeeds; else templates only. */
+    /** How the program's screen ends an episode and scores it, as its calibration declares (at least: the time limit). */
     private dev.embody.perception.ScreenEnding ending(EpisodeSpec spec) {
-        ScreenCalibration cal = config.calibration();
-        return moonBuggy() ? new MoonBuggyEnding(cal.sceneWidth(), cal.sceneHeight(), spec.timeLimit()) : null;
+        return new DeclaredEnding(config.calibration(), spec.timeLimit());
     }
 
     /**
@@ -159,9 +157,14 @@ public final class DesktopProfile implements Profile {
         if (gridGame()) {
             return SimGameProfile.gridInput(true);
         }
-        // moon-buggy is decided on the rows of the buggy and the ground: one pixel a terminal column there, three frames
-        return moonBuggy() ? new dev.embody.planning.InputSpec(80, 6, 3, 32, java.util.List.of("position"), new dev.embody.planning.InputSpec.Crop(0, 0.73, 1, 0.17))
-                : Profile.super.inputSpec();
+        ProgramTraits.Input in = traits().input();
+        if (in == null) {
+            return Profile.super.inputSpec();
+        }
+        double[] c = in.crop();
+        return new dev.embody.planning.InputSpec(in.width(), in.height(), in.frames(), Profile.super.inputSpec().words(),
+                in.position() ? java.util.List.of("position") : java.util.List.of(),
+                c == null ? null : new dev.embody.planning.InputSpec.Crop(c[0], c[1], c[2], c[3]));
     }
 
     @Override
@@ -174,9 +177,11 @@ public final class DesktopProfile implements Profile {
         if (gridGame()) {
             return SimGameProfile.gridRules();
         }
-        // a reflex game: a command drawn at random is a jump at the wrong moment, and waiting again is most of the play
-        // (with loops broken, every wait after a wait became the next likeliest command: a stray jump or fire)
-        return moonBuggy() ? Profile.super.policyRules().greedy().withoutLoopBreaking() : Profile.super.policyRules();
+        dev.embody.planning.PolicyRules r = Profile.super.policyRules();
+        if ("greedy".equals(traits().choice())) {
+            r = r.greedy();
+        }
+        return Boolean.FALSE.equals(traits().loopBreaking()) ? r.withoutLoopBreaking() : r;
     }
 
     @Override
@@ -195,7 +200,7 @@ public final class DesktopProfile implements Profile {
     @Override
     public java.util.Set<String> words() {
         java.util.Set<String> w = new java.util.HashSet<>(gridGame() ? java.util.Set.of("wall", "walls", "lava", "coin", "coins", "flag", "flags")
-                : moonBuggy() ? java.util.Set.of("buggy", "crater", "craters", "stone", "stones", "ground") : java.util.Set.of());
+                : java.util.Set.copyOf(traits().words()));
         config.calibration().templates().keySet().forEach(t -> w.addAll(java.util.List.of(t.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+"))));
         w.remove("");
         return w;
@@ -207,16 +212,25 @@ public final class DesktopProfile implements Profile {
             return SimGameProfile.gridStick(library);
         }
         Map<String, SkillCall> m = new LinkedHashMap<>();
-        if (moonBuggy()) {
-            // the stick up jumps, forward (right, the way the buggy drives) fires
-            m.put("up", SkillCall.of("jump"));
-            m.put("right", SkillCall.of("fire"));
+        if (!traits().stick().isEmpty()) {
+            traits().stick().forEach((d, call) -> m.put(d, stickCall(call)));
             return StickMapping.of(library, m);
         }
         for (String d : StickMapping.DIRECTIONS) {
             m.put(d, SkillCall.of("press_key", "key", d));
         }
         return StickMapping.of(library, m);
+    }
+
+    /** "press_key key=up" as a skill call: the skill's name, then its arguments as name=value. */
+    static SkillCall stickCall(String phrase) {
+        String[] words = phrase.trim().split("\\s+");
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 1; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            args.put(eq < 0 ? words[i] : words[i].substring(0, eq), eq < 0 ? "" : words[i].substring(eq + 1));
+        }
+        return new SkillCall(words[0], args);
     }
 
     @Override

@@ -21,12 +21,19 @@ public final class Tally {
     private long steps;
     private final Map<String, long[]> counts = new TreeMap<>();
     private final Map<String, long[]> flags = new TreeMap<>();
+    /** The episodes' scores, where the target's ending gives one (a program's declared score). */
+    private double scoreSum;
+    private long scored;
 
     /** Adds one episode; returns its figures for the episode's line ("coins=3/3 steps=17 game_s=7.18"). */
     public String add(Outcome outcome, long episodeSteps, Map<String, Object> score) {
         episodes++;
         successes += outcome == Outcome.SUCCESS ? 1 : 0;
         steps += episodeSteps;
+        if (score.get("score") instanceof Number n) {
+            scoreSum += n.doubleValue();
+            scored++;
+        }
         Map<String, String> line = new LinkedHashMap<>();
         score.forEach((k, v) -> {
             if (v instanceof Number n && score.get(k + "_total") instanceof Number total) {
@@ -66,6 +73,11 @@ public final class Tally {
         return steps;
     }
 
+    /** " score_mean=12.30 (n=10)" over the episodes that gave a score; empty when none did. */
+    public String scoreMean() {
+        return scored == 0 ? "" : String.format(Locale.ROOT, " score_mean=%.2f (n=%d)", scoreSum / scored, scored);
+    }
+
     /** "episodes=10 success=1.00 [0.72,1.00] coins=30/30 reached=9/10 steps=170". */
     public String totals() {
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "episodes=%d success=%s", episodes,
@@ -76,6 +88,7 @@ public final class Tally {
         counts.forEach((k, c) -> sb.append(' ').append(k).append('=').append(c[0]).append('/').append(c[1]));
         flags.forEach((k, f) -> sb.append(' ').append(k).append('=').append(f[0]).append('/').append(f[1]));
         sb.append(" steps=").append(steps);
+        sb.append(scoreMean());
         return sb.toString();
     }
 }

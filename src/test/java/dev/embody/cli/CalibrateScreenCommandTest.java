@@ -119,4 +119,50 @@ class CalibrateScreenCommandTest {
             assertThat(Files.readString(out().resolve("by-template.yaml"))).contains("source: robot").contains("width: 640");
         }
     }
+
+    /**
+     * Declaring an ending on a real program: what OCR reads in a region of its scene is shown (so the region of a score
+     * can be chosen), and a part of its screen is saved as a template to declare as its end screen; neither writes the
+     * calibration, a template in use is not overwritten, and a region outside the scene is refused.
+     */
+    @Test
+    void readsWhatOcrSeesInARegion_andCapturesATemplate_forDeclaringAnEnding() throws Exception {
+        String title = "embody-look-" + ProcessHandle.current().pid();
+        Process xterm = new ProcessBuilder("xterm", "-T", title, "-geometry", "30x3+40+780", "-fa", "DejaVu Sans Mono", "-fs", "10",
+                "-e", "sh", "-c", "printf 'score: 40715'; sleep 60").start();
+        try {
+            dev.embody.testkit.XPrograms.awaitWindow(title);
+            CliRun cal = CliRun.of("calibrate", "screen", "--title", title, "--name", "look", "--dir", out().toString(), "--frames", "5");
+            assertThat(cal.exit()).as(cal.out() + cal.err()).isZero();
+            Path file = out().resolve("look.yaml");
+            String written = Files.readString(file);
+            // the shell prints once the terminal is up: read until the number is there (bounded)
+            CliRun read = null;
+            for (int i = 0; i < 40 && (read == null || !read.out().contains("number=40715")); i++) {
+                read = CliRun.of("calibrate", "screen", "--from", file.toString(), "--read", "0,0,200,21");
+            }
+            assertThat(read.exit()).as(read.out() + read.err()).isZero();
+            assertThat(read.line("read 0,0,200,21:")).containsIgnoringCase("score").contains("number=40715");
+            assertThat(read.out()).contains("declare it: {kind: text, text: WORDS, region: {x: 0, \"y\": 0, width: 200, height: 21}");
+
+            CliRun capture = CliRun.of("calibrate", "screen", "--from", file.toString(), "--capture-template", "over=0,0,120,21");
+            assertThat(capture.exit()).as(capture.out() + capture.err()).isZero();
+            Path png = out().resolve("templates/over.png");
+            var img = ImageIO.read(png.toFile());
+            assertThat(img.getWidth()).isEqualTo(120);
+            assertThat(img.getHeight()).isEqualTo(21);
+            assertThat(capture.out()).contains("templates: {over: templates/over.png}").contains("- {kind: template, template: over, outcome: failure}");
+            CliRun again = CliRun.of("calibrate", "screen", "--from", file.toString(), "--capture-template", "over=0,0,10,10");
+            assertThat(again.exit()).isEqualTo(Main.USAGE);
+            assertThat(again.err()).contains("already exists");
+            assertThat(ImageIO.read(png.toFile()).getWidth()).as("the template in use is kept").isEqualTo(120);
+
+            CliRun outside = CliRun.of("calibrate", "screen", "--from", file.toString(), "--read", "0,0,5000,21");
+            assertThat(outside.exit()).isEqualTo(Main.USAGE);
+            assertThat(outside.err()).contains("--read: expected a region inside the scene").contains("got 0,0,5000,21");
+            assertThat(Files.readString(file)).as("looking writes no calibration").isEqualTo(written);
+        } finally {
+            xterm.destroy();
+        }
+    }
 }

@@ -12,8 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The third-party game's commands refuse what they cannot do, with one line and exit 2 (a command line) or 3 (a file),
- * before anything is started: the demonstrator, the arena, and calibrating a program with its launch command.
+ * A third-party program's commands refuse what they cannot do, with one line and exit 2 (a command line) or 3 (a file),
+ * before anything is started: the arena, and calibrating a program with its launch command.
  */
 class DemonstrateCommandTest {
 
@@ -21,40 +21,15 @@ class DemonstrateCommandTest {
     Path dir;
 
     @Test
-    void theDemonstratorKnowsOneGameAndChecksItsNumbers() {
-        CliRun chess = CliRun.of("demonstrate", "chess");
-        assertThat(chess.exit()).isEqualTo(Main.USAGE);
-        assertThat(chess.err()).contains("GAME must be one of moon-buggy, got 'chess'");
-        CliRun lead = CliRun.of("demonstrate", "moon-buggy", "--lead", "-1");
-        assertThat(lead.exit()).isEqualTo(Main.USAGE);
-        assertThat(lead.err()).contains("--lead");
-        CliRun mqtt = CliRun.of("demonstrate", "moon-buggy", "--mqtt-corrections", "tcp://127.0.0.1:1883");
-        assertThat(mqtt.exit()).isEqualTo(Main.USAGE);
-        assertThat(mqtt.err()).contains("--mqtt-corrections needs --correct");
-        CliRun missing = CliRun.of("demonstrate", "moon-buggy", "--calibration", dir.resolve("none.yaml").toString());
-        assertThat(missing.exit()).isEqualTo(Main.USAGE);
-        assertThat(missing.err()).contains("--calibration: no such file");
-    }
-
-    @Tag("external")
-    @Test
-    void theDemonstratorRefusesACalibrationForAnotherProgram() throws Exception {
-        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: the calibration is read once an X display is there (./run tests starts Xvfb)");
-        CliRun other = CliRun.of("demonstrate", "moon-buggy", "--calibration", "calibration/desktop/sim-window.yaml");
-        assertThat(other.exit()).isEqualTo(Main.BAD_FILE);
-        assertThat(other.err()).contains("sim-window.yaml:").contains("field 'parser': expected moon-buggy (the demonstrator reads that game's screen), got 'sim-game'");
-        Path noLaunch = Files.writeString(dir.resolve("moon.yaml"), "name: moon\nwindow: {title: moon-buggy}\nscene: {width: 644, height: 412}\nparser: moon-buggy\n");
-        CliRun play = CliRun.of("demonstrate", "moon-buggy", "--calibration", noLaunch.toString());
-        assertThat(play.exit()).isEqualTo(Main.BAD_FILE);
-        assertThat(play.err()).contains("field 'launch': to play episodes the demonstrator starts a fresh game each time");
-    }
-
-    @Test
     void theArenaChecksItsOptions() {
-        CliRun op = CliRun.of("bench", "arena", "--operator", "bob");
+        // no program is the default: the calibration is named
+        CliRun none = CliRun.of("bench", "arena");
+        assertThat(none.exit()).isEqualTo(Main.USAGE);
+        assertThat(none.err()).contains("--calibration");
+        CliRun op = CliRun.of("bench", "arena", "--calibration", "calibration/desktop/sim-window.yaml", "--operator-command", " ");
         assertThat(op.exit()).isEqualTo(Main.USAGE);
-        assertThat(op.err()).contains("--operator must be one of none, demonstrator, got 'bob'");
-        CliRun limit = CliRun.of("bench", "arena", "--time-limit", "0");
+        assertThat(op.err()).contains("--operator-command needs a program to run");
+        CliRun limit = CliRun.of("bench", "arena", "--calibration", "calibration/desktop/sim-window.yaml", "--time-limit", "0");
         assertThat(limit.exit()).isEqualTo(Main.USAGE);
         assertThat(limit.err()).contains("--time-limit");
     }

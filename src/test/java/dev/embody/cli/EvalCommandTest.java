@@ -17,12 +17,19 @@ class EvalCommandTest {
     Path dir;
 
     @Test
-    void playsHeldOutSeedsAndPrintsSuccessWithItsWilsonInterval() {
-        CliRun planner = CliRun.of("eval", "--policy", "baseline", "--episodes", "6");
+    void playsHeldOutSeedsAndPrintsSuccessWithItsWilsonInterval() throws Exception {
+        CliRun planner = CliRun.of("eval", "--policy", "baseline", "--episodes", "6", "--episodes-dir", dir.resolve("kept").toString());
         assertThat(planner.exit()).as(planner.err()).isZero();
-        assertThat(planner.out()).contains("episode 6/6 seed=100005").contains("summary: target=sim-game policy=baseline episodes=6 success=1.00 [0.61, 1.00] (6/6)");
-        CliRun nothing = CliRun.of("eval", "--policy", "nothing", "--episodes", "3", "--max-steps", "30");
-        assertThat(nothing.out()).contains("success=0.00 [0.00, 0.56] (0/3)");
+        // each episode's line carries the target's own figures and why it ended; a simulated game is not paced
+        assertThat(planner.out()).containsPattern("episode 6/6 seed=100005 outcome=success coins=\\d+/\\d+ steps=\\d+")
+                .contains("summary: target=sim-game policy=baseline episodes=6 success=1.00 [0.61, 1.00] (6/6)").contains("rate=unpaced")
+                .contains("episodes_dir=" + dir.resolve("kept"));
+        // the episodes played are kept, as live keeps its own
+        try (var kept = java.nio.file.Files.list(dir.resolve("kept"))) {
+            assertThat(kept.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("meta.json"))).count()).isEqualTo(6);
+        }
+        CliRun nothing = CliRun.of("eval", "--policy", "nothing", "--episodes", "3", "--max-steps", "30", "--no-record");
+        assertThat(nothing.out()).contains("success=0.00 [0.00, 0.56] (0/3)").contains("episodes_dir=-");
         CliRun none = CliRun.of("eval", "--checkpoints", dir.resolve("none").toString());
         assertThat(none.exit()).isEqualTo(Main.USAGE);
         assertThat(none.err()).contains("--policy learned: no checkpoint under");

@@ -47,17 +47,31 @@ class MoonBuggyTest {
         assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: these tests need an X server (./run tests starts Xvfb)");
         EmbodyProcess.copyProjectFolders(dir, "skills");
         CliRun cal = CliRun.of("calibrate", "screen", "--title", "embody-moon-buggy", "--name", "moon-buggy", "--dir", dir.resolve("calibration/desktop").toString(),
-                "--parser", "moon-buggy", "--skills", Path.of("skills/moon-buggy").toString(), "--goal", "drive on without crashing",
+                "--skills", Path.of("skills/moon-buggy").toString(), "--goal", "drive on without crashing",
                 "--launch", LAUNCH, "--launch-key", "RETURN");
         assertThat(cal.exit()).as(cal.out() + cal.err()).isZero();
         calibration = dir.resolve("calibration/desktop/moon-buggy.yaml");
+        // what a person declares by hand after calibrating: the policy's input, the ready screen, the endings (as the project's file has them)
+        String project = Files.readString(Path.of("calibration/desktop/moon-buggy.yaml"));
+        Files.writeString(calibration, Files.readString(calibration) + project.substring(project.indexOf("\npolicy:") + 1));
+    }
+
+    /** The test's scripted demonstrator run as its process would be, its output kept. */
+    static CliRun demonstrator(String... args) {
+        return CliRun.with(dev.embody.testkit.MoonBuggyDemonstratorCommand::execute, args);
+    }
+
+    /** The demonstrator as an operator program for --operator-command: its words, each quoted. */
+    static String operatorCommand(String mode) {
+        return dev.embody.testkit.MoonBuggyDemonstratorCommand.command(calibration, mode).stream().map(w -> "'" + w + "'")
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     @Test
     @Order(1)
     void calibrateScreen_findsTheLaunchedGameByItsTitle_andWritesHowToStartIt() throws Exception {
         String yaml = Files.readString(calibration);
-        assertThat(yaml).contains("title: embody-moon-buggy").contains("parser: moon-buggy").contains("skills: skills/moon-buggy")
+        assertThat(yaml).contains("title: embody-moon-buggy").contains("parser: none").contains("skills: skills/moon-buggy")
                 .contains("- drive on without crashing").contains("- /usr/games/moon-buggy").contains("- DejaVu Sans Mono").contains("- RETURN");
         // the xterm of 80x24 cells at 8x17 pixels, inside its 2-pixel border, where the launch command put it
         assertThat(yaml).contains("width: 644").contains("height: 412").contains("x: 1180").contains("\"y\": 560");
@@ -67,7 +81,7 @@ class MoonBuggyTest {
     @Test
     @Order(2)
     void theDemonstratorSurvives_whereDoingNothingCrashesAtTheFirstCrater_bothReadFromTheScreen() throws Exception {
-        CliRun demo = CliRun.of("demonstrate", "moon-buggy", "--calibration", calibration.toString(), "--episodes", "1", "--time-limit", SECONDS);
+        CliRun demo = demonstrator("--calibration", calibration.toString(), "--episodes", "1", "--time-limit", SECONDS);
         assertThat(demo.exit()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.line("episode 1/1")).contains("outcome=success").contains("(the buggy survived");
         assertThat(number(demo.line("episode 1/1"), "craters")).as("it jumped craters to survive").isGreaterThanOrEqualTo(2);
@@ -93,7 +107,7 @@ class MoonBuggyTest {
     @Test
     @Order(3)
     void theDemonstratorCorrectsTheAgentInWords_throughTheParser_andTheBuggySurvives() throws Exception {
-        CliRun run = CliRun.of("bench", "arena", "--calibration", calibration.toString(), "--policy", "nothing", "--operator", "demonstrator",
+        CliRun run = CliRun.of("bench", "arena", "--calibration", calibration.toString(), "--policy", "nothing", "--operator-command", operatorCommand("--correct"),
                 "--episodes", "1", "--time-limit", SECONDS, "--episodes-dir", dir.resolve("corrected").toString());
         assertThat(run.exit()).as(run.out() + run.err()).isZero();
         String line = run.line("episode 1/1");
@@ -114,6 +128,35 @@ class MoonBuggyTest {
             assertThat(s.path("command").asText()).isEqualTo("jump");
             assertThat(s.path("correction").asText()).isIn("jump!", "jump now");
         });
+        assertThat(windows()).isEmpty();
+    }
+
+    /**
+     * eval and live on a program nobody wrote code for: each episode's outcome, why and score come from the endings its
+     * calibration declares (the crash read by OCR, the seconds survived), eval plays at live's pace on the wall clock
+     * (not as fast as the modules go) and keeps its episodes.
+     */
+    @Test
+    @Order(4)
+    void evalAndLive_printTheDeclaredEndingAndScore_andEvalKeepsItsEpisodes() throws Exception {
+        CliRun eval = CliRun.of("eval", "--target", "desktop", "--calibration", calibration.toString(), "--policy", "nothing", "--episodes", "1",
+                "--time-limit", SECONDS, "--max-steps", "500", "--episodes-dir", dir.resolve("evaluated").toString());
+        assertThat(eval.exit()).as(eval.out() + eval.err()).isZero();
+        String line = eval.line("episode 1/1");
+        assertThat(line).contains("outcome=failure").contains("(the buggy crashed after");
+        assertThat(number(line, "score")).as(line).isEqualTo(number(line, "survived_s")).isBetween(3.0, 10.0);
+        assertThat(eval.line("summary:")).contains("success=0.00").contains("rate=10.0").contains("score_mean=");
+        JsonNode meta = new ObjectMapper().readTree(onlyEpisode("evaluated").resolve("meta.json").toFile());
+        assertThat(meta.path("outcome").asText()).isEqualTo("failure");
+
+        // live's own policy on a program with no trained one waits, as nothing does
+        CliRun live = CliRun.of("live", "--target", "desktop", "--calibration", calibration.toString(), "--episodes", "1",
+                "--time-limit", SECONDS, "--no-record", "--no-stdin-corrections");
+        assertThat(live.exit()).as(live.out() + live.err()).isZero();
+        String played = live.line("episode 1/1");
+        assertThat(played).contains("outcome=failure").contains("(the buggy crashed after");
+        assertThat(number(played, "score")).as(played).isBetween(3.0, 10.0);
+        assertThat(live.line("summary:")).contains("score_mean=");
         assertThat(windows()).isEmpty();
     }
 

@@ -50,7 +50,7 @@ class CalibrationBadInputTest {
             """;
 
     static final String FIELDS = "name, window, region, scene, source, resize, framerate, mouse, capture_latency_ms, templates, "
-            + "template_threshold, template_scales, template_captures, episode_end, skills, parser, safety, goals, launch";
+            + "template_threshold, template_scales, template_captures, episode_end, skills, parser, safety, goals, launch, policy, stick, words, ready, ending, score";
 
     @TempDir
     Path dir;
@@ -116,7 +116,7 @@ class CalibrationBadInputTest {
             '  title: My Program'   | '  tittle: My Program' | 3  | field 'window.tittle': expected one of title, focus, offset, got an unknown field (did you mean 'title'?)
             '  offset: {x: 0, y: 0}' | '  offset: {x: -1, y: 0}' | 5 | field 'window.offset.x': expected an integer from 0 to 16383 (pixels), got -1
             capture_latency_ms: 2.5 | capture_latency_ms: -3 | 16 | field 'capture_latency_ms': expected a number from 0 to 10000 (milliseconds), got -3
-            parser: none            | parser: sim_game       | 17 | field 'parser': expected one of none, sim-game, moon-buggy, got 'sim_game' (did you mean 'sim-game'?)
+            parser: none            | parser: sim_game       | 17 | field 'parser': expected one of none, sim-game, got 'sim_game' (did you mean 'sim-game'?)
             skills: skills/desktop  | skills: [a, b]         | 18 | field 'skills': expected a skills folder, got a list
             template_threshold: 0.9 | template_threshold: 1.5 | 19 | field 'template_threshold': expected a number above 0 and at most 1, got 1.5
             template_threshold: 0.9 | template_threshold: high | 19 | field 'template_threshold': expected a number above 0 and at most 1, got 'high'

@@ -23,7 +23,7 @@ class CalibrationProgramTest {
             name: moon
             window: {title: moon-buggy, focus: xdotool}
             scene: {width: 644, height: 412}
-            parser: moon-buggy
+            parser: none
             goals:
             - drive on without crashing
             launch:
@@ -41,7 +41,7 @@ class CalibrationProgramTest {
     @Test
     void goalsAndTheLaunchCommandAreReadAsWritten_andSavedBackTheSame() throws Exception {
         ScreenCalibration c = ScreenCalibration.load(write(GOOD));
-        assertThat(c.parser()).isEqualTo("moon-buggy");
+        assertThat(c.parser()).isEqualTo("none");
         assertThat(c.goals()).containsExactly("drive on without crashing");
         assertThat(c.launch().command()).containsExactly("xterm", "-T", "moon-buggy", "-fa", "DejaVu Sans Mono", "-fs", "10", "-e", "/usr/games/moon-buggy");
         assertThat(c.launch().keys()).containsExactly("RETURN");
@@ -50,6 +50,17 @@ class CalibrationProgramTest {
         ScreenCalibration back = ScreenCalibration.load(again);
         assertThat(back.goals()).isEqualTo(c.goals());
         assertThat(back.launch()).isEqualTo(c.launch());
+    }
+
+    /** What calibrate screen --launch writes without --launch-key: a program started with no keys is a program all the same. */
+    @Test
+    void aLaunchWithNoKeys_isAccepted_andSavedBackTheSame() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(write(GOOD.replace("keys: [RETURN]", "keys: []")));
+        assertThat(c.launch().command()).contains("/usr/games/moon-buggy");
+        assertThat(c.launch().keys()).isEmpty();
+        Path again = dir.resolve("again.yaml");
+        c.withRegion(new ScreenRegion(0, 0, 644, 412)).save(again);
+        assertThat(ScreenCalibration.load(again).launch()).isEqualTo(c.launch());
     }
 
     @Test
@@ -66,11 +77,11 @@ class CalibrationProgramTest {
             '  keys: [RETURN]'            | '  keys: [WARPDRIVE]' | 9 | field 'launch.keys[0]': expected a key name such as RETURN, SPACE or Y, got 'WARPDRIVE'
             '  keys: [RETURN]'            | '  keys: RETURN'  | 9 | field 'launch.keys': expected a list of keys such as [RETURN], got 'RETURN'
             '  keys: [RETURN]'            | '  keyz: [RETURN]' | 9 | field 'launch.keyz': expected one of command, keys, got an unknown field (did you mean 'keys'?)
-            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '  command: []' | 8 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy], got an empty list
-            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '  command: xterm -e moon-buggy' | 8 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy], got 'xterm -e moon-buggy'
+            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '  command: []' | 8 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, my-program], got an empty list
+            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '  command: xterm -e moon-buggy' | 8 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, my-program], got 'xterm -e moon-buggy'
             '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '  command: [xterm, ""]' | 8 | field 'launch.command[1]': expected a word of the command, got ''
-            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '' | 7 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, /usr/games/moon-buggy], got nothing
-            'parser: moon-buggy'          | 'parser: moonbuggy' | 4 | field 'parser': expected one of none, sim-game, moon-buggy, got 'moonbuggy' (did you mean 'moon-buggy'?)
+            '  command: [xterm, -T, moon-buggy, -fa, DejaVu Sans Mono, -fs, 10, -e, /usr/games/moon-buggy]' | '' | 7 | field 'launch.command': expected the program and its arguments as a list such as [xterm, -e, my-program], got nothing
+            'parser: none'                | 'parser: moon-buggy' | 4 | field 'parser': expected one of none, sim-game, got 'moon-buggy'
             """)
     void eachWrongFieldIsNamedWithItsLine(String line, String replacement, int expectedLine, String reason) throws Exception {
         assertThat(GOOD).contains(line + "\n");

@@ -15,7 +15,12 @@ public record CliRun(int exit, String out, String err) {
     private static String base;
     private static int runs;
 
-    public static synchronized CliRun of(String... args) {
+    public static CliRun of(String... args) {
+        return with(Main::execute, args);
+    }
+
+    /** Runs another command-line program's entry (a test's own) the same way. */
+    public static synchronized CliRun with(java.util.function.ToIntFunction<String[]> program, String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         if (base == null) {
@@ -25,7 +30,7 @@ public record CliRun(int exit, String out, String err) {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Main.execute(args);
+            int exit = program.applyAsInt(args);
             return new CliRun(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

@@ -1,6 +1,7 @@
-package dev.embody.perception;
+package dev.embody.testkit;
 
 import dev.embody.loop.Observation;
+import dev.embody.perception.ScreenEnding;
 import dev.embody.loop.Outcome;
 
 import java.time.Duration;

@@ -1,18 +1,18 @@
-package dev.embody.cli;
+package dev.embody.testkit;
 
 import dev.embody.correction.MqttCorrections;
 import dev.embody.loop.Rate;
 import dev.embody.perception.ScreenCalibration;
-import dev.embody.sim.MoonBuggyDemonstrator;
 import org.eclipse.paho.mqttv5.client.MqttClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.nio.charset.StandardCharsets;
@@ -24,20 +24,18 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The scripted demonstrator, as its own process: it plays a game through real X events, seeing only the screen, and
- * reports its own success rate; or, with --correct, it watches the agent play and says its corrections through one
- * of the agent's channels (its stdout, to pipe into {@code live --stdin-corrections}, or MQTT).
+ * The scripted moon-buggy demonstrator, as its own process (test code: no product code names the game): it plays the
+ * game through real X events, seeing only the screen, and reports its own success rate; or, with --correct, it watches
+ * the agent play and says its corrections through one of the agent's channels (its stdout, to pipe into
+ * {@code live --stdin-corrections} or an arena's operator, or MQTT); or, with --play-along, it plays games someone else
+ * started ({@code record}). {@link #command} is how tests and {@code ./run bench arena --operator-command} start it.
  */
-@Command(name = "demonstrate", mixinStandardHelpOptions = true,
-        description = "A scripted person for a third-party game (moon-buggy): plays it from the screen with real key events, or watches the agent and corrects it in words.")
-final class DemonstrateCommand implements Callable<Integer> {
-
-    static final List<String> GAMES = List.of("moon-buggy");
+@Command(name = "moon-buggy-demonstrator", mixinStandardHelpOptions = true,
+        description = "A scripted person for moon-buggy: plays it from the screen with real key events, or watches the agent and corrects it in words.")
+public final class MoonBuggyDemonstratorCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "GAME", description = "The game: moon-buggy.")
-    String game;
     @Option(names = "--calibration", defaultValue = "calibration/desktop/moon-buggy.yaml", description = "The game's calibration (default: ${DEFAULT-VALUE}).")
     Path calibration;
     @Option(names = "--episodes", defaultValue = "10", description = "Episodes to play, each a fresh game (default: ${DEFAULT-VALUE}).")
@@ -61,25 +59,14 @@ final class DemonstrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Options o = Options.of(spec);
-        o.oneOf("GAME", game, GAMES);
-        o.whole("--episodes", episodes, 1, 100_000);
-        o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
-        o.whole("--reach", reach, 0, 40);
-        o.whole("--lead", lead, 0, 40);
-        o.above("--rate", rate, 0, 1000, "frames a second");
-        o.broker("--mqtt-corrections", mqttBroker);
-        o.topicLevel("--agent-id", agentId);
-        o.needs(mqttBroker == null || correct, "--mqtt-corrections needs --correct (it is where corrections go)");
-        o.needs(!(correct && playAlong), "--correct and --play-along exclude each other: the demonstrator either says corrections or presses the keys");
-        o.file("--calibration", calibration);
+        need(episodes >= 1 && timeLimit > 0 && reach >= 0 && lead >= 0 && rate > 0, "--episodes, --time-limit, --reach, --lead and --rate must be positive");
+        need(mqttBroker == null || correct, "--mqtt-corrections needs --correct (it is where corrections go)");
+        need(!(correct && playAlong), "--correct and --play-along exclude each other: the demonstrator either says corrections or presses the keys");
+        need(java.nio.file.Files.isRegularFile(calibration), "--calibration: no such file: " + calibration);
         if (System.getenv("DISPLAY") == null) {
             throw new IllegalStateException("no X display: set DISPLAY (e.g. Xvfb :41 & export DISPLAY=:41)");
         }
         ScreenCalibration cal = ScreenCalibration.load(calibration);
-        if (!"moon-buggy".equals(cal.parser())) {
-            throw cal.fieldError("/parser", "field 'parser': expected moon-buggy (the demonstrator reads that game's screen), got '" + cal.parser() + "'");
-        }
         if (cal.title() == null) {
             throw cal.fieldError("/window", "field 'window': the demonstrator finds the game by its title: add window: {title: ...}");
         }
@@ -91,7 +78,7 @@ final class DemonstrateCommand implements Callable<Integer> {
             int[] presses = {0};
             d.playAlong(() -> presses[0]++);
             System.err.println("demonstrator: played along, presses=" + presses[0]); // stdout is a correction channel
-            return Main.OK;
+            return 0;
         }
         if (cal.launch() == null) {
             throw cal.fieldError("/launch", "field 'launch': to play episodes the demonstrator starts a fresh game each time: add launch: {command: [...], keys: [RETURN]}");
@@ -104,7 +91,38 @@ final class DemonstrateCommand implements Callable<Integer> {
             System.out.flush();
         });
         System.out.println("demonstrator: episodes=" + episodes + " " + MoonBuggyDemonstrator.summary(success, runs) + " time_limit_s=" + timeLimit);
-        return Main.OK;
+        return 0;
+    }
+
+    private void need(boolean ok, String message) {
+        if (!ok) {
+            throw new ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs it as its process would: 0, 2 for bad usage, 3 for a bad calibration, 1 otherwise. */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new MoonBuggyDemonstratorCommand());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("error: " + e.getMessage());
+            return e instanceof dev.embody.loop.BadFileException ? 3 : 1;
+        });
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+
+    /** The demonstrator as its own process, from this build's test classes, in a mode (--correct, --play-along), on a calibration. */
+    public static List<String> command(Path calibration, String mode) {
+        return new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), MoonBuggyDemonstratorCommand.class.getName(), mode,
+                "--calibration", calibration.toString()));
     }
 
     private int correctAgent(MoonBuggyDemonstrator d) throws Exception {
@@ -115,7 +133,7 @@ final class DemonstrateCommand implements Callable<Integer> {
                 System.out.flush();
                 return !System.out.checkError();
             });
-            return Main.OK;
+            return 0;
         }
         MqttClient client = new MqttClient(mqttBroker, "embody-demonstrator-" + ProcessHandle.current().pid(), new MemoryPersistence());
         MqttConnectionOptions mo = new MqttConnectionOptions();
@@ -129,7 +147,7 @@ final class DemonstrateCommand implements Callable<Integer> {
                     client.publish(topic, new MqttMessage(words.getBytes(StandardCharsets.UTF_8), 1, false, null));
                     return true;
                 } catch (MqttException e) {
-                    org.slf4j.LoggerFactory.getLogger(DemonstrateCommand.class).warn("could not publish '{}' to {}: {}", words, topic, e.toString());
+                    org.slf4j.LoggerFactory.getLogger(MoonBuggyDemonstratorCommand.class).warn("could not publish '{}' to {}: {}", words, topic, e.toString());
                     return client.isConnected();
                 }
             });
@@ -137,6 +155,6 @@ final class DemonstrateCommand implements Callable<Integer> {
             client.disconnect();
             client.close();
         }
-        return Main.OK;
+        return 0;
     }
 }

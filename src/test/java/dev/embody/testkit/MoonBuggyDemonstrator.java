@@ -1,12 +1,11 @@
-package dev.embody.sim;
+package dev.embody.testkit;
 
 import dev.embody.actuation.DesktopTarget;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Rate;
-import dev.embody.perception.MoonBuggyEnding;
-import dev.embody.perception.MoonBuggyScreen;
+import dev.embody.perception.DeclaredEnding;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.ScreenCapture;
 import dev.embody.perception.ScreenRegion;
@@ -24,7 +23,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A scripted person for moon-buggy, run as its own process ({@code ./run demonstrate moon-buggy}): it sees only the
+ * A scripted person for moon-buggy, run as its own process ({@link MoonBuggyDemonstratorCommand}): it sees only the
  * screen (the calibrated window, captured) and plays through real X key events, with one hand-written rule read from
  * the pixels: jump when a crater is about to reach the buggy's rear wheel (later for a wide crater, so the buggy lands
  * beyond it). It stands for the person in tests and in the benchmark, two ways:
@@ -41,7 +40,7 @@ public final class MoonBuggyDemonstrator {
 
     private static final Logger log = LoggerFactory.getLogger(MoonBuggyDemonstrator.class);
     /** What it says on stderr once it watches: an arena starts its first episode after this. */
-    public static final String WATCHING = "watching for the game's window";
+    public static final String WATCHING = dev.embody.learning.DesktopArena.OPERATOR_READY;
     /** Waiting for the game's window: between the agent's episodes (a fresh game is up within seconds)... */
     private static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
     /** ... and before the first one (the agent may still be starting). */
@@ -89,10 +88,11 @@ public final class MoonBuggyDemonstrator {
 
     /**
      * Plays one episode itself: a fresh game (the calibration's launch), real SPACE presses, the episode judged from
-     * the screen as the agent's is ({@link MoonBuggyEnding}).
+     * the screen as the agent's is (the calibration's declared ending); the craters it cleared counted by its own reader.
      */
     public Played play(Duration timeLimit) throws Exception {
-        MoonBuggyEnding ending = new MoonBuggyEnding(calibration.sceneWidth(), calibration.sceneHeight(), timeLimit);
+        DeclaredEnding ending = new DeclaredEnding(calibration, timeLimit);
+        MoonBuggyEnding craters = new MoonBuggyEnding(calibration.sceneWidth(), calibration.sceneHeight(), timeLimit);
         MoonBuggyScreen screen = new MoonBuggyScreen(calibration.sceneWidth(), calibration.sceneHeight());
         int jumps = 0;
         long period = (long) (1e9 / settings.rateHz());
@@ -102,6 +102,7 @@ public final class MoonBuggyDemonstrator {
             while (!target.outcome().finished()) {
                 long t0 = System.nanoTime();
                 Observation obs = frames.next();
+                craters.judge(obs);
                 MoonBuggyScreen.View v = screen.read(obs.frame());
                 if (t0 >= airborneUntil && jumpNow(v, 0)) {
                     target.actuator().keyDown("SPACE");
@@ -116,6 +117,7 @@ public final class MoonBuggyDemonstrator {
                 }
             }
             Map<String, Object> score = new LinkedHashMap<>(ending.score());
+            score.put("craters", craters.score().get("craters"));
             score.put("jumps", jumps);
             return new Played(target.outcome(), ending.reason(), score, jumps);
         }
@@ -225,6 +227,11 @@ public final class MoonBuggyDemonstrator {
     private void watch(java.util.function.Function<XWindows.Window, Reaction> perGame) throws IOException, InterruptedException {
         long period = (long) (1e9 / settings.rateHz());
         int watched = 0;
+        // the capture's native libraries load in seconds on a busy machine: before saying it watches, not when a game
+        // is already running (a person watching is not late for the first crater)
+        try (ScreenCapture warm = ScreenCapture.open(calibration.source(), new ScreenRegion(0, 0, 16, 16), 16, 16, calibration.framerate())) {
+            warm.next();
+        }
         log.info("{} '{}'", WATCHING, calibration.title());
         while (!Thread.currentThread().isInterrupted()) {
             Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);

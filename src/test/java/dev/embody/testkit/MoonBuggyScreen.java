@@ -1,4 +1,4 @@
-package dev.embody.perception;
+package dev.embody.testkit;
 
 import dev.embody.loop.Frame;
 

@@ -1,0 +1,51 @@
+package dev.embody.perception;
+
+import dev.embody.testkit.XPrograms;
+import org.junit.jupiter.api.Test;
+
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** OCR of what a real program draws: an xterm under the tests' Xvfb showing a number, captured as an episode captures. */
+class TextReaderTest {
+
+    @Test
+    void readsTheNumberAnXtermShows() throws Exception {
+        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: this test needs an X server (./run tests starts Xvfb)");
+        String title = "embody-ocr-" + ProcessHandle.current().pid();
+        Process xterm = new ProcessBuilder("xterm", "-T", title, "-geometry", "30x3+40+700", "-fa", "DejaVu Sans Mono", "-fs", "10",
+                "-e", "sh", "-c", "printf 'score: 40715'; sleep 60").start();
+        try {
+            XPrograms.awaitWindow(title);
+            XWindows.Window w = XWindows.find(title).orElseThrow();
+            ScreenRegion region = new ScreenRegion(w.region().x(), w.region().y(), w.region().width(), w.region().height());
+            try (ScreenCapture capture = ScreenCapture.open("x11grab", region, region.width(), region.height(), 30);
+                 TextReader reader = new TextReader()) {
+                // the first line of cells: the shell prints once the terminal is up, so read until it is there (bounded)
+                ScreenRegion firstLine = new ScreenRegion(0, 0, region.width(), Math.min(region.height(), 21));
+                Optional<Double> n = Optional.empty();
+                String read = "";
+                for (int i = 0; i < 100 && n.isEmpty(); i++) {
+                    read = reader.text(capture.next().frame(), firstLine);
+                    n = TextReader.number(read);
+                    if (n.isEmpty()) {
+                        Thread.sleep(50);
+                    }
+                }
+                assertThat(read).containsIgnoringCase("score");
+                assertThat(n).as("read: " + read).contains(40715.0);
+            }
+        } finally {
+            xterm.destroy();
+        }
+    }
+
+    @Test
+    void aNumberInWords() {
+        assertThat(TextReader.number("score: 120 lives 3")).contains(120.0);
+        assertThat(TextReader.number("level: 1O")).as("an O among digits is a zero").contains(10.0);
+        assertThat(TextReader.number("GAME OVER")).isEmpty();
+    }
+}
