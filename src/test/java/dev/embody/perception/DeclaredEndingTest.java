@@ -4,6 +4,7 @@ import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * a template appearing and going, a region standing still, a colour filling a region, words and a number read by OCR,
  * the program ending, the time limit; and the score, time survived or a number read.
  */
+@Tag("external")
 class DeclaredEndingTest {
 
     static final String HEAD = "name: p\nregion: {x: 0, y: 0, width: 320, height: 120}\n";

@@ -1,6 +1,7 @@
 package dev.embody.perception;
 
 import dev.embody.testkit.XPrograms;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -9,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** OCR of what a real program draws: an xterm under the tests' Xvfb showing a number, captured as an episode captures. */
+@Tag("external")
 class TextReaderTest {
 
     @Test
