@@ -78,6 +78,7 @@ class FleetRefusalTest {
                 Files.createDirectories(forged);
                 Files.copy(v1.dir().resolve(Checkpoint.PARAMS), forged.resolve(Checkpoint.PARAMS));
                 ObjectNode meta = (ObjectNode) JSON.readTree(v1.dir().resolve(Checkpoint.META).toFile());
+                meta.put("version", "v0004"); // its own version (else the version check refuses it first), lying only about its input
                 meta.putObject("input_spec").put("width", 32).put("height", 32).put("frames", 1).put("words", 32).putArray("features");
                 Files.write(forged.resolve(Checkpoint.META), JSON.writeValueAsBytes(meta));
                 CheckpointPackage lying = CheckpointPackage.of(new Checkpoint("v0004", forged, meta));
