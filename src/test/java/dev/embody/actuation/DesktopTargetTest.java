@@ -170,7 +170,7 @@ class DesktopTargetTest {
         assertThat(live.err()).doesNotContain("falling back");
 
         Path larger = Files.writeString(dir.resolve("larger.yaml"), "name: larger\nregion: {x: 0, y: 0, width: " + (screen.width() + 1) + ", height: 360}\n"
-                + "skills: " + skills + "\n");
+                + "skills: " + skills + "\nsafety: {watchdog_s: 30}\n");
         CliRun big = CliRun.of("act", "--calibration", larger.toString(), "hold_space");
         assertThat(big.exit()).isEqualTo(Main.BAD_FILE);
         assertThat(big.err()).contains(":2: field 'region': expected a rectangle on the screen (" + screen.width() + "x" + screen.height())
