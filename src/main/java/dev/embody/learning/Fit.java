@@ -66,9 +66,18 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
         return best;
     }
 
-    /** Whether it fits: agreement at least {@link #FITS} and its interval wholly above the majority class's. */
+    /** Whether it fits: agreement at least {@link #FITS} and clearly above the majority class. */
     public boolean fits() {
-        return agreement.trials() > 0 && agreement.value() >= FITS && agreement.clearlyAbove(majority);
+        return agreement.trials() > 0 && agreement.value() >= FITS && aboveMajority();
+    }
+
+    /**
+     * Whether the agreement's 95% interval lies wholly above the majority class's rate on the same steps. That rate is
+     * a fact of those steps, not an estimate, so it is compared as a point (an interval against an interval would call
+     * 19/20 against 12/20 "not clearly above").
+     */
+    public boolean aboveMajority() {
+        return agreement.trials() > 0 && agreement.low() > majority.value();
     }
 
     /** "agreement 0.93 [0.91, 0.95] (930/1000) vs always 'wait' 0.60 [...]; on the 400 other steps 0.85 [...]". */
@@ -92,7 +101,7 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
             return out;
         }
         if (!training.fits()) {
-            boolean belowMajority = !training.agreement().clearlyAbove(training.majority());
+            boolean belowMajority = !training.aboveMajority();
             out.add(String.format(Locale.ROOT, "warning: the policy does not fit what it was shown: it agrees with %.2f of its own training steps%s.",
                     training.agreement().value(), belowMajority
                             ? ", not clearly above always giving '" + training.command() + "' (" + String.format(Locale.ROOT, "%.2f", training.majority().value()) + ")"
@@ -102,7 +111,7 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
                     + "give the policy an input where what decides the command is visible (a crop around the action, a finer "
                     + "resolution, or a position readout in the calibration).");
         }
-        if (heldOut.agreement().trials() > 0 && !heldOut.agreement().clearlyAbove(heldOut.majority())) {
+        if (heldOut.agreement().trials() > 0 && !heldOut.aboveMajority()) {
             out.add(String.format(Locale.ROOT, "warning: on held-out episodes the policy agrees with %.2f, not clearly above always giving '%s' (%.2f): "
                     + "it has not learned what generalises.", heldOut.agreement().value(), heldOut.command(), heldOut.majority().value()));
             out.add("  try: more demonstrations (varied situations), an input that shows what decides the command (crop, resolution, "

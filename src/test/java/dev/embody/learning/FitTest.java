@@ -44,6 +44,19 @@ class FitTest {
     }
 
     @Test
+    void agreementIsComparedWithTheMajorityRateOfTheSameSteps_asAPointNotAnInterval() {
+        // 19/20 held-out steps agreed where always giving the commonest command gets 12/20: above it (0.76 > 0.60)
+        Fit heldOut = new Fit(new dev.embody.loop.Rate(19, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(7, 8));
+        Fit training = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30));
+        assertThat(heldOut.aboveMajority()).isTrue();
+        assertThat(Fit.advice(training, heldOut)).isEmpty();
+        // 14/20 against 12/20: its interval [0.48, 0.85] reaches below 0.60, so it is not shown to be above
+        Fit unclear = new Fit(new dev.embody.loop.Rate(14, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(3, 8));
+        assertThat(unclear.aboveMajority()).isFalse();
+        assertThat(Fit.advice(training, unclear)).first().asString().startsWith("warning: on held-out episodes the policy agrees with 0.70");
+    }
+
+    @Test
     void fewDemonstrationsAreMostlyTrainedOn() {
         assertThat(HeldOutEpisodes.heldOutCount(1)).isZero();
         assertThat(HeldOutEpisodes.heldOutCount(2)).isZero();
