@@ -15,13 +15,19 @@ import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
 import dev.embody.loop.Task;
 import dev.embody.skill.SkillCall;
+import dev.embody.loop.BadFileException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The step format did not change when its mapping became one record: every kind of step writes the bytes the
@@ -90,6 +96,113 @@ class StepRecordTest {
                 assertThat(StepRecord.JSON.readValue(line, StepRecord.class)).isEqualTo(StepRecord.of(s, state));
             }
         }
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** An episode of every kind of step, closed, without a command list (so any command reads), its video a stand-in file. */
+    private Path episode(String name, int stepFormat, java.util.function.UnaryOperator<String> edit) throws Exception {
+        Path dir = tmp.resolve(name);
+        Files.createDirectories(dir);
+        List<String> lines = new java.util.ArrayList<>();
+        for (Step s : kinds()) {
+            lines.add(StepRecord.of(s, s.index() == 0 ? new double[]{0.5, -1} : null).toLine());
+        }
+        lines.set(1, edit.apply(lines.get(1)));
+        Files.write(dir.resolve(Episode.STEPS), lines);
+        // read() checks the video is there; its frames are checked only as they are read
+        Files.writeString(dir.resolve(Episode.VIDEO), "");
+        Files.writeString(dir.resolve(Episode.META), "{\"id\": \"" + name + "\", \"format\": 2, \"target\": \"robot\", \"step_format\": "
+                + stepFormat + ", \"steps\": " + lines.size() + ", \"ended\": \"2025-01-01T00:00:00Z\"}");
+        return dir;
+    }
+
+    @Test
+    void everyKindOfStepReadsBackTyped() throws Exception {
+        RecordedEpisode e = RecordedEpisode.read(episode("kinds", StepRecord.FORMAT, l -> l));
+        List<RecordedStep> steps = e.steps();
+        assertThat(steps).hasSize(kinds().size());
+        assertThat(steps.get(0).state()).containsExactly(0.5, -1);
+        assertThat(steps.get(0).entities()).containsExactly(new StepRecord.EntityAt("player", 100.0, 200.1), new StepRecord.EntityAt("coin", 1.3, 2.4));
+        assertThat(steps.get(0).task()).isEqualTo(new StepRecord.Task("collect", "go to the coin at (1,2)", List.of(1.3, 2.3)));
+        assertThat(steps.get(0).reflection().reason()).isEqualTo("moved 3.5 px toward the coin");
+        assertThat(steps.get(1).corrected()).isTrue();
+        assertThat(steps.get(1).policyWanted()).isEqualTo(SkillCall.of("wait"));
+        PersonInput in = steps.get(2).input();
+        assertThat(in.unmapped()).containsExactly("key Q", "click LEFT at (600,20)");
+        assertThat(in.events()).hasSize(8);
+        assertThat(in.events().get(4)).isEqualTo(PersonInput.Event.stick(null, 0, 0).at(13));
+        assertThat(steps.get(3).input().events()).isEmpty();
+        assertThat(steps.get(4).observed()).isFalse();
+        assertThat(steps.get(4).decided()).isFalse();
+        assertThat(steps.get(5).failedAt()).isEqualTo("gather");
+        assertThat(steps.get(5).entities()).isNull();
+        assertThat(steps.get(6).command()).isEqualTo(LEFT);
+        assertThat(steps.get(6).error()).isEqualTo("refused: outside (0, 0.005] m");
+        assertThat(steps.get(7).why()).isEmpty();
+        assertThat(steps.get(7).applied()).extracting(Intervention::kind)
+                .containsExactly(Intervention.Kind.GOAL, Intervention.Kind.NOTE, Intervention.Kind.TEACH);
+        assertThat(steps.get(7).applied().get(1).channel()).as("a channel recorded as null reads as replay's").isEqualTo("replay");
+    }
+
+    @Test
+    void aFieldThatIsNotWhatTheFormatHoldsNamesFileLineFieldAndWhatItMustBe() throws Exception {
+        String at = Episode.STEPS + ":2: ";
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("step", 1, l -> l.replace("\"step\":1,", "\"step\":\"1\","))))
+                .isInstanceOf(BadFileException.class).hasMessageContaining(at + "field 'step' must be a whole number, got \"1\"");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("step-float", 1, l -> l.replace("\"step\":1,", "\"step\":1.5,"))))
+                .hasMessageContaining(at + "field 'step' must be a whole number, got 1.5");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("step-gone", 1, l -> l.replace("\"step\":1,", ""))))
+                .hasMessageContaining(at + "field 'step' must be a whole number, got null");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("time", 1, l -> l.replaceFirst("\"target_ms\":[0-9.]+", "\"target_ms\":\"soon\""))))
+                .hasMessageContaining(at + "field 'target_ms' must be a number (the frame's time on the target's clock), got \"soon\"");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("failed", 1, l -> l.replace("\"failed\":false", "\"failed\":\"no\""))))
+                .hasMessageContaining(at + "field 'failed' must be true or false, got \"no\"");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("failed-null", 1, l -> l.replace("\"failed\":false", "\"failed\":null"))))
+                .hasMessageContaining(at + "field 'failed' must be true or false, got null");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("where", 1, l -> l.replace("\"failed\":false", "\"failed\":true,\"failed_at\":\"dance\",\"error\":\"x\""))))
+                .hasMessageContaining(at + "field 'failed_at' is 'dance', expected one of capture, gather, reflect, task, curate, plan, act");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("no-error", 1, l -> l.replace("\"failed\":false", "\"failed\":true,\"failed_at\":\"act\""))))
+                .hasMessageContaining(at + "field 'error' must be text, got null");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("command", 1, l -> l.replace("\"command\":\"move(direction=left)\"", "\"command\":5"))))
+                .hasMessageContaining(at + "field 'command' must be text, got 5");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("sent", 1, l -> l.replace("\"sent\":[\"hold RIGHT 100ms\"]", "\"sent\":\"hold\""))))
+                .hasMessageContaining(at + "field 'sent' must be a list of text, got \"hold\"");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("state", 1, l -> l.replace("\"overran\":false", "\"overran\":false,\"state\":[1,\"a\"]"))))
+                .hasMessageContaining(at + "field 'state' must be a list of numbers (the target's state), got [1,\"a\"]");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("reflection", 1, l -> l.replace("\"moved\":true", "\"moved\":\"yes\""))))
+                .hasMessageContaining(at + "field 'reflection' must be an object {moved, stuck, progress, danger: true or false, reason: text}, got {\"moved\":\"yes\"");
+    }
+
+    @Test
+    void aPersonsInputAndTheOperatorsInterventionsNameWhatEachNeeds() throws Exception {
+        String at = Episode.STEPS + ":2: ";
+        String input = "\"input_window_ms\":100,\"input\":[%s],";
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("input-time", 1, l -> l.replace("\"sent\":", String.format(input, "{\"event\":\"key_down\",\"key\":\"A\"}") + "\"sent\":"))))
+                .hasMessageContaining(at + "field 'input': each event needs 't_ms' (a number) and 'event' (one of button_down, button_up, command, key_down")
+                .hasMessageContaining("got {\"event\":\"key_down\",\"key\":\"A\"}");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("input-time-text", 1, l -> l.replace("\"sent\":", String.format(input, "{\"t_ms\":\"0\",\"event\":\"key_down\",\"key\":\"A\"}") + "\"sent\":"))))
+                .hasMessageContaining(at + "field 'input': each event needs 't_ms' (a number)");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("input-key", 1, l -> l.replace("\"sent\":", String.format(input, "{\"t_ms\":0,\"event\":\"key_down\"}") + "\"sent\":"))))
+                .hasMessageContaining(at + "field 'input': a key_down event needs 'key' (a KeyEvent name), got {\"t_ms\":0,\"event\":\"key_down\"}");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("input-x", 1, l -> l.replace("\"sent\":", String.format(input, "{\"t_ms\":0,\"event\":\"scroll\",\"x\":\"left\"}") + "\"sent\":"))))
+                .hasMessageContaining(at + "field 'input': an event's 'x' must be a number, got {\"t_ms\":0,\"event\":\"scroll\",\"x\":\"left\"}");
+        String applied = "\"applied\":[{\"kind\":%s,\"argument\":%s}],";
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("applied-kind", 1, l -> l.replace("\"overran\":false", "\"overran\":false," + String.format(applied, "\"dance\"", "\"x\"").replaceAll(",$", "")))))
+                .hasMessageContaining(at + "field 'applied': kind 'dance' is not goal, note or teach");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("applied-stop", 1, l -> l.replace("\"overran\":false", "\"overran\":false," + String.format(applied, "\"stop\"", "\"x\"").replaceAll(",$", "")))))
+                .hasMessageContaining(at + "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got {\"kind\":\"stop\",\"argument\":\"x\"}");
+        assertThatThrownBy(() -> RecordedEpisode.read(episode("applied-argument", 1, l -> l.replace("\"overran\":false", "\"overran\":false," + String.format(applied, "\"goal\"", "7").replaceAll(",$", "")))))
+                .hasMessageContaining(at + "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got {\"kind\":\"goal\",\"argument\":7}");
+    }
+
+    @Test
+    void anEpisodeOfANewerStepFormatSaysSo() throws Exception {
+        Path dir = episode("newer", StepRecord.FORMAT + 1, l -> l);
+        assertThatThrownBy(() -> RecordedEpisode.read(dir)).isInstanceOf(BadFileException.class)
+                .hasMessageContaining(dir.resolve(Episode.META) + ": field 'step_format' is " + (StepRecord.FORMAT + 1)
+                        + ": this build reads step lines of formats 1 to " + StepRecord.FORMAT + " (a newer build of embody wrote this episode");
     }
 
     /** The mapping as EpisodeRecorder wrote it by hand before StepRecord (commit 1af3e5d), the reference for the bytes. */
