@@ -45,9 +45,9 @@ class StepRecordTest {
 
     private static Step step(long index, Decision d, String correction, List<Intervention> applied, List<Memory.Citation> cited,
                              Step.Failure failure) {
-        boolean observed = failure == null || failure.observed();
         boolean before = failure != null && List.of("capture", "gather", "reflect", "task", "curate").contains(failure.stage());
-        return new Step(index, 1_700_000_000_123L + index, 123_456_789L * (index + 1), index, observed ? SCENE : null,
+        boolean gathered = failure == null || !List.of("capture", "gather").contains(failure.stage());
+        return new Step(index, 1_700_000_000_123L + index, 123_456_789L * (index + 1), index, gathered ? SCENE : null,
                 failure == null || !before ? REFLECTION : null, failure == null || !before ? TASK : null,
                 failure == null || !before ? CANDIDATES : List.of(), d, correction, d == null ? List.of() : List.of("hold RIGHT 100ms"),
                 false, Outcome.RUNNING, LATENCY, index % 2 == 0, null, cited, applied, failure);
