@@ -73,7 +73,7 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         meta.put("started", Instant.now().toString());
         meta.put("outcome", Outcome.RUNNING.label());
         meta.put("video", Episode.VIDEO);
-        // the steps.jsonl line's own version, after the fields an edited meta.json is most often read for
+        // the version of steps.jsonl's lines; last, so the fields above keep the lines they always had
         meta.put("step_format", StepRecord.FORMAT);
         return new EpisodeRecorder(dir, target, meta);
     }
