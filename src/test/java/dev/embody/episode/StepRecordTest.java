@@ -197,6 +197,33 @@ class StepRecordTest {
                 .hasMessageContaining(at + "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got {\"kind\":\"goal\",\"argument\":7}");
     }
 
+    /** A line as format 1 wrote it (no 'failed', written before failed steps had lines), in an episode without step_format. */
+    @Test
+    void anEpisodeWrittenBeforeStepFormatReadsAsEver() throws Exception {
+        Path dir = tmp.resolve("format-1");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(Episode.STEPS), "{\"step\":0,\"wall_ms\":1700000000000,\"target_ms\":33.3,\"frame\":0,"
+                + "\"scene\":\"coin=1 player@(10,20)\",\"entities\":[[\"player\",10.0,20.0],[\"coin\",30.5,20.0]],"
+                + "\"reflection\":{\"moved\":false,\"stuck\":false,\"progress\":false,\"danger\":false,\"reason\":\"first step\"},"
+                + "\"task\":{\"kind\":\"collect\",\"subtask\":\"go to the coin at (30,20)\",\"target\":[30.5,20.0]},"
+                + "\"candidates\":[\"move(direction=right)\",\"wait\"],\"command\":\"move(direction=right)\",\"by\":\"scene-planner\","
+                + "\"why\":\"the coin is right\",\"scores\":{\"move(direction=right)\":0.9},\"sent\":[\"hold RIGHT 100ms\"],"
+                + "\"interrupted\":false,\"outcome\":\"running\",\"latency_ms\":{\"capture\":1.5,\"plan\":0.2},\"overran\":false,"
+                + "\"look\":\"a field no build reads any more\"}\n");
+        Files.writeString(dir.resolve(Episode.VIDEO), "");
+        Files.writeString(dir.resolve(Episode.META), "{\"id\": \"format-1\", \"format\": 1, \"target\": \"sim-game\", \"steps\": 1,"
+                + " \"ended\": \"2024-01-01T00:00:00Z\"}");
+        RecordedStep s = RecordedEpisode.read(dir).steps().get(0);
+        assertThat(s.failed()).isFalse();
+        assertThat(s.command()).isEqualTo(SkillCall.of("move", "direction", "right"));
+        assertThat(s.targetNanos()).isEqualTo(33_300_000L);
+        assertThat(s.entities()).containsExactly(new StepRecord.EntityAt("player", 10, 20), new StepRecord.EntityAt("coin", 30.5, 20));
+        assertThat(s.task().target()).containsExactly(30.5, 20.0);
+        assertThat(s.latencyMs()).containsEntry("capture", 1.5).containsEntry("plan", 0.2);
+        assertThat(s.input()).isNull();
+        assertThat(s.state()).isNull();
+    }
+
     @Test
     void anEpisodeOfANewerStepFormatSaysSo() throws Exception {
         Path dir = episode("newer", StepRecord.FORMAT + 1, l -> l);
