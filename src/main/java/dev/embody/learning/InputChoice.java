@@ -134,7 +134,10 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
             previous = now;
         }
 
-        /** Each blob of changed pixels (a gap of one pixel still joins: a character's strokes are one thing) by its extent. */
+        /**
+     * Each blob of changed pixels (touching, diagonals too) by its extent. A thing that moved less than its size changes
+     * less than its size on each side, so this errs small: finer, never too coarse to see it.
+     */
         private void measureBlobs(boolean[] changed) {
             boolean[] seen = new boolean[changed.length];
             ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -151,8 +154,8 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
                     x1 = Math.max(x1, x);
                     y0 = Math.min(y0, y);
                     y1 = Math.max(y1, y);
-                    for (int dy = -2; dy <= 2; dy++) {
-                        for (int dx = -2; dx <= 2; dx++) {
+                    for (int dy = -1; dy <= 1; dy++) {
+                        for (int dx = -1; dx <= 1; dx++) {
                             int nx = x + dx, ny = y + dy;
                             if (nx >= 0 && ny >= 0 && nx < width && ny < height) {
                                 int q = ny * width + nx;
