@@ -32,7 +32,7 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
 
     private static final Logger log = LoggerFactory.getLogger(InputChoice.class);
 
-    /** The largest input chosen: a decision stays within a few milliseconds on two cores, a fine-tune round within a minute. */
+    /** The largest input chosen (each side capped alone, then both alike to the pixels): a decision stays within a few milliseconds on two cores. */
     public static final int MAX_WIDTH = 128, MAX_HEIGHT = 64, MAX_PIXELS = 4096;
     /** Levels a channel must move for a pixel to count as changed (episodes keep frames lossless). */
     static final int CHANGED = 24;
@@ -208,9 +208,14 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
             boolean capped = false;
             if (w > MAX_WIDTH || h > MAX_HEIGHT || (long) w * h > MAX_PIXELS) {
                 capped = true;
-                double s = Math.min(Math.min((double) MAX_WIDTH / w, (double) MAX_HEIGHT / h), Math.sqrt((double) MAX_PIXELS / ((long) w * h)));
-                w = (int) Math.floor(w * s);
-                h = (int) Math.floor(h * s);
+                // each side keeps what it can: a wide crop cut to 128 columns need not lose its rows too
+                w = Math.min(w, MAX_WIDTH);
+                h = Math.min(h, MAX_HEIGHT);
+                if ((long) w * h > MAX_PIXELS) {
+                    double s = Math.sqrt((double) MAX_PIXELS / ((long) w * h));
+                    w = (int) Math.floor(w * s);
+                    h = (int) Math.floor(h * s);
+                }
             }
             w = Math.max(4, w);
             h = Math.max(4, h);
