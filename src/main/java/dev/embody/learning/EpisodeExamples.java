@@ -162,7 +162,7 @@ public final class EpisodeExamples {
     }
 
     /** Folders that hold an episode's files (a folder of something else is not an episode and is passed over). */
-    private static List<Path> folders(Path root) throws IOException {
+    static List<Path> folders(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
