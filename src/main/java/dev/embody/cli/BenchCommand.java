@@ -1,5 +1,6 @@
 package dev.embody.cli;
 
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
@@ -54,9 +55,9 @@ final class BenchCommand implements Runnable {
                 Goal goal = profile.defaultGoal();
                 try (Target game = profile.open(new EpisodeSpec(seed++, 2, goal, Duration.ofSeconds(90), false, null));
                      Modules modules = profile.modules(library)) {
-                    AgentLoop.EpisodeResult r = AgentLoop.builder().target(game).library(library).modules(modules)
-                            .memory(EpisodicMemory.inMemory()).goal(goal).maxSteps(600).build().run();
-                    all.addAll(r.latencies());
+                    EpisodeRunner.Result r = EpisodeRunner.of(game, library, modules)
+                            .memory(EpisodicMemory.inMemory()).goal(goal).maxSteps(600).run();
+                    all.addAll(r.loop().latencies());
                 }
             }
             double wallS = (System.nanoTime() - wall) / 1e9;
@@ -153,8 +154,8 @@ final class BenchCommand implements Runnable {
                 for (long level = 1000; plan.size() < steps + 200; level++) {
                     try (Target game = profile.open(new EpisodeSpec(level, 2, profile.defaultGoal(), Duration.ofSeconds(3600), false, null));
                          Modules modules = profile.modules(library)) {
-                        AgentLoop.builder().target(game).library(library).modules(modules.withPolicy(policy)).memory(EpisodicMemory.inMemory())
-                                .goal(profile.defaultGoal()).maxSteps(steps + 200 - plan.size()).listener((st, ob) -> plan.add(st.latency().plan())).build().run();
+                        EpisodeRunner.of(game, library, modules.withPolicy(policy)).memory(EpisodicMemory.inMemory())
+                                .goal(profile.defaultGoal()).maxSteps(steps + 200 - plan.size()).listener((st, ob) -> plan.add(st.latency().plan())).run();
                     }
                 }
                 List<Long> timed = plan.subList(Math.min(200, plan.size()), plan.size());
@@ -234,8 +235,8 @@ final class BenchCommand implements Runnable {
                             dev.embody.sim.SimGame.COLLECT_COINS, 1));
                     java.nio.file.Files.createDirectories(root);
                     try (var recorder = dev.embody.episode.EpisodeRecorder.start(root, id, target, facts)) {
-                        AgentLoop.builder().target(target).library(library).modules(modules).memory(EpisodicMemory.inMemory())
-                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).listener(recorder).build().run();
+                        EpisodeRunner.of(target, library, modules).memory(EpisodicMemory.inMemory())
+                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).recorder(recorder).run();
                     }
                 }
                 Path d = root.resolve(id);

@@ -3,6 +3,7 @@ package dev.embody.cli;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
@@ -196,32 +197,27 @@ final class LiveCommand implements Callable<Integer> {
                     SkillLibrary lib = skills.get();
                     try (Target t = profile.open(es); Modules modules = live.modules(profile, lib, t);
                          EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, lib, g, d))) {
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(lib).modules(modules).skillFolder(new SkillFolder(profile.skillsDir()))
-                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds);
-                        if (maxSeconds != null) {
-                            b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
-                        }
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             recorder.put("memory", memoryFolder.toString()); // replay recalls from it, as it stood
-                            b.listener(recorder);
                         }
                         SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
                                 new Oracle(lib), parser.get(), inbox, SimulatedOperator.Settings.defaults(), s) : null;
-                        if (operator != null) {
-                            b.listener(operator);
-                        }
-                        channels.listeners().forEach(b::listener);
-                        model.ifPresent(b::listener);
+                        EpisodeRunner run = EpisodeRunner.of(t, lib, modules).skillFolder(new SkillFolder(profile.skillsDir()))
+                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds)
+                                .maxTime(maxSeconds != null ? Duration.ofMillis((long) (maxSeconds * 1000)) : null)
+                                .recorder(recorder).listener(operator);
+                        channels.listeners().forEach(run::listener);
+                        model.ifPresent(run::listener);
                         long modelCalls = model.map(m -> m.client().requests()).orElse(0L);
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
-                        AgentLoop loop = b.build();
-                        live.attach(loop, recorder == null ? id : recorder.id());
-                        ctrlC.running(loop);
-                        current.set(loop);
-                        AgentLoop.EpisodeResult r = loop.run();
+                        EpisodeRunner.Result r = run.started(loop -> {
+                            live.attach(loop, recorder == null ? id : recorder.id());
+                            ctrlC.running(loop);
+                            current.set(loop);
+                        }).run();
                         ctrlC.running(null);
-                        skills.set(loop.library());
+                        skills.set(current.get().library());
                         if (recorder != null && !interventions.isEmpty()) {
                             recorder.put("interventions", List.copyOf(interventions));
                         }
@@ -229,7 +225,7 @@ final class LiveCommand implements Callable<Integer> {
                         if (operator != null) {
                             log.info("simulated operator: {} correction(s), {} mistake(s) noticed {}", operator.corrections(), operator.noticed(), operator.reasons());
                         }
-                        latencies.addAll(r.latencies());
+                        latencies.addAll(r.loop().latencies());
                         done++;
                         Map<String, Object> score = t.score();
                         String figures = tally.add(r.outcome(), r.steps(), score);

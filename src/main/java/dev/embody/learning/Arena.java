@@ -1,6 +1,7 @@
 package dev.embody.learning;
 
 import dev.embody.episode.EpisodeRecorder;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
@@ -106,35 +107,22 @@ public final class Arena {
      */
     public Played play(long seed, Goal goal, Cast cast, Function<Target, ExampleCollector> collectFor, Recording recording) throws Exception {
         OperatorInbox inbox = new OperatorInbox();
-        int[] corrections = {0};
         try (Target target = profile.open(new EpisodeSpec(seed, difficulty, goal, timeLimit, realtime, null))) {
             ExampleCollector collect = collectFor.apply(target);
             Policy policy = cast.policy(target);
             try (Modules modules = profile.modules(library).withPolicy(policy);
                  EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(),
                          recording.prefix() + "-s" + seed, target, facts(recording, goal, modules))) {
-                AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules)
-                        .memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps).period(period);
-                b.listener(new StepListener() {
-                    @Override
-                    public void onStep(Step step, Observation observation) {
-                        if (step.correction() != null) {
-                            corrections[0]++;
-                        }
-                    }
-                });
-                if (collect != null) {
-                    b.listener(collect);
-                }
                 if (recorder != null) {
                     recorder.put("time_limit_s", timeLimit.toMillis() / 1000.0);
-                    b.listener(recorder);
                 }
+                EpisodeRunner run = EpisodeRunner.of(target, library, modules).goal(goal).inbox(inbox).maxSteps(maxSteps).period(period)
+                        .listener(collect).recorder(recorder);
                 for (StepListener w : cast.watchers(target, inbox, policy)) {
-                    b.listener(w);
+                    run.listener(w);
                 }
-                AgentLoop.EpisodeResult r = b.build().run();
-                return new Played(seed, goal, r.outcome(), r.steps(), corrections[0], collect == null ? List.of() : collect.take(), target.score());
+                EpisodeRunner.Result r = run.run();
+                return new Played(seed, goal, r.outcome(), r.steps(), r.corrections(), collect == null ? List.of() : collect.take(), target.score());
             }
         }
     }
