@@ -1,6 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.SimulatedCorrector;
 import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.episode.EpisodeRunner;
@@ -19,10 +20,7 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.profile.Tally;
 import dev.embody.skill.SkillFolder;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.sim.Oracle;
-import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimWindow;
-import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -201,8 +199,7 @@ final class LiveCommand implements Callable<Integer> {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             recorder.put("memory", memoryFolder.toString()); // replay recalls from it, as it stood
                         }
-                        SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
-                                new Oracle(lib), parser.get(), inbox, SimulatedOperator.Settings.defaults(), s) : null;
+                        SimulatedCorrector operator = simOperator ? profile.simulatedOperator(t, lib, parser.get(), inbox, s).orElse(null) : null;
                         EpisodeRunner run = EpisodeRunner.of(t, lib, modules).skillFolder(new SkillFolder(profile.skillsDir()))
                                 .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds)
                                 .maxTime(maxSeconds != null ? Duration.ofMillis((long) (maxSeconds * 1000)) : null)

@@ -104,6 +104,25 @@ public interface Profile extends AutoCloseable {
     /** What a gamepad's stick directions command on this target. */
     StickMapping stick(SkillLibrary library);
 
+    /** Whether its targets can answer with the true best command ({@link #oracle}): only a simulator knows it. */
+    default boolean hasOracle() {
+        return false;
+    }
+
+    /** A policy that reads the target's true state ({@code --policy oracle}); empty where the target has none. */
+    default java.util.Optional<Policy> oracle(Target target, SkillLibrary library) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * An operator simulated from the target's true state ({@code --sim-operator}), saying corrections into {@code inbox};
+     * empty where the target has no true state to read.
+     */
+    default java.util.Optional<dev.embody.correction.SimulatedCorrector> simulatedOperator(Target target, SkillLibrary library,
+            dev.embody.correction.CorrectionParser parser, dev.embody.loop.OperatorInbox inbox, long seed) {
+        return java.util.Optional.empty();
+    }
+
     /**
      * How a candidate policy is judged before it replaces the one in use. Where the profile has no simulator: agreement
      * on its held-out recorded episodes (never trained on) under {@code episodesDir}, rejected only when worse beyond the
