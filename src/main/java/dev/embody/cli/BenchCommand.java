@@ -231,7 +231,7 @@ final class BenchCommand implements Runnable {
                 dev.embody.sim.SimGameTarget target = new dev.embody.sim.SimGameTarget(game);
                 String id = "bench-source-s" + seed;
                 try (Modules modules = profile.modules(library).withPolicy(new dev.embody.planning.RandomPolicy(seed))) {
-                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile, modules, library,
+                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile.describe(), modules, library,
                             dev.embody.sim.SimGame.COLLECT_COINS, 1));
                     java.nio.file.Files.createDirectories(root);
                     try (var recorder = dev.embody.episode.EpisodeRecorder.start(root, id, target, facts)) {

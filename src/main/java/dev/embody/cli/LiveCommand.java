@@ -194,7 +194,7 @@ final class LiveCommand implements Callable<Integer> {
                     memory.beginEpisode(id);
                     SkillLibrary lib = skills.get();
                     try (Target t = profile.open(es); Modules modules = live.modules(profile, lib, t);
-                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, lib, g, d))) {
+                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile.describe(), modules, lib, g, d))) {
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             recorder.put("memory", memoryFolder.toString()); // replay recalls from it, as it stood

@@ -192,7 +192,7 @@ final class RecordCommand implements Callable<Integer> {
                     PersonPolicy policy = new PersonPolicy(library, stick, log, period, !own);
                     try (Target t = played != null ? played.target() : profile.open(es);
                          Modules modules = profile.modules(library).withPolicy(policy);
-                         EpisodeRecorder recorder = EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, library, g, difficulty))) {
+                         EpisodeRecorder recorder = EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile.describe(), modules, library, g, difficulty))) {
                         String source = played != null ? played.source() : how.equals("console") ? "the console's command buttons" : "a gamepad (JInput)";
                         recorder.put("time_limit_s", timeLimit);
                         recorder.put("memory", memoryFolder.toString());

@@ -222,7 +222,7 @@ final class VlmBenchCommand implements Callable<Integer> {
                     AskWhenUnsure gate = learned == null ? null : new AskWhenUnsure(learned, new VlmPolicy(learned, session, library), confidence);
                     Modules m = gate == null ? base : base.withPolicy(new WithModelNotes(gate, session));
                     EpisodeRecorder recorder = record == null ? null : EpisodeRecorder.start(record, prefix + "-s" + s, t,
-                            EpisodeRecorder.facts(profile, m, library, GOAL, 1));
+                            EpisodeRecorder.facts(profile.describe(), m, library, GOAL, 1));
                     try (recorder) {
                         if (recorder != null) {
                             recorder.put("time_limit_s", 90.0);

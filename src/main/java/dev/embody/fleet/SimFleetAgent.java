@@ -182,7 +182,7 @@ public final class SimFleetAgent {
     }
 
     private Map<String, Object> facts(Modules modules, Goal goal, Settings s) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, s.difficulty());
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, s.difficulty());
         m.put("fleet_agent", fleet.agent());
         return m;
     }

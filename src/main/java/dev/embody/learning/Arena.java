@@ -128,7 +128,7 @@ public final class Arena {
     }
 
     private Map<String, Object> facts(Recording r, Goal goal, Modules modules) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, difficulty);
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, difficulty);
         m.putAll(r.facts());
         return m;
     }

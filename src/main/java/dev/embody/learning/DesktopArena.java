@@ -250,7 +250,7 @@ public final class DesktopArena implements AutoCloseable {
     }
 
     private Map<String, Object> facts(Recording r, Goal goal, Modules modules) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, 1);
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, 1);
         m.putAll(r.facts());
         return m;
     }

@@ -67,7 +67,7 @@ class ProfilesTest {
             Map<String, Object> facts;
             try (Modules m = live.modules(library)) {
                 liveModules = m.names();
-                facts = EpisodeRecorder.facts(live, m, library, live.defaultGoal(), 1);
+                facts = EpisodeRecorder.facts(live.describe(), m, library, live.defaultGoal(), 1);
             }
             assertThat(List.copyOf(liveModules.values())).isEqualTo(expected);
 
