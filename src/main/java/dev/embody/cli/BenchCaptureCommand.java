@@ -7,7 +7,7 @@ import dev.embody.loop.Actuator;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.loop.Modules;

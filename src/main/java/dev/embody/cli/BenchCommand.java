@@ -4,7 +4,7 @@ import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;

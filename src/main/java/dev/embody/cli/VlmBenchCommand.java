@@ -8,7 +8,7 @@ import dev.embody.learning.Trainer;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Rate;
