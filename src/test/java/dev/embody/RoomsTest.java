@@ -49,7 +49,7 @@ class RoomsTest {
     /** Classes outside {@link #MAY_USE_SIM} that still use the sim room: benchmarks, demos and sim commands to move. */
     static final Set<String> STILL_USING_SIM = Set.of(
             "cli.BenchCaptureCommand", "cli.BenchCommand", "cli.CalibrateCommand", "cli.LiveCommand", "cli.PlayCommand",
-            "cli.RecordCommand", "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand",
+            "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand",
             "fleet.SimFleetAgent", "learning.Improvement");
 
     private static final Pattern USE = Pattern.compile("dev\\.embody\\.(\\w+)\\.[A-Z*]");

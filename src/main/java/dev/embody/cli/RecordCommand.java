@@ -20,8 +20,6 @@ import dev.embody.planning.PersonPolicy;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.PlayedTarget;
 import dev.embody.profile.Profile;
-import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +176,7 @@ final class RecordCommand implements Callable<Integer> {
                     long s = seed + i;
                     InputLog log = new InputLog();
                     current.set(log);
-                    var view = !own && profile.name().equals(SimGameProfile.NAME) ? SimWindow.view("embody record: sim-game seed " + s) : null;
+                    var view = own ? null : profile.demonstrationWindow(s);
                     if (channels != null && channels.console() != null) {
                         view = view == null ? channels.console() : view.andThen(channels.console());
                     }

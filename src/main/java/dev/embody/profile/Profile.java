@@ -104,6 +104,14 @@ public interface Profile extends AutoCloseable {
     /** What a gamepad's stick directions command on this target. */
     StickMapping stick(SkillLibrary library);
 
+    /**
+     * A window in which a person sees the target to play it through embody's input ({@code record --input console} or
+     * {@code gamepad}), or null where the target is a window of its own on the screen.
+     */
+    default java.util.function.Consumer<dev.embody.loop.Frame> demonstrationWindow(long seed) {
+        return null;
+    }
+
     /** Whether its targets can answer with the true best command ({@link #oracle}): only a simulator knows it. */
     default boolean hasOracle() {
         return false;

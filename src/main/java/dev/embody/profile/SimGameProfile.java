@@ -128,6 +128,11 @@ public final class SimGameProfile implements Profile {
     }
 
     @Override
+    public java.util.function.Consumer<dev.embody.loop.Frame> demonstrationWindow(long seed) {
+        return dev.embody.sim.SimWindow.view("embody record: sim-game seed " + seed);
+    }
+
+    @Override
     public boolean hasOracle() {
         return true;
     }
