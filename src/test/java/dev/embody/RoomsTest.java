@@ -38,8 +38,8 @@ class RoomsTest {
             "loop.Policy -> skill", "loop.SkillCuration -> skill", "loop.Step -> skill", "loop.TaskInference -> skill",
             // the prompts describe skills
             "vlm.PromptFacts -> skill",
-            // an MQTT camera rides the robot's link; screen calibration presses keys
-            "perception.MqttCameraSource -> actuation", "perception.ScreenCalibration -> actuation",
+            // an MQTT camera rides the robot's link
+            "perception.MqttCameraSource -> actuation",
             // the arenas and held-out episodes open targets through a profile, which builds the gate from them
             "learning.Arena -> profile", "learning.DesktopArena -> profile", "learning.Distillation -> profile",
             "learning.HeldOutEpisodes -> profile",
