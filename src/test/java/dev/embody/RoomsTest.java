@@ -48,7 +48,7 @@ class RoomsTest {
 
     /** Classes outside {@link #MAY_USE_SIM} that still use the sim room: benchmarks, demos and sim commands to move. */
     static final Set<String> STILL_USING_SIM = Set.of(
-            "cli.BenchCaptureCommand", "cli.BenchCommand", "cli.CalibrateCommand", "cli.LiveCommand", "cli.PlayCommand",
+            "cli.BenchCaptureCommand", "cli.BenchCommand", "cli.CalibrateCommand", "cli.PlayCommand",
             "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand",
             "fleet.SimFleetAgent", "learning.Improvement");
 

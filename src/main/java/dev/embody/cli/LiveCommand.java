@@ -20,7 +20,6 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.profile.Tally;
 import dev.embody.skill.SkillFolder;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -140,7 +139,7 @@ final class LiveCommand implements Callable<Integer> {
         SkillLibrary library = profile.skills();
         Goal g = Options.of(spec).goal(goal, profile, library);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
-        var window = this.window ? SimWindow.view("embody: sim-game") : null;
+        var window = this.window ? profile.window("embody: " + target) : null;
         CtrlC ctrlC = CtrlC.hook();
 
         // one inbox for the session: what the operator says between episodes applies at the next one's first step

@@ -176,7 +176,7 @@ final class RecordCommand implements Callable<Integer> {
                     long s = seed + i;
                     InputLog log = new InputLog();
                     current.set(log);
-                    var view = own ? null : profile.demonstrationWindow(s);
+                    var view = own ? null : profile.window("embody record: " + profile.name() + " seed " + s);
                     if (channels != null && channels.console() != null) {
                         view = view == null ? channels.console() : view.andThen(channels.console());
                     }

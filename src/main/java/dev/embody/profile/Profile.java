@@ -105,10 +105,10 @@ public interface Profile extends AutoCloseable {
     StickMapping stick(SkillLibrary library);
 
     /**
-     * A window in which a person sees the target to play it through embody's input ({@code record --input console} or
-     * {@code gamepad}), or null where the target is a window of its own on the screen.
+     * A window that shows the episode's frames as they are made ({@code live --window}; {@code record}, where the person
+     * plays through embody's input), or null where the target is a window of its own on the screen.
      */
-    default java.util.function.Consumer<dev.embody.loop.Frame> demonstrationWindow(long seed) {
+    default java.util.function.Consumer<dev.embody.loop.Frame> window(String title) {
         return null;
     }
 

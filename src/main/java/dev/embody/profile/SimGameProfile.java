@@ -128,8 +128,8 @@ public final class SimGameProfile implements Profile {
     }
 
     @Override
-    public java.util.function.Consumer<dev.embody.loop.Frame> demonstrationWindow(long seed) {
-        return dev.embody.sim.SimWindow.view("embody record: sim-game seed " + seed);
+    public java.util.function.Consumer<dev.embody.loop.Frame> window(String title) {
+        return dev.embody.sim.SimWindow.view(title);
     }
 
     @Override
