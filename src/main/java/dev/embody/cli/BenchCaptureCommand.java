@@ -2,7 +2,6 @@ package dev.embody.cli;
 
 import dev.embody.episode.EpisodeRunner;
 import dev.embody.actuation.KeyTrackingActuator;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Goal;

@@ -1,7 +1,6 @@
 package dev.embody.cli;
 
 import dev.embody.episode.EpisodeRunner;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.episode.LatencyStats;

@@ -4,7 +4,6 @@ import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.GamepadChannel;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.episode.EpisodeRunner;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.InputLog;
 import dev.embody.loop.Intervention;

@@ -5,7 +5,6 @@ import dev.embody.episode.EpisodeRecorder;
 import dev.embody.learning.Distillation;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Trainer;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.episode.LatencyStats;

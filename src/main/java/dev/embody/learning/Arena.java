@@ -2,18 +2,14 @@ package dev.embody.learning;
 
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.episode.EpisodeRunner;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
-import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
-import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.loop.Target;
-import dev.embody.memory.EpisodicMemory;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.Profile;
 import dev.embody.skill.SkillLibrary;

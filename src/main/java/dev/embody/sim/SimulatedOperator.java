@@ -6,7 +6,6 @@ import dev.embody.loop.Goal;
 import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Step;
-import dev.embody.loop.StepListener;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import org.slf4j.Logger;
