@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import dev.embody.skill.Keys;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.FrameSource;

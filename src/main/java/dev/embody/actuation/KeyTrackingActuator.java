@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import dev.embody.skill.Keys;
 import dev.embody.loop.Actuator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

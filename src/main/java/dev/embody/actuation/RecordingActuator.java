@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import dev.embody.skill.Keys;
 import dev.embody.loop.Actuator;
 
 import java.time.Duration;

@@ -1,12 +1,12 @@
 package dev.embody.cli;
 
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.actuation.KeyTrackingActuator;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.loop.Modules;
@@ -182,9 +182,9 @@ final class BenchCaptureCommand implements Callable<Integer> {
                         return none;
                     }
                 };
-                AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).library(library).modules(modules)
-                        .memory(EpisodicMemory.inMemory()).goal(profile.defaultGoal()).maxSteps(frames + 30).build().run();
-                all.addAll(r.latencies());
+                EpisodeRunner.Result r = EpisodeRunner.of(target, library, modules)
+                        .memory(EpisodicMemory.inMemory()).goal(profile.defaultGoal()).maxSteps(frames + 30).run();
+                all.addAll(r.loop().latencies());
             } catch (java.io.IOException e) {
                 System.out.printf(Locale.ROOT, "%s: could not capture: %s%n", variant, e.getMessage());
                 continue;

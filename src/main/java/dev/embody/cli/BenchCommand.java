@@ -1,9 +1,9 @@
 package dev.embody.cli;
 
-import dev.embody.loop.AgentLoop;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -54,9 +54,9 @@ final class BenchCommand implements Runnable {
                 Goal goal = profile.defaultGoal();
                 try (Target game = profile.open(new EpisodeSpec(seed++, 2, goal, Duration.ofSeconds(90), false, null));
                      Modules modules = profile.modules(library)) {
-                    AgentLoop.EpisodeResult r = AgentLoop.builder().target(game).library(library).modules(modules)
-                            .memory(EpisodicMemory.inMemory()).goal(goal).maxSteps(600).build().run();
-                    all.addAll(r.latencies());
+                    EpisodeRunner.Result r = EpisodeRunner.of(game, library, modules)
+                            .memory(EpisodicMemory.inMemory()).goal(goal).maxSteps(600).run();
+                    all.addAll(r.loop().latencies());
                 }
             }
             double wallS = (System.nanoTime() - wall) / 1e9;
@@ -167,8 +167,8 @@ final class BenchCommand implements Runnable {
                 for (long level = 1000; plan.size() < steps + 200; level++) {
                     try (Target game = profile.open(new EpisodeSpec(level, 2, profile.defaultGoal(), Duration.ofSeconds(3600), false, null));
                          Modules modules = profile.modules(library)) {
-                        AgentLoop.builder().target(game).library(library).modules(modules.withPolicy(policy)).memory(EpisodicMemory.inMemory())
-                                .goal(profile.defaultGoal()).maxSteps(steps + 200 - plan.size()).listener((st, ob) -> plan.add(st.latency().plan())).build().run();
+                        EpisodeRunner.of(game, library, modules.withPolicy(policy)).memory(EpisodicMemory.inMemory())
+                                .goal(profile.defaultGoal()).maxSteps(steps + 200 - plan.size()).listener((st, ob) -> plan.add(st.latency().plan())).run();
                     }
                 }
                 List<Long> timed = plan.subList(Math.min(200, plan.size()), plan.size());
@@ -342,12 +342,12 @@ final class BenchCommand implements Runnable {
                 dev.embody.sim.SimGameTarget target = new dev.embody.sim.SimGameTarget(game);
                 String id = "bench-source-s" + seed;
                 try (Modules modules = profile.modules(library).withPolicy(new dev.embody.planning.RandomPolicy(seed))) {
-                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile, modules, library,
+                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile.describe(), modules, library,
                             dev.embody.sim.SimGame.COLLECT_COINS, 1));
                     java.nio.file.Files.createDirectories(root);
                     try (var recorder = dev.embody.episode.EpisodeRecorder.start(root, id, target, facts)) {
-                        AgentLoop.builder().target(target).library(library).modules(modules).memory(EpisodicMemory.inMemory())
-                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).listener(recorder).build().run();
+                        EpisodeRunner.of(target, library, modules).memory(EpisodicMemory.inMemory())
+                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).recorder(recorder).run();
                     }
                 }
                 Path d = root.resolve(id);

@@ -125,7 +125,7 @@ final class CalibrateScreenCommand implements Callable<Integer> {
         }
         for (String k : launchKeys) {
             try {
-                dev.embody.actuation.Keys.code(k);
+                dev.embody.skill.Keys.code(k);
             } catch (IllegalArgumentException e) {
                 throw new ParameterException(spec.commandLine(), "--launch-key: " + e.getMessage());
             }

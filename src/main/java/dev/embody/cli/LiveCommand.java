@@ -1,12 +1,14 @@
 package dev.embody.cli;
 
 import dev.embody.correction.CorrectionParser;
+import dev.embody.correction.SimulatedCorrector;
 import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Modules;
@@ -18,10 +20,6 @@ import dev.embody.profile.SimGameProfile;
 import dev.embody.profile.Tally;
 import dev.embody.skill.SkillFolder;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.sim.Oracle;
-import dev.embody.sim.SimGameTarget;
-import dev.embody.sim.SimWindow;
-import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,7 +139,7 @@ final class LiveCommand implements Callable<Integer> {
         SkillLibrary library = profile.skills();
         Goal g = Options.of(spec).goal(goal, profile, library);
         Duration period = rate > 0 ? Duration.ofNanos((long) (1e9 / rate)) : Duration.ZERO;
-        var window = this.window ? SimWindow.view("embody: sim-game") : null;
+        var window = this.window ? profile.window("embody: " + target) : null;
         CtrlC ctrlC = CtrlC.hook();
 
         // one inbox for the session: what the operator says between episodes applies at the next one's first step
@@ -195,33 +193,27 @@ final class LiveCommand implements Callable<Integer> {
                     memory.beginEpisode(id);
                     SkillLibrary lib = skills.get();
                     try (Target t = profile.open(es); Modules modules = live.modules(profile, lib, t);
-                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, lib, g, d))) {
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(lib).modules(modules).skillFolder(new SkillFolder(profile.skillsDir()))
-                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds);
-                        if (maxSeconds != null) {
-                            b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
-                        }
+                         EpisodeRecorder recorder = noRecord ? null : EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile.describe(), modules, lib, g, d))) {
                         if (recorder != null) {
                             recorder.put("time_limit_s", timeLimit); // replay --actuate rebuilds the game from meta.json
                             recorder.put("memory", memoryFolder.toString()); // replay recalls from it, as it stood
-                            b.listener(recorder);
                         }
-                        SimulatedOperator operator = simOperator && t instanceof SimGameTarget st ? new SimulatedOperator(st.game(),
-                                new Oracle(lib), parser.get(), inbox, SimulatedOperator.Settings.defaults(), s) : null;
-                        if (operator != null) {
-                            b.listener(operator);
-                        }
-                        channels.listeners().forEach(b::listener);
-                        model.ifPresent(b::listener);
+                        SimulatedCorrector operator = simOperator ? profile.simulatedOperator(t, lib, parser.get(), inbox, s).orElse(null) : null;
+                        EpisodeRunner run = EpisodeRunner.of(t, lib, modules).skillFolder(new SkillFolder(profile.skillsDir()))
+                                .memory(memory).goal(g).period(period).maxSteps(maxSteps).inbox(inbox).correctionHolds(correctionHolds)
+                                .maxTime(maxSeconds != null ? Duration.ofMillis((long) (maxSeconds * 1000)) : null)
+                                .recorder(recorder).listener(operator);
+                        channels.listeners().forEach(run::listener);
+                        model.ifPresent(run::listener);
                         long modelCalls = model.map(m -> m.client().requests()).orElse(0L);
                         channels.episode(recorder == null ? id : recorder.id(), recorder == null ? null : recorder::put);
-                        AgentLoop loop = b.build();
-                        live.attach(loop, recorder == null ? id : recorder.id());
-                        ctrlC.running(loop);
-                        current.set(loop);
-                        AgentLoop.EpisodeResult r = loop.run();
+                        EpisodeRunner.Result r = run.started(loop -> {
+                            live.attach(loop, recorder == null ? id : recorder.id());
+                            ctrlC.running(loop);
+                            current.set(loop);
+                        }).run();
                         ctrlC.running(null);
-                        skills.set(loop.library());
+                        skills.set(current.get().library());
                         if (recorder != null && !interventions.isEmpty()) {
                             recorder.put("interventions", List.copyOf(interventions));
                         }
@@ -229,7 +221,7 @@ final class LiveCommand implements Callable<Integer> {
                         if (operator != null) {
                             log.info("simulated operator: {} correction(s), {} mistake(s) noticed {}", operator.corrections(), operator.noticed(), operator.reasons());
                         }
-                        latencies.addAll(r.latencies());
+                        latencies.addAll(r.loop().latencies());
                         done++;
                         Map<String, Object> score = t.score();
                         String figures = tally.add(r.outcome(), r.steps(), score);

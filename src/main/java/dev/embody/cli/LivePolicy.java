@@ -10,8 +10,6 @@ import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.profile.Profile;
-import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -57,7 +55,7 @@ final class LivePolicy implements AutoCloseable {
             throw new ParameterException(spec.commandLine(), "--fleet runs --policy learned (the fleet's; also 'fleet'), baseline or oracle, got '"
                     + choice + "': a pinned checkpoint would not follow the fleet");
         }
-        if ("oracle".equals(choice) && !SimGameProfile.NAME.equals(profile.name())) {
+        if ("oracle".equals(choice) && !profile.hasOracle()) {
             throw new ParameterException(spec.commandLine(), "--policy oracle needs the game's true state: only for --target sim-game");
         }
         dev.embody.fleet.FleetAgent.Settings s = new dev.embody.fleet.FleetAgent.Settings(settings.broker(), settings.fleet(), settings.agent(),
@@ -91,7 +89,7 @@ final class LivePolicy implements AutoCloseable {
                     + baseline + "'; say --policy baseline");
         }
         if ("oracle".equals(choice)) {
-            if (!SimGameProfile.NAME.equals(profile.name())) {
+            if (!profile.hasOracle()) {
                 throw new ParameterException(spec.commandLine(), "--policy oracle needs the game's true state: only for --target sim-game");
             }
             return new LivePolicy(choice, baseline, null);
@@ -143,14 +141,14 @@ final class LivePolicy implements AutoCloseable {
             }
             return m.withPolicy(learned);
         }
-        if ("oracle".equals(choice) && t instanceof SimGameTarget s) {
-            return m.withPolicy(new dev.embody.sim.Oracle(library).asPolicy(s.game()));
+        if ("oracle".equals(choice)) {
+            return profile.oracle(t, library).map(m::withPolicy).orElse(m);
         }
         return m;
     }
 
     /** The trainer, for the console's training panel; null when the policy is not learned. */
-    dev.embody.console.TrainingStatus training() {
+    dev.embody.learning.TrainingStatus training() {
         return fleet != null ? fleet : training;
     }
 

@@ -3,7 +3,7 @@ package dev.embody.cli;
 import dev.embody.console.ConsoleSettings;
 import dev.embody.console.OperatorConsole;
 import dev.embody.console.SessionTraining;
-import dev.embody.console.TrainingStatus;
+import dev.embody.learning.TrainingStatus;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.GamepadChannel;
 import dev.embody.correction.StickMapping;

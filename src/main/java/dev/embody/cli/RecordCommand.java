@@ -3,7 +3,7 @@ package dev.embody.cli;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.GamepadChannel;
 import dev.embody.episode.EpisodeRecorder;
-import dev.embody.loop.AgentLoop;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.Goal;
 import dev.embody.loop.InputLog;
 import dev.embody.loop.Intervention;
@@ -19,8 +19,6 @@ import dev.embody.planning.PersonPolicy;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.PlayedTarget;
 import dev.embody.profile.Profile;
-import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -177,7 +175,7 @@ final class RecordCommand implements Callable<Integer> {
                     long s = seed + i;
                     InputLog log = new InputLog();
                     current.set(log);
-                    var view = !own && profile.name().equals(SimGameProfile.NAME) ? SimWindow.view("embody record: sim-game seed " + s) : null;
+                    var view = own ? null : profile.window("embody record: " + profile.name() + " seed " + s);
                     if (channels != null && channels.console() != null) {
                         view = view == null ? channels.console() : view.andThen(channels.console());
                     }
@@ -191,38 +189,33 @@ final class RecordCommand implements Callable<Integer> {
                     PersonPolicy policy = new PersonPolicy(library, stick, log, period, !own);
                     try (Target t = played != null ? played.target() : profile.open(es);
                          Modules modules = profile.modules(library).withPolicy(policy);
-                         EpisodeRecorder recorder = EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile, modules, library, g, difficulty))) {
+                         EpisodeRecorder recorder = EpisodeRecorder.start(episodesDir, id, t, EpisodeRecorder.facts(profile.describe(), modules, library, g, difficulty))) {
                         String source = played != null ? played.source() : how.equals("console") ? "the console's command buttons" : "a gamepad (JInput)";
                         recorder.put("time_limit_s", timeLimit);
                         recorder.put("memory", memoryFolder.toString());
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).modules(modules).memory(memory).goal(g)
-                                .period(period).inbox(inbox).acting(!own).listener(recorder);
-                        if (maxSteps != null) {
-                            b.maxSteps(maxSteps);
-                        }
-                        if (maxSeconds != null) {
-                            b.maxTime(Duration.ofMillis((long) (maxSeconds * 1000)));
-                        }
                         Progress progress = new Progress(policy.counts(), i + 1, episodes, !noProgress);
-                        b.listener(progress);
-                        b.listener(new StepListener() {
-                            @Override
-                            public void onStep(Step step, Observation observation) {
-                                person.drain(); // what the console said is in the log; the inbox only passes it on
-                            }
-                        });
+                        EpisodeRunner run = EpisodeRunner.of(t, library, modules).memory(memory).goal(g)
+                                .period(period).inbox(inbox).acting(!own).recorder(recorder)
+                                .maxTime(maxSeconds != null ? Duration.ofMillis((long) (maxSeconds * 1000)) : null)
+                                .listener(progress)
+                                .listener(new StepListener() {
+                                    @Override
+                                    public void onStep(Step step, Observation observation) {
+                                        person.drain(); // what the console said is in the log; the inbox only passes it on
+                                    }
+                                });
+                        if (maxSteps != null) {
+                            run.maxSteps(maxSteps);
+                        }
                         if (channels != null) {
-                            channels.listeners().forEach(b::listener);
+                            channels.listeners().forEach(run::listener);
                             channels.episode(recorder.id(), recorder::put);
                         }
-                        AgentLoop loop = b.build();
-                        ctrlC.running(loop);
                         System.err.println("record: recording " + profile.name() + " episode " + (i + 1) + "/" + episodes + " (" + recorder.id()
                                 + "), the person's input from " + source + "; " + (maxSeconds != null ? "for " + maxSeconds + " s, " : "")
                                 + "Ctrl-C ends it");
-                        long began = System.nanoTime();
-                        AgentLoop.EpisodeResult r = loop.run();
-                        double seconds = (System.nanoTime() - began) / 1e9;
+                        EpisodeRunner.Result r = run.started(ctrlC::running).run();
+                        double seconds = r.seconds();
                         ctrlC.running(null);
                         progress.clear();
                         PersonPolicy.Counts c = policy.counts();

@@ -10,7 +10,7 @@ import dev.embody.episode.Replay;
 import dev.embody.episode.ReplayReport;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Goal;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;

@@ -1,13 +1,13 @@
 package dev.embody.cli;
 
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.learning.Distillation;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Trainer;
-import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Rate;
@@ -185,13 +185,9 @@ final class VlmBenchCommand implements Callable<Integer> {
         int steps = realtime ? latencySteps : 10 * latencySteps;
         while (all.size() < steps + warmup) {
             try (Target t = profile.open(new EpisodeSpec(seed++, 1, GOAL, Duration.ofSeconds(90), realtime, null)); Modules m = profile.modules(library)) {
-                AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).modules(m).memory(EpisodicMemory.inMemory())
-                        .goal(GOAL).period(Duration.ofMillis(100)).maxSteps(steps + warmup - all.size());
-                if (session != null) {
-                    b.listener(session);
-                }
-                AgentLoop.EpisodeResult r = b.build().run();
-                all.addAll(r.latencies());
+                EpisodeRunner.Result r = EpisodeRunner.of(t, library, m).memory(EpisodicMemory.inMemory())
+                        .goal(GOAL).period(Duration.ofMillis(100)).maxSteps(steps + warmup - all.size()).listener(session).run();
+                all.addAll(r.loop().latencies());
                 if (r.outcome() == Outcome.SUCCESS || r.outcome() == Outcome.FAILURE || r.outcome() == Outcome.TIMEOUT) {
                     ended[0] += r.outcome() == Outcome.SUCCESS ? 1 : 0;
                     ended[1]++;
@@ -225,15 +221,13 @@ final class VlmBenchCommand implements Callable<Integer> {
                     AskWhenUnsure gate = learned == null ? null : new AskWhenUnsure(learned, new VlmPolicy(learned, session, library), confidence);
                     Modules m = gate == null ? base : base.withPolicy(new WithModelNotes(gate, session));
                     EpisodeRecorder recorder = record == null ? null : EpisodeRecorder.start(record, prefix + "-s" + s, t,
-                            EpisodeRecorder.facts(profile, m, library, GOAL, 1));
+                            EpisodeRecorder.facts(profile.describe(), m, library, GOAL, 1));
                     try (recorder) {
-                        AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).modules(m).memory(EpisodicMemory.inMemory())
-                                .goal(GOAL).maxSteps(maxSteps).listener(session);
                         if (recorder != null) {
                             recorder.put("time_limit_s", 90.0);
-                            b.listener(recorder);
                         }
-                        AgentLoop.EpisodeResult r = b.build().run();
+                        EpisodeRunner.Result r = EpisodeRunner.of(t, library, m).memory(EpisodicMemory.inMemory())
+                                .goal(GOAL).maxSteps(maxSteps).listener(session).recorder(recorder).run();
                         hits += r.outcome() == Outcome.SUCCESS ? 1 : 0;
                         steps += r.steps();
                     }

@@ -1,5 +1,6 @@
 package dev.embody.console;
 
+import dev.embody.learning.TrainingStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.correction.CorrectionParser;

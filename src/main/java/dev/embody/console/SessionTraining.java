@@ -1,5 +1,6 @@
 package dev.embody.console;
 
+import dev.embody.learning.TrainingStatus;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;

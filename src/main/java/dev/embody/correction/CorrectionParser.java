@@ -1,5 +1,6 @@
 package dev.embody.correction;
 
+import dev.embody.loop.Spelling;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
@@ -588,7 +589,7 @@ public final class CorrectionParser {
         for (String w : raw) {
             String c = correct(w);
             if (!c.equals(w)) {
-                int d = distance(w, c);
+                int d = Spelling.distance(w, c);
                 r.fixes.add("\"" + w + "\" as \"" + c + "\"");
                 r.typoPenalty += d == 1 ? 0.1 : 0.15;
             }
@@ -660,7 +661,7 @@ public final class CorrectionParser {
             }
             // nearest first; among equals, the same letters swapped ("donw": down, not dont), then the one that
             // starts alike, then the one as long
-            int[] key = {distance(w, v), sameLetters(v, w) ? 0 : 1, v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
+            int[] key = {Spelling.distance(w, v), sameLetters(v, w) ? 0 : 1, v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
             int cmp = java.util.Arrays.compare(key, bestKey);
             if (cmp < 0) {
                 best = v;
@@ -686,26 +687,6 @@ public final class CorrectionParser {
         return java.util.Arrays.equals(x, y);
     }
 
-    /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours cost one each. */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
-    }
 
     /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
     static List<String> words(String text) {

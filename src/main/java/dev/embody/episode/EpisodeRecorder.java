@@ -79,13 +79,13 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
     }
 
     /**
-     * The facts of what ran that every episode's meta.json gives: the profile (enough to rebuild the agent for replay
+     * The facts of what ran that every episode's meta.json gives: the profile's description (enough to rebuild the agent for replay
      * and training), each module's implementation, goal, difficulty, skills and their commands, policy.
      */
-    public static Map<String, Object> facts(dev.embody.profile.Profile profile, dev.embody.loop.Modules modules, SkillLibrary library,
+    public static Map<String, Object> facts(Map<String, Object> profile, dev.embody.loop.Modules modules, SkillLibrary library,
                                             Goal goal, int difficulty) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("profile", profile.describe());
+        m.put("profile", profile);
         m.put("modules", modules.names());
         m.put("goal", goal.text());
         m.put("difficulty", difficulty);

@@ -214,10 +214,10 @@ public final class Replay {
             if (!all.isEmpty()) {
                 all.get(0).applied().forEach(inbox::submit);
             }
-            AgentLoop.EpisodeResult r = AgentLoop.builder().target(target).modules(agent.modules()).library(agent.library())
+            EpisodeRunner.Result r = EpisodeRunner.of(target, agent.library(), agent.modules())
                     .skillFolder(dev.embody.skill.SkillFolder.inMemory())
                     .memory(memory).goal(goal).inbox(inbox).history(asRecorded).listener(compare).maxSteps(all.size())
-                    .build().run();
+                    .run();
             String warning = episode.cut();
             if (frames.videoEnded()) {
                 String cut = EpisodeCheck.video(episode, frames.delivered(), frames.unreadable(), false);

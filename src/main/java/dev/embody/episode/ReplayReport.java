@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
 
 import javax.imageio.ImageIO;
 import java.io.ByteArrayOutputStream;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.MqttOptions;
-import dev.embody.console.TrainingStatus;
+import dev.embody.learning.TrainingStatus;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Example;
 import dev.embody.learning.ExampleCollector;

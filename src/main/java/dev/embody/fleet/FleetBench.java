@@ -4,7 +4,7 @@ import dev.embody.learning.Example;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Latency;
-import dev.embody.loop.LatencyStats;
+import dev.embody.episode.LatencyStats;
 import dev.embody.actuation.MqttOptions;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillCall;

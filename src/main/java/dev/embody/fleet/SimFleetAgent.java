@@ -2,17 +2,15 @@ package dev.embody.fleet;
 
 import dev.embody.correction.CorrectionParser;
 import dev.embody.episode.EpisodeRecorder;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
-import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Step;
-import dev.embody.loop.StepListener;
 import dev.embody.loop.Target;
-import dev.embody.memory.EpisodicMemory;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.SimGameProfile;
@@ -25,7 +23,6 @@ import dev.embody.skill.SkillLibrary;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -154,43 +151,26 @@ public final class SimFleetAgent {
             try (Modules modules = profile.modules(library).withPolicy(policy);
                  EpisodeRecorder recorder = s.episodesDir() == null ? null
                          : EpisodeRecorder.start(s.episodesDir(), id, t, facts(modules, goal, s))) {
-                AgentLoop.Builder b = AgentLoop.builder().target(t).library(library).modules(modules).memory(EpisodicMemory.inMemory())
-                        .goal(goal).inbox(inbox).maxSteps(s.maxSteps()).period(s.period());
                 if (recorder != null) {
                     recorder.put("time_limit_s", 90.0);
-                    b.listener(recorder);
                 }
                 SimulatedOperator operator = s.operator()
                         ? new SimulatedOperator(game, oracle, parser, inbox, s.operatorSettings(), seed) : null;
-                if (operator != null) {
-                    b.listener(operator);
-                }
-                Map<String, Integer> by = new LinkedHashMap<>();
-                int[] corrections = {0};
-                b.listener(new StepListener() {
-                    @Override
-                    public void onStep(Step step, Observation observation) {
-                        if (step.decision() != null) {
-                            by.merge(step.decision().by(), 1, Integer::sum);
-                        }
-                        if (step.correction() != null) {
-                            corrections[0]++;
-                        }
-                    }
-                });
+                EpisodeRunner run = EpisodeRunner.of(t, library, modules).goal(goal).inbox(inbox).maxSteps(s.maxSteps()).period(s.period())
+                        .recorder(recorder).listener(operator);
                 if (said != null) {
-                    b.listener((step, observation) -> said.onStep(step, inbox));
+                    run.listener((step, observation) -> said.onStep(step, inbox));
                 }
-                AgentLoop loop = b.build();
-                fleet.attach(loop, recorder == null ? id : recorder.id(), c -> c.withTeacherTask(() -> oracle.task(game, goal)));
-                running.set(loop);
-                if (stopped) {
-                    loop.requestStop();
-                }
-                AgentLoop.EpisodeResult r = loop.run();
+                EpisodeRunner.Result r = run.started(loop -> {
+                    fleet.attach(loop, recorder == null ? id : recorder.id(), c -> c.withTeacherTask(() -> oracle.task(game, goal)));
+                    running.set(loop);
+                    if (stopped) {
+                        loop.requestStop();
+                    }
+                }).run();
                 running.set(null);
-                Played p = new Played(fleet.agent(), seed, started, Map.copyOf(by), r.outcome(), r.steps(), corrections[0],
-                        recorder == null ? id : recorder.id(), r.latencies(), r.overruns());
+                Played p = new Played(fleet.agent(), seed, started, r.by(), r.outcome(), r.steps(), r.corrections(),
+                        recorder == null ? id : recorder.id(), r.loop().latencies(), r.loop().overruns());
                 played.add(p);
                 return p;
             }
@@ -198,7 +178,7 @@ public final class SimFleetAgent {
     }
 
     private Map<String, Object> facts(Modules modules, Goal goal, Settings s) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, s.difficulty());
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, s.difficulty());
         m.put("fleet_agent", fleet.agent());
         return m;
     }

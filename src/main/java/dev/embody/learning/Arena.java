@@ -1,18 +1,15 @@
 package dev.embody.learning;
 
 import dev.embody.episode.EpisodeRecorder;
-import dev.embody.loop.AgentLoop;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
-import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
-import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.loop.Target;
-import dev.embody.memory.EpisodicMemory;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.Profile;
 import dev.embody.skill.SkillLibrary;
@@ -106,41 +103,28 @@ public final class Arena {
      */
     public Played play(long seed, Goal goal, Cast cast, Function<Target, ExampleCollector> collectFor, Recording recording) throws Exception {
         OperatorInbox inbox = new OperatorInbox();
-        int[] corrections = {0};
         try (Target target = profile.open(new EpisodeSpec(seed, difficulty, goal, timeLimit, realtime, null))) {
             ExampleCollector collect = collectFor.apply(target);
             Policy policy = cast.policy(target);
             try (Modules modules = profile.modules(library).withPolicy(policy);
                  EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(),
                          recording.prefix() + "-s" + seed, target, facts(recording, goal, modules))) {
-                AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules)
-                        .memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).maxSteps(maxSteps).period(period);
-                b.listener(new StepListener() {
-                    @Override
-                    public void onStep(Step step, Observation observation) {
-                        if (step.correction() != null) {
-                            corrections[0]++;
-                        }
-                    }
-                });
-                if (collect != null) {
-                    b.listener(collect);
-                }
                 if (recorder != null) {
                     recorder.put("time_limit_s", timeLimit.toMillis() / 1000.0);
-                    b.listener(recorder);
                 }
+                EpisodeRunner run = EpisodeRunner.of(target, library, modules).goal(goal).inbox(inbox).maxSteps(maxSteps).period(period)
+                        .listener(collect).recorder(recorder);
                 for (StepListener w : cast.watchers(target, inbox, policy)) {
-                    b.listener(w);
+                    run.listener(w);
                 }
-                AgentLoop.EpisodeResult r = b.build().run();
-                return new Played(seed, goal, r.outcome(), r.steps(), corrections[0], collect == null ? List.of() : collect.take(), target.score());
+                EpisodeRunner.Result r = run.run();
+                return new Played(seed, goal, r.outcome(), r.steps(), r.corrections(), collect == null ? List.of() : collect.take(), target.score());
             }
         }
     }
 
     private Map<String, Object> facts(Recording r, Goal goal, Modules modules) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, difficulty);
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, difficulty);
         m.putAll(r.facts());
         return m;
     }

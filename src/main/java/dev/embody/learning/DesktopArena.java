@@ -3,18 +3,15 @@ package dev.embody.learning;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
+import dev.embody.episode.EpisodeRunner;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
-import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
-import dev.embody.loop.Step;
-import dev.embody.loop.StepListener;
 import dev.embody.loop.Target;
-import dev.embody.memory.EpisodicMemory;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.Profile;
 import dev.embody.skill.SkillLibrary;
@@ -222,26 +219,12 @@ public final class DesktopArena implements AutoCloseable {
 
     private Played run(long seed, Goal goal, Target target, Policy policy, boolean acting, Function<Target, ExampleCollector> collectFor,
                        Recording recording) throws Exception {
-        int[] corrections = {0};
         try (Modules modules = profile.modules(library).withPolicy(policy)) {
             ExampleCollector collect = collectFor.apply(target);
             String id = recording == null ? null : String.format(Locale.ROOT, "%s-%03d-s%d", recording.prefix(), played++, seed);
             try (EpisodeRecorder recorder = recording == null ? null : EpisodeRecorder.start(recording.root(), id, target, facts(recording, goal, modules))) {
                 // what the operator said before this episode's game was up is about another game
                 inbox.drain();
-                AgentLoop.Builder b = AgentLoop.builder().target(target).library(library).modules(modules).acting(acting)
-                        .memory(EpisodicMemory.inMemory()).goal(goal).inbox(inbox).period(settings.period()).maxSteps(settings.maxSteps());
-                b.listener(new StepListener() {
-                    @Override
-                    public void onStep(Step step, Observation observation) {
-                        if (step.correction() != null) {
-                            corrections[0]++;
-                        }
-                    }
-                });
-                if (collect != null) {
-                    b.listener(collect);
-                }
                 if (recorder != null) {
                     recorder.put("time_limit_s", settings.timeLimit().toMillis() / 1000.0);
                     recorder.put("operator", corrected() ? brief(operator.info().arguments().map(a -> {
@@ -249,22 +232,21 @@ public final class DesktopArena implements AutoCloseable {
                         all.addAll(List.of(a));
                         return all;
                     }).orElse(List.of("an operator program"))) : "none");
-                    b.listener(recorder);
                 }
-                long began = System.nanoTime();
-                AgentLoop.EpisodeResult r = b.build().run();
-                double seconds = (System.nanoTime() - began) / 1e9;
+                EpisodeRunner.Result r = EpisodeRunner.of(target, library, modules).acting(acting).goal(goal).inbox(inbox)
+                        .period(settings.period()).maxSteps(settings.maxSteps()).listener(collect).recorder(recorder).run();
+                double seconds = r.seconds();
                 Map<String, Object> score = new java.util.LinkedHashMap<>(target.score());
                 score.put("wall_s", seconds);
                 String reason = r.reason().isEmpty() ? String.valueOf(score.getOrDefault("ending", "")) : r.reason();
                 List<Example> examples = collect == null ? List.of() : collect.take();
-                return new Played(seed, r.outcome(), reason, r.steps(), corrections[0], score, recorder == null ? null : recorder.id(), examples);
+                return new Played(seed, r.outcome(), reason, r.steps(), r.corrections(), score, recorder == null ? null : recorder.id(), examples);
             }
         }
     }
 
     private Map<String, Object> facts(Recording r, Goal goal, Modules modules) {
-        Map<String, Object> m = EpisodeRecorder.facts(profile, modules, library, goal, 1);
+        Map<String, Object> m = EpisodeRecorder.facts(profile.describe(), modules, library, goal, 1);
         m.putAll(r.facts());
         return m;
     }

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * episodes), and hot-swaps it into the running loop if it is not worse. The loop never waits for any of it. It is the
  * console's training panel's source: rounds, examples, gate verdicts, checkpoints, and rollback.
  */
-public final class PeriodicTraining implements StepListener, AutoCloseable, dev.embody.console.TrainingStatus {
+public final class PeriodicTraining implements StepListener, AutoCloseable, TrainingStatus {
 
     private static final Logger log = LoggerFactory.getLogger(PeriodicTraining.class);
 
@@ -201,12 +201,12 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, dev.
 
     @Override
     public Snapshot snapshot() {
-        List<dev.embody.console.TrainingStatus.Checkpoint> kept = new ArrayList<>();
+        List<TrainingStatus.Checkpoint> kept = new ArrayList<>();
         try {
             String live = current.version();
             for (dev.embody.learning.Checkpoint c : checkpoints.list()) {
                 double score = c.metrics().path("score_heldout").asDouble(c.metrics().path("success_heldout").asDouble(Double.NaN));
-                kept.add(new dev.embody.console.TrainingStatus.Checkpoint(c.version(), c.meta().path("created").asText(""), score,
+                kept.add(new TrainingStatus.Checkpoint(c.version(), c.meta().path("created").asText(""), score,
                         c.version().equals(live)));
             }
         } catch (java.io.IOException e) {

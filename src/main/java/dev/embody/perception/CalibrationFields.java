@@ -1,5 +1,6 @@
 package dev.embody.perception;
 
+import dev.embody.loop.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.embody.loop.BadFileException;
 import dev.embody.skill.YamlDocument;
@@ -186,33 +187,12 @@ final class CalibrationFields {
         int bestDistance = Integer.MAX_VALUE;
         String w = word.toLowerCase(Locale.ROOT);
         for (String k : known) {
-            int d = distance(w, k.toLowerCase(Locale.ROOT));
+            int d = Spelling.distance(w, k.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
             }
         }
         return best != null && bestDistance <= Math.max(1, Math.min(w.length(), best.length()) / 3) ? best : null;
-    }
-
-    /** Edit distance with adjacent swaps (Damerau-Levenshtein, optimal string alignment). */
-    private static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
     }
 }

@@ -265,7 +265,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
                     }
                     List<String> chord = new ArrayList<>();
                     for (String k : d.asText().split("\\+")) {
-                        String key = dev.embody.actuation.Keys.canonical(k);
+                        String key = dev.embody.skill.Keys.canonical(k);
                         // a typo would leave the chord it meant allowed
                         if (!dev.embody.skill.SkillLoader.isKey(key)) {
                             throw f.error("/safety/deny/" + i, "field '" + CalibrationFields.name("/safety/deny/" + i) + "': unknown key '" + k + "' in '"
@@ -452,7 +452,7 @@ public record ScreenCalibration(Path file, String name, String title, String foc
 
     private static boolean knownKey(String name) {
         try {
-            dev.embody.actuation.Keys.code(name);
+            dev.embody.skill.Keys.code(name);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

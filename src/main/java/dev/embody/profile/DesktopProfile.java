@@ -206,7 +206,7 @@ public final class DesktopProfile implements Profile {
     public dev.embody.skill.TargetPrimitives primitives() {
         ScreenCalibration cal = config.calibration();
         return new dev.embody.skill.TargetPrimitives(name(), dev.embody.actuation.DesktopActuator.PRIMITIVES,
-                cal.denied().stream().map(d -> java.util.Set.copyOf(d.stream().map(dev.embody.actuation.Keys::canonical).toList())).toList(),
+                cal.denied().stream().map(d -> java.util.Set.copyOf(d.stream().map(dev.embody.skill.Keys::canonical).toList())).toList(),
                 java.time.Duration.ofMillis(Math.round(cal.watchdogSeconds() * 1000)));
     }
 

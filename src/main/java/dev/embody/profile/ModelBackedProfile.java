@@ -163,6 +163,27 @@ final class ModelBackedProfile implements Profile {
         return inner.stick(library);
     }
 
+    @Override
+    public java.util.function.Consumer<dev.embody.loop.Frame> window(String title) {
+        return inner.window(title);
+    }
+
+    @Override
+    public boolean hasOracle() {
+        return inner.hasOracle();
+    }
+
+    @Override
+    public java.util.Optional<dev.embody.loop.Policy> oracle(Target target, SkillLibrary library) {
+        return inner.oracle(target, library);
+    }
+
+    @Override
+    public java.util.Optional<dev.embody.correction.SimulatedCorrector> simulatedOperator(Target target, SkillLibrary library,
+            dev.embody.correction.CorrectionParser parser, dev.embody.loop.OperatorInbox inbox, long seed) {
+        return inner.simulatedOperator(target, library, parser, inbox, seed);
+    }
+
     /** The gate scores with the target's own modules: a candidate policy is judged without asking the model. */
     @Override
     public Optional<dev.embody.learning.Gate> gate(SkillLibrary library, int episodes, Path episodesDir,

@@ -105,6 +105,33 @@ public interface Profile extends AutoCloseable {
     StickMapping stick(SkillLibrary library);
 
     /**
+     * A window that shows the episode's frames as they are made ({@code live --window}; {@code record}, where the person
+     * plays through embody's input), or null where the target is a window of its own on the screen.
+     */
+    default java.util.function.Consumer<dev.embody.loop.Frame> window(String title) {
+        return null;
+    }
+
+    /** Whether its targets can answer with the true best command ({@link #oracle}): only a simulator knows it. */
+    default boolean hasOracle() {
+        return false;
+    }
+
+    /** A policy that reads the target's true state ({@code --policy oracle}); empty where the target has none. */
+    default java.util.Optional<Policy> oracle(Target target, SkillLibrary library) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * An operator simulated from the target's true state ({@code --sim-operator}), saying corrections into {@code inbox};
+     * empty where the target has no true state to read.
+     */
+    default java.util.Optional<dev.embody.correction.SimulatedCorrector> simulatedOperator(Target target, SkillLibrary library,
+            dev.embody.correction.CorrectionParser parser, dev.embody.loop.OperatorInbox inbox, long seed) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * How a candidate policy is judged before it replaces the one in use. Where the profile has no simulator: agreement
      * on its held-out recorded episodes (never trained on) under {@code episodesDir}, rejected only when worse beyond the
      * interval; empty when there are none (or {@code episodes} is 0).

@@ -10,7 +10,9 @@ import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
+import dev.embody.sim.Oracle;
 import dev.embody.sim.SimGameTarget;
+import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TagCuration;
@@ -58,7 +60,7 @@ public final class SimGameProfile implements Profile {
 
     /** Sampling from the squared distribution, and the lava shield. */
     static dev.embody.planning.PolicyRules gridRules() {
-        return dev.embody.planning.PolicyRules.defaults().withVetoes(List.of(new dev.embody.planning.LavaShield()));
+        return dev.embody.planning.PolicyRules.defaults().withVetoes(List.of(new dev.embody.sim.LavaShield()));
     }
 
     @Override
@@ -123,6 +125,29 @@ public final class SimGameProfile implements Profile {
     @Override
     public dev.embody.loop.Policy baseline(SkillLibrary library) {
         return new ScenePlannerPolicy(library);
+    }
+
+    @Override
+    public java.util.function.Consumer<dev.embody.loop.Frame> window(String title) {
+        return dev.embody.sim.SimWindow.view(title);
+    }
+
+    @Override
+    public boolean hasOracle() {
+        return true;
+    }
+
+    @Override
+    public Optional<dev.embody.loop.Policy> oracle(Target target, SkillLibrary library) {
+        return target instanceof SimGameTarget s ? Optional.of(new Oracle(library).asPolicy(s.game())) : Optional.empty();
+    }
+
+    @Override
+    public Optional<dev.embody.correction.SimulatedCorrector> simulatedOperator(Target target, SkillLibrary library,
+            dev.embody.correction.CorrectionParser parser, dev.embody.loop.OperatorInbox inbox, long seed) {
+        return target instanceof SimGameTarget s
+                ? Optional.of(new SimulatedOperator(s.game(), new Oracle(library), parser, inbox, SimulatedOperator.Settings.defaults(), seed))
+                : Optional.empty();
     }
 
     @Override

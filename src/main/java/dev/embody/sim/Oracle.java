@@ -216,7 +216,7 @@ public final class Oracle {
         Motion found = null;
         for (Primitive p : s.body()) {
             if (p instanceof Primitive.Hold h) {
-                int code = dev.embody.actuation.Keys.code(SkillLibrary.fill(h.key(), b));
+                int code = dev.embody.skill.Keys.code(SkillLibrary.fill(h.key(), b));
                 int[] d = code == KeyEvent.VK_LEFT || code == KeyEvent.VK_A ? new int[]{-1, 0}
                         : code == KeyEvent.VK_RIGHT || code == KeyEvent.VK_D ? new int[]{1, 0}
                         : code == KeyEvent.VK_UP || code == KeyEvent.VK_W ? new int[]{0, -1}

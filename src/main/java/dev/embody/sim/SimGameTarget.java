@@ -73,7 +73,7 @@ public final class SimGameTarget implements Target {
     public Map<String, Object> score() {
         Map<String, Object> m = game.score(game.ending());
         // the game's own view of what is still held: proof that every exit path released the keys
-        m.put("keys_held", game.heldKeys().stream().map(dev.embody.actuation.Keys::name).sorted().toList());
+        m.put("keys_held", game.heldKeys().stream().map(dev.embody.skill.Keys::name).sorted().toList());
         return m;
     }
 

@@ -161,7 +161,7 @@ public final class SimWindow {
                 public void keyPressed(KeyEvent e) {
                     SimGame game = games.get(level[0]);
                     if (!game.heldKeys().contains(e.getKeyCode())) {
-                        keys.key(dev.embody.actuation.Keys.skillName(e.getKeyCode()), true);
+                        keys.key(dev.embody.skill.Keys.skillName(e.getKeyCode()), true);
                         game.keyDown(e.getKeyCode());
                         events.on("key down " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
                     }
@@ -170,7 +170,7 @@ public final class SimWindow {
                 @Override
                 public void keyReleased(KeyEvent e) {
                     SimGame game = games.get(level[0]);
-                    keys.key(dev.embody.actuation.Keys.skillName(e.getKeyCode()), false);
+                    keys.key(dev.embody.skill.Keys.skillName(e.getKeyCode()), false);
                     game.keyUp(e.getKeyCode());
                     events.on("key up " + KeyEvent.getKeyText(e.getKeyCode()).toUpperCase(java.util.Locale.ROOT) + " held=" + names(game.heldKeys()));
                 }
@@ -187,7 +187,7 @@ public final class SimWindow {
                     // a window that loses focus never hears the key-up: treat it as released, as games do
                     SimGame game = games.get(level[0]);
                     if (!game.heldKeys().isEmpty()) {
-                        game.heldKeys().forEach(k -> keys.key(dev.embody.actuation.Keys.skillName(k), false));
+                        game.heldKeys().forEach(k -> keys.key(dev.embody.skill.Keys.skillName(k), false));
                         game.heldKeys().forEach(game::keyUp);
                         events.on("focus lost: keys dropped held=[]");
                     }

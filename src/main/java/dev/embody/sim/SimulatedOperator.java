@@ -6,7 +6,6 @@ import dev.embody.loop.Goal;
 import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Step;
-import dev.embody.loop.StepListener;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import org.slf4j.Logger;
@@ -54,7 +53,7 @@ import java.util.Random;
  * The corrected steps are the loop's steps with {@code decision().by() == "operator"} and {@code correction()} set: a
  * training example is that step's observation and command. Runs on the loop's thread; not thread-safe otherwise.
  */
-public final class SimulatedOperator implements StepListener {
+public final class SimulatedOperator implements dev.embody.correction.SimulatedCorrector {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedOperator.class);
     public static final String CHANNEL = "sim-operator";
@@ -356,16 +355,19 @@ public final class SimulatedOperator implements StepListener {
     }
 
     /** Corrections said this episode. */
+    @Override
     public int corrections() {
         return said.size();
     }
 
     /** Mistakes that mattered, said or not. */
+    @Override
     public int noticed() {
         return noticed;
     }
 
     /** Mistakes that mattered, by why ("heads into lava": 2, "runs into a wall": 5...). */
+    @Override
     public java.util.Map<String, Integer> reasons() {
         return java.util.Collections.unmodifiableMap(reasons);
     }

@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import dev.embody.skill.Keys;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -105,7 +105,7 @@ class XInputCaptureTest {
         assertThat(XInputCapture.keyName("F12")).isEqualTo("F12");
         assertThat(XInputCapture.keyName("bracketleft")).isEqualTo("OPEN_BRACKET");
         for (String k : List.of("ENTER", "CONTROL", "PAGE_DOWN", "NUMPAD7", "OPEN_BRACKET", "BACK_SPACE", "CONTEXT_MENU", "PRINTSCREEN", "WINDOWS", "ALT_GRAPH")) {
-            assertThat(dev.embody.actuation.Keys.code(k)).as(k + " is a KeyEvent name").isPositive();
+            assertThat(dev.embody.skill.Keys.code(k)).as(k + " is a KeyEvent name").isPositive();
         }
     }
 }

@@ -71,7 +71,7 @@ public final class EpisodeFixtures {
         // what live writes: the profile and modules, goal, difficulty, skills version and commands, policy
         Map<String, Object> facts;
         try (var modules = SimGameProfile.standard().modules(library).withPolicy(recording)) {
-            facts = new LinkedHashMap<>(EpisodeRecorder.facts(SimGameProfile.standard(), modules, library, SimGame.COLLECT_COINS, difficulty));
+            facts = new LinkedHashMap<>(EpisodeRecorder.facts(SimGameProfile.standard().describe(), modules, library, SimGame.COLLECT_COINS, difficulty));
         }
         facts.put("time_limit_s", 90.0);
         Files.createDirectories(root);

@@ -119,7 +119,7 @@ class EpisodesBadInputTest {
         try (GameSceneParser parser = GameSceneParser.forSimGame();
              var modules = SimGameProfile.standard().modules(library);
              EpisodeRecorder recorder = EpisodeRecorder.start(root, "failed-steps", target,
-                     EpisodeRecorder.facts(SimGameProfile.standard(), modules, library, SimGame.COLLECT_COINS, 1))) {
+                     EpisodeRecorder.facts(SimGameProfile.standard().describe(), modules, library, SimGame.COLLECT_COINS, 1))) {
             InformationGathering glitchy = (obs, memory) -> {
                 if (obs.index() == 4) {
                     throw new IllegalStateException("frame grabber glitch: half a frame");

@@ -67,7 +67,7 @@ class ProfilesTest {
             Map<String, Object> facts;
             try (Modules m = live.modules(library)) {
                 liveModules = m.names();
-                facts = EpisodeRecorder.facts(live, m, library, live.defaultGoal(), 1);
+                facts = EpisodeRecorder.facts(live.describe(), m, library, live.defaultGoal(), 1);
             }
             assertThat(List.copyOf(liveModules.values())).isEqualTo(expected);
 
@@ -132,6 +132,27 @@ class ProfilesTest {
         try (Target t = SimGameProfile.standard().open(new EpisodeSpec(3, 2, SimGame.REACH_FLAG, Duration.ofSeconds(60), false, null))) {
             assertThat(t.name()).isEqualTo("sim-game");
             assertThat(t.frames().next().frame().width()).isEqualTo(640);
+        }
+    }
+
+    /** The oracle and the simulated operator read a simulator's true state: the sim game's profile has them, no other. */
+    @Test
+    void onlyTheSimGameSuppliesAnOracleAndASimulatedOperator() throws Exception {
+        SimGameProfile sim = SimGameProfile.standard();
+        SkillLibrary library = sim.skills();
+        var parser = dev.embody.correction.CorrectionParser.following(() -> library, sim.words()).get();
+        try (Target t = sim.open(new EpisodeSpec(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(60), false, null))) {
+            assertThat(sim.hasOracle()).isTrue();
+            assertThat(sim.oracle(t, library)).get().extracting(dev.embody.loop.Policy::name).isEqualTo("oracle");
+            assertThat(sim.simulatedOperator(t, library, parser, new dev.embody.loop.OperatorInbox(), 3)).isPresent();
+        }
+        try (Profile robot = Profiles.open("sim-robot", TargetOptions.defaults())) {
+            SkillLibrary skills = robot.skills();
+            try (Target t = robot.open(new EpisodeSpec(3, 1, robot.defaultGoal(), Duration.ofSeconds(60), false, null))) {
+                assertThat(robot.hasOracle()).isFalse();
+                assertThat(robot.oracle(t, skills)).isEmpty();
+                assertThat(robot.simulatedOperator(t, skills, parser, new dev.embody.loop.OperatorInbox(), 3)).isEmpty();
+            }
         }
     }
 }

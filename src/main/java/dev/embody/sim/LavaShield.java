@@ -1,5 +1,8 @@
-package dev.embody.planning;
+package dev.embody.sim;
 
+import dev.embody.planning.InputFeature;
+import dev.embody.planning.PolicyInput;
+import dev.embody.planning.Veto;
 import dev.embody.skill.SkillCall;
 
 import java.util.Map;
@@ -7,7 +10,8 @@ import java.util.Map;
 /**
  * The grid game's safety shield over its learned policy: would this move sweep the player's disc over a lava-coloured
  * cell of the downscaled frame (one pixel per cell)? A hand-written rule over pixels, not learned: the net alone still
- * walks into lava too often. The grid game's profile adds it; it knows the game's move skill and speed.
+ * walks into lava too often. The grid game's profile adds it; it lives beside the game because it knows the game's move
+ * skill, speed and cell size.
  */
 public final class LavaShield implements Veto {
 

@@ -1,4 +1,4 @@
-package dev.embody.actuation;
+package dev.embody.skill;
 
 import java.awt.event.KeyEvent;
 import java.util.Locale;

@@ -1,11 +1,12 @@
-package dev.embody.console;
+package dev.embody.learning;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * What the console's training panel reads, and its one action. The trainer (learning room) implements it; until one is
- * connected, {@link SessionTraining} reports the live policy and the corrections this session has gathered.
+ * What the console's training panel reads, and its one action. The trainer implements it (periodic training here, the
+ * fleet's agent there) and the console only reads it, so training knows nothing of the console; until a trainer is
+ * connected, the console's own session figures stand in.
  */
 public interface TrainingStatus {
 

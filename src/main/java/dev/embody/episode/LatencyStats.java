@@ -1,5 +1,6 @@
-package dev.embody.loop;
+package dev.embody.episode;
 
+import dev.embody.loop.Latency;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -15,7 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Percentiles of step latencies, per module and for the loop's own work, and a histogram of them as a PNG. */
+/** Percentiles of the step latencies episodes recorded, per module and for the loop's own work, and a histogram of them as a PNG. */
 public final class LatencyStats {
 
     private final Map<String, double[]> millis = new LinkedHashMap<>();
