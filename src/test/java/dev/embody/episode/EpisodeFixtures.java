@@ -204,7 +204,7 @@ public final class EpisodeFixtures {
         Goal goal = profile.defaultGoal();
         Map<String, Object> facts;
         try (var modules = profile.modules(library).withPolicy(person)) {
-            facts = new LinkedHashMap<>(EpisodeRecorder.facts(profile, modules, library, goal, 1));
+            facts = new LinkedHashMap<>(EpisodeRecorder.facts(profile.describe(), modules, library, goal, 1));
         }
         Files.createDirectories(root);
         try (EpisodeRecorder recorder = EpisodeRecorder.start(root, id, ball, facts)) {
