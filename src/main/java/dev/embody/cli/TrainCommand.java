@@ -4,6 +4,7 @@ import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.learning.Example;
+import dev.embody.learning.FineTuneRound;
 import dev.embody.learning.Fit;
 import dev.embody.learning.Gate;
 import dev.embody.learning.HeldOutEpisodes;
@@ -133,13 +134,13 @@ final class TrainCommand implements Callable<Integer> {
         // batches sized to the data: a few demonstrations still make several steps an epoch
         int batch = Math.max(16, Math.min(64, examples.size() / 4));
         Trainer.Options options = new Trainer.Options(epochs, batch, 3e-3f, trainSteps == null ? Integer.MAX_VALUE : trainSteps, 1).fitted(PATIENCE);
-        Trainer.Result r = new Trainer(options).train(start, examples, heldOut.examples(), (s, t, l) -> { });
-        LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", start.rules());
+        FineTuneRound.Trained t = FineTuneRound.train(start, examples, heldOut.examples(), options, System.err, start.rules());
+        Trainer.Result r = t.result();
         System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.bestEpoch() == 0
                 ? ", kept the last (no held-out episodes to choose by)"
                 : ", kept epoch " + r.bestEpoch() + " (best held-out agreement)" + ("no gain".equals(r.stopped())
                 ? "; stopped after " + PATIENCE + " epochs without gain" : ""));
-        Fit trainFit = Fit.of(candidate, examples), heldFit = Fit.of(candidate, heldOut.examples());
+        Fit trainFit = t.training(), heldFit = t.heldOut();
         System.out.println("fit on training episodes: " + trainFit.line());
         System.out.println("fit on held-out episodes: " + (heldFit.agreement().trials() > 0 ? heldFit.line()
                 : "none held out (" + HeldOutEpisodes.FEWEST + " teaching episodes or more hold 1 in " + HeldOutEpisodes.EVERY + " out)"));
@@ -147,7 +148,7 @@ final class TrainCommand implements Callable<Integer> {
             // how the policy picks, from what the person did (a declaration in the calibration wins)
             RuleChoice rc = RuleChoice.choose(profile.policyRules(), profile.declaredRules(), examples, trainFit);
             System.out.println(rc.line());
-            candidate = candidate.as("candidate", rc.rules());
+            t = t.picking(rc.rules());
         }
         List<String> advice = Fit.advice(trainFit, heldFit);
         if (advice.isEmpty()) {
@@ -161,59 +162,31 @@ final class TrainCommand implements Callable<Integer> {
                     + "episodes are unlike the training ones, mark them with ./run episodes edit ID --split train|heldout%n", r.epochs(),
                     r.epochs() - r.bestEpoch());
         }
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("loss_first", r.firstLoss());
-        metrics.put("loss_last", r.lastLoss());
-        metrics.put("train_s", r.seconds());
-        metrics.put("train_steps", r.steps());
-        metrics.put("examples", r.examples());
-        metrics.put("corrections", corrections);
-        metrics.put("epochs", r.epochs());
-        metrics.put("best_epoch", r.bestEpoch());
-        metrics.put("input", inputWhy);
-        putFit(metrics, "train", trainFit);
-        putFit(metrics, "heldout_episodes", heldFit);
-        boolean adopt = true;
-        String verdict = "adopted (no gate)";
-        Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t) -> System.err.printf("\rgate: episode %d/%d ", d, t));
-        if (gate.isPresent()) {
-            dev.embody.loop.Rate incumbentScore = null;
-            if (incumbent.isPresent()) {
-                try (LearnedPolicy old = profile.load(store, incumbent.get())) {
-                    incumbentScore = gate.get().scorer().score(old);
-                }
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("corrections", corrections);
+        about.put("input", inputWhy);
+        Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t2) -> System.err.printf("\rgate: episode %d/%d ", d, t2));
+        String noGate = gate.isEmpty() && gateEpisodes > 0
+                ? "adopted (no simulator and no held-out episodes of " + target + " to gate it on: record more, 1 in "
+                + HeldOutEpisodes.EVERY + " is held out, from " + HeldOutEpisodes.FEWEST + " on)"
+                : FineTuneRound.NO_GATE;
+        FineTuneRound.Outcome done = new FineTuneRound(store, library.version()).settle(t, gate.orElse(null), scorer -> {
+            if (incumbent.isEmpty()) {
+                return null;
             }
-            Gate.Verdict v = gate.get().judge(candidate, incumbentScore);
+            try (LearnedPolicy old = profile.load(store, incumbent.get())) {
+                return scorer.score(old);
+            }
+        }, parent, about, noGate);
+        if (gate.isPresent()) {
             System.err.println();
-            metrics.put("score_heldout", v.candidate().value());
-            metrics.put("score_heldout_95ci", List.of(v.candidate().low(), v.candidate().high()));
-            metrics.put("score_heldout_n", v.candidate().trials());
-            metrics.put("gate", v.toString());
-            adopt = v.adopt();
-            verdict = v.toString();
-        } else if (gateEpisodes > 0) {
-            verdict = "adopted (no simulator and no held-out episodes of " + target + " to gate it on: record more, 1 in "
-                    + HeldOutEpisodes.EVERY + " is held out, from " + HeldOutEpisodes.FEWEST + " on)";
         }
-        Checkpoint written = store.write(candidate, library.version(), parent, metrics);
-        if (adopt) {
-            store.use(written.version());
+        System.out.printf(Locale.ROOT, "%s: loss %.3f -> %.3f in %.1f s on %s, %s; in use: %s%n", done.checkpoint().version(), r.firstLoss(), r.lastLoss(),
+                r.seconds(), r.device(), done.says(), store.current().map(Checkpoint::version).orElse("-"));
+        if (done.policy() != null) {
+            done.policy().close();
         }
-        System.out.printf(Locale.ROOT, "%s: loss %.3f -> %.3f in %.1f s on %s, %s; in use: %s%n", written.version(), r.firstLoss(), r.lastLoss(),
-                r.seconds(), r.device(), verdict, store.current().map(Checkpoint::version).orElse("-"));
-        candidate.close();
         start.close();
         return Main.OK;
-    }
-
-    private static void putFit(Map<String, Object> metrics, String where, Fit f) {
-        if (f.agreement().trials() == 0) {
-            return;
-        }
-        metrics.put("agreement_" + where, f.agreement().value());
-        metrics.put("agreement_" + where + "_95ci", List.of(f.agreement().low(), f.agreement().high()));
-        metrics.put("agreement_" + where + "_n", f.agreement().trials());
-        metrics.put("majority_" + where, f.majority().value());
-        metrics.put("majority_command_" + where, f.command());
     }
 }

@@ -10,6 +10,7 @@ import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Dataset;
 import dev.embody.learning.Example;
+import dev.embody.learning.FineTuneRound;
 import dev.embody.learning.Gate;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.BadFileException;
@@ -114,6 +115,7 @@ public final class FleetTrainer implements AutoCloseable {
     /** The commands an example's label must be one of: the policy's outputs. */
     private final java.util.Set<String> commands;
     private final Checkpoints checkpoints;
+    private final FineTuneRound fineTune;
     private final FleetDataset dataset;
     private final Gate gate;
     private final PrintStream out;
@@ -151,6 +153,7 @@ public final class FleetTrainer implements AutoCloseable {
         this.store = profile.memoryName();
         this.commands = java.util.Set.copyOf(LearnedPolicy.names(library));
         this.checkpoints = profile.checkpoints(settings.fleetDir().resolve("checkpoints"));
+        this.fineTune = new FineTuneRound(checkpoints, library.version());
         this.dataset = FleetDataset.open(settings.fleetDir().resolve("datasets"), settings.trainer());
         this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Arena.Progress.none()).orElse(null);
         this.out = out;
@@ -377,8 +380,7 @@ public final class FleetTrainer implements AutoCloseable {
                         m.put("dataset_records", Map.of());
                         m.put("trainer", settings.trainer());
                         m.put("lease_term", term);
-                        Checkpoint v = checkpoints.write(first, library.version(), null, m);
-                        checkpoints.use(v.version());
+                        Checkpoint v = fineTune.keep(first, null, m, true);
                         setBase(v);
                         tell("resume: %s starts the fleet's policy with %s, untrained (no checkpoint under %s yet)", settings.trainer(), v.version(), checkpoints.root());
                     }
@@ -521,69 +523,47 @@ public final class FleetTrainer implements AutoCloseable {
             List<Example> mixed = Dataset.mix(fresh, replay, REPLAY_RATIO, number);
             tell("round %d: %s trains from %s on %d new + %d replayed example(s) of %d", number, settings.trainer(), baseCheckpoint.version(),
                     fresh.size(), mixed.size() - fresh.size(), fresh.size() + replay.size());
-            Trainer.Result r = new Trainer(settings.training().withSeed(number), null).train(base, mixed);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", base.rules());
-            boolean adopt = true;
-            Rate score = null;
-            String verdict = "adopted (no gate)";
-            if (gate != null) {
-                try {
-                    if (baseScore == null) {
-                        baseScore = gate.scorer().score(base);
-                    }
-                    Gate.Verdict v = gate.judge(candidate, baseScore);
-                    adopt = v.adopt();
-                    score = v.candidate();
-                    verdict = v.toString();
-                } catch (Exception e) {
-                    candidate.close();
-                    throw new IOException("the gate failed: " + e.getMessage(), e);
-                }
+            FineTuneRound.Trained t = FineTuneRound.train(base, mixed, null, settings.training().withSeed(number), null, base.rules());
+            Trainer.Result r = t.result();
+            Map<String, Object> about = new LinkedHashMap<>();
+            about.put("round", number);
+            about.put("trainer", settings.trainer());
+            about.put("lease_term", term);
+            about.put("fresh", fresh.size());
+            about.put("replayed", mixed.size() - fresh.size());
+            about.put("dataset_records", counts);
+            FineTuneRound.Outcome done;
+            try {
+                done = fineTune.settle(t, gate, scorer -> baseScore != null ? baseScore : (baseScore = scorer.score(base)), baseCheckpoint.version(),
+                        about, FineTuneRound.NO_GATE, () -> lease.held() && lease.term() == term);
+            } catch (IOException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException("the gate failed: " + e.getMessage(), e);
             }
-            if (!lease.held() || lease.term() != term) {
-                candidate.close();
+            if (done.checkpoint() == null) {
                 tell("round %d: %s lost the lease mid-round; no checkpoint written, the new holder resumes from %s", number, settings.trainer(),
                         baseCheckpoint.version());
                 return null;
             }
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("round", number);
-            metrics.put("trainer", settings.trainer());
-            metrics.put("lease_term", term);
-            metrics.put("loss_first", r.firstLoss());
-            metrics.put("loss_last", r.lastLoss());
-            metrics.put("train_s", r.seconds());
-            metrics.put("examples", r.examples());
-            metrics.put("fresh", fresh.size());
-            metrics.put("replayed", mixed.size() - fresh.size());
-            metrics.put("dataset_records", counts);
-            if (score != null) {
-                metrics.put("score_heldout", score.value());
-                metrics.put("score_heldout_95ci", List.of(score.low(), score.high()));
-                metrics.put("score_hits", score.hits());
-                metrics.put("score_trials", score.trials());
-                metrics.put("gate_what", gate.scorer().what());
-            }
-            metrics.put("gate", verdict);
-            metrics.put("adopted", adopt);
-            Checkpoint c = checkpoints.write(candidate, library.version(), baseCheckpoint.version(), metrics);
-            Round done = new Round(number, settings.trainer(), baseCheckpoint.version(), c.version(), adopt, fresh.size(), mixed.size() - fresh.size(),
+            Checkpoint c = done.checkpoint();
+            Rate score = done.score();
+            String verdict = done.says();
+            Round finished = new Round(number, settings.trainer(), baseCheckpoint.version(), c.version(), done.adopted(), fresh.size(), mixed.size() - fresh.size(),
                     score, verdict, r.seconds(), counts, System.currentTimeMillis());
-            if (!adopt) {
-                candidate.close();
-                rounds.add(done);
+            if (!done.adopted()) {
+                rounds.add(finished);
                 tell("round %d: %s %s; the fleet keeps %s", number, c.version(), verdict, baseCheckpoint.version());
-                return done;
+                return finished;
             }
-            checkpoints.use(c.version());
             base.close();
-            base = candidate.as(c.version(), candidate.rules());
+            base = done.policy();
             baseCheckpoint = c;
             baseScore = score;
             announce(c, null);
-            rounds.add(done);
+            rounds.add(finished);
             tell(Locale.ROOT, "round %d: %s %s, announced (loss %.3f -> %.3f, %.1f s)", number, c.version(), verdict, r.firstLoss(), r.lastLoss(), r.seconds());
-            return done;
+            return finished;
         } finally {
             roundRunning = false;
         }

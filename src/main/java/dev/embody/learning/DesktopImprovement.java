@@ -142,7 +142,7 @@ public final class DesktopImprovement {
         }
 
         // the first policy
-        Trainer.Result first = train(demos, 0);
+        Trainer.Result first = train(demos, 0).result();
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?", arena.profile().policyRules());
         if (arena.profile().declaredRules() != null) {
             RuleChoice rc = RuleChoice.choose(arena.profile().policyRules(), arena.profile().declaredRules(), demos, Fit.of(current, demos));
@@ -151,8 +151,8 @@ public final class DesktopImprovement {
             current = current.as("v?", rules);
         }
         Scored s0 = score(current, "round 0");
-        Checkpoint cp = checkpoints.write(current, skills, null, metrics(s0, first, demos.size(), 0));
-        checkpoints.use(cp.version());
+        FineTuneRound fineTune = new FineTuneRound(checkpoints, skills);
+        Checkpoint cp = fineTune.keep(current, null, metrics(s0, first, demos.size(), 0), true);
         current = current.as(cp.version(), current.rules());
         List<Row> rows = new ArrayList<>();
         rows.add(print(out, new Row("0 (" + cp.version() + ")", s0.success(), s0.survived(), Double.NaN, null, demos.size(), 0, demoSeconds,
@@ -178,21 +178,21 @@ public final class DesktopImprovement {
             }
             List<Example> all = new ArrayList<>(demos);
             all.addAll(corrections);
-            Trainer.Result r = train(all, round);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", rules);
+            FineTuneRound.Trained t = train(all, round);
+            Trainer.Result r = t.result();
             String gateText;
-            Checkpoint c;
-            Gate.Verdict v = gate(candidate, current);
+            LearnedPolicy incumbent = current;
             boolean last = round == settings.rounds();
-            c = checkpoints.write(candidate, skills, cp.version(), metrics(null, r, demos.size(), corrections.size()));
-            if (v == null || v.adopt()) {
-                checkpoints.use(c.version());
+            FineTuneRound.Outcome done = fineTune.settle(t, gate().orElse(null), scorer -> scorer.score(incumbent), cp.version(),
+                    metrics(null, r, demos.size(), corrections.size()), FineTuneRound.NO_GATE);
+            Checkpoint c = done.checkpoint();
+            Gate.Verdict v = done.verdict();
+            if (done.adopted()) {
                 current.close();
-                current = candidate.as(c.version(), candidate.rules());
+                current = done.policy();
                 cp = c;
                 gateText = "adopted " + c.version() + (v == null ? " (no held-out episode yet)" : ": " + v);
             } else {
-                candidate.close();
                 gateText = "rejected " + c.version() + ", kept " + cp.version() + ": " + v;
             }
             Scored sc = last ? score(current, "round " + round) : null;
@@ -224,7 +224,7 @@ public final class DesktopImprovement {
             extra++;
         }
         arena.dismissOperator();
-        Trainer.Result cr = train(more, 77);
+        Trainer.Result cr = train(more, 77).result();
         Row control;
         try (LearnedPolicy cpolicy = new LearnedPolicy(cr.net(), cr.commands(), "control", rules)) {
             Scored sc = score(cpolicy, "control");
@@ -257,17 +257,12 @@ public final class DesktopImprovement {
         return episodes == null ? null : new DesktopArena.Recording(episodes, "improve-" + what, Map.of("improve_round", what, "split", split));
     }
 
-    /** The gate over the corrected episodes held out so far; null when there are none yet. */
-    private Gate.Verdict gate(LearnedPolicy candidate, LearnedPolicy incumbent) throws Exception {
+    /** The gate over the corrected episodes held out so far; empty when there are none yet. */
+    private java.util.Optional<Gate> gate() throws Exception {
         if (episodes == null) {
-            return null;
+            return java.util.Optional.empty();
         }
-        var gate = HeldOutEpisodes.of(episodes, arena.profile().name()).gate(arena.profile(), arena.library(), Arena.Progress.none());
-        if (gate.isEmpty()) {
-            return null;
-        }
-        Rate before = gate.get().scorer().score(incumbent);
-        return gate.get().judge(candidate, before);
+        return HeldOutEpisodes.of(episodes, arena.profile().name()).gate(arena.profile(), arena.library(), Arena.Progress.none());
     }
 
     private record Scored(Rate success, double survived) {
@@ -287,9 +282,9 @@ public final class DesktopImprovement {
     }
 
     /** A fresh network on everything given so far (DAgger-style: a round's policy does not depend on earlier fine-tunes). */
-    private Trainer.Result train(List<Example> examples, long seed) {
+    private FineTuneRound.Trained train(List<Example> examples, long seed) {
         try (LearnedPolicy init = arena.profile().untrained(arena.library(), settings.seed(), spec)) {
-            return new Trainer(settings.training().withSeed(seed), err).train(init, settings.balance() ? balanced(examples) : examples);
+            return FineTuneRound.train(init, settings.balance() ? balanced(examples) : examples, null, settings.training().withSeed(seed), err, rules);
         }
     }
 

@@ -115,8 +115,8 @@ public final class Improvement {
         untrained.close();
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?", arena.profile().policyRules());
         Rate currentScore = evaluate(current, SimGame.COLLECT_COINS, EVAL_SEEDS);
-        Checkpoint cp = checkpoints.write(current, skills, null, metrics(currentScore, first, 0, demos.size()));
-        checkpoints.use(cp.version());
+        FineTuneRound fineTune = new FineTuneRound(checkpoints, skills).scoringSuccess();
+        Checkpoint cp = fineTune.keep(current, null, metrics(currentScore, first, 0, demos.size()), true);
         current = relabel(current, cp.version());
         List<Row> rows = new ArrayList<>();
         rows.add(print(out, new Row("0 (" + cp.version() + ")", currentScore, Double.NaN, demos.size(), first.seconds(), first.device(), "first policy")));
@@ -140,24 +140,24 @@ public final class Improvement {
             // the control gets as many oracle-labelled steps as the operator labelled with words (silence costs nobody anything)
             correctionsTotal += (int) fresh.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
             replay.addAll(fresh);
-            Trainer.Result r = aggregate(replay, round);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", arena.profile().policyRules());
+            FineTuneRound.Trained t = aggregate(replay, round);
+            Trainer.Result r = t.result();
             Gate gate = Gate.notBelow(p -> evaluate(p, SimGame.COLLECT_COINS, EVAL_SEEDS));
-            Gate.Verdict v = gate.judge(candidate, currentScore);
-            Checkpoint c = checkpoints.write(candidate, skills, cp.version(), metrics(v.candidate(), r, corrections, replay.size()));
+            Rate incumbent = currentScore;
+            FineTuneRound.Outcome done = fineTune.settle(t, gate, scorer -> incumbent, cp.version(),
+                    Map.of("examples", replay.size(), "corrections", corrections), FineTuneRound.NO_GATE);
+            Checkpoint c = done.checkpoint();
             String gateText;
-            if (v.adopt()) {
-                checkpoints.use(c.version());
+            if (done.adopted()) {
                 current.close();
-                current = relabel(candidate, c.version());
-                currentScore = v.candidate();
+                current = done.policy();
+                currentScore = done.score();
                 cp = c;
                 gateText = "adopted " + c.version();
             } else {
-                candidate.close();
                 gateText = "rejected " + c.version() + ", kept " + cp.version();
             }
-            rows.add(print(out, new Row(String.valueOf(round), v.candidate(), corrections / (double) settings.episodesPerRound(),
+            rows.add(print(out, new Row(String.valueOf(round), done.score(), corrections / (double) settings.episodesPerRound(),
                     replay.size(), r.seconds(), r.device(), gateText)));
         }
 
@@ -167,7 +167,7 @@ public final class Improvement {
 
         Rate coinBefore = currentScore, coinAfter = null, flagBefore = null, flagAfter = null;
         if (settings.flagRounds() > 0) {
-            Forgetting f = forgetting(out, current, cp, replay, skills);
+            Forgetting f = forgetting(out, current, cp, replay, fineTune);
             coinBefore = f.coinBefore();
             flagBefore = f.flagBefore();
             flagAfter = f.flagAfter();
@@ -183,7 +183,7 @@ public final class Improvement {
     }
 
     /** Forgetting: correction rounds on a second task ("reach the flag"), then the first task again. */
-    private Forgetting forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, String skills) throws Exception {
+    private Forgetting forgetting(PrintStream out, LearnedPolicy current, Checkpoint cp, List<Example> replay, FineTuneRound fineTune) throws Exception {
         // fresh copies: a sampling policy's draws then depend only on the seeds, so before and after compare like for like
         Rate coinBefore, flagBefore;
         try (LearnedPolicy before = copy(current, current.version())) {
@@ -204,7 +204,7 @@ public final class Improvement {
             }
             err.println();
             replay.addAll(fresh);
-            Trainer.Result r = aggregate(replay, 100 + round);
+            Trainer.Result r = aggregate(replay, 100 + round).result();
             flagPolicy.close();
             flagPolicy = new LearnedPolicy(r.net(), r.commands(), "flag" + round, arena.profile().policyRules());
             out.printf(Locale.ROOT, "flag round %d: corrections_per_episode=%.1f examples=%d train_s=%.1f%n", round,
@@ -212,7 +212,7 @@ public final class Improvement {
         }
         Rate flagAfter = evaluate(flagPolicy, SimGame.REACH_FLAG, FLAG_EVAL_SEEDS);
         Rate coinAfter = evaluate(flagPolicy, SimGame.COLLECT_COINS, EVAL_SEEDS);
-        Checkpoint fc = checkpoints.write(flagPolicy, skills, cp.version(), Map.of("success_coins", coinAfter.value(), "success_flag", flagAfter.value()));
+        Checkpoint fc = fineTune.keep(flagPolicy, cp.version(), Map.of("success_coins", coinAfter.value(), "success_flag", flagAfter.value()), false);
         out.printf(Locale.ROOT, "forgetting: collect-coins success %s -> %s (%+.0f points) after fine-tuning on 'reach the flag' corrections; reach-the-flag %s -> %s (%s)%n",
                 coinBefore, coinAfter, 100 * (coinAfter.value() - coinBefore.value()), flagBefore, flagAfter, fc.version());
         flagPolicy.close();
@@ -232,7 +232,7 @@ public final class Improvement {
         }
         List<Example> all = new ArrayList<>(demos);
         all.addAll(more);
-        Trainer.Result r = aggregate(all, 77);
+        Trainer.Result r = aggregate(all, 77).result();
         LearnedPolicy control = new LearnedPolicy(r.net(), r.commands(), "control", arena.profile().policyRules());
         Rate s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
         control.close();
@@ -244,9 +244,9 @@ public final class Improvement {
      * DAgger-style: every round trains a fresh network (same initialisation) to convergence on everything gathered so
      * far, so a round's candidate does not depend on the path of earlier fine-tunes (they were unstable).
      */
-    private Trainer.Result aggregate(List<Example> all, long seed) {
+    private FineTuneRound.Trained aggregate(List<Example> all, long seed) {
         try (LearnedPolicy init = arena.profile().untrained(arena.library(), settings.seed())) {
-            return new Trainer(settings.fineTuning().withSeed(seed), err).train(init, augmented(all));
+            return FineTuneRound.train(init, augmented(all), null, settings.fineTuning().withSeed(seed), err, arena.profile().policyRules());
         }
     }
 

@@ -37,7 +37,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, Trai
     static final double REPLAY_RATIO = 3.0;
 
     private final Checkpoints checkpoints;
-    private final String skillsVersion;
+    private final FineTuneRound fineTune;
     private final Gate gate;
     /** Loads a checkpoint for this profile (a rollback). */
     private final Loader loader;
@@ -78,7 +78,7 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, Trai
         // the operator's corrections, and what a model decided where the policy asked it: both teach the policy
         this.collector = new ExampleCollector(start.spec(), java.util.Set.of("vlm"), "live");
         this.checkpoints = checkpoints;
-        this.skillsVersion = skillsVersion;
+        this.fineTune = new FineTuneRound(checkpoints, skillsVersion);
         this.gate = gate;
         this.loader = loader;
         if (gate == null) {
@@ -143,47 +143,32 @@ public final class PeriodicTraining implements StepListener, AutoCloseable, Trai
             List<Example> mixed = Dataset.mix(fresh, replay, REPLAY_RATIO, round);
             log.info("periodic fine-tuning #{}: {} new example(s) + {} replayed of {} earlier, from {}", round, fresh.size(),
                     mixed.size() - fresh.size(), replay.size(), base.version());
-            Trainer.Result r = new Trainer(options.withSeed(round), null).train(base, mixed);
+            FineTuneRound.Trained t = FineTuneRound.train(base, mixed, null, options.withSeed(round), null, base.rules());
+            Trainer.Result r = t.result();
             replay.addAll(fresh);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", base.rules());
-            boolean adopt = true;
-            Map<String, Object> metrics = new LinkedHashMap<>();
-            metrics.put("loss_first", r.firstLoss());
-            metrics.put("loss_last", r.lastLoss());
-            metrics.put("train_s", r.seconds());
-            metrics.put("examples", r.examples());
-            metrics.put("corrections", fresh.size());
-            metrics.put("replayed", mixed.size() - fresh.size());
-            String verdict = "adopted (no gate)";
-            if (gate != null) {
-                if (currentScore == null) {
-                    currentScore = gate.scorer().score(base);
-                }
-                Gate.Verdict v = gate.judge(candidate, currentScore);
-                metrics.put("score_heldout", v.candidate().value());
-                metrics.put("score_heldout_95ci", List.of(v.candidate().low(), v.candidate().high()));
-                metrics.put("score_heldout_n", v.candidate().trials());
-                metrics.put("gate", v.toString());
-                adopt = v.adopt();
-                verdict = v.toString();
-                curve.add(new double[]{round, v.candidate().value()});
-                if (adopt) {
-                    currentScore = v.candidate();
+            Map<String, Object> about = new LinkedHashMap<>();
+            about.put("corrections", fresh.size());
+            about.put("replayed", mixed.size() - fresh.size());
+            FineTuneRound.Outcome done = fineTune.settle(t, gate, scorer -> currentScore != null ? currentScore : scorer.score(base),
+                    base.version().startsWith("v") ? base.version() : null, about, FineTuneRound.NO_GATE);
+            if (done.verdict() != null) {
+                currentScore = done.verdict().incumbent();
+                curve.add(new double[]{round, done.score().value()});
+                if (done.adopted()) {
+                    currentScore = done.score();
                 }
             }
-            Map<String, Object> seen = new LinkedHashMap<>(metrics);
+            Map<String, Object> seen = new LinkedHashMap<>(done.metrics());
             seen.put("round", round);
-            seen.put("verdict", verdict);
+            seen.put("verdict", done.says());
             seen.put("mix", fresh.size() + " new + " + (mixed.size() - fresh.size()) + " replayed");
             lastRound = seen;
-            dev.embody.learning.Checkpoint c = checkpoints.write(candidate, skillsVersion, base.version().startsWith("v") ? base.version() : null, metrics);
-            if (!adopt) {
-                candidate.close();
+            dev.embody.learning.Checkpoint c = done.checkpoint();
+            if (!done.adopted()) {
                 log.info("periodic fine-tuning #{}: {} rejected by the gate; keeping {}", round, c.version(), base.version());
                 return false;
             }
-            checkpoints.use(c.version());
-            LearnedPolicy adopted = candidate.as(c.version(), base.rules());
+            LearnedPolicy adopted = done.policy();
             current = adopted;
             HotSwap s = swap;
             if (s != null) {

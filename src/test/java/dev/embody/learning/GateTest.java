@@ -54,4 +54,18 @@ class GateTest {
         assertThat(worse.adopt()).as("20/50 [0.28, 0.54] is wholly below 0.80").isFalse();
         assertThat(worse.toString()).contains("rejected").contains("0.40 [0.28, 0.54] (20/50)").contains("0.80");
     }
+
+    /** The rule as the README's "Learning" section says it: the candidate's interval against the incumbent's rate as a point. */
+    @Test
+    void theIntervalRuleComparesWithTheIncumbentsRateNotItsInterval() throws Exception {
+        Rate incumbent = new Rate(40, 50);
+        Rate candidate = new Rate(33, 50);
+        assertThat(candidate.high()).as("the two intervals overlap").isGreaterThan(incumbent.low());
+        Gate.Verdict v = new Gate(p -> candidate, Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0).judge(new Oracle(LearningFixtures.library()).asPolicy(null), incumbent);
+        assertThat(v.adopt()).as("33/50 [0.52, 0.78] lies wholly below 0.80").isFalse();
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        assertThat(readme).as("the README says the rule the code keeps")
+                .contains("rejected only when its agreement's 95% interval lies wholly below the\nincumbent's agreement, a point")
+                .contains("33/50 [0.52, 0.78] against 40/50\n= 0.80 is rejected");
+    }
 }
