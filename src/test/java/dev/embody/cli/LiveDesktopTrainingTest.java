@@ -49,6 +49,9 @@ class LiveDesktopTrainingTest {
     @Test
     void aFineTuneThatAgreesLessWithHeldOutDemonstrationsIsRejected_theLoopGoesOn_andTheConsoleRollsBack() throws Exception {
         Path cal = SimWindowGame.calibration(dir, 3.0);
+        // the gate is the subject here, not the input train would choose: the whole frame, as a person declares it, which
+        // a short demonstration fits in 150 steps (the chosen input's fit is InputChoiceTest's and TrainCommandTest's)
+        Files.writeString(cal, Files.readString(cal) + "policy:\n  input: {width: 64, height: 36, frames: 3}\n");
         try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "3", "--levels", "50")) {
             // the person: RIGHT held, episode after episode
             try (EmbodyProcess rec = EmbodyProcess.cli(dir, Map.of(), "record", "--target", "desktop", "--calibration", cal.toString(),
