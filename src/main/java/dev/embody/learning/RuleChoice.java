@@ -10,8 +10,8 @@ import java.util.Locale;
  * The learned policy's choice rules chosen from what the person did, where the target's data declares none. Loop
  * breaking (never stand still twice, never repeat what changed nothing) is off when the person gave the same command
  * twice in a row at a notable share of their steps: a person who waits twice is not overruled. Greedy when the policy
- * fits its training steps (its likeliest command is the person's), else sampled (a policy that does not fit locks into
- * its one mistake when always taking the likeliest).
+ * agrees with at least {@link Fit#FITS} of its training steps (its likeliest command is the person's), else sampled (a
+ * policy that does not fit locks into its one mistake when always taking the likeliest).
  *
  * @param rules  the rules chosen
  * @param repeats steps where the person repeated the previous command
@@ -37,11 +37,13 @@ public record RuleChoice(PolicyRules rules, long repeats, long steps, String lin
             }
         }
         boolean repeating = steps > 0 && repeats >= REPEATS * steps;
-        boolean greedy = fit.fits();
+        // agreement alone, not beside the majority: a game of waiting (0.94 waits) cannot be "clearly above" its waits, yet
+        // a policy that gives the person's command at 0.94 of the steps only adds stray jumps by drawing
+        boolean greedy = fit.agreement().trials() > 0 && fit.agreement().value() >= Fit.FITS;
         PolicyRules rules = declared.apply(base, greedy, !repeating);
         String choice = declared.greedy() != null ? (rules.sampleSeed() < 0 ? "greedy" : "sampled") + " (the calibration declares it)"
-                : greedy ? String.format(Locale.ROOT, "greedy (the policy fits its training steps: agreement %.2f >= %.2f)", fit.agreement().value(), Fit.FITS)
-                : String.format(Locale.ROOT, "sampled (the policy does not fit its training steps: agreement %.2f; greedy from %.2f)", fit.agreement().value(), Fit.FITS);
+                : String.format(Locale.ROOT, "%s (the policy agrees with %.2f of its training steps, %s %.2f)", greedy ? "greedy" : "sampled",
+                fit.agreement().value(), greedy ? ">=" : "<", Fit.FITS);
         String loops = declared.loopBreaking() != null ? (rules.breakLoops() ? "loop breaking" : "no loop breaking") + " (the calibration declares it)"
                 : String.format(Locale.ROOT, "%s (the person repeated the previous command at %d of %d steps, %.2f %s %.2f%s)",
                 repeating ? "no loop breaking" : "loop breaking", repeats, steps, steps == 0 ? 0.0 : (double) repeats / steps,

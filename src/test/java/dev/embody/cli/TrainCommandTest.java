@@ -121,7 +121,7 @@ class TrainCommandTest {
         Matcher m = Pattern.compile("agreement (\\d\\.\\d\\d) ").matcher(fit);
         assertThat(m.find()).as(fit).isTrue();
         if (Double.parseDouble(m.group(1)) >= 0.9) {
-            assertThat(train.line("choice: ")).as(train.out()).startsWith("choice: greedy (the policy fits its training steps");
+            assertThat(train.line("choice: ")).as(train.out()).startsWith("choice: greedy (the policy agrees with ");
         }
 
         JsonNode meta = new ObjectMapper().readTree(dir.resolve("ck/desktop-ball/v0001/checkpoint.json").toFile());
