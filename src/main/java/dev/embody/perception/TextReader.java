@@ -46,23 +46,38 @@ public final class TextReader implements AutoCloseable {
     public String text(Frame frame, ScreenRegion region) {
         int h = region.height();
         int scale = Math.max(1, Math.min(8, (int) Math.ceil(LINE_PIXELS / (double) Math.min(h, LINE_PIXELS * 2))));
-        int w = region.width() * scale, hh = h * scale;
-        byte[] grey = new byte[w * hh];
+        int rw = region.width(), w = rw * scale, hh = h * scale;
         byte[] src = frame.bgr();
+        int[] g = new int[rw * h];
         long sum = 0;
+        int lo = 255, hi = 0;
         for (int y = 0; y < h; y++) {
-            for (int x = 0; x < region.width(); x++) {
+            for (int x = 0; x < rw; x++) {
                 int p = ((region.y() + y) * frame.width() + region.x() + x) * 3;
-                sum += ((src[p] & 255) + (src[p + 1] & 255) * 2 + (src[p + 2] & 255)) / 4;
+                int v = ((src[p] & 255) + (src[p + 1] & 255) * 2 + (src[p + 2] & 255)) / 4;
+                g[y * rw + x] = v;
+                sum += v;
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
             }
         }
         // dark text on light: a terminal's light-on-dark region is turned over
-        boolean invert = sum / Math.max(1, (long) h * region.width()) < 128;
+        boolean invert = sum / Math.max(1, (long) h * rw) < 128;
+        // stretched to black on white: dark red text on a black terminal is a grey of 50, which Tesseract misreads
+        int span = Math.max(16, hi - lo);
+        byte[] grey = new byte[w * hh];
         for (int y = 0; y < hh; y++) {
+            // enlarged smoothly (bilinear): blocky nearest-pixel glyphs of a small terminal font read "0000" as "8e0e"
+            double sy = Math.max(0, Math.min(h - 1, (y + 0.5) / scale - 0.5));
+            int y0 = (int) sy, y1 = Math.min(h - 1, y0 + 1);
+            double fy = sy - y0;
             for (int x = 0; x < w; x++) {
-                int p = ((region.y() + y / scale) * frame.width() + region.x() + x / scale) * 3;
-                int v = ((src[p] & 255) + (src[p + 1] & 255) * 2 + (src[p + 2] & 255)) / 4;
-                grey[y * w + x] = (byte) (invert ? 255 - v : v);
+                double sx = Math.max(0, Math.min(rw - 1, (x + 0.5) / scale - 0.5));
+                int x0 = (int) sx, x1 = Math.min(rw - 1, x0 + 1);
+                double fx = sx - x0;
+                double v = (g[y0 * rw + x0] * (1 - fx) + g[y0 * rw + x1] * fx) * (1 - fy) + (g[y1 * rw + x0] * (1 - fx) + g[y1 * rw + x1] * fx) * fy;
+                int s = (int) Math.round(Math.max(0, Math.min(255, (v - lo) * 255 / span)));
+                grey[y * w + x] = (byte) (invert ? 255 - s : s);
             }
         }
         api.SetPageSegMode(h <= LINE_PIXELS ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK);

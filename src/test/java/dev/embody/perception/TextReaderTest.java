@@ -45,6 +45,38 @@ class TextReaderTest {
     }
 
     @Test
+    void readsADarkRedNumberOnABlackTerminal() throws Exception {
+        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: this test needs an X server (./run tests starts Xvfb)");
+        String title = "embody-ocr-red-" + ProcessHandle.current().pid();
+        // a terminal game's status line: ANSI red (205,0,0) on black is a grey of 50, leading zeros in a small font, no cursor
+        Process xterm = new ProcessBuilder("xterm", "-T", title, "-geometry", "30x3+40+600", "-bg", "black", "-fg", "white", "-fa", "DejaVu Sans Mono",
+                "-fs", "10", "-e", "sh", "-c", "printf '\\033[?25l\\033[31m0003250\\033[0m'; sleep 60").start();
+        try {
+            XPrograms.awaitWindow(title);
+            XWindows.Window w = XWindows.find(title).orElseThrow();
+            ScreenRegion region = new ScreenRegion(w.region().x(), w.region().y(), w.region().width(), w.region().height());
+            try (ScreenCapture capture = ScreenCapture.open("x11grab", region, region.width(), region.height(), 30);
+                 TextReader reader = new TextReader()) {
+                // the digits' cells (8x17 pixels each, from a 2-pixel border) with a cell of margin, as a calibration declares them
+                ScreenRegion digits = new ScreenRegion(0, 2, 9 * 8, 17);
+                Optional<Double> n = Optional.empty();
+                String read = "";
+                for (int i = 0; i < 100 && n.isEmpty(); i++) {
+                    read = reader.text(capture.next().frame(), digits);
+                    n = TextReader.number(read);
+                    if (n.isEmpty()) {
+                        Thread.sleep(50);
+                    }
+                }
+                assertThat(n).as("read: " + read).contains(3250.0);
+                assertThat(read).isEqualTo("0003250");
+            }
+        } finally {
+            xterm.destroy();
+        }
+    }
+
+    @Test
     void aNumberInWords() {
         assertThat(TextReader.number("score: 120 lives 3")).contains(120.0);
         assertThat(TextReader.number("level: 1O")).as("an O among digits is a zero").contains(10.0);
