@@ -138,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
     private Function<Target, Policy> policyFor(Profile profile, SkillLibrary library) throws Exception {
         switch (policy) {
             case "random":
-                return t -> new RandomPolicy(seed);
+                java.util.function.Supplier<Policy> fresh = RandomPolicy.perEpisode(seed);
+                return t -> fresh.get();
             case "nothing":
                 IdlePolicy idle = new IdlePolicy(library);
                 return t -> idle;

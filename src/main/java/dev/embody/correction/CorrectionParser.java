@@ -106,10 +106,11 @@ public final class CorrectionParser {
 
     private final SkillLibrary library;
     private final Set<String> worldWords;
-    private final List<CompiledPhrase> phrases = new ArrayList<>();
+    private final List<SkillPhrase> phrases = new ArrayList<>();
     private final List<ValueForm> forms = new ArrayList<>();
     /** Every word the parser knows; typos are read as the nearest of these. */
     private final Set<String> vocabulary = new TreeSet<>();
+    private final Speller speller;
     /** Words of a skill's phrases that are not slots or function words ("go", "move", "wait", "still"), by skill. */
     private final Map<String, Set<String>> anchors = new LinkedHashMap<>();
 
@@ -127,7 +128,7 @@ public final class CorrectionParser {
         for (Skill s : library.skills()) {
             Set<String> words = new LinkedHashSet<>();
             for (Skill.Phrase p : s.phrases()) {
-                CompiledPhrase cp = compile(s, p);
+                SkillPhrase cp = SkillPhrase.compile(s, p);
                 if (cp != null) {
                     phrases.add(cp);
                 }
@@ -166,6 +167,7 @@ public final class CorrectionParser {
         for (List<List<String>> list : List.of(PAUSE, RESUME, STEP, NOTE_PREFIX, NOTE_WHOLE, GOAL_PREFIX, GOAL_WHOLE)) {
             list.forEach(vocabulary::addAll);
         }
+        speller = new Speller(vocabulary, this.worldWords, STOP_WORDS);
     }
 
     public SkillLibrary library() {
@@ -266,10 +268,10 @@ public final class CorrectionParser {
 
         // 1. a whole phrase of a skill; a bare stop word stays the emergency stop whatever a skill says
         if (!(hasStop && t.size() == 1)) {
-            for (CompiledPhrase cp : phrases) {
+            for (SkillPhrase cp : phrases) {
                 Matcher m = cp.pattern().matcher(joined);
                 if (m.matches()) {
-                    SkillCall call = bind(cp, m);
+                    SkillCall call = cp.bind(m, library);
                     if (call != null) {
                         double c = clamp(1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05));
                         String why = "the phrase \"" + cp.phrase().text() + "\" of skill '" + cp.skill().name() + "'" + r.notes();
@@ -482,7 +484,7 @@ public final class CorrectionParser {
 
     private String examples() {
         List<String> ex = new ArrayList<>();
-        for (CompiledPhrase cp : phrases) {
+        for (SkillPhrase cp : phrases) {
             if (ex.size() >= 2) {
                 break;
             }
@@ -587,7 +589,7 @@ public final class CorrectionParser {
         Reading r = new Reading();
         List<String[]> t = new ArrayList<>();
         for (String w : raw) {
-            String c = correct(w);
+            String c = speller.correct(w);
             if (!c.equals(w)) {
                 int d = Spelling.distance(w, c);
                 r.fixes.add("\"" + w + "\" as \"" + c + "\"");
@@ -640,54 +642,6 @@ public final class CorrectionParser {
         return pairs.stream().map(p -> p[0]).toList();
     }
 
-    /** Common words one edit away from a command word, which must not be read as it ("might" is not "right"). */
-    private static final Set<String> REAL_WORDS = Set.of("might", "light", "night", "fight", "sight", "tight", "eight", "lift",
-            "loft", "town", "gown", "dawn", "stay", "step", "stops", "stopped", "upon", "drown", "brown", "crown", "then",
-            "them", "they", "when", "what", "where", "wave", "more", "mode", "made", "make", "fast",
-            "last", "past", "lost", "most", "much", "such", "each", "what's", "goal", "goals");
-
-    /** The vocabulary word this one was meant to be: itself if known or too short to guess, else the nearest within reach. */
-    private String correct(String w) {
-        if (vocabulary.contains(w) || w.length() < 4 || REAL_WORDS.contains(w) || worldWords.contains(w) || w.chars().anyMatch(Character::isDigit)) {
-            return w;
-        }
-        int reach = w.length() >= 7 ? 2 : 1;
-        String best = w;
-        int[] bestKey = {reach + 1, 0, 0, 0};
-        boolean tie = false;
-        for (String v : vocabulary) {
-            if (v.length() < 3 || Math.abs(v.length() - w.length()) > reach) {
-                continue;
-            }
-            // nearest first; among equals, the same letters swapped ("donw": down, not dont), then the one that
-            // starts alike, then the one as long
-            int[] key = {Spelling.distance(w, v), sameLetters(v, w) ? 0 : 1, v.charAt(0) == w.charAt(0) ? 0 : 1, Math.abs(v.length() - w.length())};
-            int cmp = java.util.Arrays.compare(key, bestKey);
-            if (cmp < 0) {
-                best = v;
-                bestKey = key;
-                tie = false;
-            } else if (cmp == 0 && !v.equals(best)) {
-                // a stop word wins a tie: stopping by mistake is safe, moving by mistake is not
-                if (STOP_WORDS.contains(v)) {
-                    best = v;
-                    tie = false;
-                } else if (!STOP_WORDS.contains(best)) {
-                    tie = true;
-                }
-            }
-        }
-        return bestKey[0] <= reach && !tie ? best : w;
-    }
-
-    private static boolean sameLetters(String a, String b) {
-        char[] x = a.toCharArray(), y = b.toCharArray();
-        java.util.Arrays.sort(x);
-        java.util.Arrays.sort(y);
-        return java.util.Arrays.equals(x, y);
-    }
-
-
     /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
     static List<String> words(String text) {
         String t = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace("e-stop", "estop")
@@ -710,72 +664,11 @@ public final class CorrectionParser {
 
     // ---- skill phrases
 
-    private record CompiledPhrase(Skill skill, Skill.Phrase phrase, Pattern pattern, List<String> slots) {
-    }
-
     private record ValueForm(String skill, String parameter, String value, List<String> words) {
     }
 
     /** A skill the words may name: how strongly, the values said for it, and the values it still needs. */
     private record Candidate(Skill skill, int score, Map<String, Set<String>> values, List<String> missing) {
-    }
-
-    /** A phrase as a pattern over normalized words: each {param} slot accepts any word form of any of its values. */
-    private static CompiledPhrase compile(Skill s, Skill.Phrase p) {
-        Matcher m = Pattern.compile("\\{([a-z0-9_]+)}").matcher(p.text());
-        StringBuilder re = new StringBuilder();
-        List<String> slots = new ArrayList<>();
-        int last = 0;
-        while (m.find()) {
-            re.append(literal(p.text().substring(last, m.start())));
-            Skill.Parameter param = s.parameter(m.group(1)).orElse(null);
-            if (param == null) {
-                return null;
-            }
-            List<String> alts = new ArrayList<>();
-            for (Skill.Value v : param.values()) {
-                alts.add(String.join(" ", words(v.name().replace('_', ' '))));
-                v.synonyms().forEach(y -> alts.add(String.join(" ", words(y))));
-            }
-            alts.removeIf(String::isEmpty);
-            alts.sort(Comparator.comparingInt(String::length).reversed());
-            re.append("(").append(String.join("|", alts.stream().map(Pattern::quote).toList())).append(")");
-            slots.add(param.name());
-            last = m.end();
-        }
-        re.append(literal(p.text().substring(last)));
-        // words are joined by single spaces; a slot next to a literal keeps its space
-        String pattern = re.toString().replaceAll("( )+", " ").strip();
-        return new CompiledPhrase(s, p, Pattern.compile(pattern), slots);
-    }
-
-    private static String literal(String text) {
-        List<String> w = words(text);
-        if (w.isEmpty()) {
-            return " ";
-        }
-        return " " + Pattern.quote(String.join(" ", w)) + " ";
-    }
-
-    /** The command a matched phrase means, or null if a value it needs is missing. */
-    private SkillCall bind(CompiledPhrase cp, Matcher m) {
-        Map<String, String> args = new LinkedHashMap<>(cp.phrase().fixed());
-        for (int i = 0; i < cp.slots().size(); i++) {
-            String heard = m.group(i + 1);
-            Skill.Parameter param = cp.skill().parameter(cp.slots().get(i)).orElseThrow();
-            for (Skill.Value v : param.values()) {
-                if (String.join(" ", words(v.name().replace('_', ' '))).equals(heard)
-                        || v.synonyms().stream().anyMatch(y -> String.join(" ", words(y)).equals(heard))) {
-                    args.put(param.name(), v.name());
-                    break;
-                }
-            }
-        }
-        try {
-            return library.normalize(new SkillCall(cp.skill().name(), args));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     private static double clamp(double c) {

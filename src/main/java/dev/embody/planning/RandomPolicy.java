@@ -16,6 +16,15 @@ public final class RandomPolicy implements Policy {
         this.random = new Random(seed);
     }
 
+    /**
+     * A fresh random policy for each episode, the k-th seeded {@code seed + k}: one seed for every episode would draw the
+     * same commands in each, and a program that starts alike each time (a desktop game) would see one play 15 times.
+     */
+    public static java.util.function.Supplier<Policy> perEpisode(long seed) {
+        java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong(seed);
+        return () -> new RandomPolicy(next.getAndIncrement());
+    }
+
     @Override
     public Decision plan(PlanningContext ctx) {
         SkillCall c = ctx.candidates().get(random.nextInt(ctx.candidates().size()));
