@@ -24,6 +24,8 @@ public final class TextReader implements AutoCloseable {
     public static final Path TESSDATA = Path.of("/usr/share/tesseract-ocr/5/tessdata");
     /** Tesseract reads text best at a few tens of pixels a line. */
     private static final int LINE_PIXELS = 48;
+    /** A region whose grey levels all lie closer than this holds no writing. */
+    private static final int BLANK_CONTRAST = 48;
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final TessBaseAPI api;
@@ -50,11 +52,19 @@ public final class TextReader implements AutoCloseable {
         byte[] grey = new byte[w * hh];
         byte[] src = frame.bgr();
         long sum = 0;
+        int darkest = 255, lightest = 0;
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < region.width(); x++) {
                 int p = ((region.y() + y) * frame.width() + region.x() + x) * 3;
-                sum += ((src[p] & 255) + (src[p + 1] & 255) * 2 + (src[p + 2] & 255)) / 4;
+                int v = ((src[p] & 255) + (src[p + 1] & 255) * 2 + (src[p + 2] & 255)) / 4;
+                sum += v;
+                darkest = Math.min(darkest, v);
+                lightest = Math.max(lightest, v);
             }
+        }
+        if (lightest - darkest < BLANK_CONTRAST) {
+            // Tesseract reads words into a blank page ('EERE' in a terminal's empty status line): nothing drawn, nothing read
+            return "";
         }
         // dark text on light: a terminal's light-on-dark region is turned over
         boolean invert = sum / Math.max(1, (long) h * region.width()) < 128;
