@@ -137,7 +137,16 @@ public final class WormDemonstrator {
             }
             XWindows.Window w = next.get();
             watched++;
-            XWindows.focus(w.id());
+            // as a person does: the pointer rests in the game's window, and the window has the keyboard
+            keys.mouseMove(w.region().x() + w.region().width() / 2, w.region().y() + w.region().height() / 2);
+            try {
+                XWindows.focus(w.id());
+            } catch (IOException e) {
+                // a window on its way out (the last game's): wait for the next
+                log.debug("could not focus {}: {}", w.id(), e.toString());
+                Thread.sleep(100);
+                continue;
+            }
             String last = "right";
             long checked = System.nanoTime();
             while (true) {
@@ -146,6 +155,14 @@ public final class WormDemonstrator {
                     checked = t0;
                     if (XWindows.geometry(w.id()).filter(XWindows.Window::viewable).isEmpty()) {
                         break;
+                    }
+                    // a window given the keyboard before it was ready to take it, or that lost it: clicked into again
+                    if (focused() != w.id()) {
+                        try {
+                            XWindows.focus(w.id());
+                        } catch (IOException e) {
+                            break;
+                        }
                     }
                 }
                 Optional<WormBoard> b = board();
@@ -175,6 +192,18 @@ public final class WormDemonstrator {
             while (XWindows.find(calibration.title()).filter(x -> x.id() == w.id()).isPresent()) {
                 Thread.sleep(50);
             }
+        }
+    }
+
+    /** The X window that has the keyboard (0 when it cannot tell). */
+    private static long focused() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("xdotool", "getwindowfocus").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor(5, TimeUnit.SECONDS);
+        try {
+            return Long.parseLong(out);
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 
