@@ -125,12 +125,26 @@ final class BenchCommand implements Runnable {
         int examples;
         @Option(names = "--no-waypoint", description = "Time the sim game's input without the waypoint feature.")
         boolean noWaypoint;
+        @picocli.CommandLine.Mixin
+        TargetSelection targetSelection;
+        @Option(names = "--episodes-dir", defaultValue = "episodes", description = "A desktop program's recorded episodes: their frames are "
+                + "decided on and their examples fine-tuned on, and where the calibration declares no input, it is chosen from them as train "
+                + "chooses it (default: ${DEFAULT-VALUE}).")
+        Path episodesDir;
+        @Option(names = "--checkpoints", defaultValue = "checkpoints", description = "A desktop program's checkpoint in use gives the input "
+                + "(default: ${DEFAULT-VALUE}).")
+        Path checkpointsDir;
 
         @Override
         public Integer call() throws Exception {
             Options o = Options.of(spec);
             o.whole("--steps", steps, 1, 1_000_000);
             o.whole("--examples", examples, 1, 1_000_000);
+            if (!"sim-game".equals(targetSelection.target)) {
+                try (dev.embody.profile.Profile profile = targetSelection.profile(spec)) {
+                    return program(profile);
+                }
+            }
             SimGameProfile.Config config = SimGameProfile.Config.of(TargetOptions.defaults());
             SimGameProfile profile = new SimGameProfile(noWaypoint ? config.withoutWaypoint() : config);
             SkillLibrary library = profile.skills();
@@ -169,6 +183,104 @@ final class BenchCommand implements Runnable {
                 r.net().close();
                 System.out.printf(Locale.ROOT, "fine-tune round: %d examples, %d Adam steps of %d, %.1f s on %s, loss %.3f -> %.3f (target < 60 s on 2 cores: %s)%n",
                         data.size(), r.steps(), round.batchSize(), r.seconds(), r.device(), r.firstLoss(), r.lastLoss(), r.seconds() < 60 ? "MET" : "MISSED");
+            }
+            return Main.OK;
+        }
+
+        /**
+         * A program on the desktop: decisions on its recorded frames (or frames of its scene's size where none are
+         * recorded) at the input its checkpoint in use reads, else the one its calibration declares, else the one train
+         * would choose from its episodes; then one fine-tune round on its examples, repeated up to --examples.
+         */
+        private int program(dev.embody.profile.Profile profile) throws Exception {
+            SkillLibrary library = profile.skills();
+            var store = profile.checkpoints(checkpointsDir);
+            java.util.Optional<dev.embody.learning.Checkpoints.Loaded> inUse = profile.loadInUse(store);
+            dev.embody.planning.LearnedPolicy policy;
+            String whose;
+            if (inUse.isPresent()) {
+                policy = inUse.get().policy();
+                whose = "checkpoint " + inUse.get().checkpoint().version() + "'s";
+            } else if (profile.choosesInput()) {
+                dev.embody.learning.InputChoice c = dev.embody.learning.InputChoice.fromEpisodes(episodesDir, profile.name(), e -> true,
+                        profile.inputSpec().words());
+                System.out.println(c.line());
+                policy = profile.untrained(library, 1, c.spec());
+                whose = "chosen";
+            } else {
+                policy = profile.untrained(library, 1);
+                whose = "declared";
+            }
+            try (dev.embody.planning.LearnedPolicy p = policy) {
+                dev.embody.planning.InputSpec in = p.spec();
+                List<dev.embody.loop.Frame> frames = new ArrayList<>();
+                List<dev.embody.learning.Example> data;
+                try (Modules m = profile.modules(library)) {
+                    data = new ArrayList<>(dev.embody.learning.EpisodeExamples.collect(episodesDir, profile.name(), m.gathering(), in).examples());
+                }
+                for (java.nio.file.Path d : java.nio.file.Files.isDirectory(episodesDir) ? ReplayCommand.resolve(spec, List.of(episodesDir.toString()), episodesDir)
+                        : List.<java.nio.file.Path>of()) {
+                    var e = dev.embody.episode.RecordedEpisode.read(d);
+                    if (!profile.name().equals(e.meta().path("target").asText())) {
+                        continue;
+                    }
+                    try (var rf = new dev.embody.episode.RecordedFrames(e, false)) {
+                        while (frames.size() < 600) {
+                            frames.add(rf.next().frame());
+                        }
+                    } catch (java.io.EOFException end) {
+                        // the episode's last frame
+                    }
+                    if (frames.size() >= 600) {
+                        break;
+                    }
+                }
+                String source = frames.isEmpty() ? "frames of noise at the scene's size (no episodes in " + episodesDir + ")"
+                        : frames.size() + " recorded frames";
+                if (frames.isEmpty()) {
+                    var cal = ((dev.embody.profile.DesktopProfile) profile).config().calibration();
+                    java.util.Random noise = new java.util.Random(1);
+                    for (int i = 0; i < 60; i++) {
+                        byte[] bgr = new byte[cal.sceneWidth() * cal.sceneHeight() * 3];
+                        noise.nextBytes(bgr);
+                        frames.add(new dev.embody.loop.Frame(cal.sceneWidth(), cal.sceneHeight(), bgr));
+                    }
+                }
+                // a decision as the loop takes one: the frame read through the policy's encoder, then the network
+                dev.embody.planning.PolicyEncoder encoder = new dev.embody.planning.PolicyEncoder(in);
+                dev.embody.loop.Task task = new dev.embody.loop.Task("", "follow", "wait for the operator's commands", null, Double.NaN, Double.NaN);
+                double[] ms = new double[steps];
+                for (int i = -200; i < steps; i++) {
+                    dev.embody.loop.Frame f = frames.get(Math.floorMod(i, frames.size()));
+                    long t0 = System.nanoTime();
+                    float[] probabilities = p.probabilities(encoder.encode(i + 200L, f, task, null, null));
+                    long t = System.nanoTime() - t0;
+                    if (i >= 0 && probabilities.length > 0) {
+                        ms[i] = t / 1e6;
+                    }
+                }
+                java.util.Arrays.sort(ms);
+                double p50 = ms[(int) Math.ceil(0.5 * ms.length) - 1], p99 = ms[(int) Math.ceil(0.99 * ms.length) - 1];
+                System.out.printf(Locale.ROOT, "learned policy decision at the %s input (%s), on %s, %d steps, %d cores: plan_ms p50=%.3f p99=%.3f max=%.3f "
+                                + "(target p99 < 10 ms: %s) device=%s load_average=%s%n", whose, in, source, ms.length,
+                        Runtime.getRuntime().availableProcessors(), p50, p99, ms[ms.length - 1], p99 < 10 ? "MET" : "MISSED",
+                        dev.embody.planning.PolicyNet.device().getDeviceType(), loadAverage());
+                if (data.isEmpty()) {
+                    System.out.println("fine-tune round: not timed (no demonstrations or corrections of " + profile.name() + " in " + episodesDir + ")");
+                    return Main.OK;
+                }
+                int recorded = data.size();
+                List<dev.embody.learning.Example> round = new ArrayList<>(examples);
+                for (int i = 0; i < examples; i++) {
+                    round.add(data.get(i % recorded));
+                }
+                // one fine-tune round, as live's periodic training runs it
+                dev.embody.learning.Trainer.Options options = new dev.embody.learning.Trainer.Options(20, 64, 2e-3f, 200, 1);
+                dev.embody.learning.Trainer.Result r = new dev.embody.learning.Trainer(options, System.err).train(p, round);
+                r.net().close();
+                System.out.printf(Locale.ROOT, "fine-tune round: %d examples (%d recorded, repeated), %d Adam steps of %d, %.1f s on %s, loss %.3f -> %.3f "
+                                + "(target < 60 s on 2 cores: %s) load_average=%s%n", round.size(), recorded, r.steps(), options.batchSize(), r.seconds(), r.device(),
+                        r.firstLoss(), r.lastLoss(), r.seconds() < 60 ? "MET" : "MISSED", loadAverage());
             }
             return Main.OK;
         }

@@ -162,7 +162,8 @@ final class ImproveCommand implements Callable<Integer> {
             Duration limit = Duration.ofMillis((long) (timeLimit * 1000));
             Duration period = Duration.ofNanos((long) (1e9 / rate));
             System.out.printf(Locale.ROOT, "improve: %s, %d demonstration(s), %d round(s) x %d corrected episode(s) (the last held out for the gate), %d held-out episodes a policy, %.0f s to survive, %.0f steps/s, input %s, %d cores%n",
-                    calibration, k, r, per, n, timeLimit, rate, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
+                    calibration, k, r, per, n, timeLimit, rate, profile.choosesInput() ? "chosen from the demonstrations (below)" : profile.inputSpec(),
+                    Runtime.getRuntime().availableProcessors());
             DesktopImprovement.Person person = new DesktopImprovement.Person(plays, corrects, DesktopArena.OPERATOR_READY);
             DesktopImprovement.Report report;
             try (DesktopArena arena = new DesktopArena(profile, profile.skills(), new DesktopArena.Settings(limit, period, (long) (timeLimit * rate * 2) + 100))) {

@@ -70,7 +70,7 @@ final class LivePolicy implements AutoCloseable {
         }
         if (follow && agent.awaitPolicy(wait) == null) {
             Checkpoints store = profile.checkpoints(checkpointsDir);
-            java.util.Optional<Checkpoints.Loaded> local = store.loadInUse(profile.inputSpec(), profile.policyRules());
+            java.util.Optional<Checkpoints.Loaded> local = profile.loadInUse(store);
             LearnedPolicy start = local.map(Checkpoints.Loaded::policy).orElseGet(() -> profile.untrained(library, 1));
             org.slf4j.LoggerFactory.getLogger(LivePolicy.class).warn("fleet {}: no policy announced within {} s; starting with {} until one is",
                     settings.fleet(), wait.toSeconds(), local.isPresent() ? start.version() + " from " + store.root() : "an untrained policy");

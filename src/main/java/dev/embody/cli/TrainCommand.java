@@ -7,6 +7,8 @@ import dev.embody.learning.Example;
 import dev.embody.learning.Fit;
 import dev.embody.learning.Gate;
 import dev.embody.learning.HeldOutEpisodes;
+import dev.embody.learning.InputChoice;
+import dev.embody.learning.RuleChoice;
 import dev.embody.learning.Improvement;
 import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
@@ -79,8 +81,22 @@ final class TrainCommand implements Callable<Integer> {
         });
         LearnedPolicy start;
         String parent = null;
+        // the held-out episodes are never trained on: they tell whether the policy generalises, stop training, and gate
+        java.util.Set<String> held = HeldOutEpisodes.heldOutIds(episodesDir, target);
+        String inputWhy;
         if ("untrained".equals(from) || (from == null && incumbent.isEmpty())) {
-            start = profile.untrained(library, 1);
+            if (profile.choosesInput()) {
+                // nothing declared: the input is read off the demonstrations (where the screen changes, how small what changes is)
+                InputChoice chosen = InputChoice.fromEpisodes(episodesDir, target, e -> !held.contains(e.id()), profile.inputSpec().words());
+                System.out.println(chosen.line());
+                start = profile.untrained(library, 1, chosen.spec());
+                inputWhy = "chosen";
+            } else {
+                start = profile.untrained(library, 1);
+                inputWhy = profile.declaredRules() != null ? "declared" : "profile";
+                System.out.println("input: " + start.spec() + (profile.declaredRules() != null
+                        ? " (declared by the calibration's policy.input, not chosen from the demonstrations)" : " (the " + target + " profile's)"));
+            }
         } else {
             Checkpoint c = from == null ? incumbent.get() : store.find(from).orElseThrow(() ->
                     new ParameterException(spec.commandLine(), "no checkpoint '" + from + "' under " + store.root()));
@@ -89,10 +105,10 @@ final class TrainCommand implements Callable<Integer> {
             if (!start.commands().equals(LearnedPolicy.names(library))) {
                 start = start.grownTo(library);
             }
+            inputWhy = "kept";
+            System.out.println("input: " + start.spec() + " (kept from " + c.version() + ": a fine-tune reads what its checkpoint was trained on)");
         }
         EpisodeExamples.Collected collected, heldOut;
-        // the held-out episodes are never trained on: they tell whether the policy generalises, stop training, and gate
-        java.util.Set<String> held = HeldOutEpisodes.heldOutIds(episodesDir, target);
         try (Modules modules = profile.modules(library)) {
             // frames are perceived again by the profile's own information gathering: the scene is not recorded whole
             collected = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(), e -> !held.contains(e.id()));
@@ -127,6 +143,12 @@ final class TrainCommand implements Callable<Integer> {
         System.out.println("fit on training episodes: " + trainFit.line());
         System.out.println("fit on held-out episodes: " + (heldFit.agreement().trials() > 0 ? heldFit.line()
                 : "none held out (" + HeldOutEpisodes.FEWEST + " teaching episodes or more hold 1 in " + HeldOutEpisodes.EVERY + " out)"));
+        if (profile.declaredRules() != null) {
+            // how the policy picks, from what the person did (a declaration in the calibration wins)
+            RuleChoice rc = RuleChoice.choose(profile.policyRules(), profile.declaredRules(), examples, trainFit);
+            System.out.println(rc.line());
+            candidate = candidate.as("candidate", rc.rules());
+        }
         List<String> advice = Fit.advice(trainFit, heldFit);
         if (advice.isEmpty()) {
             System.out.println("fit: the policy fits its training steps" + (heldFit.agreement().trials() > 0
@@ -148,6 +170,7 @@ final class TrainCommand implements Callable<Integer> {
         metrics.put("corrections", corrections);
         metrics.put("epochs", r.epochs());
         metrics.put("best_epoch", r.bestEpoch());
+        metrics.put("input", inputWhy);
         putFit(metrics, "train", trainFit);
         putFit(metrics, "heldout_episodes", heldFit);
         boolean adopt = true;

@@ -22,19 +22,10 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
-import io.javalin.websocket.WsContext;
-import org.eclipse.jetty.websocket.api.WriteCallback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.imageio.IIOImage;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageWriteParam;
-import javax.imageio.ImageWriter;
-import javax.imageio.stream.MemoryCacheImageOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,7 +37,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,12 +57,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     private static final Logger log = LoggerFactory.getLogger(OperatorConsole.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A browser that has this many frames unsent is skipped until it catches up. */
-    private static final int MAX_IN_FLIGHT = 2;
-    private static final long FRAME_INTERVAL_NANOS = 1_000_000_000L / 20;
     private static final int MAX_AUDIO_BYTES = 2 * 1024 * 1024;
-    /** A JSON body: a correction, a control, a checkpoint name; far more than any of them needs. */
-    private static final int MAX_JSON_BYTES = 64 * 1024;
     private static final int MAX_WS_MESSAGE_BYTES = 4096;
     /** The page (src/main/resources/console): it holds no secret, and reads the token from its own URL. */
     private static final Set<String> PAGE_FILES = Set.of("/", "/index.html", "/console.js", "/console.css");
@@ -88,18 +73,10 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     static final int SPEECH_WAITING = 4;
     private final java.util.concurrent.Semaphore speechSlots = new java.util.concurrent.Semaphore(SPEECH_WAITING);
     private final Javalin app;
-    private final Set<WsContext> viewers = ConcurrentHashMap.newKeySet();
-    private final Map<String, AtomicLong> inFlight = new ConcurrentHashMap<>();
-    private final AtomicReference<Frame> latestFrame = new AtomicReference<>();
     private final AtomicReference<Map<String, Object>> latestStep = new AtomicReference<>(Map.of("index", -1));
-    /** Step summaries not yet sent, oldest first; bounded, so a stalled broadcaster never grows it without end. */
-    private final java.util.concurrent.ConcurrentLinkedDeque<String> pendingSteps = new java.util.concurrent.ConcurrentLinkedDeque<>();
-    private static final int MAX_PENDING_STEPS = 50;
-    private final AtomicLong framesSent = new AtomicLong();
     private final AtomicLong framesSeen = new AtomicLong();
     private final CorrectionRate rate;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread broadcaster;
+    private final Broadcaster broadcaster = new Broadcaster();
     private final List<Map<String, Object>> operatorLog = new ArrayList<>();
     private volatile BiConsumer<String, Object> episodeLog = (k, v) -> { };
     private volatile String episodeId = "";
@@ -149,8 +126,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         });
         routes();
         inbox.observe(this::logged);
-        broadcaster = new Thread(this::broadcast, "console-broadcast");
-        broadcaster.setDaemon(true);
     }
 
     /** Starts serving; the URL to open (with the token when one is required) is logged and returned by {@link #url()}. */
@@ -182,11 +157,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     /** Frames and steps pushed to browsers so far (for the bench and tests). */
     public long framesSent() {
-        return framesSent.get();
+        return broadcaster.framesSent();
     }
 
     public int viewers() {
-        return viewers.size();
+        return broadcaster.viewers();
     }
 
     /** A new episode: commands from the page are logged into it through {@code log} (the recorder's meta.json). */
@@ -209,12 +184,12 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     @Override
     public void accept(Frame frame) {
         framesSeen.incrementAndGet();
-        latestFrame.set(frame);
+        broadcaster.frame(frame);
     }
 
     @Override
     public void onStep(Step step, Observation observation) {
-        latestFrame.set(observation.frame());
+        broadcaster.frame(observation.frame());
         Map<String, Object> view = stepView(step);
         dev.embody.vlm.ModelSession m = model;
         if (m != null) {
@@ -225,34 +200,19 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         if (status.startsWith("ended")) {
             status = "running"; // the next episode began
         }
-        try {
-            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "step", "step", view)));
-            while (pendingSteps.size() > MAX_PENDING_STEPS) {
-                pendingSteps.pollFirst();
-            }
-        } catch (IOException e) {
-            log.debug("step view not serialisable", e);
-        }
+        broadcaster.message(Map.of("type", "step", "step", view));
     }
 
     /** What the loop tells the operator outside a step (a command refused, a skill taught) goes to every page. */
     @Override
     public void onNotice(String text) {
-        try {
-            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "notice", "text", text)));
-        } catch (IOException ignored) {
-            // a map of strings always serialises
-        }
+        broadcaster.message(Map.of("type", "notice", "text", text));
     }
 
     @Override
     public void onEnd(Outcome outcome) {
         status = "ended: " + outcome.label();
-        try {
-            pendingSteps.add(JSON.writeValueAsString(Map.of("type", "end", "outcome", outcome.label())));
-        } catch (IOException ignored) {
-            // a map of strings always serialises
-        }
+        broadcaster.message(Map.of("type", "end", "outcome", outcome.label()));
     }
 
     private void logged(Intervention i) {
@@ -284,14 +244,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         } else if (i.kind() == Intervention.Kind.RESUME) {
             status = "running";
         }
-        try {
-            pendingIntervention.set(JSON.writeValueAsString(Map.of("type", "operator", "entry", entry, "status", status)));
-        } catch (IOException ignored) {
-            // strings only
-        }
+        broadcaster.intervention(Map.of("type", "operator", "entry", entry, "status", status));
     }
-
-    private final AtomicReference<String> pendingIntervention = new AtomicReference<>();
 
     static Map<String, Object> stepView(Step step) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -344,105 +298,10 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         return m;
     }
 
-    // ---- broadcasting ----
-
-    private void broadcast() {
-        Frame lastSent = null;
-        while (running.get()) {
-            long t0 = System.nanoTime();
-            try {
-                String iv = pendingIntervention.getAndSet(null);
-                if (iv != null) {
-                    sendText(iv);
-                }
-                // every step goes out, in order: the page must see the one a correction overrode, not only the latest
-                String st;
-                while ((st = pendingSteps.pollFirst()) != null) {
-                    sendText(st);
-                }
-                Frame f = latestFrame.get();
-                if (f != null && f != lastSent && !viewers.isEmpty()) {
-                    lastSent = f;
-                    sendFrame(jpeg(f));
-                }
-            } catch (Exception e) {
-                log.debug("broadcast failed", e);
-            }
-            long left = FRAME_INTERVAL_NANOS - (System.nanoTime() - t0);
-            if (left > 0) {
-                try {
-                    Thread.sleep(left / 1_000_000, (int) (left % 1_000_000));
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
-    }
-
-    private void sendText(String text) {
-        for (WsContext ws : viewers) {
-            try {
-                if (ws.session.isOpen()) {
-                    ws.session.getRemote().sendString(text, WriteCallback.NOOP);
-                }
-            } catch (RuntimeException e) {
-                drop(ws, e);
-            }
-        }
-    }
-
-    private void sendFrame(byte[] jpeg) {
-        for (WsContext ws : viewers) {
-            AtomicLong pending = inFlight.computeIfAbsent(ws.sessionId(), k -> new AtomicLong());
-            if (pending.get() >= MAX_IN_FLIGHT || !ws.session.isOpen()) {
-                continue;
-            }
-            pending.incrementAndGet();
-            try {
-                ws.session.getRemote().sendBytes(ByteBuffer.wrap(jpeg), new WriteCallback() {
-                    @Override
-                    public void writeFailed(Throwable x) {
-                        pending.decrementAndGet();
-                    }
-
-                    @Override
-                    public void writeSuccess() {
-                        pending.decrementAndGet();
-                        framesSent.incrementAndGet();
-                    }
-                });
-            } catch (RuntimeException e) {
-                pending.decrementAndGet();
-                drop(ws, e);
-            }
-        }
-    }
-
-    private void drop(WsContext ws, Exception e) {
-        viewers.remove(ws);
-        inFlight.remove(ws.sessionId());
-        log.debug("dropped a viewer: {}", e.toString());
-    }
-
-    static byte[] jpeg(Frame f) throws IOException {
-        ImageWriter w = ImageIO.getImageWritersByFormatName("jpeg").next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
-        try (MemoryCacheImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
-            w.setOutput(out);
-            ImageWriteParam p = w.getDefaultWriteParam();
-            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            p.setCompressionQuality(0.8f);
-            w.write(null, new IIOImage(f.toImage(), null, null), p);
-        } finally {
-            w.dispose();
-        }
-        return bytes.toByteArray();
-    }
-
     // ---- HTTP and WebSocket ----
 
     private void routes() {
-        app.before("/api/*", this::guard);
+        app.before("/api/*", RequestBody::requireJsonPost);
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
         // Javalin's own refusals (no such endpoint, a body over its limit) in the same one-line JSON
         app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error",
@@ -456,27 +315,21 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         app.ws("/ws", ws -> {
             ws.onConnect(ctx -> {
                 ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(30));
-                viewers.add(ctx);
+                broadcaster.join(ctx);
                 ctx.send(JSON.writeValueAsString(Map.of("type", "hello", "episode", episodeId, "status", status,
                         "step", latestStep.get())));
             });
             // the socket only carries the agent's view to the page; anything a browser sends on it is ignored
             ws.onMessage(ctx -> { });
             ws.onBinaryMessage(ctx -> { });
-            ws.onClose(ctx -> {
-                viewers.remove(ctx);
-                inFlight.remove(ctx.sessionId());
-            });
-            ws.onError(ctx -> {
-                viewers.remove(ctx);
-                inFlight.remove(ctx.sessionId());
-            });
+            ws.onClose(broadcaster::leave);
+            ws.onError(broadcaster::leave);
         });
         app.get("/api/state", ctx -> ctx.json(Map.of("episode", episodeId, "status", status, "step", latestStep.get(),
-                "viewers", viewers.size(), "frames_seen", framesSeen.get())));
+                "viewers", broadcaster.viewers(), "frames_seen", framesSeen.get())));
         app.get("/api/parse", ctx -> ctx.json(understandingView(parse(text(ctx.queryParam("text"))), false, null)));
         app.post("/api/correct", ctx -> {
-            String text = text(field(ctx, "text"));
+            String text = text(RequestBody.field(ctx, "text"));
             // understood before it is limited: a stop or a pause is never refused ("stop, there is lava")
             Understanding u = parse(text);
             java.util.Optional<Intervention> i = u.toIntervention("web");
@@ -489,14 +342,14 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             ctx.json(understandingView(u, i.isPresent(), null));
         });
         app.post("/api/control", ctx -> {
-            String action = field(ctx, "action");
+            String action = RequestBody.field(ctx, "action");
             Intervention i = switch (action) {
                 case "pause" -> Intervention.of(Intervention.Kind.PAUSE, null, "pause", "web");
                 case "resume" -> Intervention.of(Intervention.Kind.RESUME, null, "resume", "web");
                 case "step" -> Intervention.of(Intervention.Kind.STEP, null, "single step", "web");
                 case "estop" -> Intervention.of(Intervention.Kind.STOP, null, "e-stop", "web");
                 case "goal" -> {
-                    String goal = text(field(ctx, "goal"));
+                    String goal = text(RequestBody.field(ctx, "goal"));
                     yield Intervention.of(Intervention.Kind.GOAL, goal, "goal: " + goal, "web");
                 }
                 default -> throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown action '" + clip(action) + "' (expected pause, resume, step, estop or goal)");
@@ -549,7 +402,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         app.get("/api/suggestions", ctx -> ctx.json(suggestions(parser.get().library())));
         app.get("/api/commands", ctx -> ctx.json(parser.get().library().commands().stream().map(Object::toString).toList()));
         app.post("/api/command", ctx -> {
-            String text = text(field(ctx, "command"));
+            String text = text(RequestBody.field(ctx, "command"));
             dev.embody.skill.SkillCall call;
             try {
                 call = parser.get().library().normalize(dev.embody.skill.SkillCall.parse(text));
@@ -564,14 +417,14 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         app.get("/api/training", ctx -> ctx.json(training.snapshot()));
         app.post("/api/training/rollback", ctx -> {
             limit();
-            String cp = text(field(ctx, "checkpoint"));
+            String cp = text(RequestBody.field(ctx, "checkpoint"));
             ctx.json(Map.of("message", training.rollback(cp)));
         });
         app.get("/api/model", ctx -> ctx.json(modelSession().status()));
         app.post("/api/model/skills", ctx -> {
             limit();
-            String id = field(ctx, "id");
-            String verdict = field(ctx, "verdict");
+            String id = RequestBody.field(ctx, "id");
+            String verdict = RequestBody.field(ctx, "verdict");
             if (!List.of("approve", "reject").contains(verdict)) {
                 throw new BadRequest(HttpStatus.BAD_REQUEST, "verdict must be approve or reject, got '" + clip(verdict) + "'");
             }
@@ -624,16 +477,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         return refused == null ? null : new BadRequest(refused.status(), refused.reason());
     }
 
-    /** What only a page of this console can send: a JSON post (a cross-site form or text post needs no permission). */
-    private void guard(Context ctx) {
-        if (ctx.method() == io.javalin.http.HandlerType.POST && !ctx.path().equals("/api/speech")) {
-            String type = String.valueOf(ctx.contentType());
-            if (!type.startsWith("application/json")) {
-                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "send application/json");
-            }
-        }
-    }
-
     /** What halts nothing (a rollback, a verdict, a sentence not understood) takes a token, or is refused (429). */
     private void limit() {
         if (!rate.take()) {
@@ -660,47 +503,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
             throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "text too long: " + t.length() + " characters (at most " + settings.maxCorrectionChars() + ")");
         }
         return t.strip();
-    }
-
-    /** A text field of the request's JSON body (read once, strictly as UTF-8, and kept for the next field). */
-    private static String field(Context ctx, String name) {
-        JsonNode body = ctx.attribute("embody.json");
-        if (body == null) {
-            body = json(ctx);
-            ctx.attribute("embody.json", body);
-        }
-        if (!body.isObject() || !body.path(name).isTextual()) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "expected a JSON object with a text field '" + name + "'");
-        }
-        return body.get(name).asText();
-    }
-
-    private static JsonNode json(Context ctx) {
-        byte[] bytes;
-        try (java.io.InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes(MAX_JSON_BYTES + 1);
-        } catch (IOException e) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body could not be read: " + e.getMessage());
-        }
-        if (bytes.length > MAX_JSON_BYTES) {
-            throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "the body is too large: at most " + MAX_JSON_BYTES + " bytes");
-        }
-        String text;
-        try {
-            text = RequestText.utf8(bytes);
-        } catch (RequestText.NotUtf8 e) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not valid UTF-8 (" + e.getMessage() + ")");
-        }
-        if (text.isBlank()) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is empty: expected a JSON object with a text field '"
-                    + (ctx.path().endsWith("/control") ? "action" : ctx.path().endsWith("/rollback") ? "checkpoint" : "text") + "'");
-        }
-        try {
-            JsonNode n = JSON.readTree(text);
-            return n == null ? JSON.nullNode() : n;
-        } catch (IOException e) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "the body is not JSON");
-        }
     }
 
     private Understanding parse(String text) {
@@ -768,22 +570,11 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
 
     @Override
     public void close() {
-        running.set(false);
-        broadcaster.interrupt();
+        broadcaster.close();
         try {
             app.stop();
         } catch (RuntimeException e) {
             log.debug("console stop", e);
-        }
-    }
-
-    /** A request refused with a status and a one-line reason. */
-    static final class BadRequest extends RuntimeException {
-        final HttpStatus status;
-
-        BadRequest(HttpStatus status, String message) {
-            super(message);
-            this.status = status;
         }
     }
 }

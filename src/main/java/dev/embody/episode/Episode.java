@@ -18,7 +18,10 @@ public record Episode(Path dir, JsonNode meta) {
     public static final String META = "meta.json";
     public static final String STEPS = "steps.jsonl";
     public static final String VIDEO = "frames.mp4";
-    /** 2: a failed step is a line of its own (failed, failed_at, error); format 1 episodes read as ever. */
+    /**
+     * 2: a failed step is a line of its own (failed, failed_at, error); format 1 episodes read as ever. A step line's own
+     * fields are versioned apart, by {@link StepRecord#FORMAT} (meta.json's step_format).
+     */
     public static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 

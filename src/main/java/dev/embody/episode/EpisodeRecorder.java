@@ -4,10 +4,7 @@ import dev.embody.loop.Goal;
 import dev.embody.skill.SkillLibrary;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.embody.loop.Entity;
-import dev.embody.loop.Latency;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Step;
@@ -29,14 +26,13 @@ import java.util.Map;
 
 /**
  * Writes one episode to {@code episodes/<id>/}: meta.json (what ran, and at the end how it went), steps.jsonl (one
- * line a step, flushed every step) and frames.mp4 (frame n is step n's observation). Crash-safe: everything up to the
+ * line a step, flushed every step: a {@link StepRecord}) and frames.mp4 (frame n is step n's observation). Crash-safe: everything up to the
  * last step is on disk, and meta.json is replaced atomically.
  */
 public final class EpisodeRecorder implements StepListener, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EpisodeRecorder.class);
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper LINE = new ObjectMapper();
 
     private final Path dir;
     private final Target target;
@@ -77,6 +73,8 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
         meta.put("started", Instant.now().toString());
         meta.put("outcome", Outcome.RUNNING.label());
         meta.put("video", Episode.VIDEO);
+        // the version of steps.jsonl's lines; last, so the fields above keep the lines they always had
+        meta.put("step_format", StepRecord.FORMAT);
         return new EpisodeRecorder(dir, target, meta);
     }
 
@@ -123,150 +121,14 @@ public final class EpisodeRecorder implements StepListener, AutoCloseable {
 
     private void write(Step step) {
         try {
-            ObjectNode n = line(step);
             // the target's state as this step's frame was taken (a robot's pose), where the target has one
-            double[] state = target.state();
-            if (state != null && (step.failure() == null || step.failure().observed())) {
-                ArrayNode a = n.putArray("state");
-                for (double v : state) {
-                    a.add(v);
-                }
-            }
-            steps.write(LINE.writeValueAsString(n));
+            steps.write(StepRecord.of(step, target.state()).toLine());
             steps.newLine();
             steps.flush();
             count++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dir.resolve(Episode.STEPS), e);
         }
-    }
-
-    /**
-     * One step's line. A failed step has {@code failed: true}, {@code failed_at} (the part that failed: capture,
-     * gather, reflect, task, curate, plan, act) and {@code error}, and only the fields of the parts before it: no frame
-     * after a capture that failed, no command before a decision.
-     */
-    static ObjectNode line(Step s) {
-        ObjectNode n = LINE.createObjectNode();
-        n.put("step", s.index());
-        n.put("wall_ms", s.wallMillis());
-        boolean observed = s.failure() == null || s.failure().observed();
-        if (observed) {
-            n.put("target_ms", s.targetNanos() / 1e6);
-            n.put("frame", s.frameIndex());
-        } else {
-            n.putNull("target_ms");
-            n.putNull("frame");
-        }
-        if (s.scene() != null) {
-            n.put("scene", s.scene().summary());
-            ArrayNode ents = n.putArray("entities");
-            for (Entity e : s.scene().entities()) {
-                ents.addArray().add(e.kind()).add(round(e.x())).add(round(e.y()));
-            }
-        }
-        if (s.reflection() != null) {
-            ObjectNode r = n.putObject("reflection");
-            r.put("moved", s.reflection().moved()).put("stuck", s.reflection().stuck()).put("progress", s.reflection().progress())
-                    .put("danger", s.reflection().danger()).put("reason", s.reflection().reason());
-        }
-        if (s.task() != null) {
-            ObjectNode t = n.putObject("task");
-            t.put("kind", s.task().kind()).put("subtask", s.task().subtask());
-            if (s.task().hasTarget()) {
-                t.putArray("target").add(round(s.task().targetX())).add(round(s.task().targetY()));
-            }
-        }
-        ArrayNode cands = n.putArray("candidates");
-        s.candidates().forEach(c -> cands.add(c.toString()));
-        if (s.decision() != null && s.command() != null) {
-            n.put("command", s.command().toString());
-            n.put("by", s.decision().by());
-            n.put("why", s.decision().why());
-            if (!s.decision().scores().isEmpty()) {
-                ObjectNode sc = n.putObject("scores");
-                s.decision().scores().forEach((k, v) -> sc.put(k, Math.round(v * 10000) / 10000.0));
-            }
-            if (s.decision().input() != null) {
-                input(n, s.decision().input());
-            }
-        } else {
-            n.putNull("command");
-            n.putNull("by");
-        }
-        if (s.correction() != null) {
-            n.put("correction", s.correction());
-        }
-        ArrayNode sent = n.putArray("sent");
-        s.sent().forEach(sent::add);
-        n.put("interrupted", s.interrupted());
-        n.put("outcome", s.outcome().label());
-        n.put("failed", s.failed());
-        if (s.failed()) {
-            n.put("failed_at", s.failure().stage());
-            n.put("error", s.failure().error());
-        }
-        ObjectNode lat = n.putObject("latency_ms");
-        long[] parts = s.latency().asArray();
-        for (int i = 0; i < parts.length; i++) {
-            lat.put(Latency.PARTS[i], Math.round(parts[i] / 1e3) / 1e3);
-        }
-        n.put("overran", s.overran());
-        if (!s.applied().isEmpty()) {
-            ArrayNode applied = n.putArray("applied");
-            for (var i : s.applied()) {
-                ObjectNode a = applied.addObject().put("kind", i.kind().name().toLowerCase(java.util.Locale.ROOT));
-                a.put("argument", i.argument()).put("text", i.text()).put("channel", i.channel());
-            }
-        }
-        if (!s.citations().isEmpty()) {
-            ArrayNode used = n.putArray("memory_used");
-            s.citations().forEach(c -> used.addObject().put("module", c.module()).put("what", c.what()));
-        }
-        return n;
-    }
-
-    /**
-     * A person's input beside the command it maps to: {@code input_window_ms}, {@code input} (every event, timed from
-     * the window's start) and, where some maps to no skill, {@code unmapped}.
-     */
-    static void input(ObjectNode n, dev.embody.loop.PersonInput in) {
-        n.put("input_window_ms", round(in.windowMs()));
-        ArrayNode events = n.putArray("input");
-        for (dev.embody.loop.PersonInput.Event e : in.events()) {
-            ObjectNode o = events.addObject();
-            o.put("t_ms", round(e.tMs()));
-            o.put("event", e.event());
-            if (e.key() != null) {
-                o.put("key", e.key());
-            }
-            if (e.button() != null) {
-                o.put("button", e.button());
-            }
-            if (e.x() != null) {
-                o.put("x", round(e.x()));
-            }
-            if (e.y() != null) {
-                o.put("y", round(e.y()));
-            }
-            if (e.notches() != null) {
-                o.put("notches", e.notches());
-            }
-            if (e.direction() != null || "stick".equals(e.event())) {
-                o.put("direction", e.direction());
-            }
-            if (e.command() != null) {
-                o.put("command", e.command());
-            }
-        }
-        if (!in.unmapped().isEmpty()) {
-            ArrayNode u = n.putArray("unmapped");
-            in.unmapped().forEach(u::add);
-        }
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
     }
 
     @Override

@@ -100,10 +100,8 @@ public final class Reactuation {
     /** The scene as recorded, for skills that point at an entity. */
     private static Scene sceneOf(RecordedStep rec) {
         List<Entity> ents = new ArrayList<>();
-        for (var e : rec.entities()) {
-            if (e.isArray() && e.size() >= 3) {
-                ents.add(new Entity(e.get(0).asText(), e.get(1).asDouble(), e.get(2).asDouble(), 0, 0));
-            }
+        for (var e : rec.entities() == null ? List.<StepRecord.EntityAt>of() : rec.entities()) {
+            ents.add(new Entity(e.kind(), e.x(), e.y(), 0, 0));
         }
         return new Scene(0, 0, "px", ents, null);
     }

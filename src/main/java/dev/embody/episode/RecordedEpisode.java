@@ -2,7 +2,6 @@ package dev.embody.episode;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Latency;
@@ -23,7 +22,6 @@ import java.util.Map;
  */
 public final class RecordedEpisode {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String WANTED = "(policy wanted ";
 
     private final Episode episode;
@@ -94,6 +92,11 @@ public final class RecordedEpisode {
         if (m.has("format") && (m.path("format").asInt(-1) < 1 || m.path("format").asInt(-1) > Episode.FORMAT)) {
             throw new BadFileException(meta, 0, "field 'format' is " + m.get("format") + ": this build reads formats 1 to " + Episode.FORMAT);
         }
+        if (m.has("step_format") && (!m.get("step_format").isIntegralNumber() || m.get("step_format").asInt() < 1
+                || m.get("step_format").asInt() > StepRecord.FORMAT)) {
+            throw new BadFileException(meta, 0, "field 'step_format' is " + m.get("step_format") + ": this build reads step lines of formats 1 to "
+                    + StepRecord.FORMAT + " (a newer build of embody wrote this episode; read it with that build)");
+        }
         if (!m.path("target").isTextual() || m.path("target").asText().isBlank()) {
             throw new BadFileException(meta, 0, "field 'target' must name the target (sim-game, desktop, robot...), got " + m.get("target"));
         }
@@ -114,48 +117,56 @@ public final class RecordedEpisode {
     private static RecordedStep parse(Path file, int lineNo, String line, int expected, Commands commands) throws BadFileException {
         JsonNode n;
         try {
-            n = JSON.readTree(line);
+            n = StepRecord.JSON.readTree(line);
         } catch (JsonProcessingException ex) {
             throw new BadFileException(file, lineNo, "not a whole JSON line (truncated?): " + ex.getOriginalMessage());
         }
         if (n == null || !n.isObject()) {
             throw new BadFileException(file, lineNo, "expected a JSON object, one step a line");
         }
-        long step = whole(file, lineNo, n, "step");
+        StepRecord r = record(file, lineNo, n);
+        if (r.step() == null) {
+            throw expected(file, lineNo, n, "step");
+        }
+        long step = r.step();
         if (step != expected) {
             throw new BadFileException(file, lineNo, "field 'step' is " + step + ", expected " + expected + " (steps are numbered from 0, one a line)");
         }
-        if (n.has("failed") && !n.get("failed").isBoolean()) {
-            throw new BadFileException(file, lineNo, "field 'failed' must be true or false, got " + n.get("failed"));
+        if (n.has("failed") && r.failed() == null) {
+            throw expected(file, lineNo, n, "failed");
         }
         String failedAt = null, error = null;
-        if (n.path("failed").asBoolean(false)) {
-            failedAt = text(file, lineNo, n, "failed_at");
+        if (Boolean.TRUE.equals(r.failed())) {
+            failedAt = required(file, lineNo, n, "failed_at", r.failedAt());
             if (!List.of(Latency.PARTS).contains(failedAt)) {
                 throw new BadFileException(file, lineNo, "field 'failed_at' is '" + failedAt + "', expected one of " + String.join(", ", Latency.PARTS));
             }
-            error = text(file, lineNo, n, "error");
+            error = required(file, lineNo, n, "error", r.error());
         }
         boolean observed = !"capture".equals(failedAt);
         long targetNanos = -1, frame = -1;
         if (observed) {
-            if (!n.path("target_ms").isNumber()) {
-                throw new BadFileException(file, lineNo, "field 'target_ms' must be a number (the frame's time on the target's clock), got " + n.get("target_ms"));
-            }
-            targetNanos = Math.round(n.get("target_ms").asDouble() * 1e6);
-            frame = n.path("frame").asLong(step);
+            targetNanos = Math.round(required(file, lineNo, n, "target_ms", r.targetMs()) * 1e6);
+            frame = r.frame() != null ? r.frame() : step;
         }
         // a step that failed before its decision has none; any other names what was executed
-        boolean decided = failedAt == null || n.hasNonNull("command");
-        SkillCall command = decided ? command(file, lineNo, n, "command") : null;
-        List<Intervention> applied = applied(file, lineNo, n);
+        boolean decided = failedAt == null || r.command() != null;
+        SkillCall command = null;
+        if (decided) {
+            try {
+                command = SkillCall.parse(required(file, lineNo, n, "command", r.command()));
+            } catch (IllegalArgumentException ex) {
+                throw new BadFileException(file, lineNo, "field 'command': " + ex.getMessage());
+            }
+        }
+        List<Intervention> applied = applied(file, lineNo, n, r.applied());
         commands.taught(applied);
         if (command != null) {
             commands.check(file, lineNo, command);
         }
-        String by = decided ? text(file, lineNo, n, "by") : null;
-        String why = n.path("why").asText("");
-        String correction = n.hasNonNull("correction") ? n.get("correction").asText() : null;
+        String by = decided ? required(file, lineNo, n, "by", r.by()) : null;
+        String why = r.why() == null ? "" : r.why();
+        String correction = r.correction();
         if (!decided && correction != null) {
             throw new BadFileException(file, lineNo, "has a 'correction' but no 'command': a correction is the command the operator gave");
         }
@@ -172,85 +183,132 @@ public final class RecordedEpisode {
             }
         }
         Map<String, Double> latency = new LinkedHashMap<>();
-        n.path("latency_ms").fields().forEachRemaining(f -> latency.put(f.getKey(), f.getValue().asDouble()));
-        List<String> candidates = failedAt != null && !n.has("candidates") ? List.of() : strings(file, lineNo, n, "candidates");
-        List<String> sent = failedAt != null && !n.has("sent") ? List.of() : strings(file, lineNo, n, "sent");
-        return new RecordedStep(lineNo, step, n.path("wall_ms").asLong(), targetNanos, frame, n.path("scene").asText(""),
-                n.path("entities"), n.path("reflection"), n.path("task"), candidates, command, by, why, wanted, correction, sent,
-                n.path("interrupted").asBoolean(false), n.path("outcome").asText(""), latency, failedAt, error, applied,
-                input(file, lineNo, n), state(file, lineNo, n));
+        if (r.latencyMs() != null) {
+            r.latencyMs().forEach((part, ms) -> latency.put(part, ms == null ? 0 : ms));
+        }
+        List<String> candidates = failedAt != null && !n.has("candidates") ? List.of() : required(file, lineNo, n, "candidates", r.candidates());
+        List<String> sent = failedAt != null && !n.has("sent") ? List.of() : required(file, lineNo, n, "sent", r.sent());
+        if (r.state() != null && r.state().contains(null)) {
+            throw expected(file, lineNo, n, "state");
+        }
+        return new RecordedStep(lineNo, step, r.wallMs(), targetNanos, frame, r.scene() == null ? "" : r.scene(),
+                r.entities(), r.reflection(), r.task(), candidates, command, by, why, wanted, correction, sent,
+                r.interrupted(), r.outcome() == null ? "" : r.outcome(), latency, failedAt, error, applied,
+                input(file, lineNo, n, r), r.stateArray());
     }
 
-    /** The target's state at the step's frame, or null where none was recorded. */
-    private static double[] state(Path file, int line, JsonNode n) throws BadFileException {
-        JsonNode a = n.get("state");
-        if (a == null || a.isNull()) {
-            return null;
-        }
-        if (!a.isArray()) {
-            throw new BadFileException(file, line, "field 'state' must be a list of numbers (the target's state), got " + a);
-        }
-        double[] out = new double[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            if (!a.get(i).isNumber()) {
-                throw new BadFileException(file, line, "field 'state' must be a list of numbers (the target's state), got " + a);
+    /** The line as the step record, or what of it is not what the format holds: the field, what it must be, and what it is. */
+    private static StepRecord record(Path file, int line, JsonNode n) throws BadFileException {
+        try {
+            return StepRecord.JSON.treeToValue(n, StepRecord.class);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException ex) {
+            List<com.fasterxml.jackson.databind.JsonMappingException.Reference> path = ex.getPath();
+            String field = path.isEmpty() ? null : path.get(0).getFieldName();
+            if (field == null || !EXPECTED.containsKey(field)) {
+                throw new BadFileException(file, line, "not a step: " + ex.getOriginalMessage());
             }
-            out[i] = a.get(i).asDouble();
+            int index = path.size() > 1 ? path.get(1).getIndex() : -1;
+            JsonNode element = index >= 0 ? n.get(field).get(index) : null;
+            if (field.equals("input") && element != null) {
+                String part = path.size() > 2 ? path.get(2).getFieldName() : null;
+                if (part == null || part.equals("t_ms") || part.equals("event")) {
+                    throw new BadFileException(file, line, inputEventExpected(element));
+                }
+                throw new BadFileException(file, line, "field 'input': an event's '" + part + "' must be "
+                        + (List.of("x", "y").contains(part) ? "a number" : part.equals("notches") ? "a whole number" : "text") + ", got " + element);
+            }
+            if (field.equals("applied") && element != null) {
+                throw new BadFileException(file, line, APPLIED_EXPECTED + element);
+            }
+            throw expected(file, line, n, field);
+        } catch (JsonProcessingException | IllegalArgumentException ex) {
+            throw new BadFileException(file, line, "not a step: " + ex.getMessage());
         }
-        return out;
+    }
+
+    /** What each field of a step line must be, for the messages of a line that is not. */
+    private static final Map<String, String> EXPECTED = Map.ofEntries(
+            Map.entry("step", "a whole number"), Map.entry("wall_ms", "a whole number"), Map.entry("frame", "a whole number"),
+            Map.entry("target_ms", "a number (the frame's time on the target's clock)"),
+            Map.entry("failed", "true or false"), Map.entry("interrupted", "true or false"), Map.entry("overran", "true or false"),
+            Map.entry("scene", "text"), Map.entry("failed_at", "text"), Map.entry("error", "text"), Map.entry("command", "text"),
+            Map.entry("by", "text"), Map.entry("why", "text"), Map.entry("correction", "text"), Map.entry("outcome", "text"),
+            Map.entry("candidates", "a list of text"), Map.entry("sent", "a list of text"), Map.entry("unmapped", "a list of text"),
+            Map.entry("state", "a list of numbers (the target's state)"),
+            Map.entry("input", "a list of the person's input events"), Map.entry("input_window_ms", "a number (ms)"),
+            Map.entry("applied", "a list of goals, notes and taught skills"),
+            Map.entry("entities", "a list of [kind, x, y]"),
+            Map.entry("reflection", "an object {moved, stuck, progress, danger: true or false, reason: text}"),
+            Map.entry("task", "an object {kind, subtask: text, target: [x, y]}"),
+            Map.entry("scores", "an object of numbers by command"), Map.entry("latency_ms", "an object of milliseconds by part"),
+            Map.entry("memory_used", "a list of {module, what}"));
+
+    private static final String APPLIED_EXPECTED = "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got ";
+
+    private static BadFileException expected(Path file, int line, JsonNode n, String field) {
+        return new BadFileException(file, line, "field '" + field + "' must be " + EXPECTED.get(field) + ", got " + n.get(field));
+    }
+
+    /** A field the step needs: there, or an error naming it. */
+    private static <T> T required(Path file, int line, JsonNode n, String field, T value) throws BadFileException {
+        if (value == null) {
+            throw expected(file, line, n, field);
+        }
+        return value;
     }
 
     private static final java.util.Set<String> INPUT_EVENTS = java.util.Set.of("key_down", "key_up", "button_down", "button_up",
             "scroll", "stick", "pad_button_down", "pad_button_up", "command");
 
-    /** A person's raw input beside the command it maps to (a demonstration's step), or null where there is none. */
-    private static dev.embody.loop.PersonInput input(Path file, int line, JsonNode n) throws BadFileException {
-        JsonNode events = n.get("input");
-        if (events == null || events.isNull()) {
-            return null;
-        }
-        if (!events.isArray()) {
-            throw new BadFileException(file, line, "field 'input' must be a list of the person's input events, got " + events);
-        }
-        List<dev.embody.loop.PersonInput.Event> out = new ArrayList<>();
-        for (JsonNode e : events) {
-            String kind = e.path("event").asText("");
-            if (!e.isObject() || !e.path("t_ms").isNumber() || !INPUT_EVENTS.contains(kind)) {
-                throw new BadFileException(file, line, "field 'input': each event needs 't_ms' (a number) and 'event' (one of "
-                        + String.join(", ", new java.util.TreeSet<>(INPUT_EVENTS)) + "), got " + e);
-            }
-            if (kind.startsWith("key_") && !e.path("key").isTextual()) {
-                throw new BadFileException(file, line, "field 'input': a " + kind + " event needs 'key' (a KeyEvent name), got " + e);
-            }
-            if (kind.equals("command") && !e.path("command").isTextual()) {
-                throw new BadFileException(file, line, "field 'input': a command event needs 'command' (a skill command), got " + e);
-            }
-            out.add(new dev.embody.loop.PersonInput.Event(e.get("t_ms").asDouble(), kind, textOrNull(e, "key"), textOrNull(e, "button"),
-                    e.path("x").isNumber() ? e.get("x").asDouble() : null, e.path("y").isNumber() ? e.get("y").asDouble() : null,
-                    e.path("notches").isIntegralNumber() ? e.get("notches").asInt() : null, textOrNull(e, "direction"), textOrNull(e, "command")));
-        }
-        List<String> unmapped = n.has("unmapped") ? strings(file, line, n, "unmapped") : List.of();
-        return new dev.embody.loop.PersonInput(n.path("input_window_ms").asDouble(0), out, unmapped);
+    private static String inputEventExpected(JsonNode e) {
+        return "field 'input': each event needs 't_ms' (a number) and 'event' (one of "
+                + String.join(", ", new java.util.TreeSet<>(INPUT_EVENTS)) + "), got " + e;
     }
 
-    private static String textOrNull(JsonNode n, String field) {
-        return n.path(field).isTextual() ? n.get(field).asText() : null;
+    /** A person's raw input beside the command it maps to (a demonstration's step), or null where there is none. */
+    private static dev.embody.loop.PersonInput input(Path file, int line, JsonNode n, StepRecord r) throws BadFileException {
+        if (r.input() == null) {
+            return null;
+        }
+        List<dev.embody.loop.PersonInput.Event> out = new ArrayList<>();
+        for (int i = 0; i < r.input().size(); i++) {
+            StepRecord.InputEvent e = r.input().get(i);
+            JsonNode raw = n.get("input").get(i);
+            String kind = e == null || e.event() == null ? "" : e.event();
+            if (e == null || e.tMs() == null || !INPUT_EVENTS.contains(kind)) {
+                throw new BadFileException(file, line, inputEventExpected(raw));
+            }
+            if (kind.startsWith("key_") && e.key() == null) {
+                throw new BadFileException(file, line, "field 'input': a " + kind + " event needs 'key' (a KeyEvent name), got " + raw);
+            }
+            if (kind.equals("command") && e.command() == null) {
+                throw new BadFileException(file, line, "field 'input': a command event needs 'command' (a skill command), got " + raw);
+            }
+            out.add(e.toEvent());
+        }
+        return new dev.embody.loop.PersonInput(r.inputWindowMs() == null ? 0 : r.inputWindowMs(), out,
+                r.unmapped() == null ? List.of() : r.unmapped());
     }
 
     /** The goals, notes and taught skills recorded as taking effect at a step. */
-    private static List<Intervention> applied(Path file, int line, JsonNode n) throws BadFileException {
+    private static List<Intervention> applied(Path file, int line, JsonNode n, List<StepRecord.Applied> recorded) throws BadFileException {
         List<Intervention> out = new ArrayList<>();
-        for (JsonNode a : n.path("applied")) {
+        if (recorded == null) {
+            return out;
+        }
+        for (int i = 0; i < recorded.size(); i++) {
+            StepRecord.Applied a = recorded.get(i);
+            String kindText = a == null || a.kind() == null ? "" : a.kind();
             Intervention.Kind kind;
             try {
-                kind = Intervention.Kind.valueOf(a.path("kind").asText("").toUpperCase(java.util.Locale.ROOT));
+                kind = Intervention.Kind.valueOf(kindText.toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new BadFileException(file, line, "field 'applied': kind '" + a.path("kind").asText() + "' is not goal, note or teach");
+                throw new BadFileException(file, line, "field 'applied': kind '" + kindText + "' is not goal, note or teach");
             }
-            if (kind != Intervention.Kind.GOAL && kind != Intervention.Kind.NOTE && kind != Intervention.Kind.TEACH || !a.path("argument").isTextual()) {
-                throw new BadFileException(file, line, "field 'applied' holds goals, notes and taught skills, each with its 'argument' text; got " + a);
+            if (kind != Intervention.Kind.GOAL && kind != Intervention.Kind.NOTE && kind != Intervention.Kind.TEACH || a.argument() == null) {
+                throw new BadFileException(file, line, APPLIED_EXPECTED + n.get("applied").get(i));
             }
-            out.add(Intervention.of(kind, a.get("argument").asText(), a.path("text").asText(""), a.path("channel").asText("replay")));
+            out.add(Intervention.of(kind, a.argument(), a.text() == null ? "" : a.text(), a.channel() == null ? "replay" : a.channel()));
         }
         return out;
     }
@@ -304,41 +362,6 @@ public final class RecordedEpisode {
             throw new BadFileException(file, line, "command '" + c + "' is not a command of the episode's skills (version " + version
                     + ": the " + all.size() + " commands " + Episode.META + " lists)");
         }
-    }
-
-    private static long whole(Path file, int line, JsonNode n, String field) throws BadFileException {
-        if (!n.path(field).isIntegralNumber()) {
-            throw new BadFileException(file, line, "field '" + field + "' must be a whole number, got " + n.get(field));
-        }
-        return n.get(field).asLong();
-    }
-
-    private static String text(Path file, int line, JsonNode n, String field) throws BadFileException {
-        if (!n.path(field).isTextual()) {
-            throw new BadFileException(file, line, "field '" + field + "' must be text, got " + n.get(field));
-        }
-        return n.get(field).asText();
-    }
-
-    private static SkillCall command(Path file, int line, JsonNode n, String field) throws BadFileException {
-        String t = text(file, line, n, field);
-        try {
-            return SkillCall.parse(t);
-        } catch (IllegalArgumentException ex) {
-            throw new BadFileException(file, line, "field '" + field + "': " + ex.getMessage());
-        }
-    }
-
-    private static List<String> strings(Path file, int line, JsonNode n, String field) throws BadFileException {
-        JsonNode a = n.get(field);
-        if (a == null || !a.isArray()) {
-            throw new BadFileException(file, line, "field '" + field + "' must be a list of text, got " + a);
-        }
-        List<String> out = new ArrayList<>();
-        for (JsonNode x : a) {
-            out.add(x.asText());
-        }
-        return out;
     }
 
     public Episode episode() {

@@ -1,6 +1,5 @@
 package dev.embody.episode;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.embody.skill.SkillCall;
 
 import java.util.List;
@@ -21,11 +20,15 @@ import java.util.Map;
  * @param applied     the operator's goals, notes and taught skills that took effect as the step began
  * @param input       where a person demonstrated (by: person): what they did in the step's window, raw, and what of
  *                    it maps to no skill; null elsewhere
+ * @param entities  the scene's things as recorded, or null where the step has no scene
+ * @param reflection what self-reflection said, or null where the step failed before it
+ * @param task      the task as inferred, or null where the step failed before it
  * @param state       the target's state as the frame was taken (a robot's pose, named by meta.json's state_names), or
  *                    null where the target has none
  */
 public record RecordedStep(int line, long step, long wallMillis, long targetNanos, long frame, String scene,
-                           JsonNode entities, JsonNode reflection, JsonNode task, List<String> candidates,
+                           List<StepRecord.EntityAt> entities, StepRecord.Reflection reflection,
+                           StepRecord.Task task, List<String> candidates,
                            SkillCall command, String by, String why, SkillCall policyWanted, String correction,
                            List<String> sent, boolean interrupted, String outcome, Map<String, Double> latencyMs,
                            String failedAt, String error, List<dev.embody.loop.Intervention> applied,

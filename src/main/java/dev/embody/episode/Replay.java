@@ -1,7 +1,5 @@
 package dev.embody.episode;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.RecordingActuator;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.AgentLoop;
@@ -246,11 +244,11 @@ public final class Replay {
 
     /** One replayed step beside its recording: did each module produce what was recorded, and the policy what was chosen. */
     private static StepReplay compare(RecordedStep rec, Step step, SkillLibrary library) {
-        ObjectNode line = EpisodeRecorder.line(step);
+        StepRecord line = StepRecord.of(step, null);
         Map<String, Boolean> modules = new LinkedHashMap<>();
-        modules.put("scene", rec.scene().equals(line.path("scene").asText()) && rec.entities().equals(line.get("entities")));
-        modules.put("reflection", sameFields(rec.reflection(), line.get("reflection")));
-        modules.put("task", sameFields(rec.task(), line.get("task")));
+        modules.put("scene", rec.scene().equals(line.scene()) && Objects.equals(rec.entities(), line.entities()));
+        modules.put("reflection", sameFields(rec.reflection(), line.reflection()));
+        modules.put("task", sameFields(rec.task(), line.task()));
         modules.put("candidates", rec.candidates().equals(step.candidates().stream().map(Object::toString).toList()));
         SkillCall replayed = step.command();
         Boolean agrees = rec.corrected() ? null : same(library, replayed, rec.command());
@@ -260,19 +258,21 @@ public final class Replay {
                 step.sent(), agrees, correctionAgrees, modules, step.latency());
     }
 
-    /** Compares the fields the recording has (a replayed line may carry more). */
-    private static boolean sameFields(JsonNode recorded, JsonNode replayed) {
-        if (recorded == null || recorded.isMissingNode()) {
-            return true;
-        }
-        var it = recorded.fields();
-        while (it.hasNext()) {
-            var f = it.next();
-            if (!Objects.equals(f.getValue(), replayed.get(f.getKey()))) {
-                return false;
-            }
-        }
-        return true;
+    /** Compares the fields the recording has (an older recording may have fewer). */
+    private static boolean sameFields(StepRecord.Reflection recorded, StepRecord.Reflection replayed) {
+        return recorded == null || replayed != null && recorded(recorded.moved(), replayed.moved()) && recorded(recorded.stuck(), replayed.stuck())
+                && recorded(recorded.progress(), replayed.progress()) && recorded(recorded.danger(), replayed.danger())
+                && recorded(recorded.reason(), replayed.reason());
+    }
+
+    private static boolean sameFields(StepRecord.Task recorded, StepRecord.Task replayed) {
+        return recorded == null || replayed != null && recorded(recorded.kind(), replayed.kind()) && recorded(recorded.subtask(), replayed.subtask())
+                && recorded(recorded.target(), replayed.target());
+    }
+
+    /** A field the recording lacks agrees with anything. */
+    private static boolean recorded(Object recorded, Object replayed) {
+        return recorded == null || recorded.equals(replayed);
     }
 
     /** Two commands are the same once defaults are filled in. */

@@ -363,8 +363,8 @@ public final class ReplayReport {
             h.append("<tr id=\"").append(anchor(r)).append("-s").append(rec.step()).append("\" class=\"r-").append(cls).append("\"><td>")
                     .append(rec.step()).append("</td><td>").append(String.format(Locale.ROOT, "%.2f", rec.targetNanos() / 1e9)).append("</td>");
             moduleCell(h, s.scene(), s.modules().get("scene"), rec.scene());
-            moduleCell(h, s.reflection(), s.modules().get("reflection"), rec.reflection().path("reason").asText());
-            moduleCell(h, s.task(), s.modules().get("task"), rec.task().path("subtask").asText());
+            moduleCell(h, s.reflection(), s.modules().get("reflection"), rec.reflection() == null || rec.reflection().reason() == null ? "" : rec.reflection().reason());
+            moduleCell(h, s.task(), s.modules().get("task"), rec.task() == null || rec.task().subtask() == null ? "" : rec.task().subtask());
             moduleCell(h, Integer.toString(s.candidates().size()), s.modules().get("candidates"), rec.candidates().size() + " recorded");
             h.append("<td><code>").append(esc(rec.commandText())).append("</code><br><small>").append(esc(rec.by()));
             if (rec.failed()) {

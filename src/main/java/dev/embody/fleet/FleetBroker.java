@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An MQTT 5 broker on a loopback port for a fleet on one machine (the demo, the benchmark): Debian's Mosquitto when it
  * is installed, else HiveMQ Community Edition in this process (both speak MQTT 5 with shared subscriptions and wills;
- * the embedded Moquette 0.17 the robots fall back to speaks only 3.1.1). Anonymous, no persistence.
+ * the embedded Moquette 0.17 the robots fall back to speaks only 3.1.1; it stays theirs because HiveMQ CE takes ~4 s to
+ * stop, Moquette milliseconds, and a robot test starts one each). Anonymous, no persistence.
  */
 public final class FleetBroker implements AutoCloseable {
 

@@ -50,6 +50,18 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
                 s.path("words").asInt(32), features, crop);
     }
 
+    /** Whether it was chosen to play greedy (true) or sampled (false); null where it recorded no rules. */
+    public Boolean greedy() {
+        JsonNode c = meta.path("rules").path("choice");
+        return c.isTextual() ? "greedy".equals(c.asText()) : null;
+    }
+
+    /** Whether it was chosen to break loops; null where it recorded no rules. */
+    public Boolean loopBreaking() {
+        JsonNode l = meta.path("rules").path("loop_breaking");
+        return l.isBoolean() ? l.booleanValue() : null;
+    }
+
     /** The profile it was trained for, or "" for an old checkpoint. */
     public String profile() {
         return meta.path("profile").asText("");

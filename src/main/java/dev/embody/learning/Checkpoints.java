@@ -139,6 +139,10 @@ public final class Checkpoints {
             meta.put("profile", root.getFileName().toString());
             meta.set("input_spec", JSON.valueToTree(policy.spec()));
             meta.set("commands", JSON.valueToTree(policy.commands()));
+            // how it picks, so eval and live play it as train chose (a calibration's declaration still wins there)
+            ObjectNode rules = meta.putObject("rules");
+            rules.put("choice", policy.rules().sampleSeed() < 0 ? "greedy" : "sampled");
+            rules.put("loop_breaking", policy.rules().breakLoops());
             meta.set("metrics", JSON.valueToTree(metrics));
             Files.write(tmp.resolve(Checkpoint.META), JSON.writeValueAsBytes(meta));
             sync(tmp.resolve(Checkpoint.PARAMS));

@@ -94,6 +94,11 @@ public final class DesktopImprovement {
     private final Path episodes;
     private final PrintStream err;
     private long nextSeed;
+    /** What the policy reads: the profile's, or (nothing declared) chosen from the demonstrations once they are recorded. */
+    private dev.embody.planning.InputSpec spec;
+    /** How it picks: the profile's, or chosen from what the person did. */
+    private dev.embody.planning.PolicyRules rules;
+    private final Set<String> demoIds = new java.util.HashSet<>();
 
     public DesktopImprovement(DesktopArena arena, Settings settings, Checkpoints checkpoints, Person person, Path episodes, PrintStream err) {
         this.arena = arena;
@@ -103,6 +108,8 @@ public final class DesktopImprovement {
         this.episodes = episodes;
         this.err = err;
         this.nextSeed = settings.seed();
+        this.spec = arena.profile().inputSpec();
+        this.rules = arena.profile().policyRules();
     }
 
     public Report run(PrintStream out) throws Exception {
@@ -120,12 +127,29 @@ public final class DesktopImprovement {
             DesktopArena.Played p = demonstrate("demo", "train");
             demos.addAll(p.examples());
             demoSeconds += p.wallSeconds();
+            demoIds.add(p.episode());
         }
         err.printf("demonstrations: %d episode(s), %.0f s of the person's play, %d examples (%s)%n", settings.demos(), demoSeconds, demos.size(), labels(demos));
+        if (arena.profile().choosesInput() && episodes != null) {
+            // nothing declared: the input is read off the demonstrations, as train chooses it, and they are read again at it
+            Set<String> ids = demoIds;
+            InputChoice chosen = InputChoice.fromEpisodes(episodes, arena.profile().name(), e -> ids.contains(e.id()), arena.profile().inputSpec().words());
+            out.println(chosen.line());
+            spec = chosen.spec();
+            try (var m = arena.profile().modules(arena.library())) {
+                demos = new ArrayList<>(EpisodeExamples.collect(episodes, arena.profile().name(), m.gathering(), spec, e -> ids.contains(e.id())).examples());
+            }
+        }
 
         // the first policy
         Trainer.Result first = train(demos, 0);
         LearnedPolicy current = new LearnedPolicy(first.net(), first.commands(), "v?", arena.profile().policyRules());
+        if (arena.profile().declaredRules() != null) {
+            RuleChoice rc = RuleChoice.choose(arena.profile().policyRules(), arena.profile().declaredRules(), demos, Fit.of(current, demos));
+            out.println(rc.line());
+            rules = rc.rules();
+            current = current.as("v?", rules);
+        }
         Scored s0 = score(current, "round 0");
         Checkpoint cp = checkpoints.write(current, skills, null, metrics(s0, first, demos.size(), 0));
         checkpoints.use(cp.version());
@@ -155,7 +179,7 @@ public final class DesktopImprovement {
             List<Example> all = new ArrayList<>(demos);
             all.addAll(corrections);
             Trainer.Result r = train(all, round);
-            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", arena.profile().policyRules());
+            LearnedPolicy candidate = new LearnedPolicy(r.net(), r.commands(), "candidate", rules);
             String gateText;
             Checkpoint c;
             Gate.Verdict v = gate(candidate, current);
@@ -202,7 +226,7 @@ public final class DesktopImprovement {
         arena.dismissOperator();
         Trainer.Result cr = train(more, 77);
         Row control;
-        try (LearnedPolicy cpolicy = new LearnedPolicy(cr.net(), cr.commands(), "control", arena.profile().policyRules())) {
+        try (LearnedPolicy cpolicy = new LearnedPolicy(cr.net(), cr.commands(), "control", rules)) {
             Scored sc = score(cpolicy, "control");
             control = print(out, new Row("control", sc.success(), sc.survived(), Double.NaN, null, more.size(), 0, controlSeconds,
                     settings.demos() + "+" + extra + " demonstrations, no corrections", cr.seconds(), cr.device()));
@@ -213,7 +237,7 @@ public final class DesktopImprovement {
     private DesktopArena.Played demonstrate(String what, String split) throws Exception {
         long seed = nextSeed++;
         DesktopArena.Played p = arena.demonstration(seed, arena.profile().defaultGoal(),
-                t -> new ExampleCollector(arena.profile().inputSpec(), Set.of(PersonPolicy.NAME), what + "-s" + seed),
+                t -> new ExampleCollector(spec, Set.of(PersonPolicy.NAME), what + "-s" + seed),
                 recording(what, split));
         err.printf(Locale.ROOT, "%s: seed=%d %s survived_s=%s steps=%d examples=%d (%s)%n", what, seed, p.outcome().label(),
                 p.score().get("survived_s"), p.steps(), p.examples().size(), labels(p.examples()));
@@ -223,7 +247,7 @@ public final class DesktopImprovement {
     private DesktopArena.Played corrected(LearnedPolicy policy, int round, String split) throws Exception {
         long seed = nextSeed++;
         DesktopArena.Played p = arena.play(seed, arena.profile().defaultGoal(), policy,
-                t -> ExampleCollector.corrections(arena.profile().inputSpec(), "round" + round + "-s" + seed), recording("round" + round, split));
+                t -> ExampleCollector.corrections(spec, "round" + round + "-s" + seed), recording("round" + round, split));
         err.printf(Locale.ROOT, "round %d: seed=%d %s survived_s=%s corrections=%d%s%n", round, seed, p.outcome().label(),
                 p.score().get("survived_s"), p.corrections(), split.equals("heldout") ? " (held out for the gate)" : "");
         return p;
@@ -264,7 +288,7 @@ public final class DesktopImprovement {
 
     /** A fresh network on everything given so far (DAgger-style: a round's policy does not depend on earlier fine-tunes). */
     private Trainer.Result train(List<Example> examples, long seed) {
-        try (LearnedPolicy init = arena.profile().untrained(arena.library(), settings.seed())) {
+        try (LearnedPolicy init = arena.profile().untrained(arena.library(), settings.seed(), spec)) {
             return new Trainer(settings.training().withSeed(seed), err).train(init, settings.balance() ? balanced(examples) : examples);
         }
     }

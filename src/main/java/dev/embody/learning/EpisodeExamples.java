@@ -1,11 +1,11 @@
 package dev.embody.learning;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.embody.episode.Episode;
 import dev.embody.episode.EpisodeCheck;
 import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedFrames;
 import dev.embody.episode.RecordedStep;
+import dev.embody.episode.StepRecord;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
@@ -162,7 +162,7 @@ public final class EpisodeExamples {
     }
 
     /** Folders that hold an episode's files (a folder of something else is not an episode and is passed over). */
-    private static List<Path> folders(Path root) throws IOException {
+    static List<Path> folders(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             return List.of();
         }
@@ -175,11 +175,11 @@ public final class EpisodeExamples {
 
     /** The task a step recorded. */
     private static Task task(RecordedStep s) {
-        JsonNode t = s.task();
-        JsonNode target = t == null ? null : t.path("target");
-        double tx = target != null && target.isArray() ? target.get(0).asDouble() : Double.NaN;
-        double ty = target != null && target.isArray() ? target.get(1).asDouble() : Double.NaN;
-        return new Task("", t == null ? "" : t.path("kind").asText(""), t == null ? "" : t.path("subtask").asText(""), null, tx, ty);
+        StepRecord.Task t = s.task();
+        List<Double> target = t == null ? null : t.target();
+        double tx = target != null && target.size() >= 2 && target.get(0) != null ? target.get(0) : Double.NaN;
+        double ty = target != null && target.size() >= 2 && target.get(1) != null ? target.get(1) : Double.NaN;
+        return new Task("", t == null || t.kind() == null ? "" : t.kind(), t == null || t.subtask() == null ? "" : t.subtask(), null, tx, ty);
     }
 
     private static Example example(RecordedEpisode episode, RecordedStep s, PolicyInput in) {

@@ -169,7 +169,25 @@ public final class DesktopProfile implements Profile {
 
     @Override
     public boolean reads(dev.embody.planning.InputSpec spec) {
-        return gridGame() ? SimGameProfile.gridInput(true).equals(spec) || SimGameProfile.gridInput(false).equals(spec) : inputSpec().equals(spec);
+        if (gridGame()) {
+            return SimGameProfile.gridInput(true).equals(spec) || SimGameProfile.gridInput(false).equals(spec);
+        }
+        // an input chosen from the demonstrations is any crop and size of the frames, with the planes every program has
+        return choosesInput() ? java.util.Set.of("target", "position").containsAll(spec.features()) : inputSpec().equals(spec);
+    }
+
+    /** A program whose calibration declares no policy input has it chosen from its demonstrations. */
+    @Override
+    public boolean choosesInput() {
+        return !gridGame() && traits().input() == null;
+    }
+
+    @Override
+    public dev.embody.planning.DeclaredRules declaredRules() {
+        if (gridGame()) {
+            return null;
+        }
+        return new dev.embody.planning.DeclaredRules(traits().choice() == null ? null : "greedy".equals(traits().choice()), traits().loopBreaking());
     }
 
     @Override

@@ -212,6 +212,26 @@ final class ModelBackedProfile implements Profile {
     }
 
     @Override
+    public boolean choosesInput() {
+        return inner.choosesInput();
+    }
+
+    @Override
+    public dev.embody.planning.DeclaredRules declaredRules() {
+        return inner.declaredRules();
+    }
+
+    @Override
+    public dev.embody.planning.PolicyRules policyRules(dev.embody.learning.Checkpoint c) {
+        return inner.policyRules(c);
+    }
+
+    @Override
+    public dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed, dev.embody.planning.InputSpec spec) {
+        return inner.untrained(library, seed, spec);
+    }
+
+    @Override
     public boolean holdsOutEpisodes() {
         return inner.holdsOutEpisodes();
     }

@@ -133,6 +133,32 @@ public interface Profile extends AutoCloseable {
     }
 
     /**
+     * Whether its learned policy's input is chosen by {@code train} from the demonstrations' frames (a desktop program
+     * whose calibration declares none) rather than {@link #inputSpec()}; a checkpoint keeps what was chosen.
+     */
+    default boolean choosesInput() {
+        return false;
+    }
+
+    /**
+     * What its data declares of the learned policy's choice rules, the rest chosen by {@code train} from what the person
+     * did and kept in the checkpoint; null where the profile's rules are its own ({@link #policyRules()}, not chosen).
+     */
+    default dev.embody.planning.DeclaredRules declaredRules() {
+        return null;
+    }
+
+    /** The rules a checkpoint's policy plays by here: the profile's, or what the checkpoint recorded where the data declares none. */
+    default dev.embody.planning.PolicyRules policyRules(dev.embody.learning.Checkpoint c) {
+        dev.embody.planning.DeclaredRules d = declaredRules();
+        if (d == null) {
+            return policyRules();
+        }
+        dev.embody.planning.PolicyRules base = dev.embody.planning.PolicyRules.defaults();
+        return d.apply(base, c.greedy() != null ? c.greedy() : base.sampleSeed() < 0, c.loopBreaking() != null ? c.loopBreaking() : base.breakLoops());
+    }
+
+    /**
      * Whether this profile can compute an input a checkpoint was trained for: its own spec, or another it knows how
      * to build (the sim game's with or without the waypoint).
      */
@@ -144,7 +170,7 @@ public interface Profile extends AutoCloseable {
     default dev.embody.planning.LearnedPolicy load(dev.embody.learning.Checkpoints store, dev.embody.learning.Checkpoint c)
             throws BadFileException {
         dev.embody.planning.InputSpec trained = c.spec();
-        return store.load(c, trained != null && reads(trained) ? trained : inputSpec(), policyRules(), name());
+        return store.load(c, trained != null && reads(trained) ? trained : inputSpec(), policyRules(c), name());
     }
 
     /** The checkpoint in use, read by this profile (the newest that loads where that one does not); empty when there is none. */
@@ -156,6 +182,11 @@ public interface Profile extends AutoCloseable {
     /** A fresh, untrained learned policy over a library, for this profile. */
     default dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed) {
         return dev.embody.planning.LearnedPolicy.untrained(inputSpec(), library, policyRules(), seed);
+    }
+
+    /** As {@link #untrained(SkillLibrary, long)}, reading an input chosen for it ({@link #choosesInput()}). */
+    default dev.embody.planning.LearnedPolicy untrained(SkillLibrary library, long seed, dev.embody.planning.InputSpec spec) {
+        return dev.embody.planning.LearnedPolicy.untrained(spec, library, policyRules(), seed);
     }
 
     /**

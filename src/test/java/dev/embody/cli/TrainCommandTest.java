@@ -85,4 +85,64 @@ class TrainCommandTest {
             assertThat(train.out()).contains("note: training stopped at epoch");
         }
     }
+
+    @Test
+    void aDesktopProgramWithNoDeclaredInput_getsOneChosenFromItsDemonstrations_keptInTheCheckpointAndByAFineTune() throws Exception {
+        Path cal = Files.writeString(dir.resolve("ball.yaml"), """
+                name: ball
+                window: {title: ball, focus: xdotool}
+                region: {x: 0, y: 0, width: 160, height: 90}
+                scene: {width: 160, height: 90}
+                source: x11grab
+                parser: none
+                skills: skills/moon-buggy
+                """);
+        Path episodes = dir.resolve("episodes");
+        for (int e = 0; e < 4; e++) {
+            EpisodeFixtures.recordBall(episodes, cal, "ball-" + e, 37 * e, 100);
+        }
+        String[] args = {"train", "--target", "desktop", "--calibration", cal.toString(), "--episodes-dir", episodes.toString(),
+                "--checkpoints", dir.resolve("ck").toString(), "--epochs", "15"};
+        CliRun train = CliRun.of(args);
+        assertThat(train.exit()).as(train.out() + train.err()).isZero();
+        System.out.println(train.out());
+        // three episodes trained on (one held out), the ball's band found, the ball kept one pixel at least (moving 3 pixels a
+        // frame, what changes on each side of it is 3 pixels wide)
+        String input = train.line("input: ");
+        Matcher crop = Pattern.compile("input: chosen from 300 demonstration frames: crop x=(\\d\\.\\d\\d) y=(\\d\\.\\d\\d) w=(\\d\\.\\d\\d) h=(\\d\\.\\d\\d) "
+                + "\\(where the screen changed\\), (\\d+)x(\\d+) \\(the smallest changing thing: ([1-4])x4 px\\), 3 frames, position").matcher(input);
+        assertThat(crop.matches()).as(input).isTrue();
+        assertThat(Double.parseDouble(crop.group(2))).as("the title bar above is left out: " + input).isGreaterThan(0.5);
+        assertThat(Double.parseDouble(crop.group(2)) + Double.parseDouble(crop.group(4))).as(input).isGreaterThanOrEqualTo(63 / 90.0);
+        // the person waits again and again: not overruled; the policy fits, so it takes its likeliest command
+        assertThat(train.line("choice: ")).contains("no loop breaking (the person repeated the previous command at ")
+                .contains("a person who waits twice is not overruled");
+        String fit = train.line("fit on training episodes: ");
+        Matcher m = Pattern.compile("agreement (\\d\\.\\d\\d) ").matcher(fit);
+        assertThat(m.find()).as(fit).isTrue();
+        if (Double.parseDouble(m.group(1)) >= 0.9) {
+            assertThat(train.line("choice: ")).as(train.out()).startsWith("choice: greedy (the policy fits its training steps");
+        }
+
+        JsonNode meta = new ObjectMapper().readTree(dir.resolve("ck/desktop-ball/v0001/checkpoint.json").toFile());
+        assertThat(meta.path("input_spec").path("width").asInt()).isEqualTo(Integer.parseInt(crop.group(5)));
+        assertThat(meta.path("input_spec").path("crop").path("y").asDouble()).isEqualTo(Double.parseDouble(crop.group(2)), org.assertj.core.data.Offset.offset(0.006));
+        assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\"]");
+        assertThat(meta.path("rules").path("loop_breaking").asBoolean(true)).isFalse();
+
+        // a fine-tune keeps the checkpoint's input, and says so
+        CliRun again = CliRun.of(args);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.line("input: ")).contains("(kept from v0001: a fine-tune reads what its checkpoint was trained on)");
+        assertThat(again.out()).doesNotContain("chosen from");
+
+        // a declared input wins, and train says so
+        Path declared = Files.writeString(dir.resolve("declared.yaml"), Files.readString(cal).replace("name: ball", "name: ball2")
+                + "policy: {input: {width: 40, height: 8, frames: 1}, loop_breaking: true}\n");
+        CliRun decl = CliRun.of("train", "--target", "desktop", "--calibration", declared.toString(), "--episodes-dir", episodes.toString(),
+                "--checkpoints", dir.resolve("ck").toString(), "--epochs", "2");
+        assertThat(decl.exit()).as(decl.out() + decl.err()).isZero();
+        assertThat(decl.line("input: ")).startsWith("input: 40x8 pixels x 1 frame(s)").endsWith("(declared by the calibration's policy.input, not chosen from the demonstrations)");
+        assertThat(decl.line("choice: ")).endsWith("loop breaking (the calibration declares it)");
+    }
 }

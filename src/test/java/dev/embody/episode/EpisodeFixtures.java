@@ -138,4 +138,80 @@ public final class EpisodeFixtures {
     public static Replay.Agent agent(SkillLibrary library) {
         return new Replay.Agent(SimGameProfile.standard().modules(library), library);
     }
+
+    /**
+     * A person's demonstration of a made-up desktop program, headless: a 160x90 screen, dark but for a static title bar,
+     * where a 4x4 ball runs to and fro along one band (y 60..63); the person jumps when the ball is in the middle third
+     * and waits otherwise. Only the band changes, and what decides the command is where the ball is: the frames a
+     * calibration for the program would show, recorded as {@code live}/{@code record} write them.
+     *
+     * @param calibration a calibration with {@code parser: none}, a 160x90 scene and the moon-buggy skills (jump, wait)
+     */
+    public static Path recordBall(Path root, Path calibration, String id, int phase, int steps) throws Exception {
+        var profile = new dev.embody.profile.DesktopProfile(new dev.embody.profile.DesktopProfile.Config(calibration,
+                dev.embody.perception.ScreenCalibration.load(calibration), Path.of("skills", "moon-buggy")));
+        SkillLibrary library = profile.skills();
+        int[] step = {0};
+        java.util.function.IntUnaryOperator ballX = n -> {
+            int t = Math.floorMod(n * 3 + phase, 2 * 136);
+            return 4 + (t < 136 ? t : 2 * 136 - t);
+        };
+        dev.embody.actuation.RecordingActuator keys = new dev.embody.actuation.RecordingActuator();
+        dev.embody.loop.Target ball = new dev.embody.loop.Target() {
+            @Override
+            public String name() {
+                return dev.embody.profile.DesktopProfile.NAME;
+            }
+
+            @Override
+            public dev.embody.loop.FrameSource frames() {
+                return () -> {
+                    int n = step[0]++;
+                    byte[] bgr = new byte[160 * 90 * 3];
+                    for (int y = 2; y < 10; y++) {
+                        for (int x = 10; x < 150; x += 2) {
+                            java.util.Arrays.fill(bgr, (y * 160 + x) * 3, (y * 160 + x) * 3 + 3, (byte) 200); // a title that never changes
+                        }
+                    }
+                    int bx = ballX.applyAsInt(n);
+                    for (int y = 60; y < 64; y++) {
+                        for (int x = bx; x < bx + 4; x++) {
+                            java.util.Arrays.fill(bgr, (y * 160 + x) * 3, (y * 160 + x) * 3 + 3, (byte) 255);
+                        }
+                    }
+                    return new Observation(n, n * 100_000_000L, new dev.embody.loop.Frame(160, 90, bgr));
+                };
+            }
+
+            @Override
+            public dev.embody.loop.Actuator actuator() {
+                return keys;
+            }
+        };
+        dev.embody.loop.Policy person = new dev.embody.loop.Policy() {
+            @Override
+            public dev.embody.loop.Decision plan(dev.embody.loop.PlanningContext context) {
+                int x = ballX.applyAsInt((int) context.observation().index());
+                String c = x >= 53 && x < 106 ? "jump" : "wait";
+                return new dev.embody.loop.Decision(SkillCall.parse(c), Map.of(), "person", "where the ball is");
+            }
+
+            @Override
+            public String name() {
+                return "person";
+            }
+        };
+        Goal goal = profile.defaultGoal();
+        Map<String, Object> facts;
+        try (var modules = profile.modules(library).withPolicy(person)) {
+            facts = new LinkedHashMap<>(EpisodeRecorder.facts(profile, modules, library, goal, 1));
+        }
+        Files.createDirectories(root);
+        try (EpisodeRecorder recorder = EpisodeRecorder.start(root, id, ball, facts)) {
+            AgentLoop.builder().target(ball).library(library).modules(profile.modules(library).withPolicy(person))
+                    .memory(EpisodicMemory.inMemory()).goal(goal).period(Duration.ofMillis(100)).maxSteps(steps)
+                    .listener(recorder).build().run();
+        }
+        return root.resolve(id);
+    }
 }

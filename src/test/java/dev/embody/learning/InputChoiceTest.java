@@ -1,0 +1,119 @@
+package dev.embody.learning;
+
+import dev.embody.loop.Frame;
+import dev.embody.planning.InputSpec;
+import dev.embody.planning.PolicyInput;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The policy's input chosen from what changes across demonstration frames: where, how fine, how many frames. */
+class InputChoiceTest {
+
+    /** A dark w x h frame with white rectangles (x, y, width, height each). */
+    static Frame frame(int w, int h, int... rects) {
+        byte[] bgr = new byte[w * h * 3];
+        for (int r = 0; r < rects.length; r += 4) {
+            for (int y = rects[r + 1]; y < rects[r + 1] + rects[r + 3]; y++) {
+                for (int x = rects[r]; x < rects[r] + rects[r + 2]; x++) {
+                    java.util.Arrays.fill(bgr, (y * w + x) * 3, (y * w + x) * 3 + 3, (byte) 255);
+                }
+            }
+        }
+        return new Frame(w, h, bgr);
+    }
+
+    @Test
+    void onlyASmallRegionChanges_theCropFindsIt_andOneFramesFlickerElsewhereIsIgnored() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 200; i++) {
+            int x = 40 + (i * 7) % 110;
+            // a static title, a 5x5 thing running along y 70..74, and one frame where the top-left corner flashes
+            s.add(i == 50 ? frame(200, 100, 10, 2, 100, 6, x, 70, 5, 5, 0, 0, 30, 20) : frame(200, 100, 10, 2, 100, 6, x, 70, 5, 5));
+        }
+        InputChoice c = s.choose(32);
+        InputSpec.Crop crop = c.spec().crop();
+        assertThat(crop).as(c.line()).isNotNull();
+        // it holds the band the thing ran along, with a small margin, and nothing of the flash or the title
+        assertThat(crop.y()).as(c.line()).isGreaterThan(0.5).isLessThanOrEqualTo(0.70);
+        assertThat(crop.y() + crop.height()).as(c.line()).isGreaterThanOrEqualTo(0.75).isLessThan(0.9);
+        assertThat(crop.x()).as(c.line()).isLessThanOrEqualTo(0.20).isGreaterThan(0.1);
+        assertThat(crop.x() + crop.width()).as(c.line()).isGreaterThanOrEqualTo(0.77);
+        assertThat(c.thingWidth()).isEqualTo(5);
+        assertThat(c.thingHeight()).isEqualTo(5);
+        assertThat(c.spec().frames()).as("it moves at every frame").isEqualTo(3);
+        assertThat(c.spec().features()).containsExactly("position");
+        assertThat(c.frames()).isEqualTo(200);
+        assertThat(c.line()).startsWith("input: chosen from 200 demonstration frames: crop x=").contains("(where the screen changed)")
+                .contains("(the smallest changing thing: 5x5 px)").endsWith("3 frames, position");
+        // the thing still shows at the chosen resolution, wherever it is
+        for (int x = 40; x < 150; x += 3) {
+            assertThat(brightest(frame(200, 100, x, 70, 5, 5), c.spec())).as("thing at x=" + x).isGreaterThanOrEqualTo(100);
+        }
+    }
+
+    @Test
+    void aOnePixelWideMovingThing_keepsAResolutionWhereItIsVisible() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 120; i++) {
+            s.add(frame(120, 60, 5 + (i * 5) % 110, 20, 1, 12));
+        }
+        InputChoice c = s.choose(32);
+        assertThat(c.thingWidth()).as(c.line()).isEqualTo(1);
+        assertThat(c.capped()).isFalse();
+        InputSpec.Crop crop = c.spec().crop();
+        // one input pixel per screen pixel across: a one-pixel line is never averaged away
+        assertThat(c.spec().width()).as(c.line()).isEqualTo((int) Math.round((crop == null ? 1 : crop.width()) * 120));
+        for (int x = 5; x <= 110; x++) {
+            assertThat(brightest(frame(120, 60, x, 20, 1, 12), c.spec())).as("line at x=" + x + ", " + c.line()).isGreaterThanOrEqualTo(127);
+        }
+    }
+
+    @Test
+    void aWideScreenOfSmallThings_isCappedForAFastDecision_andSaysSo() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 60; i++) {
+            // two-pixel things at spots all over the screen, each visited again and again
+            s.add(frame(640, 400, 10 + (i % 6) * 120, 10 + (i % 5) * 90, 2, 2));
+        }
+        InputChoice c = s.choose(32);
+        assertThat(c.capped()).isTrue();
+        assertThat(c.spec().width()).isLessThanOrEqualTo(InputChoice.MAX_WIDTH);
+        assertThat(c.spec().height()).isLessThanOrEqualTo(InputChoice.MAX_HEIGHT);
+        assertThat(c.spec().plane()).isLessThanOrEqualTo(InputChoice.MAX_PIXELS);
+        assertThat(c.line()).contains("capped at 128x64");
+    }
+
+    @Test
+    void aScreenWhereNothingChanges_isReadWholeAtTheDefaultSize_inOneFrame() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 30; i++) {
+            s.add(frame(200, 100, 10, 10, 20, 20));
+        }
+        InputChoice c = s.choose(32);
+        assertThat(c.spec().crop()).isNull();
+        assertThat(c.spec().frames()).isEqualTo(1);
+        assertThat(c.line()).contains("the whole frame").contains("nothing changed");
+    }
+
+    @Test
+    void aThingSeenInOneFrameOnly_isFlicker_notWhereTheScreenChanges() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 100; i++) {
+            s.add(i == 10 ? frame(200, 100, 150, 80, 10, 10, 20, 20, 6, 6) : frame(200, 100, 20 + i % 4, 20, 6, 6));
+        }
+        InputSpec.Crop crop = s.choose(32).spec().crop();
+        assertThat(crop).isNotNull();
+        assertThat(crop.x() + crop.width()).as("the flash at x=150 is left out").isLessThan(0.5);
+    }
+
+    /** The brightest pixel of a frame's red plane as the spec reads it. */
+    private static int brightest(Frame f, InputSpec spec) {
+        byte[] px = PolicyInput.downscale(f, spec.width(), spec.height(), spec.crop());
+        int max = 0;
+        for (int p = 0; p < spec.plane(); p++) {
+            max = Math.max(max, px[p] & 0xff);
+        }
+        return max;
+    }
+}
