@@ -336,7 +336,8 @@ public final class DesktopTarget implements Target {
         return () -> {
             watchdog.progress();
             long until = System.nanoTime() + PAUSE_LIMIT.toNanos();
-            while (guard.problem() != null) {
+            // a window gone because the launched program ended is the episode's end where the calibration says so, not a pause
+            while (guard.problem() != null && !(ending != null && program != null && !program.alive() && ending.programEnded().finished())) {
                 actuator.releaseAll();
                 if (System.nanoTime() > until) {
                     throw new IOException("paused for " + PAUSE_LIMIT.toSeconds() + " s: " + guard.problem());

@@ -46,6 +46,7 @@ public final class DeclaredEnding implements ScreenEnding {
         this.timeLimit = timeLimit;
         this.ready = traits.ready() == null ? null : new Watch(traits.ready());
         traits.ending().forEach(r -> endings.add(new Watch(r)));
+        this.lastNumber = traits.score().blank();
         this.score = traits.score().region() == null ? null
                 : new Watch(new ScreenRule("number", traits.score().region(), null, null, null, 0, 0, 0, null, null, null, null, 0));
     }
@@ -92,6 +93,10 @@ public final class DeclaredEnding implements ScreenEnding {
                 Thread.sleep(5);
             }
         }
+        // the score a reading finished meanwhile shows (a worm that ate just before the end): judge() is over by then
+        if (score != null && score.lastRead != null) {
+            TextReader.number(score.lastRead).ifPresent(n -> lastNumber = n);
+        }
     }
 
     /**
@@ -112,10 +117,12 @@ public final class DeclaredEnding implements ScreenEnding {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         }
-        if (TextReader.number(read).isEmpty()) {
+        // a score not drawn yet reads nothing at all; a region that reads something else is not where the number is
+        if (TextReader.number(read).isEmpty() && !(read.isBlank() && traits.score().blank() != null)) {
             throw calibration.fieldError("/score/region", "field 'score.region': expected a region where a number is legible, got "
                     + score.rule.region() + ", where OCR reads " + (read.isEmpty() ? "nothing" : "'" + read + "'")
-                    + " (calibrate screen --read X,Y,W,H shows what OCR reads in a region)");
+                    + " (calibrate screen --read X,Y,W,H shows what OCR reads in a region"
+                    + (traits.score().blank() == null ? "; blank: N is the score of a program that draws none until it changes)" : ")"));
         }
     }
 

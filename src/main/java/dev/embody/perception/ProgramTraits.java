@@ -35,9 +35,18 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
     public record Input(int width, int height, int frames, double[] crop, boolean position) {
     }
 
-    /** Where an episode's score comes from: "time_survived" (seconds), or "number" (read by OCR in a region). */
-    public record Score(String kind, ScreenRegion region) {
+    /**
+     * Where an episode's score comes from: "time_survived" (seconds), or "number" (read by OCR in a region).
+     *
+     * @param blank the score while the region is still blank (a program that draws its score only once it changes), or
+     *              null: the region must show a number from the start
+     */
+    public record Score(String kind, ScreenRegion region, Double blank) {
         public static final List<String> KINDS = List.of("time_survived", "number");
+
+        public Score(String kind, ScreenRegion region) {
+            this(kind, region, null);
+        }
     }
 
     public ProgramTraits {
@@ -116,18 +125,23 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
             }
         }
         Score score = new Score("time_survived", null);
-        if (f.mapping("/score", "{kind: number, region: {x: 0, y: 0, width: 80, height: 20}} or {kind: time_survived}", List.of("kind", "region")) != null) {
+        if (f.mapping("/score", "{kind: number, region: {x: 0, y: 0, width: 80, height: 20}} or {kind: time_survived}", List.of("kind", "region", "blank")) != null) {
             String kind = f.choice("/score/kind", Score.KINDS, null);
             if (kind == null) {
                 throw f.expected("/score/kind", "one of " + String.join(", ", Score.KINDS), null);
             }
             ScreenRegion region = null;
+            Double blank = null;
             if (kind.equals("number")) {
                 region = c.region("/score/region", true);
-            } else if (f.has("/score/region")) {
-                throw f.error("/score/region", "field 'score.region': a time survived is read from the clock, not from a region (leave it out)");
+                if (f.has("/score/blank")) {
+                    blank = f.number("/score/blank", -1e12, false, 1e12, null, 0);
+                }
+            } else if (f.has("/score/region") || f.has("/score/blank")) {
+                throw f.error(f.has("/score/region") ? "/score/region" : "/score/blank", "field '" + (f.has("/score/region") ? "score.region" : "score.blank")
+                        + "': a time survived is read from the clock, not from a region (leave it out)");
             }
-            score = new Score(kind, region);
+            score = new Score(kind, region, blank);
         }
         return new ProgramTraits(input, choice, loops, stick, words, ready, ending, score);
     }
@@ -299,6 +313,9 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
             s.put("kind", score.kind());
             if (score.region() != null) {
                 s.put("region", ScreenRule.regionYaml(score.region()));
+            }
+            if (score.blank() != null) {
+                s.put("blank", score.blank());
             }
             m.put("score", s);
         }

@@ -24,6 +24,8 @@ public final class TextReader implements AutoCloseable {
     public static final Path TESSDATA = Path.of("/usr/share/tesseract-ocr/5/tessdata");
     /** Tesseract reads text best at a few tens of pixels a line. */
     private static final int LINE_PIXELS = 48;
+    /** A region whose grey levels all lie closer than this holds no writing. */
+    private static final int BLANK_CONTRAST = 48;
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final TessBaseAPI api;
@@ -60,6 +62,10 @@ public final class TextReader implements AutoCloseable {
                 lo = Math.min(lo, v);
                 hi = Math.max(hi, v);
             }
+        }
+        if (hi - lo < BLANK_CONTRAST) {
+            // Tesseract reads words into a blank page ('EERE' in a terminal's empty status line): nothing drawn, nothing read
+            return "";
         }
         // dark text on light: a terminal's light-on-dark region is turned over
         boolean invert = sum / Math.max(1, (long) h * rw) < 128;

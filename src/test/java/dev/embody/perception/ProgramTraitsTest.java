@@ -56,6 +56,17 @@ class ProgramTraitsTest {
         assertThat(ScreenCalibration.load(again).traits().toYaml()).isEqualTo(t.toYaml());
     }
 
+    @Test
+    void aScoreNotDrawnYet_hasItsBlankValue_andSavesTheSame() throws Exception {
+        ScreenCalibration c = ScreenCalibration.load(Files.writeString(dir.resolve("p.yaml"),
+                GOOD.replace("score: {kind: time_survived}", "score: {kind: number, region: {x: 546, y: 2, width: 96, height: 17}, blank: 0}")));
+        assertThat(c.traits().score().blank()).isEqualTo(0.0);
+        Path again = dir.resolve("again.yaml");
+        c.save(again);
+        assertThat(ScreenCalibration.load(again).traits().score().blank()).isEqualTo(0.0);
+        assertThat(ScreenCalibration.load(Files.writeString(dir.resolve("q.yaml"), GOOD)).traits().score().blank()).isNull();
+    }
+
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', textBlock = """
             '- {kind: time_limit, outcome: success}' | '- {kind: blinking, outcome: success}' | 12 | field 'ending[1].kind': expected one of template, template_gone, unchanged, colour, text, number, exited, time_limit, got 'blinking'
@@ -66,6 +77,7 @@ class ProgramTraitsTest {
             '  choice: greedy' | '  choice: argmax' | 5 | field 'policy.choice': expected one of sampled, greedy, got 'argmax'
             '  loop_breaking: false' | '  loop_breaking: no way' | 6 | field 'policy.loop_breaking': expected true or false, got 'no way'
             'stick: {up: jump, right: press_key key=right}' | 'stick: {upward: jump}' | 7 | field 'stick.upward': expected one of up, down, left, right, got an unknown field
+            'score: {kind: time_survived}' | 'score: {kind: time_survived, blank: 0}' | 13 | field 'score.blank': a time survived is read from the clock, not from a region (leave it out)
             """)
     void eachWrongFieldIsNamedWithItsLine(String line, String replacement, int expectedLine, String reason) throws Exception {
         assertThat(GOOD).contains(line + "\n");

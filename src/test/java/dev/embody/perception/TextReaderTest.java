@@ -77,6 +77,18 @@ class TextReaderTest {
     }
 
     @Test
+    void aBlankRegionReadsNothing() {
+        // a terminal's empty status line, white (Tesseract read 'EERE' into one of 96x17 pixels) and black
+        for (int grey : new int[]{255, 0}) {
+            byte[] px = new byte[96 * 17 * 3];
+            java.util.Arrays.fill(px, (byte) grey);
+            try (TextReader reader = new TextReader()) {
+                assertThat(reader.text(new dev.embody.loop.Frame(96, 17, px), new ScreenRegion(0, 0, 96, 17))).as("grey " + grey).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aNumberInWords() {
         assertThat(TextReader.number("score: 120 lives 3")).contains(120.0);
         assertThat(TextReader.number("level: 1O")).as("an O among digits is a zero").contains(10.0);
