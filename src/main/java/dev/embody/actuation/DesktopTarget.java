@@ -261,7 +261,8 @@ public final class DesktopTarget implements Target {
         while (!ending.ready(frame = capture.next())) {
             if (System.nanoTime() > deadline) {
                 throw new IOException("the program's screen was not ready for an episode after " + wait.toSeconds() + " s"
-                        + (keys.isEmpty() ? "" : " of pressing " + String.join(", ", keys)) + " (calibration " + calibration.file() + ")");
+                        + (keys.isEmpty() ? "" : " of pressing " + String.join(", ", keys)) + " (calibration " + calibration.file() + ")"
+                        + (ending.readyReading().isEmpty() ? "" : ": its ready region last read " + ending.readyReading()));
             }
             if (program != null && !program.alive()) {
                 throw new IOException("the program launched for the episode ended before it was ready: " + program.describe());

@@ -57,6 +57,11 @@ public final class DeclaredEnding implements ScreenEnding {
     }
 
     @Override
+    public String readyReading() {
+        return ready == null ? "" : ready.lastReading();
+    }
+
+    @Override
     public boolean ready(Observation frame) {
         // a ready screen is judged on what the screen shows now, not on a reading of an older one
         return ready == null || ready.holds(frame.frame(), frame.timeNanos()) && ready.current();
@@ -348,6 +353,18 @@ public final class DeclaredEnding implements ScreenEnding {
                 readAt = pendingAt;
                 pending = null;
             }
+        }
+
+        /** What the region read last, and whether newer pixels are still to be read (for a message). */
+        String lastReading() {
+            if (!rule.reads()) {
+                return "";
+            }
+            if (lastRead == null) {
+                return "nothing read yet" + (pending != null ? " (a reading under way)" : "");
+            }
+            return "'" + lastRead.strip() + "'" + (current() ? "" : ", and newer pixels not yet read"
+                    + (pending != null ? " (a reading under way)" : ""));
         }
 
         /** Whether the last reading is of the newest pixels. */

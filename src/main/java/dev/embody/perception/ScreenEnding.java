@@ -18,6 +18,11 @@ public interface ScreenEnding extends AutoCloseable {
      */
     boolean ready(Observation frame);
 
+    /** What the ready screen's region read last, for the message when it never becomes ready; empty where nothing is read. */
+    default String readyReading() {
+        return "";
+    }
+
     /** Reads one frame of the episode; {@link Outcome#RUNNING} until the screen shows its end, then the verdict, kept. */
     Outcome judge(Observation frame);
 
