@@ -2,6 +2,7 @@ package dev.embody.planning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -36,6 +37,10 @@ public final class PolicyBlock extends AbstractBlock {
     /** Where-it-is readout (null unless asked): a few channels per pixel, flattened, to a score per command. */
     private final Block squeeze;
     private final Block dense;
+    private final Block hidden;
+    static final String MODE = System.getProperty("embody.placed", "both");
+    static final int PLACED_MID = Integer.getInteger("embody.placedHidden", 64);
+    static final int KEYS = Integer.getInteger("embody.placedChannels", 8);
 
     public PolicyBlock(int commands) {
         this(commands, false);
@@ -48,7 +53,8 @@ public final class PolicyBlock extends AbstractBlock {
     public PolicyBlock(int commands, boolean placed) {
         super((byte) 1);
         this.commands = commands;
-        squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(PLACED).setKernelShape(new Shape(1, 1)).build()) : null;
+        squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(channels()).setKernelShape(new Shape(1, 1)).build()) : null;
+        hidden = placed && !MODE.equals("linear") ? addChildBlock("hidden", Linear.builder().setUnits(PLACED_MID).build()) : null;
         dense = placed ? addChildBlock("dense", Linear.builder().setUnits(commands).build()) : null;
         conv1 = addChildBlock("conv1", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
         conv2 = addChildBlock("conv2", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
@@ -82,10 +88,49 @@ public final class PolicyBlock extends AbstractBlock {
         NDArray words = context.forward(ps, new NDList(ctx), training).head();
         NDArray out = pooled.add(what).add(words);
         if (dense != null) {
-            NDArray few = Activation.relu(squeeze.forward(ps, new NDList(f), training).head()).reshape(n, PLACED * hw);
+            NDArray few = readout(squeeze.forward(ps, new NDList(f), training).head(), n, hw);
+            if (hidden != null) {
+                few = Activation.relu(hidden.forward(ps, new NDList(few), training).head());
+            }
             out = out.add(dense.forward(ps, new NDList(few), training).head());
         }
         return new NDList(out);
+    }
+
+    private static int channels() {
+        return MODE.equals("linear") || MODE.equals("mlp") ? PLACED : KEYS;
+    }
+
+    private static long readoutSize(long h, long w) {
+        int c = channels();
+        return switch (MODE) {
+            case "linear", "mlp" -> c * h * w;
+            case "profiles" -> c * (h + w);
+            case "keypoints" -> 2L * c;
+            default -> c * (h + w) + 2L * c;
+        };
+    }
+
+    private static NDArray readout(NDArray s, long n, long hw) {
+        int c = channels();
+        long h = s.getShape().get(2), w = s.getShape().get(3);
+        if (MODE.equals("linear") || MODE.equals("mlp")) {
+            return Activation.relu(s).reshape(n, c * hw);
+        }
+        NDList parts = new NDList();
+        if (!MODE.equals("keypoints")) {
+            NDArray r = Activation.relu(s);
+            parts.add(r.max(new int[]{2}).reshape(n, c * w));
+            parts.add(r.max(new int[]{3}).reshape(n, c * h));
+        }
+        if (!MODE.equals("profiles")) {
+            NDArray p = s.reshape(n, c, hw).softmax(2).reshape(n, c, h, w);
+            NDArray xs = s.getManager().linspace(-1f, 1f, (int) w).reshape(1, 1, w);
+            NDArray ys = s.getManager().linspace(-1f, 1f, (int) h).reshape(1, 1, h);
+            parts.add(p.sum(new int[]{2}).mul(xs).sum(new int[]{2}));
+            parts.add(p.sum(new int[]{3}).mul(ys).sum(new int[]{2}));
+        }
+        return NDArrays.concat(parts, 1);
     }
 
     @Override
@@ -98,9 +143,9 @@ public final class PolicyBlock extends AbstractBlock {
         Shape image = inputShapes[0], ctx = inputShapes[1];
         long n = image.get(0), c = image.get(1), height = image.get(2), width = image.get(3);
         conv1.initialize(manager, dataType, image);
-        Shape hidden = new Shape(n, HIDDEN, height, width);
-        conv2.initialize(manager, dataType, hidden);
-        conv3.initialize(manager, dataType, hidden);
+        Shape inner = new Shape(n, HIDDEN, height, width);
+        conv2.initialize(manager, dataType, inner);
+        conv3.initialize(manager, dataType, inner);
         Shape features = new Shape(n, HIDDEN + c, height, width);
         attention.initialize(manager, dataType, features);
         perPixel.initialize(manager, dataType, features);
@@ -108,7 +153,12 @@ public final class PolicyBlock extends AbstractBlock {
         context.initialize(manager, dataType, ctx);
         if (dense != null) {
             squeeze.initialize(manager, dataType, features);
-            dense.initialize(manager, dataType, new Shape(n, PLACED * height * width));
+            Shape flat = new Shape(n, readoutSize(height, width));
+            if (hidden != null) {
+                hidden.initialize(manager, dataType, flat);
+                flat = new Shape(n, PLACED_MID);
+            }
+            dense.initialize(manager, dataType, flat);
         }
     }
 }

@@ -223,8 +223,12 @@ public final class PolicyNet implements AutoCloseable {
         array(next, "global", "bias").set(ngb);
         array(next, "context", "weight").set(ncw);
         if (spec.features().contains("position")) {
-            for (var p : child(this, "squeeze").getParameters()) {
-                array(next, "squeeze", p.getKey()).set(p.getValue().getArray().toFloatArray());
+            for (String name : List.of("squeeze", "hidden")) {
+                if (has(this, name)) {
+                    for (var p : child(this, name).getParameters()) {
+                        array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
+                    }
+                }
             }
             float[] dw = array(this, "dense", "weight").toFloatArray(), db = array(this, "dense", "bias").toFloatArray();
             int flat = (int) array(this, "dense", "weight").getShape().get(1);
@@ -244,6 +248,10 @@ public final class PolicyNet implements AutoCloseable {
     private static NDArray array(PolicyNet net, String child, String param) {
         Parameter p = child(net, child).getParameters().get(param);
         return p.getArray();
+    }
+
+    private static boolean has(PolicyNet net, String name) {
+        return net.block.getChildren().stream().anyMatch(c -> c.getKey().endsWith(name));
     }
 
     /** A child block by the name it was added under (DJL prefixes its position: "01conv1"). */
