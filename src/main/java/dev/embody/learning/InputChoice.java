@@ -36,7 +36,7 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
      * The largest input chosen (each side capped alone, then both alike to the pixels): a fine-tune round of 200 steps of
      * 64 stays near a minute on two loaded cores (a terminal game's whole frame at 90x45, 4050 pixels, took 6.6 s a step).
      */
-    public static final int MAX_WIDTH = 128, MAX_HEIGHT = 64, MAX_PIXELS = Integer.getInteger("embody.maxPixels", 1024);
+    public static final int MAX_WIDTH = 128, MAX_HEIGHT = 64, MAX_PIXELS = 1024;
     /** Levels a channel must move for a pixel to count as changed (episodes keep frames lossless). */
     static final int CHANGED = 24;
     /** A pixel varies when it changed in this many frame pairs: one frame's flicker changes it twice, on and off. */

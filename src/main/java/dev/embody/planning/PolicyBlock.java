@@ -18,13 +18,18 @@ import ai.djl.util.PairList;
  * The learned policy's network, of DJL blocks: three small convolutions over the stacked frames and the profile's
  * extra planes; a spatial softmax (where to look, learned from pixels) pools per-pixel scores into one score per
  * command; a global average of the same features says what is on screen; a linear term adds the task's words and the
- * previous command. Input: [N, channels, H, W] and [N, context]; output: a score per command, [N, commands]. One output
- * row per command, so a taught skill adds rows and keeps the old ones ({@link PolicyNet#grow}).
+ * previous command; with position, a placed readout: a few channels per pixel, each read as its row and column
+ * profiles and its keypoint, related by a hidden layer. Input: [N, channels, H, W] and [N, context]; output: a score
+ * per command, [N, commands]. One output row per command, so a taught skill adds rows and keeps the old ones
+ * ({@link PolicyNet#grow}).
  */
 public final class PolicyBlock extends AbstractBlock {
 
     static final int HIDDEN = 16;
-    static final int PLACED = 4;
+    /** Channels of the where-it-is readout, each a thing found per pixel (the player, a target, a missile). */
+    static final int PLACED = 8;
+    /** Units of the hidden layer that relates the placed channels (a target's column less the player's). */
+    static final int RELATED = 64;
 
     private final int commands;
     private final Block conv1;
@@ -34,13 +39,13 @@ public final class PolicyBlock extends AbstractBlock {
     private final Block perPixel;
     private final Block global;
     private final Block context;
-    /** Where-it-is readout (null unless asked): a few channels per pixel, flattened, to a score per command. */
+    /**
+     * Where-it-is readout (null unless asked): a few channels per pixel, each read as its row and column profiles and its
+     * keypoint, related by a hidden layer to a score per command.
+     */
     private final Block squeeze;
-    private final Block dense;
     private final Block hidden;
-    static final String MODE = System.getProperty("embody.placed", "both");
-    static final int PLACED_MID = Integer.getInteger("embody.placedHidden", 64);
-    static final int KEYS = Integer.getInteger("embody.placedChannels", 8);
+    private final Block dense;
 
     public PolicyBlock(int commands) {
         this(commands, false);
@@ -53,8 +58,8 @@ public final class PolicyBlock extends AbstractBlock {
     public PolicyBlock(int commands, boolean placed) {
         super((byte) 1);
         this.commands = commands;
-        squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(channels()).setKernelShape(new Shape(1, 1)).build()) : null;
-        hidden = placed && !MODE.equals("linear") ? addChildBlock("hidden", Linear.builder().setUnits(PLACED_MID).build()) : null;
+        squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(PLACED).setKernelShape(new Shape(1, 1)).build()) : null;
+        hidden = placed ? addChildBlock("hidden", Linear.builder().setUnits(RELATED).build()) : null;
         dense = placed ? addChildBlock("dense", Linear.builder().setUnits(commands).build()) : null;
         conv1 = addChildBlock("conv1", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
         conv2 = addChildBlock("conv2", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
@@ -89,48 +94,30 @@ public final class PolicyBlock extends AbstractBlock {
         NDArray out = pooled.add(what).add(words);
         if (dense != null) {
             NDArray few = readout(squeeze.forward(ps, new NDList(f), training).head(), n, hw);
-            if (hidden != null) {
-                few = Activation.relu(hidden.forward(ps, new NDList(few), training).head());
-            }
-            out = out.add(dense.forward(ps, new NDList(few), training).head());
+            NDArray related = Activation.relu(hidden.forward(ps, new NDList(few), training).head());
+            out = out.add(dense.forward(ps, new NDList(related), training).head());
         }
         return new NDList(out);
     }
 
-    private static int channels() {
-        return MODE.equals("linear") || MODE.equals("mlp") ? PLACED : KEYS;
+    /** Per placed channel: its column profile (W), its row profile (H), and its keypoint (x, y). */
+    static long readoutSize(long height, long width) {
+        return PLACED * (width + height + 2);
     }
 
-    private static long readoutSize(long h, long w) {
-        int c = channels();
-        return switch (MODE) {
-            case "linear", "mlp" -> c * h * w;
-            case "profiles" -> c * (h + w);
-            case "keypoints" -> 2L * c;
-            default -> c * (h + w) + 2L * c;
-        };
-    }
-
+    /**
+     * The placed channels as profiles and keypoints: a relation along one axis (the target's column against the
+     * player's, ten rows apart) becomes one dimension, and a keypoint's coordinates make "left of" a linear sum, where a
+     * readout of the flattened pixels must pair places one by one.
+     */
     private static NDArray readout(NDArray s, long n, long hw) {
-        int c = channels();
         long h = s.getShape().get(2), w = s.getShape().get(3);
-        if (MODE.equals("linear") || MODE.equals("mlp")) {
-            return Activation.relu(s).reshape(n, c * hw);
-        }
-        NDList parts = new NDList();
-        if (!MODE.equals("keypoints")) {
-            NDArray r = Activation.relu(s);
-            parts.add(r.max(new int[]{2}).reshape(n, c * w));
-            parts.add(r.max(new int[]{3}).reshape(n, c * h));
-        }
-        if (!MODE.equals("profiles")) {
-            NDArray p = s.reshape(n, c, hw).softmax(2).reshape(n, c, h, w);
-            NDArray xs = s.getManager().linspace(-1f, 1f, (int) w).reshape(1, 1, w);
-            NDArray ys = s.getManager().linspace(-1f, 1f, (int) h).reshape(1, 1, h);
-            parts.add(p.sum(new int[]{2}).mul(xs).sum(new int[]{2}));
-            parts.add(p.sum(new int[]{3}).mul(ys).sum(new int[]{2}));
-        }
-        return NDArrays.concat(parts, 1);
+        NDArray r = Activation.relu(s);
+        NDArray p = s.reshape(n, PLACED, hw).softmax(2).reshape(n, PLACED, h, w);
+        NDArray xs = s.getManager().linspace(-1f, 1f, (int) w).reshape(1, 1, w);
+        NDArray ys = s.getManager().linspace(-1f, 1f, (int) h).reshape(1, 1, h);
+        return NDArrays.concat(new NDList(r.max(new int[]{2}).reshape(n, PLACED * w), r.max(new int[]{3}).reshape(n, PLACED * h),
+                p.sum(new int[]{2}).mul(xs).sum(new int[]{2}), p.sum(new int[]{3}).mul(ys).sum(new int[]{2})), 1);
     }
 
     @Override
@@ -153,12 +140,8 @@ public final class PolicyBlock extends AbstractBlock {
         context.initialize(manager, dataType, ctx);
         if (dense != null) {
             squeeze.initialize(manager, dataType, features);
-            Shape flat = new Shape(n, readoutSize(height, width));
-            if (hidden != null) {
-                hidden.initialize(manager, dataType, flat);
-                flat = new Shape(n, PLACED_MID);
-            }
-            dense.initialize(manager, dataType, flat);
+            hidden.initialize(manager, dataType, new Shape(n, readoutSize(height, width)));
+            dense.initialize(manager, dataType, new Shape(n, RELATED));
         }
     }
 }

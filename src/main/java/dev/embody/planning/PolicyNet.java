@@ -224,10 +224,8 @@ public final class PolicyNet implements AutoCloseable {
         array(next, "context", "weight").set(ncw);
         if (spec.features().contains("position")) {
             for (String name : List.of("squeeze", "hidden")) {
-                if (has(this, name)) {
-                    for (var p : child(this, name).getParameters()) {
-                        array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
-                    }
+                for (var p : child(this, name).getParameters()) {
+                    array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
                 }
             }
             float[] dw = array(this, "dense", "weight").toFloatArray(), db = array(this, "dense", "bias").toFloatArray();
@@ -248,10 +246,6 @@ public final class PolicyNet implements AutoCloseable {
     private static NDArray array(PolicyNet net, String child, String param) {
         Parameter p = child(net, child).getParameters().get(param);
         return p.getArray();
-    }
-
-    private static boolean has(PolicyNet net, String name) {
-        return net.block.getChildren().stream().anyMatch(c -> c.getKey().endsWith(name));
     }
 
     /** A child block by the name it was added under (DJL prefixes its position: "01conv1"). */
@@ -282,7 +276,8 @@ public final class PolicyNet implements AutoCloseable {
             net.block.loadParameters(net.model.getNDManager(), new DataInputStream(in));
         } catch (MalformedModelException | RuntimeException e) {
             net.close();
-            throw new IOException("not the parameters of a " + commands + "-command network for " + spec + ": " + e.getMessage(), e);
+            throw new IOException("not the parameters of a " + commands + "-command network for " + spec + " (" + e.getMessage()
+                    + "); a checkpoint written by an earlier version of the network does not load: train a new one (./run train --from untrained)", e);
         }
         return net;
     }
