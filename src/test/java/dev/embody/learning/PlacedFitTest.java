@@ -5,6 +5,7 @@ import dev.embody.planning.LearnedPolicy;
 import dev.embody.planning.PolicyInput;
 import dev.embody.planning.PolicyNet;
 import dev.embody.planning.PolicyRules;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -16,13 +17,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The placed readout relates places far apart: a key decided by a target's column against the player's, ten rows
  * below it (steering toward a target, a gun under an invader), is learned from a few hundred examples and holds on
- * screens never shown. A readout of the flattened pixels pairs places one by one and did not (ninvaders: 0.62).
+ * screens never shown.
  */
 class PlacedFitTest {
 
     static final int W = 32, H = 12;
     static final List<String> COMMANDS = List.of("fire", "left", "right");
 
+    @Tag("slow")
     @Test
     void theKeyDecidedByATargetsColumnAgainstThePlayersIsLearnedAndHoldsOnNewScreens() {
         InputSpec spec = new InputSpec(W, H, 1, 8, List.of("position"));
