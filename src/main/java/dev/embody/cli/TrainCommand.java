@@ -136,9 +136,10 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Options options = new Trainer.Options(epochs, batch, 3e-3f, trainSteps == null ? Integer.MAX_VALUE : trainSteps, 1).fitted(PATIENCE);
         FineTuneRound.Trained t = FineTuneRound.train(start, examples, heldOut.examples(), options, System.err, start.rules());
         Trainer.Result r = t.result();
-        System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.bestEpoch() == 0
+        System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.keptEpoch() == 0
                 ? ", kept the last (no held-out episodes to choose by)"
-                : ", kept epoch " + r.bestEpoch() + " (best held-out agreement)" + ("no gain".equals(r.stopped())
+                : ", kept epoch " + r.keptEpoch() + (r.keptEpoch() == r.bestEpoch() ? " (best held-out agreement)"
+                : " (held-out agreement within a standard error of the best, epoch " + r.bestEpoch() + ")") + ("no gain".equals(r.stopped())
                 ? "; stopped after " + PATIENCE + " epochs without gain" : ""));
         Fit trainFit = t.training(), heldFit = t.heldOut();
         System.out.println("fit on training episodes: " + trainFit.line());

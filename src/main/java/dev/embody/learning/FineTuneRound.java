@@ -171,6 +171,7 @@ public final class FineTuneRound {
         if (t.training() != null) {
             m.put("epochs", r.epochs());
             m.put("best_epoch", r.bestEpoch());
+            m.put("kept_epoch", r.keptEpoch());
         }
         m.putAll(about);
         if (t.training() != null) {

@@ -66,12 +66,13 @@ public final class Trainer {
     /** What a run came to: the new network, its loss at the start and the end, how long it took and where. */
     /**
      * @param epochs    epochs run (whole or in part)
-     * @param bestEpoch the epoch whose network was kept (the best held-out agreement, ties to the later epoch);
-     *                  0 where nothing was held out and the last was kept
+     * @param keptEpoch the epoch whose network was kept: the latest whose held-out agreement is within a standard error
+     *                  of the best's ({@link #tie}); 0 where nothing was held out and the last was kept
+     * @param bestEpoch the latest epoch of the best held-out agreement (early stopping counts from it); 0 as above
      * @param stopped   why training ended: "budget" (the epochs or steps asked for) or "no gain" (early stopping)
      */
     public record Result(PolicyNet net, List<String> commands, double firstLoss, double lastLoss, int steps, int examples,
-                         double seconds, String device, int epochs, int bestEpoch, String stopped) {
+                         double seconds, String device, int epochs, int keptEpoch, int bestEpoch, String stopped) {
     }
 
     /** Hears each optimizer step; a listener that throws aborts training (and nothing is written). */
@@ -128,7 +129,7 @@ public final class Trainer {
         PolicyNet net = start.net().copy();
         String device = net.model().getNDManager().getDevice().isGpu() ? "gpu" : "cpu";
         if (usable.isEmpty()) {
-            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, device, 0, 0, "no examples");
+            return new Result(net, commands, Double.NaN, Double.NaN, 0, 0, 0, device, 0, 0, 0, "no examples");
         }
         int perEpoch = (usable.size() + options.batchSize() - 1) / options.batchSize();
         int total = Math.max(1, Math.min(options.maxSteps(), options.epochs() * perEpoch));
@@ -141,7 +142,7 @@ public final class Trainer {
         List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
         double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
         int cursor = order.size();
-        int epoch = 0, bestEpoch = 0, bestHits = -1, bestStep = 0;
+        int epoch = 0, bestEpoch = 0, keptEpoch = 0, bestHits = -1, bestStep = 0;
         String stopped = "budget";
         PolicyNet best = null;
         try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
@@ -180,11 +181,15 @@ public final class Trainer {
                     if (!scored.isEmpty() && options.patience() > 0) {
                         double[] s = score(trainer, net, scored, commands);
                         int hits = (int) s[0];
-                        // a tie goes to the later epoch: as good on held-out steps and fitted closer to what it was shown
                         if (hits >= bestHits) {
                             bestHits = hits;
                             bestEpoch = epoch;
                             bestStep = step + 1;
+                        }
+                        // a tie goes to the later epoch: as good on held-out steps and fitted closer to what it was shown;
+                        // within a standard error of the best is a tie that a few held-out episodes cannot break
+                        if (hits >= bestHits - tie(bestHits, scored.size())) {
+                            keptEpoch = epoch;
                             if (best != null) {
                                 best.close();
                             }
@@ -214,9 +219,16 @@ public final class Trainer {
             net = best;
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        log.debug("trained {} epochs on {} examples in {} s on {}: loss {} -> {}, kept epoch {} ({})", epoch, usable.size(), secs, device,
-                first, last, bestEpoch, stopped);
-        return new Result(net, commands, first, last, Math.min(total, epoch * perEpoch), usable.size(), secs, device, epoch, bestEpoch, stopped);
+        log.debug("trained {} epochs on {} examples in {} s on {}: loss {} -> {}, kept epoch {}, best {} ({})", epoch, usable.size(), secs, device,
+                first, last, keptEpoch, bestEpoch, stopped);
+        return new Result(net, commands, first, last, Math.min(total, epoch * perEpoch), usable.size(), secs, device, epoch, keptEpoch, bestEpoch,
+                stopped);
+    }
+
+    /** Held-out hits a standard error below the best's: fewer would be a real loss, not the noise of n steps. */
+    static int tie(int bestHits, int n) {
+        double p = bestHits / (double) n;
+        return (int) Math.floor(Math.sqrt(n * p * (1 - p)));
     }
 
     /** Per command, the weight that evens out how often it was shown (inverse square root of its share, mean 1). */

@@ -2,6 +2,7 @@ package dev.embody.planning;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -17,13 +18,18 @@ import ai.djl.util.PairList;
  * The learned policy's network, of DJL blocks: three small convolutions over the stacked frames and the profile's
  * extra planes; a spatial softmax (where to look, learned from pixels) pools per-pixel scores into one score per
  * command; a global average of the same features says what is on screen; a linear term adds the task's words and the
- * previous command. Input: [N, channels, H, W] and [N, context]; output: a score per command, [N, commands]. One output
- * row per command, so a taught skill adds rows and keeps the old ones ({@link PolicyNet#grow}).
+ * previous command; with position, a placed readout: a few channels per pixel, each read as its row and column
+ * profiles and its keypoint, related by a hidden layer. Input: [N, channels, H, W] and [N, context]; output: a score
+ * per command, [N, commands]. One output row per command, so a taught skill adds rows and keeps the old ones
+ * ({@link PolicyNet#grow}).
  */
 public final class PolicyBlock extends AbstractBlock {
 
     static final int HIDDEN = 16;
-    static final int PLACED = 4;
+    /** Channels of the where-it-is readout, each a thing found per pixel (the player, a target, a missile). */
+    static final int PLACED = 8;
+    /** Units of the hidden layer that relates the placed channels (a target's column less the player's). */
+    static final int RELATED = 64;
 
     private final int commands;
     private final Block conv1;
@@ -33,8 +39,12 @@ public final class PolicyBlock extends AbstractBlock {
     private final Block perPixel;
     private final Block global;
     private final Block context;
-    /** Where-it-is readout (null unless asked): a few channels per pixel, flattened, to a score per command. */
+    /**
+     * Where-it-is readout (null unless asked): a few channels per pixel, each read as its row and column profiles and its
+     * keypoint, related by a hidden layer to a score per command.
+     */
     private final Block squeeze;
+    private final Block hidden;
     private final Block dense;
 
     public PolicyBlock(int commands) {
@@ -49,6 +59,7 @@ public final class PolicyBlock extends AbstractBlock {
         super((byte) 1);
         this.commands = commands;
         squeeze = placed ? addChildBlock("squeeze", Conv2d.builder().setFilters(PLACED).setKernelShape(new Shape(1, 1)).build()) : null;
+        hidden = placed ? addChildBlock("hidden", Linear.builder().setUnits(RELATED).build()) : null;
         dense = placed ? addChildBlock("dense", Linear.builder().setUnits(commands).build()) : null;
         conv1 = addChildBlock("conv1", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
         conv2 = addChildBlock("conv2", Conv2d.builder().setFilters(HIDDEN).setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).build());
@@ -82,10 +93,31 @@ public final class PolicyBlock extends AbstractBlock {
         NDArray words = context.forward(ps, new NDList(ctx), training).head();
         NDArray out = pooled.add(what).add(words);
         if (dense != null) {
-            NDArray few = Activation.relu(squeeze.forward(ps, new NDList(f), training).head()).reshape(n, PLACED * hw);
-            out = out.add(dense.forward(ps, new NDList(few), training).head());
+            NDArray few = readout(squeeze.forward(ps, new NDList(f), training).head(), n, hw);
+            NDArray related = Activation.relu(hidden.forward(ps, new NDList(few), training).head());
+            out = out.add(dense.forward(ps, new NDList(related), training).head());
         }
         return new NDList(out);
+    }
+
+    /** Per placed channel: its column profile (W), its row profile (H), and its keypoint (x, y). */
+    static long readoutSize(long height, long width) {
+        return PLACED * (width + height + 2);
+    }
+
+    /**
+     * The placed channels as profiles and keypoints: a relation along one axis (the target's column against the
+     * player's, ten rows apart) becomes one dimension, and a keypoint's coordinates make "left of" a linear sum, where a
+     * readout of the flattened pixels must pair places one by one.
+     */
+    private static NDArray readout(NDArray s, long n, long hw) {
+        long h = s.getShape().get(2), w = s.getShape().get(3);
+        NDArray r = Activation.relu(s);
+        NDArray p = s.reshape(n, PLACED, hw).softmax(2).reshape(n, PLACED, h, w);
+        NDArray xs = s.getManager().linspace(-1f, 1f, (int) w).reshape(1, 1, w);
+        NDArray ys = s.getManager().linspace(-1f, 1f, (int) h).reshape(1, 1, h);
+        return NDArrays.concat(new NDList(r.max(new int[]{2}).reshape(n, PLACED * w), r.max(new int[]{3}).reshape(n, PLACED * h),
+                p.sum(new int[]{2}).mul(xs).sum(new int[]{2}), p.sum(new int[]{3}).mul(ys).sum(new int[]{2})), 1);
     }
 
     @Override
@@ -98,9 +130,9 @@ public final class PolicyBlock extends AbstractBlock {
         Shape image = inputShapes[0], ctx = inputShapes[1];
         long n = image.get(0), c = image.get(1), height = image.get(2), width = image.get(3);
         conv1.initialize(manager, dataType, image);
-        Shape hidden = new Shape(n, HIDDEN, height, width);
-        conv2.initialize(manager, dataType, hidden);
-        conv3.initialize(manager, dataType, hidden);
+        Shape inner = new Shape(n, HIDDEN, height, width);
+        conv2.initialize(manager, dataType, inner);
+        conv3.initialize(manager, dataType, inner);
         Shape features = new Shape(n, HIDDEN + c, height, width);
         attention.initialize(manager, dataType, features);
         perPixel.initialize(manager, dataType, features);
@@ -108,7 +140,8 @@ public final class PolicyBlock extends AbstractBlock {
         context.initialize(manager, dataType, ctx);
         if (dense != null) {
             squeeze.initialize(manager, dataType, features);
-            dense.initialize(manager, dataType, new Shape(n, PLACED * height * width));
+            hidden.initialize(manager, dataType, new Shape(n, readoutSize(height, width)));
+            dense.initialize(manager, dataType, new Shape(n, RELATED));
         }
     }
 }

@@ -223,8 +223,10 @@ public final class PolicyNet implements AutoCloseable {
         array(next, "global", "bias").set(ngb);
         array(next, "context", "weight").set(ncw);
         if (spec.features().contains("position")) {
-            for (var p : child(this, "squeeze").getParameters()) {
-                array(next, "squeeze", p.getKey()).set(p.getValue().getArray().toFloatArray());
+            for (String name : List.of("squeeze", "hidden")) {
+                for (var p : child(this, name).getParameters()) {
+                    array(next, name, p.getKey()).set(p.getValue().getArray().toFloatArray());
+                }
             }
             float[] dw = array(this, "dense", "weight").toFloatArray(), db = array(this, "dense", "bias").toFloatArray();
             int flat = (int) array(this, "dense", "weight").getShape().get(1);
@@ -274,7 +276,8 @@ public final class PolicyNet implements AutoCloseable {
             net.block.loadParameters(net.model.getNDManager(), new DataInputStream(in));
         } catch (MalformedModelException | RuntimeException e) {
             net.close();
-            throw new IOException("not the parameters of a " + commands + "-command network for " + spec + ": " + e.getMessage(), e);
+            throw new IOException("not the parameters of a " + commands + "-command network for " + spec + " (" + e.getMessage()
+                    + "); a checkpoint written by an earlier version of the network does not load: train a new one (./run train --from untrained)", e);
         }
         return net;
     }

@@ -34,6 +34,14 @@ class TrainerTest {
         assertThat(bar.toString()).contains("training [").contains("100%").contains("step 40/40");
     }
 
+    @Test
+    void aHeldOutAgreementWithinAStandardErrorOfTheBestIsATie() {
+        // worm's 178 held-out steps, best 158: 4 fewer is noise; a perfect or empty score leaves no room
+        assertThat(Trainer.tie(158, 178)).isEqualTo(4);
+        assertThat(Trainer.tie(178, 178)).isZero();
+        assertThat(Trainer.tie(0, 178)).isZero();
+    }
+
     static double accuracy(LearnedPolicy p, List<Example> examples) {
         float[][] probs = p.probabilities(examples.stream().map(Example::input).toList());
         int ok = 0;
