@@ -53,14 +53,21 @@ class WormTest {
         assertThat(score.blank()).as("the game draws no score before the worm first eats").isEqualTo(0.0);
         assertThat(loaded.traits().input()).as("no policy input declared: train chooses it").isNull();
 
-        CliRun play = CliRun.with(WormDemonstratorCommand::execute, "--calibration", cal.toString(), "--episodes", "1", "--time-limit", "8", "--rate", "4");
+        // where the digit lands is the game's draw: in one CI run it lay beyond 8 s of crawling. Three games, at the pace
+        // the demonstrations were recorded at: one at least eats, and OCR equals tmux in every one
+        CliRun play = CliRun.with(WormDemonstratorCommand::execute, "--calibration", cal.toString(), "--episodes", "3", "--time-limit", "10", "--rate", "8");
         assertThat(play.exit()).as(play.out() + play.err()).isZero();
-        Matcher m = Pattern.compile("score=([0-9.]+) tmux_score=(\\d+)").matcher(play.line("episode 1/1"));
-        assertThat(m.find()).as(play.out()).isTrue();
-        double ocr = Double.parseDouble(m.group(1));
-        int truth = Integer.parseInt(m.group(2));
-        assertThat(truth).as("the demonstrator ate in 8 s: " + play.out()).isPositive();
-        assertThat(ocr).as("OCR of the score the game drew, against tmux's: " + play.out()).isEqualTo(truth);
+        Matcher m = Pattern.compile("episode \\d/3 .*score=([0-9.]+) tmux_score=(\\d+)").matcher(play.out());
+        int games = 0, ate = 0;
+        while (m.find()) {
+            games++;
+            double ocr = Double.parseDouble(m.group(1));
+            int truth = Integer.parseInt(m.group(2));
+            ate += truth > 0 ? 1 : 0;
+            assertThat(ocr).as("OCR of the score the game drew, against tmux's: " + play.out()).isEqualTo(truth);
+        }
+        assertThat(games).as(play.out()).isEqualTo(3);
+        assertThat(ate).as("the demonstrator ate in at least one of three games: " + play.out()).isPositive();
     }
 
     @Test
