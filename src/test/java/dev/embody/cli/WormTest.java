@@ -58,14 +58,18 @@ class WormTest {
         CliRun play = CliRun.with(WormDemonstratorCommand::execute, "--calibration", cal.toString(), "--episodes", "3", "--time-limit", "10", "--rate", "8");
         assertThat(play.exit()).as(play.out() + play.err()).isZero();
         Matcher m = Pattern.compile("episode \\d/3 .*score=([0-9.]+) tmux_score=(\\d+)").matcher(play.out());
-        int games = 0, ate = 0;
+        int games = 0, ate = 0, exact = 0;
         while (m.find()) {
             games++;
             double ocr = Double.parseDouble(m.group(1));
             int truth = Integer.parseInt(m.group(2));
             ate += truth > 0 ? 1 : 0;
-            assertThat(ocr).as("OCR of the score the game drew, against tmux's: " + play.out()).isEqualTo(truth);
+            exact += truth > 0 && ocr == truth ? 1 : 0;
+            // tmux is read just after the episode's last frame: a digit eaten in between (one digit, at most 9) is
+            // on tmux's line and not yet on any frame OCR saw (CI once: OCR 6, tmux 11 at the time limit)
+            assertThat(ocr).as("OCR of the score the game drew, against tmux's: " + play.out()).isBetween(truth - 9.0, (double) truth);
         }
+        assertThat(exact).as("OCR read the very number tmux shows in a game that ate: " + play.out()).isPositive();
         assertThat(games).as(play.out()).isEqualTo(3);
         assertThat(ate).as("the demonstrator ate in at least one of three games: " + play.out()).isPositive();
     }
