@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NoThirdPartyNamesTest {
 
     /** The third-party programs the tests launch, as their names could be written in code. */
-    static final List<String> PROGRAMS = List.of("moon-buggy", "moonbuggy", "moon_buggy", "buggy");
+    static final List<String> PROGRAMS = List.of("moon-buggy", "moonbuggy", "moon_buggy", "buggy", "worm", "ninvaders", "invader", "tmux");
 
     @Test
     void nothingUnderSrcMainNamesAThirdPartyProgram() throws Exception {

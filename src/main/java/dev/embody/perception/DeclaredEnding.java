@@ -98,7 +98,7 @@ public final class DeclaredEnding implements ScreenEnding {
                 Thread.sleep(5);
             }
         }
-        // the score a reading finished meanwhile shows (a worm that ate just before the end): judge() is over by then
+        // the score a reading finished meanwhile shows (a score that changed just before the end): judge() is over by then
         if (score != null && score.lastRead != null) {
             TextReader.number(score.lastRead).ifPresent(n -> lastNumber = n);
         }
