@@ -93,7 +93,12 @@ class ConsoleModelTest {
                         AgentLoop loop = AgentLoop.builder().target(target).library(skills).modules(m).goal(SimGame.COLLECT_COINS)
                                 .memory(EpisodicMemory.inMemory()).inbox(inbox).skillFolder(new SkillFolder(folder)).period(Duration.ofMillis(100))
                                 .maxSteps(5000).listener(console).listener(session).build();
-                        current.set(loop);
+                        synchronized (current) {
+                            if (stop.get()) {
+                                return; // the test ended while this episode opened: a loop left running would write into the temp dir
+                            }
+                            current.set(loop);
+                        }
                         loop.run();
                         skills = loop.library();
                     } catch (Exception e) {
@@ -151,11 +156,16 @@ class ConsoleModelTest {
                 assertThat(current.get().library().skill("halt")).as("taught between steps, as the operator's own").isPresent();
                 assertThat(folder.resolve("halt.yaml")).exists();
             } finally {
-                stop.set(true);
-                if (current.get() != null) {
-                    current.get().requestStop();
+                // one monitor with the thread's start of an episode, so no episode starts after this stop (CI: one did, and
+                // JUnit could not delete the temp dir it was writing in)
+                synchronized (current) {
+                    stop.set(true);
+                    if (current.get() != null) {
+                        current.get().requestStop();
+                    }
                 }
                 t.join(10_000);
+                assertThat(t.isAlive()).as("the session thread ended").isFalse();
                 console.close();
             }
         }
