@@ -235,15 +235,15 @@ final class EpisodesCommand implements Runnable {
             o.whole("--fps", fps, 1, 1000);
             o.whole("--gop", gop, 1, 1000);
             List<Path> dirs = ReplayCommand.resolve(spec, ids.isEmpty() ? List.of(dir.toString()) : ids, dir);
-            ReplayCommand.ProgressBar bar = new ReplayCommand.ProgressBar(dirs.size(), !noProgress, "export");
+            dev.embody.loop.ProgressBar bar = noProgress ? dev.embody.loop.ProgressBar.off() : dev.embody.loop.ProgressBar.of(System.err, "export", "episode", dirs.size());
             dev.embody.episode.LeRobotExport.Result r;
             try {
                 r = dev.embody.episode.LeRobotExport.export(dirs, out, new dev.embody.episode.LeRobotExport.Options(fps, gop, skills),
-                        (done, total) -> bar.step(done, total));
+                        (done, total) -> bar.update(done, ""));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } finally {
-                bar.done();
+                bar.clear();
             }
             for (String l : r.leftOut()) {
                 System.out.printf("left out   %s%n", l);

@@ -288,40 +288,23 @@ final class RecordCommand implements Callable<Integer> {
         }
     }
 
-    /** One line on stderr, redrawn twice a second: steps, seconds, steps mapped, idle, input unmapped. */
+    /** The progress line while recording: steps, steps mapped, idle, input unmapped, seconds. */
     private static final class Progress implements StepListener {
         private final PersonPolicy.Counts counts;
-        private final int episode, of;
-        private final boolean on;
-        private final long start = System.nanoTime();
-        private long lastDraw;
-        private boolean drawn;
+        private final dev.embody.loop.ProgressBar bar;
 
         Progress(PersonPolicy.Counts counts, int episode, int of, boolean on) {
             this.counts = counts;
-            this.episode = episode;
-            this.of = of;
-            this.on = on;
+            this.bar = on ? dev.embody.loop.ProgressBar.of(System.err, "recording " + episode + "/" + of + ":", "step", 0) : dev.embody.loop.ProgressBar.off();
         }
 
         @Override
         public void onStep(Step step, Observation observation) {
-            long now = System.nanoTime();
-            if (!on || now - lastDraw < 500_000_000L) {
-                return;
-            }
-            lastDraw = now;
-            System.err.printf(Locale.ROOT, "\rrecording %d/%d: step %d  %.1f s  mapped %d  idle %d  unmapped %d ", episode, of,
-                    counts.steps(), (now - start) / 1e9, counts.mapped(), counts.idle(), counts.unmapped());
-            System.err.flush();
-            drawn = true;
+            bar.update(counts.steps(), String.format(Locale.ROOT, "mapped %d  idle %d  unmapped %d", counts.mapped(), counts.idle(), counts.unmapped()));
         }
 
         void clear() {
-            if (drawn) {
-                System.err.print("\r" + " ".repeat(80) + "\r");
-                System.err.flush();
-            }
+            bar.clear();
         }
     }
 }

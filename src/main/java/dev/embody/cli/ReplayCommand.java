@@ -191,7 +191,7 @@ final class ReplayCommand implements Callable<Integer> {
             }
         }
         long total = episodes.stream().mapToLong(e -> e.trim() == null ? e.steps().size() : e.trim().to() - e.trim().from() + 1).sum();
-        ProgressBar bar = new ProgressBar(total, progressBar);
+        dev.embody.loop.ProgressBar bar = progressBar ? dev.embody.loop.ProgressBar.of(System.err, "replay", "step", total) : dev.embody.loop.ProgressBar.off();
         Map<Profile, SkillLibrary> libraries = new HashMap<>();
         List<Replay.Result> results = new ArrayList<>();
         int n = 0;
@@ -214,7 +214,7 @@ final class ReplayCommand implements Callable<Integer> {
                         Modules agent = modules.withPolicy(policyFor(spec, policy, e, profile, modules, library, learned));
                         final int index = n;
                         Replay.Result r = Replay.run(e, new Replay.Agent(agent, library), memoryAsRecorded(e), realtime,
-                                (ep, done) -> bar.step(index, episodes.size()));
+                                (ep, done) -> bar.step("episode " + index + "/" + episodes.size()));
                         results.add(r);
                         bar.clear();
                         printEpisode(System.out, r, n, episodes.size());
@@ -239,7 +239,7 @@ final class ReplayCommand implements Callable<Integer> {
         } finally {
             profiles.values().forEach(Profile::close);
         }
-        bar.done();
+        bar.clear();
         return new Batch(results, failures, badFiles);
     }
 
@@ -442,58 +442,5 @@ final class ReplayCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "actuated %s steps=%d/%d outcome=%s recorded_outcome=%s%s reproduced=%s (%s)",
                 e.id(), r.steps(), e.steps().size(), r.outcome().label(), e.meta().path("outcome").asText("?"), score,
                 sameOutcome && sameScore ? "yes" : "no", r.reason());
-    }
-
-    /** A one-line bar on stderr, redrawn at most ten times a second. */
-    static final class ProgressBar {
-        private final long total;
-        private final boolean on;
-        private final long start = System.nanoTime();
-        private long done;
-        private long lastDraw;
-        private boolean drawn;
-
-        private final String label;
-
-        ProgressBar(long total, boolean on) {
-            this(total, on, "replay");
-        }
-
-        /** @param label what is counted ("replay": steps; "eval": episodes) */
-        ProgressBar(long total, boolean on, String label) {
-            this.total = Math.max(1, total);
-            this.on = on;
-            this.label = label;
-        }
-
-        void step(int episode, int episodes) {
-            done++;
-            long now = System.nanoTime();
-            if (!on || (now - lastDraw < 100_000_000L && done < total)) {
-                return;
-            }
-            lastDraw = now;
-            int width = 30, filled = (int) (width * done / total);
-            double rate = done / Math.max(1e-9, (now - start) / 1e9);
-            System.err.printf(Locale.ROOT, "\r%s [%s%s] %3d%% %d/%d %s, episode %d/%d, %.1f %s/s ", label, "#".repeat(filled),
-                    ".".repeat(width - filled), 100 * done / total, done, total, label.equals("replay") ? "steps" : "episodes", episode, episodes, rate,
-                    label.equals("replay") ? "steps" : "episodes");
-            System.err.flush();
-            drawn = true;
-        }
-
-        /** Clears the bar so a result line prints cleanly. */
-        void clear() {
-            if (drawn) {
-                System.err.print("\r" + " ".repeat(90) + "\r");
-                System.err.flush();
-                drawn = false;
-                lastDraw = 0;
-            }
-        }
-
-        void done() {
-            clear();
-        }
     }
 }

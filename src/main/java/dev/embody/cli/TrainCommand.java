@@ -166,7 +166,8 @@ final class TrainCommand implements Callable<Integer> {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("corrections", corrections);
         about.put("input", inputWhy);
-        Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t2) -> System.err.printf("\rgate: episode %d/%d ", d, t2));
+        dev.embody.loop.ProgressBar gateBar = dev.embody.loop.ProgressBar.of(System.err, "gate", "episode", gateEpisodes);
+        Optional<Gate> gate = profile.gate(library, gateEpisodes, episodesDir, (d, t2) -> gateBar.update(d, t2, ""));
         String noGate = gate.isEmpty() && gateEpisodes > 0
                 ? "adopted (no simulator and no held-out episodes of " + target + " to gate it on: record more, 1 in "
                 + HeldOutEpisodes.EVERY + " is held out, from " + HeldOutEpisodes.FEWEST + " on)"
@@ -179,9 +180,7 @@ final class TrainCommand implements Callable<Integer> {
                 return scorer.score(old);
             }
         }, parent, about, noGate);
-        if (gate.isPresent()) {
-            System.err.println();
-        }
+        gateBar.done();
         System.out.printf(Locale.ROOT, "%s: loss %.3f -> %.3f in %.1f s on %s, %s; in use: %s%n", done.checkpoint().version(), r.firstLoss(), r.lastLoss(),
                 r.seconds(), r.device(), done.says(), store.current().map(Checkpoint::version).orElse("-"));
         if (done.policy() != null) {

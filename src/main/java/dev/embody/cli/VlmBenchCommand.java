@@ -215,6 +215,7 @@ final class VlmBenchCommand implements Callable<Integer> {
         try (Profile profile = Profiles.choose(SimGameProfile.standard(), choice)) {
             ModelSession session = Profiles.modelSession(profile).orElseThrow();
             long calls0 = session.client().requests();
+            dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(System.err, prefix == null ? "evaluation" : prefix, "episode", n);
             for (int i = 0; i < n; i++) {
                 long s = seed + i;
                 try (Target t = profile.open(new EpisodeSpec(s, 1, GOAL, Duration.ofSeconds(90), false, null)); Modules base = profile.modules(library)) {
@@ -236,9 +237,9 @@ final class VlmBenchCommand implements Callable<Integer> {
                         asked += gate.counts()[1];
                     }
                 }
-                System.err.printf(Locale.ROOT, "\r%s %d/%d", prefix == null ? "evaluation" : prefix, i + 1, n);
+                bar.step("success " + hits + "/" + (i + 1));
             }
-            System.err.println();
+            bar.done();
             return new Arm(new Rate(hits, n), steps, session.client().requests() - calls0, confident, asked);
         }
     }

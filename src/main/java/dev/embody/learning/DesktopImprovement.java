@@ -272,12 +272,10 @@ public final class DesktopImprovement {
     private Scored score(Policy policy, String what) throws Exception {
         long seed = nextSeed;
         nextSeed += settings.evalEpisodes();
-        int[] done = {0};
-        DesktopArena.Evaluation e = arena.evaluate(s -> policy, arena.profile().defaultGoal(), seed, settings.evalEpisodes(), null, p -> {
-            done[0]++;
-            err.printf(Locale.ROOT, "\rscoring %s: %d/%d (last: %s, %.1f s)   ", what, done[0], settings.evalEpisodes(), p.outcome().label(), p.survivedSeconds());
-        });
-        err.println();
+        dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(err, "scoring " + what + ":", "episode", settings.evalEpisodes());
+        DesktopArena.Evaluation e = arena.evaluate(s -> policy, arena.profile().defaultGoal(), seed, settings.evalEpisodes(), null,
+                p -> bar.step(String.format(Locale.ROOT, "last: %s, %.1f s", p.outcome().label(), p.survivedSeconds())));
+        bar.done();
         return new Scored(e.success(), e.meanSurvivedSeconds());
     }
 

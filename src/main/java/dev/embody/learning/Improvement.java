@@ -128,15 +128,16 @@ public final class Improvement {
         for (int round = 1; round <= settings.rounds(); round++) {
             List<Example> fresh = new ArrayList<>();
             int corrections = 0;
+            dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(err, "round " + round + ":", "episode", settings.episodesPerRound());
             for (int i = 0; i < settings.episodesPerRound(); i++) {
                 long seed = nextTrainingSeed++;
                 roundSeeds.add(seed);
                 Arena.Played p = playCorrected(current, SimGame.COLLECT_COINS, seed, "round" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
-                err.printf("\rround %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
+                bar.step(p.outcome().label() + " corrections=" + p.corrections());
             }
-            err.println();
+            bar.done();
             // the control gets as many oracle-labelled steps as the operator labelled with words (silence costs nobody anything)
             correctionsTotal += (int) fresh.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
             replay.addAll(fresh);
@@ -196,13 +197,14 @@ public final class Improvement {
         for (int round = 1; round <= settings.flagRounds(); round++) {
             List<Example> fresh = new ArrayList<>();
             int corrections = 0;
+            dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(err, "flag round " + round + ":", "episode", settings.episodesPerRound());
             for (int i = 0; i < settings.episodesPerRound(); i++) {
                 Arena.Played p = playCorrected(flagPolicy, SimGame.REACH_FLAG, nextTrainingSeed++, "flag" + round);
                 fresh.addAll(p.examples());
                 corrections += p.corrections();
-                err.printf("\rflag round %d: episode %d/%d %s corrections=%d   ", round, i + 1, settings.episodesPerRound(), p.outcome().label(), p.corrections());
+                bar.step(p.outcome().label() + " corrections=" + p.corrections());
             }
-            err.println();
+            bar.done();
             replay.addAll(fresh);
             Trainer.Result r = aggregate(replay, 100 + round).result();
             flagPolicy.close();
@@ -301,10 +303,12 @@ public final class Improvement {
 
     private Rate evaluate(Policy p, Goal goal, long firstSeed) throws Exception {
         List<Long> seeds = LongStream.range(firstSeed, firstSeed + settings.evalEpisodes()).boxed().toList();
-        Arena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> err.printf("\revaluating %s on '%s': %d/%d   ", p.name(), goal, d, t));
+        dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(err, "evaluating " + p.name() + " on '" + goal + "'", "episode", seeds.size());
+        Arena.Evaluation e = arena.evaluate(g -> p, goal, seeds, (d, t) -> bar.update(d, t, ""));
         Map<String, Long> outcomes = new java.util.TreeMap<>();
         e.runs().forEach(r -> outcomes.merge(r.outcome().label(), 1L, Long::sum));
-        err.println(" " + outcomes);
+        bar.update(seeds.size(), outcomes.toString());
+        bar.done();
         log.info("{} on '{}': {}", p.name(), goal, outcomes);
         return e.success();
     }

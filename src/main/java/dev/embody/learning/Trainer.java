@@ -145,6 +145,7 @@ public final class Trainer {
         int epoch = 0, bestEpoch = 0, keptEpoch = 0, bestHits = -1, bestStep = 0;
         String stopped = "budget";
         PolicyNet best = null;
+        dev.embody.loop.ProgressBar line = bar == null ? dev.embody.loop.ProgressBar.off() : dev.embody.loop.ProgressBar.of(bar, "training", "step", total);
         try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
             trainer.initialize(net.inputShapes(Math.min(options.batchSize(), usable.size()))); // keeps the weights it starts from
             for (int step = 0; step < total; step++) {
@@ -173,9 +174,7 @@ public final class Trainer {
                 last = loss;
                 smooth = Double.isNaN(smooth) ? loss : 0.9 * smooth + 0.1 * loss;
                 progress.onStep(step + 1, total, loss);
-                if (bar != null && ((step + 1) % 5 == 0 || step + 1 == total)) {
-                    drawBar(step + 1, total, smooth, t0);
-                }
+                line.update(step + 1, String.format(Locale.ROOT, "loss %.3f", smooth));
                 if ((step + 1) % perEpoch == 0 || step + 1 == total) {
                     epoch++;
                     if (!scored.isEmpty() && options.patience() > 0) {
@@ -202,18 +201,14 @@ public final class Trainer {
                 }
             }
         } catch (RuntimeException e) {
-            if (bar != null) {
-                bar.println();
-            }
+            line.done();
             net.close();
             if (best != null) {
                 best.close();
             }
             throw e;
         }
-        if (bar != null) {
-            bar.println();
-        }
+        line.done();
         if (best != null) {
             net.close();
             net = best;
@@ -278,13 +273,5 @@ public final class Trainer {
             weights[i] = batch.get(i).weight() * balance.getOrDefault(batch.get(i).label(), 1f);
         }
         return new NDList(m.create(labels, new Shape(batch.size(), k)), m.create(weights, new Shape(batch.size())));
-    }
-
-    private void drawBar(int step, int total, double loss, long t0) {
-        int width = 30, filled = (int) Math.round(width * step / (double) total);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        bar.printf(Locale.ROOT, "\rtraining [%s%s] %3d%% step %d/%d loss %.3f %.1fs", "#".repeat(filled), " ".repeat(width - filled),
-                100 * step / total, step, total, loss, secs);
-        bar.flush();
     }
 }
