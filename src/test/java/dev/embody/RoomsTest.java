@@ -42,15 +42,12 @@ class RoomsTest {
             "perception.MqttCameraSource -> actuation",
             // the arenas and held-out episodes open targets through a profile, which builds the gate from them
             "learning.Arena -> profile", "learning.DesktopArena -> profile", "learning.Distillation -> profile",
-            "learning.HeldOutEpisodes -> profile",
-            // a benchmark in the learning room (it belongs in bench)
-            "learning.Improvement -> sim");
+            "learning.HeldOutEpisodes -> profile");
 
     /** Classes outside {@link #MAY_USE_SIM} that still use the sim room: benchmarks, demos and sim commands to move. */
     static final Set<String> STILL_USING_SIM = Set.of(
             "cli.BenchCaptureCommand", "cli.BenchCommand", "cli.CalibrateCommand", "cli.PlayCommand",
-            "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand",
-            "fleet.SimFleetAgent", "learning.Improvement");
+            "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand");
 
     private static final Pattern USE = Pattern.compile("dev\\.embody\\.(\\w+)\\.[A-Z*]");
 

@@ -1,6 +1,6 @@
 package dev.embody.cli;
 
-import dev.embody.fleet.FleetBench;
+import dev.embody.bench.FleetBench;
 import dev.embody.fleet.FleetBroker;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.fleet.FleetBroker;
-import dev.embody.fleet.FleetDemo;
+import dev.embody.bench.FleetDemo;
 import dev.embody.fleet.FleetStatus;
 import dev.embody.learning.Trainer;
 import dev.embody.profile.Profile;

@@ -10,7 +10,7 @@ import dev.embody.learning.Gate;
 import dev.embody.learning.HeldOutEpisodes;
 import dev.embody.learning.InputChoice;
 import dev.embody.learning.RuleChoice;
-import dev.embody.learning.Improvement;
+import dev.embody.bench.Improvement;
 import dev.embody.learning.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Modules;

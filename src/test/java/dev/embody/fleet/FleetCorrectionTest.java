@@ -1,5 +1,6 @@
 package dev.embody.fleet;
 
+import dev.embody.bench.SimFleetAgent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.learning.Example;

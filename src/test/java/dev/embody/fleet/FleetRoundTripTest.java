@@ -1,5 +1,6 @@
 package dev.embody.fleet;
 
+import dev.embody.bench.SimFleetAgent;
 import dev.embody.learning.Trainer;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;

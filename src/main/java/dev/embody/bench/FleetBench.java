@@ -1,5 +1,12 @@
-package dev.embody.fleet;
+package dev.embody.bench;
 
+import dev.embody.fleet.ExampleMessage;
+import dev.embody.fleet.FleetAgent;
+import dev.embody.fleet.FleetBroker;
+import dev.embody.fleet.FleetLedger;
+import dev.embody.fleet.FleetLink;
+import dev.embody.fleet.FleetTopics;
+import dev.embody.fleet.FleetTrainer;
 import dev.embody.learning.Example;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Intervention;

@@ -1,5 +1,9 @@
-package dev.embody.fleet;
+package dev.embody.bench;
 
+import dev.embody.fleet.FleetAgent;
+import dev.embody.fleet.FleetBroker;
+import dev.embody.fleet.FleetLedger;
+import dev.embody.fleet.FleetTrainer;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Rate;
 import dev.embody.profile.SimGameProfile;

@@ -1,5 +1,14 @@
-package dev.embody.learning;
+package dev.embody.bench;
 
+import dev.embody.learning.Arena;
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.learning.Example;
+import dev.embody.learning.ExampleCollector;
+import dev.embody.learning.FineTuneRound;
+import dev.embody.learning.Gate;
+import dev.embody.learning.Mirror;
+import dev.embody.learning.Trainer;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;

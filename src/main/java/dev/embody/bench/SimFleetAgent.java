@@ -1,5 +1,6 @@
-package dev.embody.fleet;
+package dev.embody.bench;
 
+import dev.embody.fleet.FleetAgent;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.episode.EpisodeRunner;
