@@ -35,7 +35,8 @@ import java.util.stream.Stream;
  * The dataset format over recorded episodes: from {@code episodes/<id>/} (steps.jsonl + frames.mp4, read and checked
  * as replay reads them), the steps that teach something become examples (downscaled frame, task, previous command,
  * label, source, weight): every step an operator corrected, and every step of a demonstration (decided by the oracle
- * or a person playing). A step that failed when it was recorded teaches nothing (its command was not carried out).
+ * or a person playing) that did not end in failure ({@link #failedDemonstration}). A step that failed when it was
+ * recorded teaches nothing (its command was not carried out).
  */
 public final class EpisodeExamples {
 

@@ -102,7 +102,7 @@ public final class HeldOutEpisodes {
         return heldOut;
     }
 
-    /** Steps that teach: the operator's corrections and every step a person, a demonstrator or a model decided. */
+    /** Steps that teach: the operator's corrections and every step a person, a demonstrator or a model decided (none of a demonstration that failed). */
     static int teaching(RecordedEpisode e) {
         return (int) e.steps().stream().filter(s -> teaches(e, s)).count();
     }
