@@ -9,6 +9,7 @@ import dev.embody.episode.StepRecord;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
+import dev.embody.loop.Outcome;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
 import dev.embody.loop.InformationGathering;
@@ -34,7 +35,8 @@ import java.util.stream.Stream;
  * The dataset format over recorded episodes: from {@code episodes/<id>/} (steps.jsonl + frames.mp4, read and checked
  * as replay reads them), the steps that teach something become examples (downscaled frame, task, previous command,
  * label, source, weight): every step an operator corrected, and every step of a demonstration (decided by the oracle
- * or a person playing). A step that failed when it was recorded teaches nothing (its command was not carried out).
+ * or a person playing) that did not end in failure ({@link #failedDemonstration}). A step that failed when it was
+ * recorded teaches nothing (its command was not carried out).
  */
 public final class EpisodeExamples {
 
@@ -79,7 +81,7 @@ public final class EpisodeExamples {
                 // live carries no failed step forward as the previous command; neither does its example
                 continue;
             }
-            if ((s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by())) && episode.keeps(s)) {
+            if (teaches(episode, s) && episode.keeps(s)) {
                 previous.put(s, prev);
             }
             prev = s.command().toString();
@@ -146,7 +148,13 @@ public final class EpisodeExamples {
                 if (e.cut() != null) {
                     log.warn("{}: {}", e.id(), e.cut());
                 }
-                out.addAll(read(e, perception, spec));
+                List<Example> got = read(e, perception, spec);
+                if (got.isEmpty() && failedDemonstration(e)) {
+                    log.info("left out {}: a demonstration that ended in failure (the mistake that ended it is among its steps; "
+                            + "episodes edit {} --mark good keeps it)", e.id(), e.id());
+                    continue;
+                }
+                out.addAll(got);
                 episodes++;
             } catch (BadFileException e) {
                 log.warn("skipped episode {}: {}", d, e.getMessage());
@@ -154,6 +162,20 @@ public final class EpisodeExamples {
             }
         }
         return new Collected(out, episodes, skipped);
+    }
+
+    /**
+     * A demonstration that ended in failure, not marked good: the mistake that ended it is among the person's steps and
+     * which one is not known (a missed jump is a step labelled wait), so they teach nothing; an operator's corrections in
+     * it still do.
+     */
+    public static boolean failedDemonstration(RecordedEpisode e) {
+        return Outcome.FAILURE.label().equals(e.meta().path("outcome").asText()) && !"good".equals(e.mark());
+    }
+
+    /** Whether a recorded step is a label to learn from: an operator's correction, or a demonstrator's step of an episode that did not fail. */
+    public static boolean teaches(RecordedEpisode e, RecordedStep s) {
+        return s.corrected() && "operator".equals(s.by()) || DEMONSTRATORS.contains(s.by()) && !failedDemonstration(e);
     }
 
     /** Every example of every episode under a folder, oldest episode first (those that do not read are skipped). */

@@ -102,13 +102,13 @@ public final class HeldOutEpisodes {
         return heldOut;
     }
 
-    /** Steps that teach: the operator's corrections and every step a person, a demonstrator or a model decided. */
+    /** Steps that teach: the operator's corrections and every step a person, a demonstrator or a model decided (none of a demonstration that failed). */
     static int teaching(RecordedEpisode e) {
-        return (int) e.steps().stream().filter(HeldOutEpisodes::teaches).count();
+        return (int) e.steps().stream().filter(s -> teaches(e, s)).count();
     }
 
-    private static boolean teaches(RecordedStep s) {
-        return !s.failed() && s.command() != null && (s.corrected() || EpisodeExamples.DEMONSTRATORS.contains(s.by()));
+    private static boolean teaches(RecordedEpisode e, RecordedStep s) {
+        return !s.failed() && s.command() != null && (s.corrected() || EpisodeExamples.teaches(e, s));
     }
 
     /**
@@ -129,7 +129,7 @@ public final class HeldOutEpisodes {
                     try (Modules m = profile.modules(library)) {
                         Replay.Result r = Replay.run(e, new Replay.Agent(m.withPolicy(policy), library), EpisodicMemory.inMemory(), false, null);
                         for (Replay.StepReplay s : r.steps()) {
-                            if (teaches(s.recorded())) {
+                            if (teaches(e, s.recorded())) {
                                 total++;
                                 agree += Boolean.TRUE.equals(s.recorded().corrected() ? s.correctionAgrees() : s.agrees()) ? 1 : 0;
                             }

@@ -51,9 +51,11 @@ class MoonBuggyTest {
                 "--launch", LAUNCH, "--launch-key", "RETURN");
         assertThat(cal.exit()).as(cal.out() + cal.err()).isZero();
         calibration = dir.resolve("calibration/desktop/moon-buggy.yaml");
-        // what a person declares by hand after calibrating: the policy's input, the ready screen, the endings (as the project's file has them)
+        // what a person declares by hand after calibrating: the stick, the words, the ready screen, the endings and the score
+        // (as the project's file has them; no policy: the input and the choice rules are train's to choose)
         String project = Files.readString(Path.of("calibration/desktop/moon-buggy.yaml"));
-        Files.writeString(calibration, Files.readString(calibration) + project.substring(project.indexOf("\npolicy:") + 1));
+        assertThat(project).contains("\nstick:").doesNotContain("\npolicy:");
+        Files.writeString(calibration, Files.readString(calibration) + project.substring(project.indexOf("\nstick:") + 1));
     }
 
     /** The test's scripted demonstrator run as its process would be, its output kept. */

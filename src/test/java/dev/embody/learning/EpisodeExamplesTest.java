@@ -100,4 +100,31 @@ class EpisodeExamplesTest {
         EpisodeExamples.Collected all = EpisodeExamples.collect(root, "sim-game", null, SimGameProfile.standard().inputSpec());
         assertThat(all.skipped()).extracting(Throwable::getMessage).anyMatch(m -> m.startsWith(stepsFile + ":2:"));
     }
+
+    @Test
+    void aDemonstrationThatEndedInFailureTeachesNothingUnlessMarkedGood() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        SimGame game = SimGame.of(13, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+        SimGameTarget target = new SimGameTarget(game);
+        try (EpisodeRecorder recorder = EpisodeRecorder.start(root, "crashed", target, Map.of("policy", "oracle"))) {
+            AgentLoop.builder().goal(SimGame.COLLECT_COINS).target(target).library(library).modules(SimGameProfile.standard().modules(library)
+                            .withPolicy(new dev.embody.sim.Oracle(library).asPolicy(game)))
+                    .memory(EpisodicMemory.inMemory()).maxSteps(6).listener(recorder).build().run();
+        }
+        Path meta = root.resolve("crashed").resolve(Episode.META);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode m = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(meta.toFile());
+        assertThat(EpisodeExamples.collect(root, "sim-game", null, SimGameProfile.standard().inputSpec()).examples()).hasSize(6);
+        // the person's mistake that ended it is somewhere among its steps, labelled as if it were right
+        m.put("outcome", "failure");
+        json.writeValue(meta.toFile(), m);
+        EpisodeExamples.Collected failed = EpisodeExamples.collect(root, "sim-game", null, SimGameProfile.standard().inputSpec());
+        assertThat(failed.examples()).isEmpty();
+        assertThat(failed.episodes()).isZero();
+        assertThat(HeldOutEpisodes.teaching(dev.embody.episode.RecordedEpisode.read(root.resolve("crashed")))).isZero();
+
+        dev.embody.episode.EpisodeEdit.apply(root.resolve("crashed"), "good", null, false);
+        assertThat(EpisodeExamples.collect(root, "sim-game", null, SimGameProfile.standard().inputSpec()).examples()).hasSize(6)
+                .allMatch(e -> e.source() == Example.Source.DEMONSTRATION);
+    }
 }
