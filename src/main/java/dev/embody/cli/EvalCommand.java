@@ -109,7 +109,6 @@ final class EvalCommand implements Callable<Integer> {
             Function<Target, Policy> choice = policyFor(profile, library);
             Arena.Recording recording = noRecord ? null : new Arena.Recording(episodesDir,
                     LiveCommand.episodeId("eval", seed).replaceAll("-s\\d+$", ""), java.util.Map.of("eval", java.util.Map.of("policy", policy)));
-            dev.embody.loop.ProgressBar bar = dev.embody.loop.ProgressBar.of(System.err, "eval", "episode", episodes);
             long steps = 0, interventions = 0, successes = 0;
             Tally tally = new Tally();
             for (int i = 0; i < episodes; i++) {
@@ -117,15 +116,11 @@ final class EvalCommand implements Callable<Integer> {
                 steps += p.steps();
                 interventions += p.corrections();
                 successes += p.success() ? 1 : 0;
-                bar.clear();
                 // the outcome and figures as the target's ending says them (a program's declared ending: why, seconds, score)
                 Object why = p.score().getOrDefault("ending", "");
                 System.out.printf(Locale.ROOT, "episode %d/%d seed=%d outcome=%s %s%s%n", i + 1, episodes, seed + i, p.outcome().label(),
                         tally.add(p.outcome(), p.steps(), p.score()), why.toString().isEmpty() ? "" : " (" + why + ")");
-                // stands while the next episode plays
-                bar.step("success " + successes + "/" + (i + 1));
             }
-            bar.clear();
             Rate success = new Rate(successes, episodes);
             System.out.printf(Locale.ROOT, "summary: target=%s policy=%s episodes=%d success=%s steps_mean=%.1f%s interventions=%d rate=%s episodes_dir=%s%n",
                     profile.name(), policy, episodes, success, steps / (double) episodes,
