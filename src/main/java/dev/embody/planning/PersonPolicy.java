@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * window is one period from the moment the step's frame was taken, waited out here, and the loop sends nothing: what
  * the person did before that moment is already on the frame, so it is no answer to it (a policy taught it learns to
  * repeat what it sees done, and at run time, where nothing is done before it decides, repeats itself); input that
- * came between a window's end and the next frame is therefore left out and counted. Where the person acts through embody
+ * came between a window's end and the next frame is kept in the step's input (before 0 ms) and counted, and carries
+ * held keys on, but is no part of the command. Where the person acts through embody
  * (a console's command buttons, a gamepad), the window is what came since the last step, and the loop carries the
  * command out.
  */
@@ -105,13 +106,21 @@ public final class PersonPolicy implements Policy {
             return unmapped;
         }
 
-        /** Input events left out: they came after a window closed and before the next step's frame was taken. */
+        /**
+         * Input events that came after a window closed and before the next step's frame was taken: kept in that step's
+         * input (at negative times) and counted when they map to no skill, but no part of its command.
+         */
         public synchronized long beforeFrame() {
             return beforeFrame;
         }
 
-        synchronized void leftOut(int n) {
-            beforeFrame += n;
+        synchronized void before(InputMatch.Match m, int eventCount) {
+            beforeFrame += eventCount;
+            events += eventCount;
+            for (String u : m.unmapped()) {
+                unmapped++;
+                unmappedKinds.merge(kind(u), 1L, Long::sum);
+            }
         }
 
         public synchronized Map<String, Long> commands() {
@@ -131,6 +140,7 @@ public final class PersonPolicy implements Policy {
     @Override
     public Decision plan(PlanningContext context) {
         long now = System.nanoTime();
+        long lastEnd = windowStart;
         if (!throughEmbody) {
             windowStart = seen(context, windowStart, now);
         } else if (windowStart < 0) {
@@ -141,23 +151,43 @@ public final class PersonPolicy implements Policy {
             waitUntil(end);
         }
         List<InputLog.Stamped> got = input.take(end, throughEmbody);
+        List<PersonInput.Event> events = new ArrayList<>();
+        List<String> unmapped = new ArrayList<>();
+        int before = 0;
         if (!throughEmbody) {
-            int before = 0;
             while (before < got.size() && got.get(before).nanos() < windowStart) {
                 before++;
             }
-            counts.leftOut(before);
+        }
+        if (before > 0) {
+            // on the frame already: what it did to held keys carries on, what it commanded is no answer to the frame
+            long from = lastEnd >= 0 ? Math.min(lastEnd, got.get(0).nanos()) : got.get(0).nanos();
+            List<PersonInput.Event> gap = new ArrayList<>();
+            for (InputLog.Stamped s : got.subList(0, before)) {
+                gap.add(s.event().at(ms(s.nanos() - from)));
+                events.add(s.event().at(ms(s.nanos() - windowStart)));
+            }
+            InputMatch.Match earlier = match.next(gap, (windowStart - from) / 1e6, context.scene());
+            unmapped.addAll(earlier.unmapped());
+            counts.before(earlier, before);
             got = got.subList(before, got.size());
         }
         double windowMs = (end - windowStart) / 1e6;
-        List<PersonInput.Event> events = new ArrayList<>();
+        List<PersonInput.Event> window = new ArrayList<>();
         for (InputLog.Stamped s : got) {
-            events.add(s.event().at(Math.round(Math.max(0, (s.nanos() - windowStart) / 1e6) * 10) / 10.0));
+            window.add(s.event().at(ms(Math.max(0, s.nanos() - windowStart))));
         }
+        events.addAll(window);
         windowStart = end;
-        InputMatch.Match m = match.next(events, windowMs, context.scene());
-        counts.add(m, events.size());
-        return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, m.unmapped()));
+        InputMatch.Match m = match.next(window, windowMs, context.scene());
+        counts.add(m, window.size());
+        unmapped.addAll(m.unmapped());
+        return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, unmapped));
+    }
+
+    /** Nanoseconds as milliseconds to a tenth. */
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e5) / 10.0;
     }
 
     /**

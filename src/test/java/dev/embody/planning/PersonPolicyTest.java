@@ -21,8 +21,10 @@ class PersonPolicyTest {
         return new PlanningContext(new Observation(0, nanos, new Frame(2, 2, new byte[12])), null, null, null, List.of(), null, null);
     }
 
+    /** The direction of the move the step's command is (the sim game's skills), or its text. */
     private static String key(Decision d) {
-        return d.input().events().stream().filter(e -> "key_down".equals(e.event())).map(PersonInput.Event::key).findFirst().orElse("none");
+        String c = d.call().toString();
+        return c.contains("direction=") ? c.replaceAll(".*direction=(\\w+).*", "$1").toUpperCase(java.util.Locale.ROOT) : c;
     }
 
     @Test
@@ -38,6 +40,11 @@ class PersonPolicyTest {
         Decision first = person.plan(seenAt(frame));
         assertThat(key(first)).isEqualTo("RIGHT");
         assertThat(person.counts().beforeFrame()).isEqualTo(2);
+        // kept in the step's input, before its window
+        assertThat(first.input().events()).first().satisfies(e -> {
+            assertThat(e.key()).isEqualTo("LEFT");
+            assertThat(e.tMs()).isNegative();
+        });
 
         // between the first window's end and the next frame: on that frame already, so left out of its window too
         long gap = System.nanoTime();
@@ -50,6 +57,21 @@ class PersonPolicyTest {
         Decision second = person.plan(seenAt(next));
         assertThat(key(second)).isEqualTo("UP");
         assertThat(person.counts().beforeFrame()).isEqualTo(4);
+    }
+
+    @Test
+    void aKeyPressedBeforeTheFrameAndHeldIntoTheWindowIsStillHeld_andAnUnmappedKeyBeforeItIsCounted() throws Exception {
+        InputLog log = new InputLog();
+        PersonPolicy person = new PersonPolicy(EpisodeFixtures.library(), Map.of(), log, Duration.ofMillis(30), false);
+        long frame = System.nanoTime();
+        log.add(frame - 6_000_000, PersonInput.Event.keyDown("Q"));
+        log.add(frame - 5_000_000, PersonInput.Event.keyUp("Q"));
+        log.add(frame - 2_000_000, PersonInput.Event.keyDown("DOWN"));
+        Decision first = person.plan(seenAt(frame));
+        assertThat(first.input().unmapped()).anyMatch(u -> u.startsWith("pressed Q"));
+        assertThat(person.counts().unmapped()).isEqualTo(1);
+        // held on through the window: the person goes on pressing it after seeing the frame
+        assertThat(key(first)).isEqualTo("DOWN");
     }
 
     @Test
