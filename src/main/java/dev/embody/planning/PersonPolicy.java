@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * the person did before that moment is already on the frame, so it is no answer to it (a policy taught it learns to
  * repeat what it sees done, and at run time, where nothing is done before it decides, repeats itself); input that
  * came between a window's end and the next frame is kept in the step's input (before 0 ms) and counted, and carries
- * held keys on, but is no part of the command. Where the person acts through embody
+ * held keys on, but makes the command only where nothing was done in the window itself (no single press is lost). Where the person acts through embody
  * (a console's command buttons, a gamepad), the window is what came since the last step, and the loop carries the
  * command out.
  */
@@ -153,6 +153,7 @@ public final class PersonPolicy implements Policy {
         List<InputLog.Stamped> got = input.take(end, throughEmbody);
         List<PersonInput.Event> events = new ArrayList<>();
         List<String> unmapped = new ArrayList<>();
+        InputMatch.Match earlier = null;
         int before = 0;
         if (!throughEmbody) {
             while (before < got.size() && got.get(before).nanos() < windowStart) {
@@ -167,7 +168,7 @@ public final class PersonPolicy implements Policy {
                 gap.add(s.event().at(ms(s.nanos() - from)));
                 events.add(s.event().at(ms(s.nanos() - windowStart)));
             }
-            InputMatch.Match earlier = match.next(gap, (windowStart - from) / 1e6, context.scene());
+            earlier = match.next(gap, (windowStart - from) / 1e6, context.scene());
             unmapped.addAll(earlier.unmapped());
             counts.before(earlier, before);
             got = got.subList(before, got.size());
@@ -180,8 +181,12 @@ public final class PersonPolicy implements Policy {
         events.addAll(window);
         windowStart = end;
         InputMatch.Match m = match.next(window, windowMs, context.scene());
-        counts.add(m, window.size());
         unmapped.addAll(m.unmapped());
+        if (m.idle() && earlier != null && !earlier.idle()) {
+            // nothing done after the frame: what was done just before it is the step's, so no single press is lost
+            m = new InputMatch.Match(earlier.command(), false, earlier.why() + " (before the frame; nothing after it)", m.unmapped(), earlier.also());
+        }
+        counts.add(m, window.size());
         return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, unmapped));
     }
 

@@ -75,6 +75,19 @@ class PersonPolicyTest {
     }
 
     @Test
+    void aPressJustBeforeTheFrameIsTheStepsCommandWhereNothingFollowsIt_noSinglePressIsLost() throws Exception {
+        InputLog log = new InputLog();
+        PersonPolicy person = new PersonPolicy(EpisodeFixtures.library(), Map.of(), log, Duration.ofMillis(30), false);
+        long frame = System.nanoTime();
+        log.add(frame - 5_000_000, PersonInput.Event.keyDown("LEFT"));
+        log.add(frame - 4_000_000, PersonInput.Event.keyUp("LEFT"));
+        Decision d = person.plan(seenAt(frame));
+        assertThat(key(d)).isEqualTo("LEFT");
+        assertThat(d.why()).contains("before the frame");
+        assertThat(person.counts().mapped()).isEqualTo(1);
+    }
+
+    @Test
     void framesDatedByAnotherClockKeepTheWindowsEndToEnd() throws Exception {
         InputLog log = new InputLog();
         PersonPolicy person = new PersonPolicy(EpisodeFixtures.library(), Map.of(), log, Duration.ofMillis(20), false);
