@@ -127,8 +127,9 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others, Ra
                     + "resolution, or a position readout in the calibration).");
         }
         if (training.changes().trials() > 0 && training.changes().value() < REPEATS_ONLY) {
-            out.add(String.format(Locale.ROOT, "warning: the policy repeats what it sees done: it agrees at %s of the %d training steps where the "
-                    + "person changed command, so at run time it will hardly change on its own.", training.changes(), training.changes().trials()));
+            out.add(String.format(Locale.ROOT, "warning: the policy goes on as before (the previous command, the motion it sees): it agrees "
+                    + "at %s of the %d training steps where the person changed command, so at run time it will hardly change on its own.",
+                    training.changes(), training.changes().trials()));
             out.add("  try: demonstrations whose changes come where the screen shows why (a person who turns where a thing lines up, not at a "
                     + "place a shrunk frame blurs), an input where that is visible (crop, resolution), more demonstrations.");
         }

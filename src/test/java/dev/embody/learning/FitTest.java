@@ -64,7 +64,7 @@ class FitTest {
                 new dev.embody.loop.Rate(8, 171));
         assertThat(copying.line()).endsWith("on the 171 steps where the command changed: 0.05 [0.02, 0.09] (8/171)");
         List<String> advice = Fit.advice(copying, new Fit(r, r, "-", r));
-        assertThat(advice).anyMatch(l -> l.startsWith("warning: the policy repeats what it sees done: it agrees at 0.05"));
+        assertThat(advice).anyMatch(l -> l.startsWith("warning: the policy goes on as before (the previous command, the motion it sees): it agrees at 0.05"));
         Fit turning = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30),
                 new dev.embody.loop.Rate(5, 6));
         assertThat(Fit.advice(turning, new Fit(r, r, "-", r))).isEmpty();
