@@ -229,14 +229,18 @@ final class RecordCommand implements Callable<Integer> {
                         demo.put("idle_steps", c.idle());
                         demo.put("unmapped", c.unmapped());
                         demo.put("unmapped_input", c.unmappedKinds());
+                        // input between a window's end and the next frame: already on that frame, so no part of a command
+                        demo.put("before_frame", c.beforeFrame());
                         if (elsewhere >= 0) {
                             demo.put("events_elsewhere", elsewhere);
                         }
                         recorder.put("demonstration", demo);
                         totals.add(c, r.steps(), seconds);
-                        System.out.printf(Locale.ROOT, "recorded %d/%d id=%s outcome=%s steps=%d seconds=%.1f mapped=%d idle=%d unmapped=%d%s%s%s%n",
+                        System.out.printf(Locale.ROOT, "recorded %d/%d id=%s outcome=%s steps=%d seconds=%.1f mapped=%d idle=%d unmapped=%d%s%s%s%s%n",
                                 i + 1, episodes, recorder.id(), r.outcome().label(), r.steps(), seconds, c.mapped(), c.idle(), c.unmapped(),
                                 c.unmappedKinds().isEmpty() ? "" : " (" + kinds(c.unmappedKinds()) + ")",
+                                c.beforeFrame() > 0 ? " before_frame=" + c.beforeFrame() + " (input between a step's window and the next frame: "
+                                        + "on that frame already, its step's command only where its window has none)" : "",
                                 elsewhere > 0 ? " elsewhere=" + elsewhere + " (input to other windows, not kept)" : "",
                                 r.reason().isEmpty() ? "" : " (" + r.reason() + ")");
                         System.out.println("  commands: " + kinds(c.commands()));

@@ -19,17 +19,26 @@ import java.util.Map;
  * @param majority  the most common recorded command is (what always giving it would score)
  * @param command   that most common command
  * @param others    the policy's agreement on the steps whose command was not the most common one
+ * @param changes   its agreement on the steps where the recorded command differs from the one before it (repeating the
+ *                  previous command scores 0 there): a policy that repeats what it sees done agrees at most steps yet
+ *                  at none of these, and at run time never changes on its own
  */
-public record Fit(Rate agreement, Rate majority, String command, Rate others) {
+public record Fit(Rate agreement, Rate majority, String command, Rate others, Rate changes) {
+
+    public Fit(Rate agreement, Rate majority, String command, Rate others) {
+        this(agreement, majority, command, others, new Rate(0, 0));
+    }
 
     /** Below this agreement on its own training steps a policy does not fit what it was shown. */
     public static final double FITS = 0.9;
+    /** Below this agreement where the person changed command, the policy mostly repeats what it sees done. */
+    public static final double REPEATS_ONLY = 0.5;
 
     /** The policy's fit on examples (none: every rate 0/0). */
     public static Fit of(LearnedPolicy policy, List<Example> examples) {
         List<Example> usable = examples.stream().filter(e -> policy.spec().matches(e.input())).toList();
         if (usable.isEmpty()) {
-            return new Fit(new Rate(0, 0), new Rate(0, 0), "-", new Rate(0, 0));
+            return new Fit(new Rate(0, 0), new Rate(0, 0), "-", new Rate(0, 0), new Rate(0, 0));
         }
         Map<String, Integer> counts = new HashMap<>();
         usable.forEach(e -> counts.merge(e.label(), 1, Integer::sum));
@@ -40,7 +49,7 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
                 most = c.getKey();
             }
         }
-        long hits = 0, otherHits = 0, others = 0;
+        long hits = 0, otherHits = 0, others = 0, changeHits = 0, changes = 0;
         for (int from = 0; from < usable.size(); from += 256) {
             List<Example> part = usable.subList(from, Math.min(usable.size(), from + 256));
             float[][] p = policy.probabilities(part.stream().map(Example::input).toList());
@@ -51,9 +60,14 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
                     others++;
                     otherHits += agrees ? 1 : 0;
                 }
+                if (Trainer.changes(part.get(i))) {
+                    changes++;
+                    changeHits += agrees ? 1 : 0;
+                }
             }
         }
-        return new Fit(new Rate(hits, usable.size()), new Rate(counts.get(most), usable.size()), most, new Rate(otherHits, others));
+        return new Fit(new Rate(hits, usable.size()), new Rate(counts.get(most), usable.size()), most, new Rate(otherHits, others),
+                new Rate(changeHits, changes));
     }
 
     private static int likeliest(float[] p) {
@@ -86,7 +100,8 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
             return "no steps";
         }
         return String.format(Locale.ROOT, "agreement %s vs always '%s' %s; on the %d steps not '%s': %s", agreement, command, majority,
-                others.trials(), command, others);
+                others.trials(), command, others) + (changes.trials() == 0 ? ""
+                : String.format(Locale.ROOT, "; on the %d steps where the command changed: %s", changes.trials(), changes));
     }
 
     /**
@@ -110,6 +125,13 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others) {
                     + "that act the same way in the same situation (identical screens with different commands cannot be fitted); "
                     + "give the policy an input where what decides the command is visible (a crop around the action, a finer "
                     + "resolution, or a position readout in the calibration).");
+        }
+        if (training.changes().trials() > 0 && training.changes().value() < REPEATS_ONLY) {
+            out.add(String.format(Locale.ROOT, "warning: the policy goes on as before (the previous command, the motion it sees): it agrees "
+                    + "at %s of the %d training steps where the person changed command, so at run time it will hardly change on its own.",
+                    training.changes(), training.changes().trials()));
+            out.add("  try: demonstrations whose changes come where the screen shows why (a person who turns where a thing lines up, not at a "
+                    + "place a shrunk frame blurs), an input where that is visible (crop, resolution), more demonstrations.");
         }
         if (heldOut.agreement().trials() > 0 && !heldOut.aboveMajority()) {
             out.add(String.format(Locale.ROOT, "warning: on held-out episodes the policy agrees with %.2f, not clearly above always giving '%s' (%.2f): "

@@ -20,7 +20,11 @@ import java.util.TreeMap;
  * A person as the policy, for a demonstration ({@code ./run record}): each step's decision is what the person did in
  * the step's window, read as a skill command ({@link InputMatch}), {@code by: person}, with the raw input kept beside
  * it. Where the person's hands are on the target itself (keys and mouse on a program, a game's window), the step's
- * window is one period of the loop, waited out here, and the loop sends nothing; where the person acts through embody
+ * window is one period from the moment the step's frame was taken, waited out here, and the loop sends nothing: what
+ * the person did before that moment is already on the frame, so it is no answer to it (a policy taught it learns to
+ * repeat what it sees done, and at run time, where nothing is done before it decides, repeats itself); input that
+ * came between a window's end and the next frame is kept in the step's input (before 0 ms) and counted, and carries
+ * held keys on, but makes the command only where nothing was done in the window itself (no single press is lost). Where the person acts through embody
  * (a console's command buttons, a gamepad), the window is what came since the last step, and the loop carries the
  * command out.
  */
@@ -54,7 +58,7 @@ public final class PersonPolicy implements Policy {
 
     /** What the person's steps came to so far. */
     public static final class Counts {
-        private long steps, mapped, idle, events, unmapped;
+        private long steps, mapped, idle, events, unmapped, beforeFrame;
         private final Map<String, Long> commands = new TreeMap<>();
         private final Map<String, Long> unmappedKinds = new LinkedHashMap<>();
 
@@ -102,6 +106,23 @@ public final class PersonPolicy implements Policy {
             return unmapped;
         }
 
+        /**
+         * Input events that came after a window closed and before the next step's frame was taken: kept in that step's
+         * input (at negative times) and counted when they map to no skill, but no part of its command.
+         */
+        public synchronized long beforeFrame() {
+            return beforeFrame;
+        }
+
+        synchronized void before(InputMatch.Match m, int eventCount) {
+            beforeFrame += eventCount;
+            events += eventCount;
+            for (String u : m.unmapped()) {
+                unmapped++;
+                unmappedKinds.merge(kind(u), 1L, Long::sum);
+            }
+        }
+
         public synchronized Map<String, Long> commands() {
             return Map.copyOf(commands);
         }
@@ -119,7 +140,10 @@ public final class PersonPolicy implements Policy {
     @Override
     public Decision plan(PlanningContext context) {
         long now = System.nanoTime();
-        if (windowStart < 0) {
+        long lastEnd = windowStart;
+        if (!throughEmbody) {
+            windowStart = seen(context, windowStart, now);
+        } else if (windowStart < 0) {
             windowStart = now;
         }
         long end = throughEmbody ? now : Math.max(now, windowStart + windowNanos);
@@ -127,15 +151,62 @@ public final class PersonPolicy implements Policy {
             waitUntil(end);
         }
         List<InputLog.Stamped> got = input.take(end, throughEmbody);
-        double windowMs = (end - windowStart) / 1e6;
         List<PersonInput.Event> events = new ArrayList<>();
-        for (InputLog.Stamped s : got) {
-            events.add(s.event().at(Math.round(Math.max(0, (s.nanos() - windowStart) / 1e6) * 10) / 10.0));
+        List<String> unmapped = new ArrayList<>();
+        InputMatch.Match earlier = null;
+        int before = 0;
+        if (!throughEmbody) {
+            while (before < got.size() && got.get(before).nanos() < windowStart) {
+                before++;
+            }
         }
+        if (before > 0) {
+            // on the frame already: what it did to held keys carries on, what it commanded is no answer to the frame
+            long from = lastEnd >= 0 ? Math.min(lastEnd, got.get(0).nanos()) : got.get(0).nanos();
+            List<PersonInput.Event> gap = new ArrayList<>();
+            for (InputLog.Stamped s : got.subList(0, before)) {
+                gap.add(s.event().at(ms(s.nanos() - from)));
+                events.add(s.event().at(ms(s.nanos() - windowStart)));
+            }
+            earlier = match.next(gap, (windowStart - from) / 1e6, context.scene());
+            unmapped.addAll(earlier.unmapped());
+            counts.before(earlier, before);
+            got = got.subList(before, got.size());
+        }
+        double windowMs = (end - windowStart) / 1e6;
+        List<PersonInput.Event> window = new ArrayList<>();
+        for (InputLog.Stamped s : got) {
+            window.add(s.event().at(ms(Math.max(0, s.nanos() - windowStart))));
+        }
+        events.addAll(window);
         windowStart = end;
-        InputMatch.Match m = match.next(events, windowMs, context.scene());
-        counts.add(m, events.size());
-        return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, m.unmapped()));
+        InputMatch.Match m = match.next(window, windowMs, context.scene());
+        unmapped.addAll(m.unmapped());
+        if (m.idle() && earlier != null && !earlier.idle()) {
+            // nothing done after the frame: what was done just before it is the step's, so no single press is lost
+            m = new InputMatch.Match(earlier.command(), false, earlier.why() + " (before the frame; nothing after it)", m.unmapped(), earlier.also());
+        }
+        counts.add(m, window.size());
+        return new Decision(m.command(), Map.of(), NAME, m.why(), List.of(), new PersonInput(windowMs, events, unmapped));
+    }
+
+    /** Nanoseconds as milliseconds to a tenth. */
+    private static double ms(long nanos) {
+        return Math.round(nanos / 1e5) / 10.0;
+    }
+
+    /**
+     * When the step's frame was taken, on this process's clock: the observation's time where it lies between the last
+     * window's end and now (a screen's or camera's frame), else the last window's end (a simulated game dates its frames
+     * by its own clock: its windows follow each other).
+     */
+    static long seen(PlanningContext context, long lastEnd, long now) {
+        long t = context.observation() != null ? context.observation().timeNanos() : -1;
+        if (lastEnd < 0) {
+            // the first step: its frame was taken at most a period or so ago
+            return t > 0 && t <= now && now - t < 5_000_000_000L ? t : now;
+        }
+        return t >= lastEnd && t <= now ? t : lastEnd;
     }
 
     /** The window's end on the wall clock: the person is acting meanwhile. */

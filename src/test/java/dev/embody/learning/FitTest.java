@@ -57,6 +57,20 @@ class FitTest {
     }
 
     @Test
+    void aPolicyThatRepeatsWhatItSeesDoneIsToldSoThoughItAgreesAtMostSteps() {
+        // the worm's copying policy: 0.85 of its training steps, 8 of the 171 where the person turned
+        dev.embody.loop.Rate r = new dev.embody.loop.Rate(0, 0);
+        Fit copying = new Fit(new dev.embody.loop.Rate(804, 941), new dev.embody.loop.Rate(382, 941), "right", new dev.embody.loop.Rate(462, 559),
+                new dev.embody.loop.Rate(8, 171));
+        assertThat(copying.line()).endsWith("on the 171 steps where the command changed: 0.05 [0.02, 0.09] (8/171)");
+        List<String> advice = Fit.advice(copying, new Fit(r, r, "-", r));
+        assertThat(advice).anyMatch(l -> l.startsWith("warning: the policy goes on as before (the previous command, the motion it sees): it agrees at 0.05"));
+        Fit turning = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30),
+                new dev.embody.loop.Rate(5, 6));
+        assertThat(Fit.advice(turning, new Fit(r, r, "-", r))).isEmpty();
+    }
+
+    @Test
     void fewDemonstrationsAreMostlyTrainedOn() {
         assertThat(HeldOutEpisodes.heldOutCount(1)).isZero();
         assertThat(HeldOutEpisodes.heldOutCount(2)).isZero();

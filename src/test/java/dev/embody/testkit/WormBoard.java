@@ -61,7 +61,8 @@ public record WormBoard(List<String> lines) {
 
     /**
      * The move the scripted player makes: the first step of a shortest way to the food among the moves that leave the
-     * worm room to go on (a flood fill at least twice its length, or the roomiest), the last move kept on a tie;
+     * worm room to go on (a flood fill at least twice its length, or the roomiest), on a tie up or down first, then the
+     * last move kept;
      * empty when the worm is boxed in or not on the board.
      */
     public Optional<String> move(String last) {
@@ -91,11 +92,20 @@ public record WormBoard(List<String> lines) {
             if (room[i] < 0 || room[i] < enough) {
                 continue;
             }
-            if (best < 0 || dist[i] < dist[best] || dist[i] == dist[best] && MOVES.get(i).equals(last)) {
+            if (best < 0 || dist[i] < dist[best] || dist[i] == dist[best] && rank(i, last) < rank(best, last)) {
                 best = i;
             }
         }
         return best < 0 ? Optional.empty() : Optional.of(MOVES.get(best));
+    }
+
+    /**
+     * Among moves as short: up or down first, then the last move. The food's row is found first and the food then
+     * reached along it: a turn comes where the head's row meets the food's (a row a screen line, plain at any
+     * resolution), never where its column does (two columns may share a pixel of a shrunk screen).
+     */
+    private static int rank(int i, String last) {
+        return (i < 2 ? 0 : 2) + (MOVES.get(i).equals(last) ? 0 : 1);
     }
 
     /** Cells a flood from (r, c) reaches; {@code dist[i]} gets the steps to the food (MAX_VALUE: none). */
