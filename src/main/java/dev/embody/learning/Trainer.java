@@ -139,7 +139,6 @@ public final class Trainer {
         Random rnd = new Random(options.seed());
         List<Example> order = new ArrayList<>(usable);
         Map<String, Float> balance = options.balanced() ? balance(usable) : Map.of();
-        float[] turns = options.balanced() ? turns(usable) : new float[]{1f, 1f};
         List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
         double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
         int cursor = order.size();
@@ -161,7 +160,7 @@ public final class Trainer {
                 double loss;
                 try (NDManager m = trainer.getManager().newSubManager()) {
                     NDList data = net.batch(m, batch.stream().map(Example::input).toList(), commands);
-                    NDList labels = labels(m, batch, commands, balance, turns);
+                    NDList labels = labels(m, batch, commands, balance);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray l = trainer.getLoss().evaluate(labels, trainer.forward(data));
                         gc.backward(l);
@@ -243,27 +242,6 @@ public final class Trainer {
         return w;
     }
 
-    /**
-     * The weights of the steps that repeat the previous command and of those that change it, [repeat, change] (inverse
-     * square root of their shares, mean 1). A person mostly goes on doing what they did, and the frames show what was
-     * done: unweighted, a network learns to repeat what it sees done (agreeing at most steps, yet one step late at every
-     * change, and at run time it never changes on its own); the changes are the decisions.
-     */
-    static float[] turns(List<Example> examples) {
-        long changed = examples.stream().filter(Trainer::changes).count(), n = examples.size();
-        if (changed == 0 || changed == n) {
-            return new float[]{1f, 1f};
-        }
-        double repeat = Math.sqrt(n / (double) (n - changed)), change = Math.sqrt(n / (double) changed);
-        double norm = (repeat * (n - changed) + change * changed) / n;
-        return new float[]{(float) (repeat / norm), (float) (change / norm)};
-    }
-
-    /** The step's command differs from the one before it (the first step of an episode has none: not a change). */
-    static boolean changes(Example e) {
-        return e.input().previous() != null && !e.label().equals(e.input().previous());
-    }
-
     /** Held-out examples scored without training: [greedy choices that agree, mean loss]. */
     private static double[] score(ai.djl.training.Trainer trainer, PolicyNet net, List<Example> examples, List<String> commands) {
         int hits = 0;
@@ -272,7 +250,7 @@ public final class Trainer {
             List<Example> part = examples.subList(from, Math.min(examples.size(), from + 256));
             try (NDManager m = trainer.getManager().newSubManager()) {
                 NDList out = trainer.evaluate(net.batch(m, part.stream().map(Example::input).toList(), commands));
-                lossSum += trainer.getLoss().evaluate(labels(m, part, commands, Map.of(), new float[]{1f, 1f}), out).getFloat() * part.size();
+                lossSum += trainer.getLoss().evaluate(labels(m, part, commands, Map.of()), out).getFloat() * part.size();
                 long[] choice = out.head().argMax(1).toLongArray();
                 for (int i = 0; i < part.size(); i++) {
                     hits += commands.get((int) choice[i]).equals(part.get(i).label()) ? 1 : 0;
@@ -283,7 +261,7 @@ public final class Trainer {
     }
 
     /** The smoothed one-hot labels and the weights of a batch. */
-    private static NDList labels(NDManager m, List<Example> batch, List<String> commands, Map<String, Float> balance, float[] turns) {
+    private static NDList labels(NDManager m, List<Example> batch, List<String> commands, Map<String, Float> balance) {
         int k = commands.size();
         float[] labels = new float[batch.size() * k];
         float[] weights = new float[batch.size()];
@@ -292,7 +270,7 @@ public final class Trainer {
                 labels[i * k + j] = SMOOTHING / k;
             }
             labels[i * k + commands.indexOf(batch.get(i).label())] += 1f - SMOOTHING;
-            weights[i] = batch.get(i).weight() * balance.getOrDefault(batch.get(i).label(), 1f) * turns[changes(batch.get(i)) ? 1 : 0];
+            weights[i] = batch.get(i).weight() * balance.getOrDefault(batch.get(i).label(), 1f);
         }
         return new NDList(m.create(labels, new Shape(batch.size(), k)), m.create(weights, new Shape(batch.size())));
     }

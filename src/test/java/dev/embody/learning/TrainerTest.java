@@ -42,29 +42,6 @@ class TrainerTest {
         assertThat(Trainer.tie(0, 178)).isZero();
     }
 
-    @Test
-    void theStepsWhereThePersonChangedCommandCountAsMuchAsTheirShareIsSmall() {
-        // 8 steps going on as before, 2 changes (one of them from a wait), 1 first step (nothing before it: no change)
-        List<Example> steps = new java.util.ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            steps.add(step("right", "right"));
-        }
-        steps.add(step("up", "right"));
-        steps.add(step("right", "wait"));
-        steps.add(step("right", null));
-        float[] w = Trainer.turns(steps);
-        assertThat(w[1]).isGreaterThan(2 * w[0]);
-        // the weights keep the mean at 1: the loss's scale and the learning rate's meaning stay
-        assertThat((9 * w[0] + 2 * w[1]) / 11).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-5f));
-        // nothing changed, or everything did: no step stands out
-        assertThat(Trainer.turns(steps.subList(0, 8))).containsExactly(1f, 1f);
-    }
-
-    private static Example step(String label, String previous) {
-        return new Example(new dev.embody.planning.PolicyInput(new byte[3], 1, 1, 1, Float.NaN, Float.NaN, "", previous), label,
-                Example.Source.DEMONSTRATION, 1f, "synthetic");
-    }
-
     static double accuracy(LearnedPolicy p, List<Example> examples) {
         float[][] probs = p.probabilities(examples.stream().map(Example::input).toList());
         int ok = 0;
