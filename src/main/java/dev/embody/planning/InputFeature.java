@@ -17,7 +17,7 @@ public sealed interface InputFeature {
     /** Writes its planes ({@link #channels()} x height x width floats) at {@code offset}. */
     void write(PolicyInput in, float[] dst, int offset);
 
-    List<String> NAMES = List.of("target", "waypoint", "player", "position");
+    List<String> NAMES = List.of("target", "waypoint", "player", "position", Detail.NAME);
 
     static InputFeature named(String name) {
         return switch (name) {
@@ -25,6 +25,7 @@ public sealed interface InputFeature {
             case "waypoint" -> new Waypoint();
             case "player" -> new Player();
             case "position" -> new Position();
+            case Detail.NAME -> new Detail();
             default -> throw new IllegalArgumentException("no input feature '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -83,6 +84,28 @@ public sealed interface InputFeature {
                     dst[offset + n + y * w + x] = h == 1 ? 0 : 2f * y / (h - 1) - 1;
                 }
             }
+        }
+    }
+
+    /**
+     * No planes of its own: it asks for the frames to be shrunk keeping each cell's most distinct pixel (the one farthest
+     * from the background) instead of its average ({@link PolicyInput#downscale(dev.embody.loop.Frame, int, int,
+     * InputSpec.Crop, boolean)}), where things thinner than a cell decide the command. Being a named extra, a checkpoint
+     * records it with its spec, and a policy reads its frames the way it was trained to.
+     */
+    record Detail() implements InputFeature {
+        public static final String NAME = "detail";
+
+        public String name() {
+            return NAME;
+        }
+
+        public int channels() {
+            return 0;
+        }
+
+        public void write(PolicyInput in, float[] dst, int offset) {
+            // the pixels themselves carry it
         }
     }
 

@@ -61,6 +61,7 @@ class InputChoiceTest {
         InputChoice c = s.choose(32);
         assertThat(c.thingWidth()).as(c.line()).isEqualTo(1);
         assertThat(c.capped()).isFalse();
+        assertThat(c.spec().features()).as("uncapped, the average keeps it: no detail").containsExactly("position");
         InputSpec.Crop crop = c.spec().crop();
         // one input pixel per screen pixel across: a one-pixel line is never averaged away
         assertThat(c.spec().width()).as(c.line()).isEqualTo((int) Math.round((crop == null ? 1 : crop.width()) * 120));
@@ -81,7 +82,16 @@ class InputChoiceTest {
         assertThat(c.spec().width()).isLessThanOrEqualTo(InputChoice.MAX_WIDTH);
         assertThat(c.spec().height()).isLessThanOrEqualTo(InputChoice.MAX_HEIGHT);
         assertThat(c.spec().plane()).isLessThanOrEqualTo(InputChoice.MAX_PIXELS);
-        assertThat(c.line()).contains("capped at 128x64");
+        assertThat(c.line()).contains("capped at 128x64").endsWith(", detail (each pixel its cell's most distinct, not its average)");
+        // smaller than an input pixel, each thing is read with detail: its own brightness, not averaged away
+        assertThat(c.spec().features()).containsExactly("position", "detail");
+        assertThat(brightest(frame(640, 400, 250, 190, 2, 2), c.spec())).isLessThan(64);
+        byte[] px = PolicyInput.downscale(frame(640, 400, 250, 190, 2, 2), c.spec().width(), c.spec().height(), c.spec().crop(), true);
+        int max = 0;
+        for (int p = 0; p < c.spec().plane(); p++) {
+            max = Math.max(max, px[p] & 0xff);
+        }
+        assertThat(max).isEqualTo(255);
     }
 
     @Test
