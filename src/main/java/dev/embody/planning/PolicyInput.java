@@ -124,9 +124,14 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
 
     /**
      * The context vector: a hashed bag of the task's words (numbers dropped: coordinates are in the image planes), then
-     * the previous command one-hot over {@code commands} (last slot: none or unknown).
+     * the previous command one-hot over {@code commands} (last slot: none or unknown). With {@code screen_only} in the
+     * spec, neither: only the none slot.
      */
     public void writeContext(InputSpec spec, float[] dst, int offset, List<String> commands) {
+        if (spec.features().contains(InputFeature.ScreenOnly.NAME)) {
+            dst[offset + spec.words() + commands.size()] = 1f; // as a step with no previous command and no words
+            return;
+        }
         for (String word : taskText.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
             if (!word.isEmpty()) {
                 dst[offset + Math.floorMod(word.hashCode(), spec.words())] = 1f;

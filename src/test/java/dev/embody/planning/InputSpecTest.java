@@ -65,6 +65,28 @@ class InputSpecTest {
     }
 
     @Test
+    void screenOnly_theContextHoldsNeitherTheTaskWordsNorThePreviousCommand() {
+        List<String> commands = List.of("fire", "left", "right", "wait");
+        PolicyInput in = new PolicyInput(new byte[3 * 4 * 4], 4, 4, 1, Float.NaN, Float.NaN,
+                "play shoot the invaders; on a screen like this person chose wait", "wait");
+        InputSpec plain = new InputSpec(4, 4, 1, 32, List.of("position"));
+        InputSpec screen = new InputSpec(4, 4, 1, 32, List.of("position", "screen_only"));
+        float[] withWords = new float[PolicyInput.contextSize(plain, 4)], alone = new float[PolicyInput.contextSize(screen, 4)];
+        in.writeContext(plain, withWords, 0, commands);
+        in.writeContext(screen, alone, 0, commands);
+        assertThat(withWords[32 + 3]).as("the previous command, wait, one-hot").isEqualTo(1f);
+        float words = 0;
+        for (int i = 0; i < 32; i++) {
+            words += withWords[i];
+        }
+        assertThat(words).isPositive();
+        float[] none = new float[alone.length];
+        none[32 + 4] = 1f;
+        assertThat(alone).as("screen only: as a step with no words and no previous command").containsExactly(none);
+        assertThat(screen.channels()).isEqualTo(plain.channels());
+    }
+
+    @Test
     void theCropAndThePositionPlanesTravelInTheCheckpointAndADifferentCropIsRefused(@TempDir Path dir) throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills/moon-buggy"), new dev.embody.skill.TargetPrimitives("desktop", dev.embody.actuation.DesktopActuator.PRIMITIVES));
         InputSpec spec = new InputSpec(80, 6, 3, 32, List.of("position"), new InputSpec.Crop(0, 0.73, 1, 0.17));
