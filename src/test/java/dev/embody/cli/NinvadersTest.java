@@ -73,14 +73,21 @@ class NinvadersTest {
     void recordHearsTheDemonstratorsKeys_asSkills_withNothingUnmapped() throws Exception {
         List<String> along = InvadersDemonstratorCommand.command(calibration, "--play-along");
         along.addAll(List.of("--idle", "5", "--tmux-socket", NAME, "--session", NAME));
-        Process demonstrator = new ProcessBuilder(along).redirectErrorStream(true).redirectOutput(dir.resolve("along.log").toFile()).start();
+        Path log = dir.resolve("along.log");
+        Process demonstrator = new ProcessBuilder(along).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
+            // the person watches before the game starts (its JVM starts in seconds on a busy machine)
+            for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(dev.embody.learning.DesktopArena.OPERATOR_READY)); i++) {
+                assertThat(demonstrator.isAlive()).as("the demonstrator is running: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
+                Thread.sleep(50);
+            }
             CliRun rec = CliRun.of("record", "--target", "desktop", "--calibration", calibration.toString(), "--episodes", "1", "--time-limit", "8",
                     "--rate", "10", "--no-progress", "--episodes-dir", dir.resolve("demos").toString());
             assertThat(rec.exit()).as(rec.out() + rec.err()).isZero();
             String line = rec.line("recorded 1/1");
             assertThat(line).contains("unmapped=0");
-            assertThat(number(line, "mapped")).as(line).isGreaterThan(5);
+            // what the demonstrator saw and did goes with a failure: CI once heard one key in the episode (mapped=1 idle=78)
+            assertThat(number(line, "mapped")).as(line + "\nthe demonstrator's log:\n" + Files.readString(log)).isGreaterThan(5);
             Path episode;
             try (Stream<Path> s = Files.list(dir.resolve("demos"))) {
                 episode = s.filter(Files::isDirectory).findFirst().orElseThrow();

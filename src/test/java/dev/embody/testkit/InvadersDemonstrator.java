@@ -245,7 +245,7 @@ public final class InvadersDemonstrator {
             // the window is looked up twice a second, not every tick: xdotool and xwininfo are two processes more a
             // tick, and on loaded cores they held the demonstrator to about 6 keys a second where it meant 10
             if (w.isEmpty() || t0 - lookedAt > 500_000_000L) {
-                w = XWindows.find(calibration.title());
+                w = window();
                 lookedAt = t0;
             }
             Optional<List<String>> text = w.isPresent() ? capture() : Optional.empty();
@@ -261,9 +261,18 @@ public final class InvadersDemonstrator {
             }
             lastSeen = t0;
             if (w.get().id() != windowId) {
+                try {
+                    XWindows.focus(w.get().id());
+                } catch (IOException gone) {
+                    // a window that closed between the search and now (the last game's): not a game to play
+                    log.info("window {} could not take the keyboard ({}); looking again", w.get().id(), gone.getMessage());
+                    w = Optional.empty();
+                    Thread.sleep(50);
+                    continue;
+                }
                 windowId = w.get().id();
                 games++;
-                XWindows.focus(windowId);
+                log.info("game {}: window {}", games, windowId);
                 drift = 1;
                 lastLeftmost = -1;
             }
@@ -282,6 +291,20 @@ public final class InvadersDemonstrator {
             pace(t0);
             ticks++;
             tickNanos += System.nanoTime() - t0;
+        }
+    }
+
+    /**
+     * The game's window, if one shows. A window that closes while it is looked at (the last game's xterm going as the
+     * next one comes) makes xwininfo fail: that is no window yet, not the end of the demonstration, which it once was,
+     * and record then heard no key in its whole episode.
+     */
+    private Optional<XWindows.Window> window() {
+        try {
+            return XWindows.find(calibration.title());
+        } catch (IOException gone) {
+            log.info("no window to play this time ({})", gone.getMessage());
+            return Optional.empty();
         }
     }
 
