@@ -114,8 +114,8 @@ public sealed interface InputFeature {
      * No planes of its own: the policy reads the screen alone, neither the task's words nor its own previous command
      * ({@link PolicyInput#writeContext}). Both are made by whoever acts: recorded while a person played, the subtask
      * carried memory's "on a screen like this person chose wait" and the previous command was the person's; at play they
-     * are the policy's own, and a policy that learned "after a wait, wait" (ninvaders' waits follow waits while a missile
-     * flies) waited for good once it waited.
+     * are the policy's own, and a policy that learned "after a wait, wait" (a shooting game's waits follow waits while its
+     * shot flies) waited for good once it waited.
      */
     record ScreenOnly() implements InputFeature {
         public static final String NAME = "screen_only";
