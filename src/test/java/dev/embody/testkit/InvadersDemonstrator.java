@@ -24,9 +24,10 @@ import java.util.regex.Pattern;
 /**
  * A scripted person for Debian's ninvaders, run as its own process ({@link InvadersDemonstratorCommand}): it reads the
  * game's true state from the terminal's text ({@code tmux capture-pane}: the gun pod's column, the aliens, the missiles)
- * and plays through real X key events (XTest), one key at most a tenth of a second, as a person's hand: dodge a bomb
- * falling onto the pod, else go under the nearest alien (led by the aliens' drift for the missile's climb) and fire
- * when no missile of its own is flying.
+ * and plays through real X key events (XTest), one key a tick at most (its rate: 20 a second for demonstrations, two
+ * keys in each of record's tenth-of-a-second steps), as a person's hand: dodge a bomb falling onto the pod, watch its
+ * own missile while it flies, else go under the nearest alien (led by the aliens' drift for the missile's climb) and
+ * fire there.
  */
 public final class InvadersDemonstrator {
 
