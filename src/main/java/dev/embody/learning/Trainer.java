@@ -223,6 +223,12 @@ public final class Trainer {
         if (bar != null) {
             bar.println();
         }
+        if (best != null && bestEpoch == 0) {
+            // no epoch told the held-out steps apart better than their commonest command: they choose nothing, keep the last
+            best.close();
+            best = null;
+            keptEpoch = epoch;
+        }
         if (best != null) {
             net.close();
             net = best;

@@ -49,6 +49,7 @@ class TrainerTest {
                 assertThat(r.stopped()).isEqualTo("budget");
                 assertThat(r.steps()).isEqualTo(60);
                 assertThat(r.bestEpoch()).isZero();
+                assertThat(r.keptEpoch()).as("the held-out steps chose nothing: the last is kept").isEqualTo(r.epochs());
             }
         }
     }
