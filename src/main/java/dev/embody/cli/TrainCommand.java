@@ -138,7 +138,8 @@ final class TrainCommand implements Callable<Integer> {
         Trainer.Result r = t.result();
         System.out.printf(Locale.ROOT, "trained %d epochs (%d steps) on %d examples%s%n", r.epochs(), r.steps(), r.examples(), r.keptEpoch() == 0
                 ? ", kept the last (no held-out episodes to choose by)"
-                : ", kept epoch " + r.keptEpoch() + (r.keptEpoch() == r.bestEpoch() ? " (best held-out agreement)"
+                : ", kept epoch " + r.keptEpoch() + (r.bestEpoch() == 0 ? " (the last: no epoch did better on held-out steps than always giving "
+                + "their commonest command)" : r.keptEpoch() == r.bestEpoch() ? " (best held-out agreement)"
                 : " (held-out agreement within a standard error of the best, epoch " + r.bestEpoch() + ")") + ("no gain".equals(r.stopped())
                 ? "; stopped after " + PATIENCE + " epochs without gain" : ""));
         Fit trainFit = t.training(), heldFit = t.heldOut();

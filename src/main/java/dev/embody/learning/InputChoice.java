@@ -4,6 +4,7 @@ import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedFrames;
 import dev.embody.loop.BadFileException;
 import dev.embody.loop.Frame;
+import dev.embody.planning.InputFeature;
 import dev.embody.planning.InputSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import java.util.function.Predicate;
  * The learned policy's input chosen from a person's demonstrations, for a program whose calibration declares none: the
  * part of the screen that changed across them (where the game is decided), at a resolution where the smallest thing
  * that changed stays at least a pixel, three frames stacked where things move, and each pixel's place (position
- * planes). A whole frame shrunk to 64x36 loses a terminal game's characters; this keeps them.
+ * planes). Where the cap makes the smallest thing smaller than a pixel, each pixel is its cell's most distinct one
+ * ({@code detail}), so the thing keeps its colour. The policy reads the screen alone ({@code screen_only}). A whole frame shrunk to 64x36 loses a terminal game's characters; this keeps them.
  *
  * @param spec        the chosen input
  * @param frames      frames surveyed
@@ -55,9 +57,11 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         String why = thingWidth == 0 ? " (nothing changed: the whole frame at the default size)"
                 : String.format(Locale.ROOT, " (the smallest changing thing: %dx%d px%s)", thingWidth, thingHeight,
                 capped ? "; capped at " + MAX_WIDTH + "x" + MAX_HEIGHT + ", " + MAX_PIXELS + " pixels, for a fast decision" : "");
-        return String.format(Locale.ROOT, "input: chosen from %,d demonstration frames: %s%s, %dx%d%s, %d frame%s%s", frames, where,
+        return String.format(Locale.ROOT, "input: chosen from %,d demonstration frames: %s%s, %dx%d%s, %d frame%s%s%s%s", frames, where,
                 c == null || thingWidth == 0 ? "" : " (where the screen changed)", spec.width(), spec.height(), why, spec.frames(),
-                spec.frames() == 1 ? "" : "s", spec.features().contains("position") ? ", position" : "");
+                spec.frames() == 1 ? "" : "s", spec.features().contains("position") ? ", position" : "",
+                spec.features().contains(InputFeature.Detail.NAME) ? ", detail (each pixel its cell's most distinct, not its average)" : "",
+                spec.features().contains(InputFeature.ScreenOnly.NAME) ? ", the screen alone (no task words, no previous command)" : "");
     }
 
     /**
@@ -178,7 +182,8 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
 
         /** The input for what was surveyed. */
         public InputChoice choose(int words) {
-            List<String> position = List.of("position");
+            // the screen alone, as the person read it: the task's words and the previous command are the acting policy's own
+        List<String> position = List.of("position", InputFeature.ScreenOnly.NAME);
             if (blobs == 0) {
                 return new InputChoice(new InputSpec(64, 36, 1, words, position), frames, 0, 0, false);
             }
@@ -223,7 +228,9 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
             w = Math.max(4, w);
             h = Math.max(4, h);
             int stacked = movingPairs >= MOVING * pairs ? MOVING_FRAMES : 1;
-            return new InputChoice(new InputSpec(w, h, stacked, words, position, crop), frames, thingW, thingH, capped);
+            // capped, the smallest thing is smaller than an input pixel: averaged into it, it would all but vanish
+            List<String> features = capped ? List.of("position", InputFeature.Detail.NAME, InputFeature.ScreenOnly.NAME) : position;
+            return new InputChoice(new InputSpec(w, h, stacked, words, features, crop), frames, thingW, thingH, capped);
         }
 
         private int percentile(int[] histogram) {

@@ -173,7 +173,7 @@ public final class DesktopProfile implements Profile {
             return SimGameProfile.gridInput(true).equals(spec) || SimGameProfile.gridInput(false).equals(spec);
         }
         // an input chosen from the demonstrations is any crop and size of the frames, with the planes every program has
-        return choosesInput() ? java.util.Set.of("target", "position").containsAll(spec.features()) : inputSpec().equals(spec);
+        return choosesInput() ? java.util.Set.of("target", "position", "detail", "screen_only").containsAll(spec.features()) : inputSpec().equals(spec);
     }
 
     /** A program whose calibration declares no policy input has it chosen from its demonstrations. */

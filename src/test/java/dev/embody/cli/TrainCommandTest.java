@@ -110,7 +110,8 @@ class TrainCommandTest {
         // frame, what changes on each side of it is 3 pixels wide)
         String input = train.line("input: ");
         Matcher crop = Pattern.compile("input: chosen from 300 demonstration frames: crop x=(\\d\\.\\d\\d) y=(\\d\\.\\d\\d) w=(\\d\\.\\d\\d) h=(\\d\\.\\d\\d) "
-                + "\\(where the screen changed\\), (\\d+)x(\\d+) \\(the smallest changing thing: ([1-4])x4 px\\), 3 frames, position").matcher(input);
+                + "\\(where the screen changed\\), (\\d+)x(\\d+) \\(the smallest changing thing: ([1-4])x4 px\\), 3 frames, position, "
+                + "the screen alone \\(no task words, no previous command\\)").matcher(input);
         assertThat(crop.matches()).as(input).isTrue();
         assertThat(Double.parseDouble(crop.group(2))).as("the title bar above is left out: " + input).isGreaterThan(0.5);
         assertThat(Double.parseDouble(crop.group(2)) + Double.parseDouble(crop.group(4))).as(input).isGreaterThanOrEqualTo(63 / 90.0);
@@ -127,7 +128,7 @@ class TrainCommandTest {
         JsonNode meta = new ObjectMapper().readTree(dir.resolve("ck/desktop-ball/v0001/checkpoint.json").toFile());
         assertThat(meta.path("input_spec").path("width").asInt()).isEqualTo(Integer.parseInt(crop.group(5)));
         assertThat(meta.path("input_spec").path("crop").path("y").asDouble()).isEqualTo(Double.parseDouble(crop.group(2)), org.assertj.core.data.Offset.offset(0.006));
-        assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\"]");
+        assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\",\"screen_only\"]");
         assertThat(meta.path("rules").path("loop_breaking").asBoolean(true)).isFalse();
 
         // a fine-tune keeps the checkpoint's input, and says so

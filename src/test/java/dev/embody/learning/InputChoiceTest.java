@@ -42,10 +42,10 @@ class InputChoiceTest {
         assertThat(c.thingWidth()).isEqualTo(5);
         assertThat(c.thingHeight()).isEqualTo(5);
         assertThat(c.spec().frames()).as("it moves at every frame").isEqualTo(3);
-        assertThat(c.spec().features()).containsExactly("position");
+        assertThat(c.spec().features()).containsExactly("position", "screen_only");
         assertThat(c.frames()).isEqualTo(200);
         assertThat(c.line()).startsWith("input: chosen from 200 demonstration frames: crop x=").contains("(where the screen changed)")
-                .contains("(the smallest changing thing: 5x5 px)").endsWith("3 frames, position");
+                .contains("(the smallest changing thing: 5x5 px)").endsWith("3 frames, position, the screen alone (no task words, no previous command)");
         // the thing still shows at the chosen resolution, wherever it is
         for (int x = 40; x < 150; x += 3) {
             assertThat(brightest(frame(200, 100, x, 70, 5, 5), c.spec())).as("thing at x=" + x).isGreaterThanOrEqualTo(100);
@@ -61,6 +61,7 @@ class InputChoiceTest {
         InputChoice c = s.choose(32);
         assertThat(c.thingWidth()).as(c.line()).isEqualTo(1);
         assertThat(c.capped()).isFalse();
+        assertThat(c.spec().features()).as("uncapped, the average keeps it: no detail").containsExactly("position", "screen_only");
         InputSpec.Crop crop = c.spec().crop();
         // one input pixel per screen pixel across: a one-pixel line is never averaged away
         assertThat(c.spec().width()).as(c.line()).isEqualTo((int) Math.round((crop == null ? 1 : crop.width()) * 120));
@@ -81,7 +82,16 @@ class InputChoiceTest {
         assertThat(c.spec().width()).isLessThanOrEqualTo(InputChoice.MAX_WIDTH);
         assertThat(c.spec().height()).isLessThanOrEqualTo(InputChoice.MAX_HEIGHT);
         assertThat(c.spec().plane()).isLessThanOrEqualTo(InputChoice.MAX_PIXELS);
-        assertThat(c.line()).contains("capped at 128x64");
+        assertThat(c.line()).contains("capped at 128x64").contains(", detail (each pixel its cell's most distinct, not its average)");
+        // smaller than an input pixel, each thing is read with detail: its own brightness, not averaged away
+        assertThat(c.spec().features()).containsExactly("position", "detail", "screen_only");
+        assertThat(brightest(frame(640, 400, 250, 190, 2, 2), c.spec())).isLessThan(64);
+        byte[] px = PolicyInput.downscale(frame(640, 400, 250, 190, 2, 2), c.spec().width(), c.spec().height(), c.spec().crop(), true);
+        int max = 0;
+        for (int p = 0; p < c.spec().plane(); p++) {
+            max = Math.max(max, px[p] & 0xff);
+        }
+        assertThat(max).isEqualTo(255);
     }
 
     @Test

@@ -34,6 +34,26 @@ class TrainerTest {
         assertThat(bar.toString()).contains("training [").contains("100%").contains("step 40/40");
     }
 
+    @Tag("slow")
+    @Test
+    void heldOutStepsNoBetterThanTheirCommonestCommand_neverStopTrainingEarly() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        List<Example> demo = LearningFixtures.demonstration(library, 4);
+        // held-out steps that all give one command: no epoch can do clearly better than always giving it, so none is a
+        // best to stop after (a network still giving the commonest command everywhere once was, and training stopped there)
+        String one = demo.get(0).label();
+        List<Example> heldOut = demo.stream().filter(e -> e.label().equals(one)).toList();
+        try (LearnedPolicy start = SimGameProfile.standard().untrained(library, 1)) {
+            Trainer.Result r = new Trainer(new Trainer.Options(200, 16, 5e-3f, 60, 1).fitted(1), null).train(start, demo, heldOut, (a, b, c) -> { });
+            try (var net = r.net()) {
+                assertThat(r.stopped()).isEqualTo("budget");
+                assertThat(r.steps()).isEqualTo(60);
+                assertThat(r.bestEpoch()).isZero();
+                assertThat(r.keptEpoch()).as("the held-out steps chose nothing: the last is kept").isEqualTo(r.epochs());
+            }
+        }
+    }
+
     @Test
     void aHeldOutAgreementWithinAStandardErrorOfTheBestIsATie() {
         // worm's 178 held-out steps, best 158: 4 fewer is noise; a perfect or empty score leaves no room

@@ -40,6 +40,53 @@ class InputSpecTest {
 
     @Tag("slow")
     @Test
+    void withDetail_aThingThinnerThanACellKeepsItsColour_onADarkScreenOrALightOne() {
+        // a 140x38 frame shrunk to 10x2 (cells of 14x19): one white column a pixel wide, ten pixels high, at x=71
+        for (int paper : new int[]{0, 230}) {
+            int ink = paper == 0 ? 255 : 10;
+            byte[] bgr = new byte[140 * 38 * 3];
+            java.util.Arrays.fill(bgr, (byte) paper);
+            for (int y = 4; y < 14; y++) {
+                int i = (y * 140 + 71) * 3;
+                bgr[i] = bgr[i + 1] = bgr[i + 2] = (byte) ink;
+            }
+            Frame f = new Frame(140, 38, bgr);
+            byte[] average = PolicyInput.downscale(f, 10, 2, null);
+            byte[] detail = PolicyInput.downscale(f, 10, 2, null, true);
+            int cell = 5; // x 70..83, row 0
+            assertThat(Math.abs((average[cell] & 0xff) - paper)).as("averaged, it is a twenty-sixth of itself").isLessThan(15);
+            assertThat(detail[cell] & 0xff).as("with detail, its own colour on paper " + paper).isEqualTo(ink);
+            assertThat(detail[cell + 1] & 0xff).as("the cells beside it stay the paper").isEqualTo(paper);
+            assertThat(detail[10 + cell] & 0xff).as("and the cell below it").isEqualTo(paper);
+        }
+        InputSpec spec = new InputSpec(10, 4, 1, 32, List.of("position", "detail"));
+        assertThat(spec.channels()).as("detail adds no planes: it changes how the frame is shrunk").isEqualTo(3 + 2);
+        assertThat(spec.toString()).contains("extras position+detail");
+    }
+
+    @Test
+    void screenOnly_theContextHoldsNeitherTheTaskWordsNorThePreviousCommand() {
+        List<String> commands = List.of("fire", "left", "right", "wait");
+        PolicyInput in = new PolicyInput(new byte[3 * 4 * 4], 4, 4, 1, Float.NaN, Float.NaN,
+                "play shoot the invaders; on a screen like this person chose wait", "wait");
+        InputSpec plain = new InputSpec(4, 4, 1, 32, List.of("position"));
+        InputSpec screen = new InputSpec(4, 4, 1, 32, List.of("position", "screen_only"));
+        float[] withWords = new float[PolicyInput.contextSize(plain, 4)], alone = new float[PolicyInput.contextSize(screen, 4)];
+        in.writeContext(plain, withWords, 0, commands);
+        in.writeContext(screen, alone, 0, commands);
+        assertThat(withWords[32 + 3]).as("the previous command, wait, one-hot").isEqualTo(1f);
+        float words = 0;
+        for (int i = 0; i < 32; i++) {
+            words += withWords[i];
+        }
+        assertThat(words).isPositive();
+        float[] none = new float[alone.length];
+        none[32 + 4] = 1f;
+        assertThat(alone).as("screen only: as a step with no words and no previous command").containsExactly(none);
+        assertThat(screen.channels()).isEqualTo(plain.channels());
+    }
+
+    @Test
     void theCropAndThePositionPlanesTravelInTheCheckpointAndADifferentCropIsRefused(@TempDir Path dir) throws Exception {
         SkillLibrary library = SkillLibrary.load(Path.of("skills/moon-buggy"), new dev.embody.skill.TargetPrimitives("desktop", dev.embody.actuation.DesktopActuator.PRIMITIVES));
         InputSpec spec = new InputSpec(80, 6, 3, 32, List.of("position"), new InputSpec.Crop(0, 0.73, 1, 0.17));
