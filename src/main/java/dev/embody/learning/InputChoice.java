@@ -39,6 +39,8 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
      * 64 stays near a minute on two loaded cores (a terminal game's whole frame at 90x45, 4050 pixels, took 6.6 s a step).
      */
     public static final int MAX_WIDTH = 128, MAX_HEIGHT = 64, MAX_PIXELS = 1024;
+    /** Below this share of its input pixel's cell, the smallest changing thing is read with detail, not averaged. */
+    static final double DETAIL_SHARE = 1.0 / 8;
     /** Levels a channel must move for a pixel to count as changed (episodes keep frames lossless). */
     static final int CHANGED = 24;
     /** A pixel varies when it changed in this many frame pairs: one frame's flicker changes it twice, on and off. */
@@ -183,7 +185,7 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         /** The input for what was surveyed. */
         public InputChoice choose(int words) {
             // the screen alone, as the person read it: the task's words and the previous command are the acting policy's own
-        List<String> position = List.of("position", InputFeature.ScreenOnly.NAME);
+            List<String> position = List.of("position", InputFeature.ScreenOnly.NAME);
             if (blobs == 0) {
                 return new InputChoice(new InputSpec(64, 36, 1, words, position), frames, 0, 0, false);
             }
@@ -228,8 +230,12 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
             w = Math.max(4, w);
             h = Math.max(4, h);
             int stacked = movingPairs >= MOVING * pairs ? MOVING_FRAMES : 1;
-            // capped, the smallest thing is smaller than an input pixel: averaged into it, it would all but vanish
-            List<String> features = capped ? List.of("position", InputFeature.Detail.NAME, InputFeature.ScreenOnly.NAME) : position;
+            // averaged into its input pixel, a thing keeps its share of the pixel's cell: under an eighth it all but vanishes
+            // (a terminal game's one-column missile: 2x2 of a 14x19 cell), so each pixel is then its cell's most distinct one; a
+            // larger share reads better averaged (a terminal's 3x10 characters in 8x16 cells: 15/15 averaged, 6/15 with detail)
+            double cellArea = (cw / (double) w) * (ch / (double) h);
+            boolean detail = capped && thingW * (double) thingH < DETAIL_SHARE * cellArea;
+            List<String> features = detail ? List.of("position", InputFeature.Detail.NAME, InputFeature.ScreenOnly.NAME) : position;
             return new InputChoice(new InputSpec(w, h, stacked, words, features, crop), frames, thingW, thingH, capped);
         }
 

@@ -95,6 +95,23 @@ class InputChoiceTest {
     }
 
     @Test
+    void capped_butTheSmallestThingFillsAGoodShareOfItsInputPixel_isAveraged_notReadWithDetail() {
+        InputChoice.Survey s = new InputChoice.Survey();
+        for (int i = 0; i < 60; i++) {
+            // 3x10 things (a terminal's characters) all over a wide, low band: capped at 1024 pixels, an input pixel's
+            // cell is about 8x16 screen pixels, of which such a thing fills about a fifth: averaged, it stays well visible
+            s.add(frame(640, 200, 10 + (i % 6) * 120, 10 + (i % 5) * 40, 3, 10));
+        }
+        InputChoice c = s.choose(32);
+        assertThat(c.capped()).as(c.line()).isTrue();
+        InputSpec.Crop crop = c.spec().crop();
+        double cell = 640.0 * (crop == null ? 1 : crop.width()) / c.spec().width() * 200.0 * (crop == null ? 1 : crop.height()) / c.spec().height();
+        assertThat(3 * 10 / cell).as(c.line()).isGreaterThan(InputChoice.DETAIL_SHARE);
+        assertThat(c.spec().features()).as(c.line()).containsExactly("position", "screen_only");
+        assertThat(c.line()).doesNotContain("detail");
+    }
+
+    @Test
     void aScreenWhereNothingChanges_isReadWholeAtTheDefaultSize_inOneFrame() {
         InputChoice.Survey s = new InputChoice.Survey();
         for (int i = 0; i < 30; i++) {
