@@ -142,7 +142,7 @@ public final class Trainer {
         Map<String, Float> balance = options.balanced() ? balance(usable) : Map.of();
         List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
         // early stopping waits until the held-out steps are told apart clearly better than by their commonest command: a network
-        // still giving that one everywhere is best there at once, and stopping 10 epochs on kept it (ninvaders: its
+        // still giving that one everywhere is best there at once, and stopping 10 epochs on kept it (a shooter game: its
         // held-out episode 0.69 waits, stopped at epoch 15 keeping epoch 5, training agreement 0.61 against 0.57)
         long majority = scored.stream().collect(java.util.stream.Collectors.groupingBy(Example::label, java.util.stream.Collectors.counting()))
                 .values().stream().mapToLong(Long::longValue).max().orElse(0);
