@@ -40,8 +40,8 @@ class RoomsTest {
             "vlm.PromptFacts -> skill",
             // an MQTT camera rides the robot's link
             "perception.MqttCameraSource -> actuation",
-            // the arenas and held-out episodes open targets through a profile, which builds the gate from them
-            "learning.Arena -> profile", "learning.DesktopArena -> profile", "learning.Distillation -> profile",
+            // the arena and held-out episodes open targets through a profile, which builds the gate from them
+            "learning.Arena -> profile", "learning.Distillation -> profile",
             "learning.HeldOutEpisodes -> profile");
 
     /** Classes outside {@link #MAY_USE_SIM} that still use the sim room: benchmarks, demos and sim commands to move. */

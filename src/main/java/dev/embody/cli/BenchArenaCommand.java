@@ -1,7 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.learning.Checkpoints;
-import dev.embody.learning.DesktopArena;
+import dev.embody.bench.DesktopArena;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Policy;
 import dev.embody.planning.IdlePolicy;

@@ -1,8 +1,8 @@
 package dev.embody.cli;
 
 import dev.embody.learning.Checkpoints;
-import dev.embody.learning.DesktopArena;
-import dev.embody.learning.DesktopImprovement;
+import dev.embody.bench.DesktopArena;
+import dev.embody.bench.DesktopImprovement;
 import dev.embody.profile.DesktopProfile;
 import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;

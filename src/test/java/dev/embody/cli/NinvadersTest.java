@@ -77,7 +77,7 @@ class NinvadersTest {
         Process demonstrator = new ProcessBuilder(along).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             // the person watches before the game starts (its JVM starts in seconds on a busy machine)
-            for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(dev.embody.learning.DesktopArena.OPERATOR_READY)); i++) {
+            for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(dev.embody.bench.DesktopArena.OPERATOR_READY)); i++) {
                 assertThat(demonstrator.isAlive()).as("the demonstrator is running: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
                 Thread.sleep(50);
             }

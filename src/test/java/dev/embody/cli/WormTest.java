@@ -82,7 +82,7 @@ class WormTest {
         try {
             // the person watches before the game starts (its JVM starts in seconds on a busy machine)
             Path log = dir.resolve("person.log");
-            for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(dev.embody.learning.DesktopArena.OPERATOR_READY)); i++) {
+            for (int i = 0; i < 1200 && !(Files.exists(log) && Files.readString(log).contains(dev.embody.bench.DesktopArena.OPERATOR_READY)); i++) {
                 assertThat(person.isAlive()).as("the demonstrator is running: " + (Files.exists(log) ? Files.readString(log) : "")).isTrue();
                 Thread.sleep(50);
             }

@@ -240,7 +240,7 @@ public final class InvadersDemonstrator {
         long ticks = 0, tickNanos = 0;
         long lastSeen = System.nanoTime(), windowId = -1, lookedAt = 0;
         Optional<XWindows.Window> w = Optional.empty();
-        log.info("{} '{}'", dev.embody.learning.DesktopArena.OPERATOR_READY, calibration.title());
+        log.info("{} '{}'", dev.embody.bench.DesktopArena.OPERATOR_READY, calibration.title());
         while (true) {
             long t0 = System.nanoTime();
             // the window is looked up twice a second, not every tick: xdotool and xwininfo are two processes more a

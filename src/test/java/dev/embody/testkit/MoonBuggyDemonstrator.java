@@ -40,7 +40,7 @@ public final class MoonBuggyDemonstrator {
 
     private static final Logger log = LoggerFactory.getLogger(MoonBuggyDemonstrator.class);
     /** What it says on stderr once it watches: an arena starts its first episode after this. */
-    public static final String WATCHING = dev.embody.learning.DesktopArena.OPERATOR_READY;
+    public static final String WATCHING = dev.embody.bench.DesktopArena.OPERATOR_READY;
     /** Waiting for the game's window: between the agent's episodes (a fresh game is up within seconds)... */
     private static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
     /** ... and before the first one (the agent may still be starting). */

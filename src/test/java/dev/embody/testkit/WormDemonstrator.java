@@ -125,7 +125,7 @@ public final class WormDemonstrator {
         }
         long period = (long) (1e9 / rateHz);
         int watched = 0;
-        log.info("{} '{}'", dev.embody.learning.DesktopArena.OPERATOR_READY, calibration.title());
+        log.info("{} '{}'", dev.embody.bench.DesktopArena.OPERATOR_READY, calibration.title());
         while (!Thread.currentThread().isInterrupted()) {
             Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);
             if (next.isEmpty()) {

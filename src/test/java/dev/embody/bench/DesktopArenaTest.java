@@ -1,4 +1,4 @@
-package dev.embody.learning;
+package dev.embody.bench;
 
 import dev.embody.profile.DesktopProfile;
 import dev.embody.profile.Profile;

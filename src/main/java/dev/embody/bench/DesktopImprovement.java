@@ -1,5 +1,18 @@
-package dev.embody.learning;
+package dev.embody.bench;
 
+import dev.embody.learning.Arena;
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.learning.EpisodeExamples;
+import dev.embody.learning.Example;
+import dev.embody.learning.ExampleCollector;
+import dev.embody.learning.FineTuneRound;
+import dev.embody.learning.Fit;
+import dev.embody.learning.Gate;
+import dev.embody.learning.HeldOutEpisodes;
+import dev.embody.learning.InputChoice;
+import dev.embody.learning.RuleChoice;
+import dev.embody.learning.Trainer;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;

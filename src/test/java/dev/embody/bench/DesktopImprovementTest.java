@@ -1,5 +1,8 @@
-package dev.embody.learning;
+package dev.embody.bench;
 
+import dev.embody.learning.Checkpoint;
+import dev.embody.learning.Checkpoints;
+import dev.embody.learning.Trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.profile.Profile;

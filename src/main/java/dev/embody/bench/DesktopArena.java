@@ -1,5 +1,7 @@
-package dev.embody.learning;
+package dev.embody.bench;
 
+import dev.embody.learning.Example;
+import dev.embody.learning.ExampleCollector;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.TerminalChannel;
 import dev.embody.episode.EpisodeRecorder;
