@@ -53,8 +53,10 @@ class DesktopTargetTest {
     @Test
     void winsSeededLevelsSeeingOnlyTheScreenAndPressingRealKeys() throws Exception {
         Path cal = SimWindowGame.calibration(dir, 3.0);
-        // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit)
-        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "6", "--difficulty", "1", "--linger-ms", "300",
+        // agent and game stay in step: every agent episode ends at a banner the game shows (won, or lost at its time limit);
+        // the banner stands a second: at 300 ms a step that held a key through it while the other test fork trained missed
+        // it (CI, twice), the agent played the next level in the same episode, and the game ran out of levels before it
+        try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "6", "--difficulty", "1", "--linger-ms", "1000",
                 "--time-limit", "45")) {
             CliRun agent = CliRun.of("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "6", "--no-record",
                     "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
