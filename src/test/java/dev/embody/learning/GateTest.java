@@ -69,4 +69,12 @@ class GateTest {
                 .contains("rejected only when its agreement's 95% interval lies wholly below the\nincumbent's agreement, a point")
                 .contains("33/50 [0.52, 0.78] against 40/50\n= 0.80 is rejected");
     }
+
+    @Test
+    void aPerfectCandidateAgainstAPerfectIncumbentIsAdopted() throws Exception {
+        // a perfect score's Wilson upper end computes a hair under 1 (0.9999999999999998 for 38/38)
+        Rate perfect = new Rate(38, 38);
+        Gate.Verdict v = new Gate(p -> perfect, Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0).judge(new Oracle(LearningFixtures.library()).asPolicy(null), perfect);
+        assertThat(v.adopt()).as(v.toString()).isTrue();
+    }
 }
