@@ -67,8 +67,7 @@ public final class Gate {
         } else if (rule == Rule.NOT_BELOW) {
             adopt = s.value() + 1e-9 >= incumbent.value() - tolerance;
         } else {
-            // 1e-9: a perfect score's Wilson upper end computes a hair under 1 (38/38 against 38/38 was rejected)
-            adopt = !(s.high() + 1e-9 < incumbent.value() - tolerance);
+            adopt = !(s.high() < incumbent.value() - tolerance);
         }
         Verdict v = new Verdict(adopt, s, incumbent, scorer.what());
         log.info("gate: {} {}", candidate.name(), v);

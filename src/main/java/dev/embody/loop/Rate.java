@@ -33,6 +33,13 @@ public record Rate(long hits, long trials) {
         if (trials == 0) {
             return Double.NaN;
         }
+        // Wilson's bounds at all hits and at none are exactly 1 and 0; the formula computes a hair inside (38/38: 0.9999999999999998)
+        if (sign > 0 && hits == trials) {
+            return 1;
+        }
+        if (sign < 0 && hits == 0) {
+            return 0;
+        }
         double n = trials, p = hits / n, z2 = Z * Z;
         double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
         double half = Z * Math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);

@@ -72,7 +72,7 @@ class GateTest {
 
     @Test
     void aPerfectCandidateAgainstAPerfectIncumbentIsAdopted() throws Exception {
-        // a perfect score's Wilson upper end computes a hair under 1 (0.9999999999999998 for 38/38)
+        // a perfect score's Wilson upper end is 1, as the incumbent's rate (computed, it came a hair under: 0.9999999999999998)
         Rate perfect = new Rate(38, 38);
         Gate.Verdict v = new Gate(p -> perfect, Gate.Rule.NOT_WORSE_BEYOND_INTERVAL, 0).judge(new Oracle(LearningFixtures.library()).asPolicy(null), perfect);
         assertThat(v.adopt()).as(v.toString()).isTrue();
