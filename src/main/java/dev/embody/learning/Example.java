@@ -28,4 +28,9 @@ public record Example(PolicyInput input, String label, Source source, float weig
 
     /** Silence is a weaker signal than words. */
     public static final float APPROVAL_WEIGHT = 0.5f;
+
+    /** Whether the label differs from the command before it (the first step of an episode has none: not a change). */
+    public boolean changesCommand() {
+        return input.previous() != null && !label.equals(input.previous());
+    }
 }

@@ -25,10 +25,6 @@ import java.util.Map;
  */
 public record Fit(Rate agreement, Rate majority, String command, Rate others, Rate changes) {
 
-    public Fit(Rate agreement, Rate majority, String command, Rate others) {
-        this(agreement, majority, command, others, new Rate(0, 0));
-    }
-
     /** Below this agreement on its own training steps a policy does not fit what it was shown. */
     public static final double FITS = 0.9;
     /** Below this agreement where the person changed command, the policy mostly repeats what it sees done. */
@@ -60,7 +56,7 @@ public record Fit(Rate agreement, Rate majority, String command, Rate others, Ra
                     others++;
                     otherHits += agrees ? 1 : 0;
                 }
-                if (Trainer.changes(part.get(i))) {
+                if (part.get(i).changesCommand()) {
                     changes++;
                     changeHits += agrees ? 1 : 0;
                 }

@@ -257,11 +257,6 @@ public final class Trainer {
         return w;
     }
 
-    /** The step's command differs from the one before it (the first step of an episode has none: not a change). */
-    static boolean changes(Example e) {
-        return e.input().previous() != null && !e.label().equals(e.input().previous());
-    }
-
     /** Held-out examples scored without training: [greedy choices that agree, mean loss]. */
     private static double[] score(ai.djl.training.Trainer trainer, PolicyNet net, List<Example> examples, List<String> commands) {
         int hits = 0;

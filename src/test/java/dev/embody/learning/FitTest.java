@@ -46,12 +46,12 @@ class FitTest {
     @Test
     void agreementIsComparedWithTheMajorityRateOfTheSameSteps_asAPointNotAnInterval() {
         // 19/20 held-out steps agreed where always giving the commonest command gets 12/20: above it (0.76 > 0.60)
-        Fit heldOut = new Fit(new dev.embody.loop.Rate(19, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(7, 8));
-        Fit training = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30));
+        Fit heldOut = new Fit(new dev.embody.loop.Rate(19, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(7, 8), new dev.embody.loop.Rate(0, 0));
+        Fit training = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30), new dev.embody.loop.Rate(0, 0));
         assertThat(heldOut.aboveMajority()).isTrue();
         assertThat(Fit.advice(training, heldOut)).isEmpty();
         // 14/20 against 12/20: its interval [0.48, 0.85] reaches below 0.60, so it is not shown to be above
-        Fit unclear = new Fit(new dev.embody.loop.Rate(14, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(3, 8));
+        Fit unclear = new Fit(new dev.embody.loop.Rate(14, 20), new dev.embody.loop.Rate(12, 20), "left", new dev.embody.loop.Rate(3, 8), new dev.embody.loop.Rate(0, 0));
         assertThat(unclear.aboveMajority()).isFalse();
         assertThat(Fit.advice(training, unclear)).first().asString().startsWith("warning: on held-out episodes the policy agrees with 0.70");
     }
@@ -63,11 +63,11 @@ class FitTest {
         Fit copying = new Fit(new dev.embody.loop.Rate(804, 941), new dev.embody.loop.Rate(382, 941), "right", new dev.embody.loop.Rate(462, 559),
                 new dev.embody.loop.Rate(8, 171));
         assertThat(copying.line()).endsWith("on the 171 steps where the command changed: 0.05 [0.02, 0.09] (8/171)");
-        List<String> advice = Fit.advice(copying, new Fit(r, r, "-", r));
+        List<String> advice = Fit.advice(copying, new Fit(r, r, "-", r, r));
         assertThat(advice).anyMatch(l -> l.startsWith("warning: the policy goes on as before (the previous command, the motion it sees): it agrees at 0.05"));
         Fit turning = new Fit(new dev.embody.loop.Rate(39, 39), new dev.embody.loop.Rate(9, 39), "right", new dev.embody.loop.Rate(30, 30),
                 new dev.embody.loop.Rate(5, 6));
-        assertThat(Fit.advice(turning, new Fit(r, r, "-", r))).isEmpty();
+        assertThat(Fit.advice(turning, new Fit(r, r, "-", r, r))).isEmpty();
     }
 
     @Test
