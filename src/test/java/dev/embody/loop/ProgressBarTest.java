@@ -49,19 +49,14 @@ class ProgressBarTest {
     }
 
     @Test
-    void aShorterLineBlanksWhatALongerOneLeft_andOffDrawsNothing() {
-        ProgressBar bar = ProgressBar.of(err, "gate", "episode", 0);
+    void aShorterLineBlanksWhatALongerOneLeft() {
+        ProgressBar bar = ProgressBar.of(err, "gate", "episode", 2);
         bar.update(1, "a long detail that takes room");
-        bar.clear();
-        bar.update(2, "");
+        String longer = drawn().substring(1);
+        bar.update(2, ""); // the last is drawn at once
         String last = drawn().substring(drawn().lastIndexOf('\r') + 1);
-        assertThat(last).startsWith("gate episode 2");
-        ProgressBar off = ProgressBar.off();
-        off.step("x");
-        off.done();
-        assertThat(off.line()).isNotNull();
-        ProgressBar nowhere = ProgressBar.of(null, "x", "step", 3);
-        nowhere.step("");
-        nowhere.done();
+        assertThat(last).startsWith("gate [").contains("100% episode 2/2");
+        assertThat(last.strip().length()).isLessThan(longer.length());
+        assertThat(last).as("padded with blanks over the longer line").hasSize(longer.length()).endsWith(" ");
     }
 }
