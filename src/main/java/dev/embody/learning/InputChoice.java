@@ -62,8 +62,8 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         return String.format(Locale.ROOT, "input: chosen from %,d demonstration frames: %s%s, %dx%d%s, %d frame%s%s%s%s", frames, where,
                 c == null || thingWidth == 0 ? "" : " (where the screen changed)", spec.width(), spec.height(), why, spec.frames(),
                 spec.frames() == 1 ? "" : "s", spec.features().contains("position") ? ", position" : "",
-                spec.features().contains(InputFeature.Detail.NAME) ? ", detail (each pixel its cell's most distinct, not its average)" : "",
-                spec.features().contains(InputFeature.ScreenOnly.NAME) ? ", the screen alone (no task words, no previous command)" : "");
+                spec.features().contains(InputFeature.Reading.DETAIL) ? ", detail (each pixel its cell's most distinct, not its average)" : "",
+                spec.features().contains(InputFeature.Reading.SCREEN_ONLY) ? ", the screen alone (no task words, no previous command)" : "");
     }
 
     /**
@@ -185,7 +185,7 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         /** The input for what was surveyed. */
         public InputChoice choose(int words) {
             // the screen alone, as the person read it: the task's words and the previous command are the acting policy's own
-            List<String> position = List.of("position", InputFeature.ScreenOnly.NAME);
+            List<String> position = List.of("position", InputFeature.Reading.SCREEN_ONLY);
             if (blobs == 0) {
                 return new InputChoice(new InputSpec(64, 36, 1, words, position), frames, 0, 0, false);
             }
@@ -235,7 +235,7 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
             // larger share reads better averaged (a terminal's 3x10 characters in 8x16 cells: 15/15 averaged, 6/15 with detail)
             double cellArea = (cw / (double) w) * (ch / (double) h);
             boolean detail = capped && thingW * (double) thingH < DETAIL_SHARE * cellArea;
-            List<String> features = detail ? List.of("position", InputFeature.Detail.NAME, InputFeature.ScreenOnly.NAME) : position;
+            List<String> features = detail ? List.of("position", InputFeature.Reading.DETAIL, InputFeature.Reading.SCREEN_ONLY) : position;
             return new InputChoice(new InputSpec(w, h, stacked, words, features, crop), frames, thingW, thingH, capped);
         }
 

@@ -17,7 +17,7 @@ public sealed interface InputFeature {
     /** Writes its planes ({@link #channels()} x height x width floats) at {@code offset}. */
     void write(PolicyInput in, float[] dst, int offset);
 
-    List<String> NAMES = List.of("target", "waypoint", "player", "position", Detail.NAME, ScreenOnly.NAME);
+    List<String> NAMES = List.of("target", "waypoint", "player", "position", Reading.DETAIL, Reading.SCREEN_ONLY);
 
     static InputFeature named(String name) {
         return switch (name) {
@@ -25,8 +25,7 @@ public sealed interface InputFeature {
             case "waypoint" -> new Waypoint();
             case "player" -> new Player();
             case "position" -> new Position();
-            case Detail.NAME -> new Detail();
-            case ScreenOnly.NAME -> new ScreenOnly();
+            case Reading.DETAIL, Reading.SCREEN_ONLY -> new Reading(name);
             default -> throw new IllegalArgumentException("no input feature '" + name + "' (known: " + String.join(", ", NAMES) + ")");
         };
     }
@@ -89,47 +88,28 @@ public sealed interface InputFeature {
     }
 
     /**
-     * No planes of its own: it asks for the frames to be shrunk keeping each cell's most distinct pixel (the one farthest
-     * from the background) instead of its average ({@link PolicyInput#downscale(dev.embody.loop.Frame, int, int,
-     * InputSpec.Crop, boolean)}), where things thinner than a cell decide the command. Being a named extra, a checkpoint
-     * records it with its spec, and a policy reads its frames the way it was trained to.
+     * An extra with no planes of its own that changes how the input is read; being named, a checkpoint records it with
+     * its spec, and a policy reads its input the way it was trained to.
+     * <ul>
+     *   <li>{@value #DETAIL}: the frames are shrunk keeping each cell's most distinct pixel (the one farthest from the
+     *       background) instead of its average ({@link PolicyInput#downscale(dev.embody.loop.Frame, int, int,
+     *       InputSpec.Crop, boolean)}), where things thinner than a cell decide the command;</li>
+     *   <li>{@value #SCREEN_ONLY}: the policy reads the screen alone, neither the task's words nor its own previous
+     *       command ({@link PolicyInput#writeContext}). Both are made by whoever acts: recorded while a person played, the
+     *       subtask carried memory's "on a screen like this person chose wait" and the previous command was the person's;
+     *       at play they are the policy's own, and a policy that learned "after a wait, wait" (a shooting game's waits
+     *       follow waits while its shot flies) waited for good once it waited.</li>
+     * </ul>
      */
-    record Detail() implements InputFeature {
-        public static final String NAME = "detail";
-
-        public String name() {
-            return NAME;
-        }
+    record Reading(String name) implements InputFeature {
+        public static final String DETAIL = "detail", SCREEN_ONLY = "screen_only";
 
         public int channels() {
             return 0;
         }
 
         public void write(PolicyInput in, float[] dst, int offset) {
-            // the pixels themselves carry it
-        }
-    }
-
-    /**
-     * No planes of its own: the policy reads the screen alone, neither the task's words nor its own previous command
-     * ({@link PolicyInput#writeContext}). Both are made by whoever acts: recorded while a person played, the subtask
-     * carried memory's "on a screen like this person chose wait" and the previous command was the person's; at play they
-     * are the policy's own, and a policy that learned "after a wait, wait" (a shooting game's waits follow waits while its
-     * shot flies) waited for good once it waited.
-     */
-    record ScreenOnly() implements InputFeature {
-        public static final String NAME = "screen_only";
-
-        public String name() {
-            return NAME;
-        }
-
-        public int channels() {
-            return 0;
-        }
-
-        public void write(PolicyInput in, float[] dst, int offset) {
-            // its effect is on the context, not the planes
+            // its effect is on how the frames or the context are read, not on planes
         }
     }
 

@@ -44,7 +44,7 @@ public final class PolicyEncoder {
             reset();
         }
         lastIndex = frameIndex;
-        byte[] now = PolicyInput.downscale(frame, spec.width(), spec.height(), spec.crop(), spec.features().contains(InputFeature.Detail.NAME));
+        byte[] now = PolicyInput.downscale(frame, spec.width(), spec.height(), spec.crop(), spec.features().contains(InputFeature.Reading.DETAIL));
         recent.addFirst(now);
         while (recent.size() > spec.frames()) {
             recent.removeLast();

@@ -128,7 +128,7 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
      * spec, neither: only the none slot.
      */
     public void writeContext(InputSpec spec, float[] dst, int offset, List<String> commands) {
-        if (spec.features().contains(InputFeature.ScreenOnly.NAME)) {
+        if (spec.features().contains(InputFeature.Reading.SCREEN_ONLY)) {
             dst[offset + spec.words() + commands.size()] = 1f; // as a step with no previous command and no words
             return;
         }
