@@ -71,6 +71,10 @@ public final class PersonPolicy implements Policy {
                 mapped++;
             }
             commands.merge(String.valueOf(m.command()), 1L, Long::sum);
+            countUnmapped(m);
+        }
+
+        private void countUnmapped(InputMatch.Match m) {
             for (String u : m.unmapped()) {
                 unmapped++;
                 unmappedKinds.merge(kind(u), 1L, Long::sum);
@@ -117,10 +121,7 @@ public final class PersonPolicy implements Policy {
         synchronized void before(InputMatch.Match m, int eventCount) {
             beforeFrame += eventCount;
             events += eventCount;
-            for (String u : m.unmapped()) {
-                unmapped++;
-                unmappedKinds.merge(kind(u), 1L, Long::sum);
-            }
+            countUnmapped(m);
         }
 
         public synchronized Map<String, Long> commands() {
