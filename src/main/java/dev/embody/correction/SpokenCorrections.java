@@ -78,6 +78,12 @@ public final class SpokenCorrections implements AutoCloseable {
     private final PocketSphinx sphinx;
     /** The same sound heard freely (the general en-us language model): what the grammar's sentence must agree with. */
     private final PocketSphinx general;
+    /** The free hearing searches on a thread of its own beside the grammar's: two decoders on two cores, half the wait. */
+    private final java.util.concurrent.ExecutorService freeHearing = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "speech-free-hearing");
+        t.setDaemon(true);
+        return t;
+    });
     /** One utterance at a time on the one decoder (push-to-talk, the microphone and a file may overlap). */
     private final java.util.concurrent.Semaphore turn = new java.util.concurrent.Semaphore(1, true);
     private volatile CorrectionParser parser;
@@ -215,8 +221,13 @@ public final class SpokenCorrections implements AutoCloseable {
             System.arraycopy(chunk, 0, samples, n, count);
             n += count;
             long t0 = System.nanoTime();
-            sphinx.feed(chunk, count);
-            general.feed(chunk, count);
+            beside(() -> {
+                general.feed(chunk, count);
+                return null;
+            }, () -> {
+                sphinx.feed(chunk, count);
+                return null;
+            });
             searchNanos += System.nanoTime() - t0;
         }
 
@@ -238,8 +249,10 @@ public final class SpokenCorrections implements AutoCloseable {
             ended = true;
             try {
                 long t0 = System.nanoTime();
-                PocketSphinx.Hypothesis h = sphinx.end();
-                PocketSphinx.Hypothesis free = general.end();
+                PocketSphinx.Hypothesis[] both = new PocketSphinx.Hypothesis[2];
+                both[1] = beside(general::end, () -> both[0] = sphinx.end());
+                PocketSphinx.Hypothesis h = both[0];
+                PocketSphinx.Hypothesis free = both[1];
                 long decodeMs = (System.nanoTime() - t0 + searchNanos) / 1_000_000;
                 if (overlong) {
                     String why = String.format(java.util.Locale.ROOT, "bad audio: too long: more than %.0f s of audio (a spoken correction is at most %.0f s)",
@@ -387,8 +400,38 @@ public final class SpokenCorrections implements AutoCloseable {
         }
     }
 
+    /** Runs {@code free} on the free hearing's thread while {@code here} runs on this one; returns the free one's result. */
+    private <T> T beside(java.util.concurrent.Callable<T> free, java.util.concurrent.Callable<?> here) {
+        java.util.concurrent.Future<T> f = freeHearing.submit(free);
+        Throwable failed = null;
+        try {
+            here.call();
+        } catch (Exception e) {
+            failed = e;
+        }
+        T result = null;
+        try {
+            result = f.get(); // either way: the turn is not given up while the other decoder still searches
+        } catch (java.util.concurrent.ExecutionException e) {
+            failed = failed != null ? failed : e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failed = failed != null ? failed : e;
+        }
+        if (failed != null) {
+            throw failed instanceof RuntimeException r ? r : new IllegalStateException("hearing failed: " + failed, failed);
+        }
+        return result;
+    }
+
     @Override
     public void close() {
+        freeHearing.shutdown();
+        try {
+            freeHearing.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sphinx.close();
         general.close();
     }
