@@ -57,7 +57,8 @@ class DesktopTargetTest {
         // the banner stands a second: at 300 ms a step that held a key through it while the other test fork trained missed
         // it (CI, twice), the agent played the next level in the same episode, and the game ran out of levels before it
         try (SimWindowGame game = SimWindowGame.start(dir, "--seed", "1", "--levels", "6", "--difficulty", "1", "--linger-ms", "1000",
-                "--time-limit", "45")) {
+                // levels are won in 4-10 s of game time, the first with the agent's start-up in it; a lost level costs its limit
+                "--time-limit", "25")) {
             CliRun agent = CliRun.of("live", "--target", "desktop", "--calibration", cal.toString(), "--episodes", "6", "--no-record",
                     "--memory", dir.resolve("memory").toString(), "--max-steps", "100000");
             int gameExit = game.process().waitFor(30);
