@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.MqttOptions;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Dataset;
@@ -155,7 +155,7 @@ public final class FleetTrainer implements AutoCloseable {
         this.checkpoints = profile.checkpoints(settings.fleetDir().resolve("checkpoints"));
         this.fineTune = new FineTuneRound(checkpoints, library.version());
         this.dataset = FleetDataset.open(settings.fleetDir().resolve("datasets"), settings.trainer());
-        this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Arena.Progress.none()).orElse(null);
+        this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Gate.Progress.none()).orElse(null);
         this.out = out;
         this.work = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-training-" + settings.trainer());

@@ -1,4 +1,4 @@
-package dev.embody.sim;
+package dev.embody.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +17,7 @@ import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.task.GoalTaskInference;
