@@ -141,11 +141,6 @@ public final class StandInVlm implements AutoCloseable {
         return this;
     }
 
-    public StandInVlm lateBy(Duration d) {
-        this.lateBy = d;
-        return this;
-    }
-
     /** false: a request with response_format is refused with a 400, as a server without structured output does. */
     public StandInVlm takesResponseFormat(boolean takes) {
         this.takesResponseFormat = takes;

@@ -54,10 +54,6 @@ public final class Trainer {
             return new Options(epochs, batchSize, learningRate, maxSteps, s, balanced, patience);
         }
 
-        public Options withEpochs(int e) {
-            return new Options(e, batchSize, learningRate, maxSteps, seed, balanced, patience);
-        }
-
         /** Balanced classes and early stopping after {@code p} epochs without gain on held-out examples. */
         public Options fitted(int p) {
             return new Options(epochs, batchSize, learningRate, maxSteps, seed, true, p);

@@ -145,13 +145,5 @@ public final class Arena {
         public Rate success() {
             return new Rate(runs.stream().filter(Played::success).count(), runs.size());
         }
-
-        public double successRate() {
-            return runs.isEmpty() ? 0 : success().value();
-        }
-
-        public double meanSteps() {
-            return runs.stream().mapToLong(Played::steps).average().orElse(Double.NaN);
-        }
     }
 }
