@@ -35,19 +35,10 @@ class RoomsTest {
     static final Set<String> STILL_UPWARD = Set.of(
             // the module interfaces speak of skill calls and the library; the skill room implements curation over scenes
             "loop.AgentLoop -> skill", "loop.Decision -> skill", "loop.Intervention -> skill", "loop.PlanningContext -> skill",
-            "loop.Policy -> skill", "loop.SkillCuration -> skill", "loop.Step -> skill", "loop.TaskInference -> skill",
-            // the prompts describe skills
-            "vlm.PromptFacts -> skill",
-            // an MQTT camera rides the robot's link
-            "perception.MqttCameraSource -> actuation",
-            // the arena and held-out episodes open targets through a profile, which builds the gate from them
-            "learning.Arena -> profile", "learning.Distillation -> profile",
-            "learning.HeldOutEpisodes -> profile");
+            "loop.Policy -> skill", "loop.SkillCuration -> skill", "loop.Step -> skill", "loop.TaskInference -> skill");
 
     /** Classes outside {@link #MAY_USE_SIM} that still use the sim room: benchmarks, demos and sim commands to move. */
-    static final Set<String> STILL_USING_SIM = Set.of(
-            "cli.BenchCaptureCommand", "cli.BenchCommand", "cli.CalibrateCommand", "cli.PlayCommand",
-            "cli.SimRobotCommand", "cli.SimWindowCommand", "cli.StandInVlmCommand", "cli.VlmBenchCommand");
+    static final Set<String> STILL_USING_SIM = Set.of();
 
     private static final Pattern USE = Pattern.compile("dev\\.embody\\.(\\w+)\\.[A-Z*]");
 

@@ -196,20 +196,6 @@ public final class DesktopActuator extends KeyTrackingActuator {
         robot.mouseWheel(notches);
     }
 
-    /** Presses a button at one point, moves in steps to another, lets go: both in scene units, inside the region. */
-    public void drag(String button, double x0, double y0, double x1, double y1, int steps) throws InterruptedException {
-        mouseMove(x0, y0, false);
-        mouseButton(button, true);
-        try {
-            for (int i = 1; i <= steps; i++) {
-                mouseMove(x0 + (x1 - x0) * i / steps, y0 + (y1 - y0) * i / steps, false);
-                Thread.sleep(5);
-            }
-        } finally {
-            mouseButton(button, false);
-        }
-    }
-
     @Override
     public void close() {
         releaseAll();

@@ -4,7 +4,6 @@ import dev.embody.loop.Actuator;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
-import dev.embody.perception.MqttCameraSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.embody.bench;
 
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
@@ -275,7 +275,7 @@ public final class DesktopImprovement {
         if (episodes == null) {
             return java.util.Optional.empty();
         }
-        return HeldOutEpisodes.of(episodes, arena.profile().name()).gate(arena.profile(), arena.library(), Arena.Progress.none());
+        return HeldOutEpisodes.of(episodes, arena.profile().name()).gate(() -> arena.profile().modules(arena.library()), arena.library(), Gate.Progress.none());
     }
 
     private record Scored(Rate success, double survived) {

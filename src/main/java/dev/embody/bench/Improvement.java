@@ -1,6 +1,6 @@
 package dev.embody.bench;
 
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Example;

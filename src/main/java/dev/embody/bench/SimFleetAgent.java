@@ -86,7 +86,6 @@ public final class SimFleetAgent {
     private final CorrectionParser parser;
     private final AtomicReference<AgentLoop> running = new AtomicReference<>();
     private volatile boolean stopped;
-    private final List<Played> played = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SimFleetAgent(FleetAgent fleet, SimGameProfile profile, SkillLibrary library) {
         this.fleet = fleet;
@@ -98,10 +97,6 @@ public final class SimFleetAgent {
 
     public FleetAgent fleet() {
         return fleet;
-    }
-
-    public List<Played> played() {
-        return List.copyOf(played);
     }
 
     /** Ends the episode in progress at its next step, and plays no more. */
@@ -172,7 +167,6 @@ public final class SimFleetAgent {
                 running.set(null);
                 Played p = new Played(fleet.agent(), seed, started, r.by(), r.outcome(), r.steps(), r.corrections(),
                         recorder == null ? id : recorder.id(), r.loop().latencies(), r.loop().overruns());
-                played.add(p);
                 return p;
             }
         }

@@ -1,5 +1,6 @@
 package dev.embody.cli;
 
+import dev.embody.bench.GameWindow;
 import dev.embody.episode.EpisodeRunner;
 import dev.embody.actuation.KeyTrackingActuator;
 import dev.embody.loop.Actuator;
@@ -15,8 +16,6 @@ import dev.embody.profile.TargetOptions;
 import dev.embody.perception.ScreenCapture;
 import dev.embody.perception.ScreenRegion;
 import dev.embody.perception.XWindows;
-import dev.embody.sim.SimGame;
-import dev.embody.sim.SimWindow;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -129,11 +128,10 @@ final class BenchCaptureCommand implements Callable<Integer> {
             throw new IllegalStateException("no DISPLAY to measure on");
         }
         ScreenRegion screen = XWindows.root();
-        int scale = Math.max(1, Math.min(screen.width() / SimGame.WIDTH, screen.height() / SimGame.HEIGHT));
+        int scale = Math.max(1, Math.min(screen.width() / GameWindow.WIDTH, screen.height() / GameWindow.HEIGHT));
         SimGameProfile profile = new SimGameProfile(SimGameProfile.Config.of(TargetOptions.defaults()));
-        SimGame game = SimGame.of(7, 2, profile.defaultGoal(), Duration.ofSeconds(3600));
         // a still picture of the game, so the window's own repainting does not compete with the capture for the CPU
-        SimWindow.view(SimWindowCommand.TITLE, scale).accept(game.render());
+        GameWindow.showStill(7, 2, profile.defaultGoal(), scale);
         XWindows.Window w = null;
         for (int i = 0; i < 200 && w == null; i++) {
             w = XWindows.find(SimWindowCommand.TITLE).orElse(null);
@@ -150,7 +148,7 @@ final class BenchCaptureCommand implements Callable<Integer> {
             String source = variant.split("\\+")[0];
             boolean nearest = variant.endsWith("+nearest");
             List<Latency> all = new ArrayList<>();
-            try (ScreenCapture capture = ScreenCapture.open(source, region, SimGame.WIDTH, SimGame.HEIGHT, 1000).nearest(nearest);
+            try (ScreenCapture capture = ScreenCapture.open(source, region, GameWindow.WIDTH, GameWindow.HEIGHT, 1000).nearest(nearest);
                  Modules modules = profile.modules(library)) {
                 Target target = new Target() {
                     private final Actuator none = new KeyTrackingActuator() {

@@ -150,13 +150,13 @@ final class BenchCommand implements Runnable {
             SkillLibrary library = profile.skills();
             // decisions: the learned policy planning every step of oracle-played levels, as the loop asks it
             List<dev.embody.learning.Example> data = new ArrayList<>();
-            dev.embody.sim.Oracle oracle = new dev.embody.sim.Oracle(library);
-            dev.embody.learning.Arena arena = profile.arena(library, 2, 300, Duration.ofSeconds(90));
+            dev.embody.profile.Arena.Cast oracle = profile.demonstrator(library);
+            dev.embody.profile.Arena arena = profile.arena(library, 2, 300, Duration.ofSeconds(90));
             long seed = 1;
             System.err.printf("collecting %d demonstration examples ...%n", examples);
             while (data.size() < examples) {
                 long s = seed++;
-                data.addAll(arena.play(s, profile.defaultGoal(), t -> oracle.asPolicy(((dev.embody.sim.SimGameTarget) t).game()),
+                data.addAll(arena.play(s, profile.defaultGoal(), oracle,
                         t -> new dev.embody.learning.ExampleCollector(profile.inputSpec(), java.util.Set.of("oracle"), "bench" + s), null).examples());
             }
             data = data.subList(0, examples);
@@ -346,16 +346,15 @@ final class BenchCommand implements Runnable {
             SimGameProfile profile = SimGameProfile.standard();
             SkillLibrary library = profile.skills();
             for (long seed = 1; seed <= 50; seed++) {
-                dev.embody.sim.SimGame game = dev.embody.sim.SimGame.of(seed, 1, dev.embody.sim.SimGame.COLLECT_COINS, Duration.ofSeconds(3600));
-                dev.embody.sim.SimGameTarget target = new dev.embody.sim.SimGameTarget(game);
+                Goal goal = profile.defaultGoal();
                 String id = "bench-source-s" + seed;
-                try (Modules modules = profile.modules(library).withPolicy(new dev.embody.planning.RandomPolicy(seed))) {
-                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile.describe(), modules, library,
-                            dev.embody.sim.SimGame.COLLECT_COINS, 1));
+                try (Target target = profile.open(new EpisodeSpec(seed, 1, goal, Duration.ofSeconds(3600), false, null));
+                     Modules modules = profile.modules(library).withPolicy(new dev.embody.planning.RandomPolicy(seed))) {
+                    var facts = new java.util.LinkedHashMap<>(dev.embody.episode.EpisodeRecorder.facts(profile.describe(), modules, library, goal, 1));
                     java.nio.file.Files.createDirectories(root);
                     try (var recorder = dev.embody.episode.EpisodeRecorder.start(root, id, target, facts)) {
                         EpisodeRunner.of(target, library, modules).memory(EpisodicMemory.inMemory())
-                                .goal(dev.embody.sim.SimGame.COLLECT_COINS).period(Duration.ofMillis(100)).maxSteps(steps).recorder(recorder).run();
+                                .goal(goal).period(Duration.ofMillis(100)).maxSteps(steps).recorder(recorder).run();
                     }
                 }
                 Path d = root.resolve(id);

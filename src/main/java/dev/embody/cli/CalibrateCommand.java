@@ -1,21 +1,12 @@
 package dev.embody.cli;
 
-import dev.embody.actuation.EmbeddedBroker;
-import dev.embody.actuation.MqttLink;
-import dev.embody.actuation.MqttOptions;
-import dev.embody.actuation.RobotTopics;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
 import dev.embody.perception.CameraCalibration;
 import dev.embody.perception.CameraIntrinsics;
-import dev.embody.perception.MqttCameraSource;
 import dev.embody.perception.TableCalibration;
 import dev.embody.perception.TableSceneParser;
-import dev.embody.sim.ChessboardViews;
-import dev.embody.sim.Markers;
-import dev.embody.sim.SimCamera;
-import dev.embody.sim.SimRobot;
-import dev.embody.sim.TableWorld;
+import dev.embody.profile.SimRobotProfile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -26,7 +17,6 @@ import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,12 +75,12 @@ final class CalibrateCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(), "give either --images DIR or --synthetic N");
             }
             List<Frame> views = new ArrayList<>();
-            SimCamera truth = null;
+            SimRobotProfile.RenderedViews truth = null;
             if (synthetic != null) {
-                truth = SimCamera.tableCamera();
+                truth = SimRobotProfile.chessboardViews(cols, rows, square, synthetic);
                 Path dir = Main.runDir().resolve("chessboard");
                 Files.createDirectories(dir);
-                views = ChessboardViews.render(truth, cols, rows, square, synthetic, 7);
+                views = truth.views();
                 for (int i = 0; i < views.size(); i++) {
                     ImageIO.write(views.get(i).toImage(), "png", dir.resolve(String.format("view-%02d.png", i)).toFile());
                 }
@@ -160,14 +150,12 @@ final class CalibrateCommand implements Runnable {
             if (markers != null) {
                 known = TableCalibration.loadMarkers(markers);
             } else if (target != null) {
-                for (double[] m : Markers.TABLE) {
-                    known.put((int) m[0], new double[]{m[1], m[2]});
-                }
+                known = SimRobotProfile.tableMarkers();
             } else {
                 throw new ParameterException(spec.commandLine(), "--markers FILE is needed with --image");
             }
             Frame frame;
-            TableWorld world = null;
+            SimRobotProfile.TableShot shot = null;
             if (image != null) {
                 BufferedImage img = ImageIO.read(image.toFile());
                 if (img == null) {
@@ -175,16 +163,9 @@ final class CalibrateCommand implements Runnable {
                 }
                 frame = Frame.of(img);
             } else {
-                world = new TableWorld(1);
-                try (EmbeddedBroker broker = EmbeddedBroker.start();
-                     MqttLink robotLink = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate-robot").withVersion(EmbeddedBroker.PROTOCOL));
-                     SimRobot robot = new SimRobot(world, robotLink, RobotTopics.of("calib"), false);
-                     MqttLink link = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate").withVersion(EmbeddedBroker.PROTOCOL))) {
-                    MqttCameraSource source = new MqttCameraSource(link, robot.topics().camera(), Duration.ofSeconds(5), null);
-                    Observation o = source.next();
-                    frame = o.frame();
-                    System.err.println("took frame " + o.index() + " from " + robot.topics().camera() + " over MQTT (" + link.protocol() + ")");
-                }
+                shot = SimRobotProfile.tableShot();
+                frame = shot.frame();
+                System.err.println("took frame " + shot.index() + " from " + shot.topic() + " over MQTT (" + shot.protocol() + ")");
             }
             TableCalibration.Result r = TableCalibration.fit(frame, k, known);
             Map<String, Object> extra = new LinkedHashMap<>();
@@ -195,15 +176,13 @@ final class CalibrateCommand implements Runnable {
             }
             System.out.printf(Locale.ROOT, "robot: markers=%d homography_rms_mm=%.2f max_mm=%.2f out=%s%n", r.residuals().size(),
                     r.homography().rmsMetres() * 1000, r.homography().maxMetres() * 1000, out);
-            if (world != null) {
+            if (shot != null) {
                 // the simulation knows where the robot and target really are: check the markers the fit did not use
-                try (TableSceneParser parser = new TableSceneParser(k, r.homography(), TableSceneParser.DEFAULT_KINDS, TableWorld.WIDTH, TableWorld.DEPTH)) {
+                try (TableSceneParser parser = new TableSceneParser(k, r.homography(), TableSceneParser.DEFAULT_KINDS, shot.tableWidth(), shot.tableDepth())) {
                     var scene = parser.gather(new Observation(0, 0, frame), null);
-                    double[][] truths = {{world.x(), world.y()}, {world.targetX(), world.targetY()}, {world.blockX(), world.blockY()}};
-                    String[] kinds = {"robot", "target", "block"};
-                    for (int i = 0; i < kinds.length; i++) {
-                        double[] t = truths[i];
-                        String kind = kinds[i];
+                    for (Map.Entry<String, double[]> truth : shot.truth().entrySet()) {
+                        double[] t = truth.getValue();
+                        String kind = truth.getKey();
                         scene.first(kind).ifPresent(e -> System.out.printf(Locale.ROOT, "check: %s marker (not used in the fit) off by %.2f mm%n", kind,
                                 1000 * Math.hypot(e.x() - t[0], e.y() - t[1])));
                     }

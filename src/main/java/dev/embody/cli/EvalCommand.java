@@ -1,7 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.episode.Replay;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.EpisodeExamples;
 import dev.embody.loop.Goal;

@@ -8,7 +8,7 @@ import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;
 import picocli.CommandLine.ParameterException;
 import dev.embody.bench.Improvement;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.profile.TargetOptions;

@@ -3,7 +3,7 @@ package dev.embody.cli;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Gate;
 import dev.embody.learning.PeriodicTraining;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Modules;
@@ -103,7 +103,7 @@ final class LivePolicy implements AutoCloseable {
             }
         }
         LearnedPolicy p = ChosenCheckpoint.load(spec, profile, store, choice, library, "./run train or ./run improve").policy();
-        Gate gate = profile.gate(library, gateEpisodes, episodesDir, Arena.Progress.none()).orElse(null);
+        Gate gate = profile.gate(library, gateEpisodes, episodesDir, Gate.Progress.none()).orElse(null);
         // what was recorded before is replayed, so a fine-tune on new corrections does not forget it
         List<dev.embody.learning.Example> earlier;
         java.util.Set<String> held = dev.embody.learning.HeldOutEpisodes.heldOutIds(episodesDir, profile.name());

@@ -1,8 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.loop.Goal;
-import dev.embody.sim.SimGame;
-import dev.embody.sim.SimWindow;
+import dev.embody.bench.GameWindow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,10 +29,8 @@ final class PlayCommand implements Callable<Integer> {
         o.difficulty("--difficulty", difficulty);
         o.text("--goal", goal);
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
-        SimGame game = SimGame.of(seed, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000)));
-        SimWindow.play(game, "embody sim-game seed " + seed, 1500);
-        System.out.printf("outcome=%s coins=%d/%d game_s=%.1f%n", game.outcome().label(), game.coinsCollected(),
-                game.level().coins().size(), game.timeNanos() / 1e9);
+        GameWindow.Played p = GameWindow.play(seed, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000)));
+        System.out.printf("outcome=%s coins=%d/%d game_s=%.1f%n", p.outcome(), p.coins(), p.coinsTotal(), p.gameSeconds());
         return Main.OK;
     }
 }

@@ -3,9 +3,7 @@ package dev.embody.cli;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
 import dev.embody.actuation.RobotLimits;
-import dev.embody.actuation.RobotTopics;
-import dev.embody.sim.SimRobot;
-import dev.embody.sim.TableWorld;
+import dev.embody.bench.SimRobotServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -51,9 +49,9 @@ final class SimRobotCommand implements Callable<Integer> {
         }
         RobotLimits l = RobotLimits.load(limits);
         CountDownLatch done = new CountDownLatch(1);
-        try (MqttLink link = MqttLink.connect(o); SimRobot robot = new SimRobot(new TableWorld(seed), link, RobotTopics.of(id), l, realtime)) {
+        try (MqttLink link = MqttLink.connect(o); SimRobotServer robot = SimRobotServer.start(link, id, seed, l, realtime)) {
             Runtime.getRuntime().addShutdownHook(new Thread(done::countDown));
-            System.out.println("sim-robot " + id + " on " + broker + " (MQTT " + link.protocol() + ", " + (realtime ? "real" : "simulated") + " time); topics " + robot.topics().prefix() + "/" + id + "/#");
+            System.out.println("sim-robot " + id + " on " + broker + " (MQTT " + link.protocol() + ", " + (realtime ? "real" : "simulated") + " time); topics " + robot.topicsPrefix() + "/" + id + "/#");
             System.out.flush();
             done.await();
         }

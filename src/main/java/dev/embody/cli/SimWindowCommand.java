@@ -1,17 +1,13 @@
 package dev.embody.cli;
 
+import dev.embody.bench.GameWindow;
 import dev.embody.loop.Goal;
-import dev.embody.loop.Outcome;
-import dev.embody.sim.SimGame;
-import dev.embody.sim.SimWindow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -24,7 +20,7 @@ import java.util.concurrent.Callable;
         description = "Run the simulated game in a real window that takes real key events (for --target desktop).")
 final class SimWindowCommand implements Callable<Integer> {
 
-    static final String TITLE = "embody sim-window";
+    static final String TITLE = GameWindow.TITLE;
 
     @Spec
     CommandSpec spec;
@@ -56,28 +52,18 @@ final class SimWindowCommand implements Callable<Integer> {
         o.above("--time-limit", timeLimit, 0, 86_400, "seconds");
         o.whole("--linger-ms", lingerMs, 0, 60_000);
         if (templatesDir != null) {
-            java.nio.file.Files.createDirectories(templatesDir);
-            for (boolean won : new boolean[]{true, false}) {
-                java.nio.file.Path png = templatesDir.resolve(won ? "level-won.png" : "level-lost.png");
-                javax.imageio.ImageIO.write(SimWindow.bannerTemplate(won), "png", png.toFile());
-                System.out.println("wrote " + png);
-            }
+            GameWindow.writeBannerTemplates(templatesDir, png -> System.out.println("wrote " + png));
             return Main.OK;
         }
         if (java.awt.GraphicsEnvironment.isHeadless()) {
             System.err.println("error: sim-window needs a display (set DISPLAY, e.g. Xvfb :41 & export DISPLAY=:41)");
             return Main.FAILED;
         }
-        List<SimGame> games = new ArrayList<>();
-        for (int i = 0; i < levels; i++) {
-            games.add(SimGame.of(seed + i, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000))));
-        }
-        SimWindow.playLevels(games, TITLE, lingerMs, scale, line -> {
+        long won = GameWindow.playLevels(seed, levels, difficulty, new Goal(goal), Duration.ofMillis((long) (timeLimit * 1000)), lingerMs, scale, line -> {
             System.out.println(line);
             System.out.flush();
         });
-        long won = games.stream().filter(g -> g.outcome() == Outcome.SUCCESS).count();
-        System.out.printf(Locale.ROOT, "summary: levels=%d won=%d%n", games.size(), won);
+        System.out.printf(Locale.ROOT, "summary: levels=%d won=%d%n", levels, won);
         return Main.OK;
     }
 }

@@ -1,7 +1,7 @@
 package dev.embody.cli;
 
 import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.skill.SkillLibrary;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

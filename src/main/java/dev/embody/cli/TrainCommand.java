@@ -11,7 +11,7 @@ import dev.embody.learning.HeldOutEpisodes;
 import dev.embody.learning.InputChoice;
 import dev.embody.learning.RuleChoice;
 import dev.embody.bench.Improvement;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Modules;
 import dev.embody.profile.Profile;

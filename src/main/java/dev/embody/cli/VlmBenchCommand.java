@@ -23,7 +23,7 @@ import dev.embody.profile.ModuleChoice;
 import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;
 import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.vlm.ModelSession;
 import dev.embody.vlm.VlmSettings;
@@ -109,12 +109,15 @@ final class VlmBenchCommand implements Callable<Integer> {
                     arm = play(model, library, root.resolve("round" + round), Set.of("plan"), learned, seed, episodes, eps, "round" + round);
                 }
                 seed += episodes;
-                EpisodeExamples.Collected c = Distillation.examples(eps, SimGameProfile.standard(), GameSceneParser.forSimGame());
+                SimGameProfile profile = SimGameProfile.standard();
+                EpisodeExamples.Collected c = Distillation.examples(eps, profile.name(), GameSceneParser.forSimGame(), profile.inputSpec());
                 long t0 = System.nanoTime();
                 if (learned != null) {
                     learned.close();
                 }
-                learned = Distillation.train(SimGameProfile.standard(), library, c.examples(), new Trainer.Options(40, 64, 3e-3f, trainSteps, 1), 1, "distilled-" + (round + 1), null);
+                try (LearnedPolicy init = profile.untrained(library, 1)) {
+                    learned = Distillation.train(init, c.examples(), new Trainer.Options(40, 64, 3e-3f, trainSteps, 1), 1, "distilled-" + (round + 1), null);
+                }
                 rows.add(String.format(Locale.ROOT, "%-6d %-28s %-22s %16.3f %9d %8.1f", round, round == 0 ? "the model alone" : "distilled, asks when unsure",
                         arm.success.brief(), arm.callsPerStep(), c.examples().size(), (System.nanoTime() - t0) / 1e9));
             }

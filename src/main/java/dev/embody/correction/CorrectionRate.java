@@ -38,12 +38,4 @@ public final class CorrectionRate {
         }
         return false;
     }
-
-    public double perSecond() {
-        return perSecond;
-    }
-
-    public double burst() {
-        return burst;
-    }
 }

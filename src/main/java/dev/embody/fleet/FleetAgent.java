@@ -73,10 +73,6 @@ public final class FleetAgent implements AutoCloseable, TrainingStatus {
         public Settings withBroker(MqttOptions o) {
             return new Settings(o, fleet, agent, dir, follow, resendAfter, fetchTimeout);
         }
-
-        public Settings withResendAfter(Duration d) {
-            return new Settings(broker, fleet, agent, dir, follow, d, fetchTimeout);
-        }
     }
 
     /** A checkpoint an agent refused, and why. */

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.MqttOptions;
-import dev.embody.learning.Arena;
+import dev.embody.profile.Arena;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Dataset;
@@ -93,10 +93,6 @@ public final class FleetTrainer implements AutoCloseable {
             return new Settings(broker, fleet, trainer, fleetDir, everyExamples, every, o, gateEpisodes, episodesDir, leaseTtl);
         }
 
-        public Settings withLeaseTtl(Duration ttl) {
-            return new Settings(broker, fleet, trainer, fleetDir, everyExamples, every, training, gateEpisodes, episodesDir, ttl);
-        }
-
         public Settings withEpisodesDir(Path dir) {
             return new Settings(broker, fleet, trainer, fleetDir, everyExamples, every, training, gateEpisodes, dir, leaseTtl);
         }
@@ -140,7 +136,6 @@ public final class FleetTrainer implements AutoCloseable {
     private volatile Announcement announced;
     private volatile Announcement seen;
     private volatile long seenNanos;
-    private volatile boolean roundRunning;
 
     /**
      * @param out where each round and lease change is told, one line each (the command's stdout); null: the log only
@@ -155,7 +150,7 @@ public final class FleetTrainer implements AutoCloseable {
         this.checkpoints = profile.checkpoints(settings.fleetDir().resolve("checkpoints"));
         this.fineTune = new FineTuneRound(checkpoints, library.version());
         this.dataset = FleetDataset.open(settings.fleetDir().resolve("datasets"), settings.trainer());
-        this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Arena.Progress.none()).orElse(null);
+        this.gate = profile.gate(library, settings.gateEpisodes(), settings.episodesDir(), Gate.Progress.none()).orElse(null);
         this.out = out;
         this.work = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fleet-training-" + settings.trainer());
@@ -518,59 +513,50 @@ public final class FleetTrainer implements AutoCloseable {
         if (fresh.isEmpty()) {
             return null;
         }
-        roundRunning = true;
+        List<Example> mixed = Dataset.mix(fresh, replay, REPLAY_RATIO, number);
+        tell("round %d: %s trains from %s on %d new + %d replayed example(s) of %d", number, settings.trainer(), baseCheckpoint.version(),
+                fresh.size(), mixed.size() - fresh.size(), fresh.size() + replay.size());
+        FineTuneRound.Trained t = FineTuneRound.train(base, mixed, null, settings.training().withSeed(number), null, base.rules());
+        Trainer.Result r = t.result();
+        Map<String, Object> about = new LinkedHashMap<>();
+        about.put("round", number);
+        about.put("trainer", settings.trainer());
+        about.put("lease_term", term);
+        about.put("fresh", fresh.size());
+        about.put("replayed", mixed.size() - fresh.size());
+        about.put("dataset_records", counts);
+        FineTuneRound.Outcome done;
         try {
-            List<Example> mixed = Dataset.mix(fresh, replay, REPLAY_RATIO, number);
-            tell("round %d: %s trains from %s on %d new + %d replayed example(s) of %d", number, settings.trainer(), baseCheckpoint.version(),
-                    fresh.size(), mixed.size() - fresh.size(), fresh.size() + replay.size());
-            FineTuneRound.Trained t = FineTuneRound.train(base, mixed, null, settings.training().withSeed(number), null, base.rules());
-            Trainer.Result r = t.result();
-            Map<String, Object> about = new LinkedHashMap<>();
-            about.put("round", number);
-            about.put("trainer", settings.trainer());
-            about.put("lease_term", term);
-            about.put("fresh", fresh.size());
-            about.put("replayed", mixed.size() - fresh.size());
-            about.put("dataset_records", counts);
-            FineTuneRound.Outcome done;
-            try {
-                done = fineTune.settle(t, gate, scorer -> baseScore != null ? baseScore : (baseScore = scorer.score(base)), baseCheckpoint.version(),
-                        about, FineTuneRound.NO_GATE, () -> lease.held() && lease.term() == term);
-            } catch (IOException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException("the gate failed: " + e.getMessage(), e);
-            }
-            if (done.checkpoint() == null) {
-                tell("round %d: %s lost the lease mid-round; no checkpoint written, the new holder resumes from %s", number, settings.trainer(),
-                        baseCheckpoint.version());
-                return null;
-            }
-            Checkpoint c = done.checkpoint();
-            Rate score = done.score();
-            String verdict = done.says();
-            Round finished = new Round(number, settings.trainer(), baseCheckpoint.version(), c.version(), done.adopted(), fresh.size(), mixed.size() - fresh.size(),
-                    score, verdict, r.seconds(), counts, System.currentTimeMillis());
-            if (!done.adopted()) {
-                rounds.add(finished);
-                tell("round %d: %s %s; the fleet keeps %s", number, c.version(), verdict, baseCheckpoint.version());
-                return finished;
-            }
-            base.close();
-            base = done.policy();
-            baseCheckpoint = c;
-            baseScore = score;
-            announce(c, null);
-            rounds.add(finished);
-            tell(Locale.ROOT, "round %d: %s %s, announced (loss %.3f -> %.3f, %.1f s)", number, c.version(), verdict, r.firstLoss(), r.lastLoss(), r.seconds());
-            return finished;
-        } finally {
-            roundRunning = false;
+            done = fineTune.settle(t, gate, scorer -> baseScore != null ? baseScore : (baseScore = scorer.score(base)), baseCheckpoint.version(),
+                    about, FineTuneRound.NO_GATE, () -> lease.held() && lease.term() == term);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("the gate failed: " + e.getMessage(), e);
         }
-    }
-
-    public boolean roundRunning() {
-        return roundRunning;
+        if (done.checkpoint() == null) {
+            tell("round %d: %s lost the lease mid-round; no checkpoint written, the new holder resumes from %s", number, settings.trainer(),
+                    baseCheckpoint.version());
+            return null;
+        }
+        Checkpoint c = done.checkpoint();
+        Rate score = done.score();
+        String verdict = done.says();
+        Round finished = new Round(number, settings.trainer(), baseCheckpoint.version(), c.version(), done.adopted(), fresh.size(), mixed.size() - fresh.size(),
+                score, verdict, r.seconds(), counts, System.currentTimeMillis());
+        if (!done.adopted()) {
+            rounds.add(finished);
+            tell("round %d: %s %s; the fleet keeps %s", number, c.version(), verdict, baseCheckpoint.version());
+            return finished;
+        }
+        base.close();
+        base = done.policy();
+        baseCheckpoint = c;
+        baseScore = score;
+        announce(c, null);
+        rounds.add(finished);
+        tell(Locale.ROOT, "round %d: %s %s, announced (loss %.3f -> %.3f, %.1f s)", number, c.version(), verdict, r.firstLoss(), r.lastLoss(), r.seconds());
+        return finished;
     }
 
     /** Puts a checkpoint on the broker (chunks, manifest, retained) and makes it the fleet's policy. */

@@ -115,11 +115,6 @@ public final class Lease implements AutoCloseable {
         return term;
     }
 
-    /** Who holds it as last seen ("" for nobody). */
-    public synchronized String holderSeen() {
-        return seenHolder == null ? "" : seenHolder;
-    }
-
     private synchronized void onLease(byte[] payload) {
         long now = System.nanoTime();
         seenAny = true;

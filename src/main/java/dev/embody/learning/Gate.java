@@ -24,6 +24,15 @@ public final class Gate {
         }
     }
 
+    /** Episodes scored so far, for a progress bar while a scorer plays or replays them. */
+    public interface Progress {
+        void onEpisode(int done, int total);
+
+        static Progress none() {
+            return (d, t) -> { };
+        }
+    }
+
     public enum Rule {
         /** Not below the incumbent's rate (minus a tolerance): a simulator plays as many held-out seeds as asked. */
         NOT_BELOW,

@@ -9,7 +9,6 @@ import dev.embody.loop.Modules;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
 import dev.embody.memory.EpisodicMemory;
-import dev.embody.profile.Profile;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -114,8 +114,10 @@ public final class HeldOutEpisodes {
     /**
      * The gate over these episodes, or empty when there are none: a candidate is rejected only when its agreement's 95%
      * interval lies wholly below the incumbent's agreement.
+     *
+     * @param modules fresh modules of the profile the episodes were recorded with, one set per episode replayed
      */
-    public Optional<Gate> gate(Profile profile, SkillLibrary library, Arena.Progress progress) {
+    public Optional<Gate> gate(Callable<Modules> modules, SkillLibrary library, Gate.Progress progress) {
         if (heldOut.isEmpty()) {
             return Optional.empty();
         }
@@ -126,7 +128,7 @@ public final class HeldOutEpisodes {
                 long agree = 0, total = 0;
                 int done = 0;
                 for (RecordedEpisode e : heldOut) {
-                    try (Modules m = profile.modules(library)) {
+                    try (Modules m = modules.call()) {
                         Replay.Result r = Replay.run(e, new Replay.Agent(m.withPolicy(policy), library), EpisodicMemory.inMemory(), false, null);
                         for (Replay.StepReplay s : r.steps()) {
                             if (teaches(e, s.recorded())) {

@@ -6,26 +6,29 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
+import ai.djl.training.EasyTrain;
+import ai.djl.training.listener.EarlyStoppingListener;
+import ai.djl.training.listener.TrainingListenerAdapter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.translate.TranslateException;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.planning.PolicyNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
- * Fine-tunes a copy of a learned policy on examples with DJL's Trainer ({@link WeightedCrossEntropy}, Adam), with a
- * progress bar on stderr. The policy it starts from is left untouched, so the loop can keep acting with it while this
+ * Fine-tunes a copy of a learned policy on examples with DJL's Trainer ({@link WeightedCrossEntropy}, Adam): EasyTrain's
+ * fit over the examples as a {@link Dataset}, with a training listener that draws the progress bar on stderr and stops
+ * early on held-out examples. The policy it starts from is left untouched, so the loop can keep acting with it while this
  * runs on another thread. Examples read for another input spec are skipped with a warning.
  */
 public final class Trainer {
@@ -52,10 +55,6 @@ public final class Trainer {
 
         public Options withSeed(long s) {
             return new Options(epochs, batchSize, learningRate, maxSteps, s, balanced, patience);
-        }
-
-        public Options withEpochs(int e) {
-            return new Options(e, batchSize, learningRate, maxSteps, seed, balanced, patience);
         }
 
         /** Balanced classes and early stopping after {@code p} epochs without gain on held-out examples. */
@@ -134,89 +133,43 @@ public final class Trainer {
         }
         int perEpoch = (usable.size() + options.batchSize() - 1) / options.batchSize();
         int total = Math.max(1, Math.min(options.maxSteps(), options.epochs() * perEpoch));
+        Map<String, Float> balance = options.balanced() ? balance(usable) : Map.of();
+        PolicyNet trained = net;
+        Dataset batches = new Dataset(usable, options.batchSize(), total, options.seed(), new Dataset.Encoding() {
+            @Override
+            public NDList data(NDManager m, List<Example> batch) {
+                return trained.batch(m, batch.stream().map(Example::input).toList(), commands);
+            }
+
+            @Override
+            public NDList labels(NDManager m, List<Example> batch) {
+                return Trainer.labels(m, batch, commands, balance);
+            }
+        });
+        List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
+        dev.embody.loop.ProgressBar line = bar == null ? dev.embody.loop.ProgressBar.off() : dev.embody.loop.ProgressBar.of(bar, "training", "step", total);
+        Fitting fit = new Fitting(trained, commands, scored, total, progress, line);
         DefaultTrainingConfig config = new DefaultTrainingConfig(new WeightedCrossEntropy())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(Tracker.fixed(options.learningRate())).optWeightDecays(1e-4f).build())
-                .optDevices(new Device[]{net.model().getNDManager().getDevice()});
-        Random rnd = new Random(options.seed());
-        List<Example> order = new ArrayList<>(usable);
-        Map<String, Float> balance = options.balanced() ? balance(usable) : Map.of();
-        List<Example> scored = heldOut.stream().filter(e -> start.spec().matches(e.input()) && commands.contains(e.label())).toList();
-        // early stopping waits until the held-out steps are told apart clearly better than by their commonest command: a network
-        // still giving that one everywhere is best there at once, and stopping 10 epochs on kept it (a shooter game: its
-        // held-out episode 0.69 waits, stopped at epoch 15 keeping epoch 5, training agreement 0.61 against 0.57)
-        long majority = scored.stream().collect(java.util.stream.Collectors.groupingBy(Example::label, java.util.stream.Collectors.counting()))
-                .values().stream().mapToLong(Long::longValue).max().orElse(0);
-        double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
-        int cursor = order.size();
-        int epoch = 0, bestEpoch = 0, keptEpoch = 0, bestHits = -1, bestStep = 0;
+                .optDevices(new Device[]{net.model().getNDManager().getDevice()})
+                .addTrainingListeners(fit);
         String stopped = "budget";
-        PolicyNet best = null;
-        dev.embody.loop.ProgressBar line = bar == null ? dev.embody.loop.ProgressBar.off() : dev.embody.loop.ProgressBar.of(bar, "training", "step", total);
         try (ai.djl.training.Trainer trainer = net.model().newTrainer(config)) {
             trainer.initialize(net.inputShapes(Math.min(options.batchSize(), usable.size()))); // keeps the weights it starts from
-            for (int step = 0; step < total; step++) {
-                List<Example> batch = new ArrayList<>(options.batchSize());
-                while (batch.size() < Math.min(options.batchSize(), usable.size())) {
-                    if (cursor >= order.size()) {
-                        Collections.shuffle(order, rnd);
-                        cursor = 0;
-                    }
-                    batch.add(order.get(cursor++));
-                }
-                double loss;
-                try (NDManager m = trainer.getManager().newSubManager()) {
-                    NDList data = net.batch(m, batch.stream().map(Example::input).toList(), commands);
-                    NDList labels = labels(m, batch, commands, balance);
-                    try (GradientCollector gc = trainer.newGradientCollector()) {
-                        NDArray l = trainer.getLoss().evaluate(labels, trainer.forward(data));
-                        gc.backward(l);
-                        loss = l.getFloat();
-                    }
-                    trainer.step();
-                }
-                if (Double.isNaN(first)) {
-                    first = loss;
-                }
-                last = loss;
-                smooth = Double.isNaN(smooth) ? loss : 0.9 * smooth + 0.1 * loss;
-                progress.onStep(step + 1, total, loss);
-                line.update(step + 1, String.format(Locale.ROOT, "loss %.3f", smooth));
-                if ((step + 1) % perEpoch == 0 || step + 1 == total) {
-                    epoch++;
-                    if (!scored.isEmpty() && options.patience() > 0) {
-                        double[] s = score(trainer, net, scored, commands);
-                        int hits = (int) s[0];
-                        // the best is an epoch that beats always giving the commonest command by more than a standard error;
-                        // until one does, that is the mark
-                        if (hits > majority + tie((int) majority, scored.size()) && hits >= bestHits) {
-                            bestHits = hits;
-                            bestEpoch = epoch;
-                            bestStep = step + 1;
-                        }
-                        int mark = (int) Math.max(bestHits, majority);
-                        // a tie goes to the later epoch: as good on held-out steps and fitted closer to what it was shown;
-                        // within a standard error of the best is a tie that a few held-out episodes cannot break
-                        if (hits >= mark - tie(mark, scored.size())) {
-                            keptEpoch = epoch;
-                            if (best != null) {
-                                best.close();
-                            }
-                            best = net.copy();
-                        } else if (bestEpoch > 0 && epoch - bestEpoch >= options.patience() && step + 1 - bestStep >= MIN_STEPS_WITHOUT_GAIN) {
-                            stopped = "no gain";
-                            break;
-                        }
-                    }
-                }
-            }
-        } catch (RuntimeException e) {
+            EasyTrain.fit(trainer, batches.epochs(), batches, null);
+        } catch (EarlyStoppingListener.EarlyStoppedException e) {
+            stopped = "no gain";
+        } catch (IOException | TranslateException | RuntimeException e) {
             line.done();
             net.close();
-            if (best != null) {
-                best.close();
+            if (fit.best != null) {
+                fit.best.close();
             }
-            throw e;
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("training failed: " + e.getMessage(), e);
         }
+        PolicyNet best = fit.best;
+        int epoch = fit.epoch, bestEpoch = fit.bestEpoch, keptEpoch = fit.keptEpoch;
+        double first = fit.first, last = fit.last;
         line.done();
         if (best != null && bestEpoch == 0) {
             // no epoch told the held-out steps apart better than their commonest command: they choose nothing, keep the last
@@ -233,6 +186,83 @@ public final class Trainer {
                 first, last, keptEpoch, bestEpoch, stopped);
         return new Result(net, commands, first, last, Math.min(total, epoch * perEpoch), usable.size(), secs, device, epoch, keptEpoch, bestEpoch,
                 stopped);
+    }
+
+    /**
+     * Hears every optimizer step of a fit (its batch's loss, to the progress bar and the caller) and every epoch's end:
+     * with held-out examples, the epoch is scored, the best network kept, and the fit stopped after
+     * {@link Options#patience()} epochs without gain.
+     */
+    private final class Fitting extends TrainingListenerAdapter {
+        private final PolicyNet net;
+        private final List<String> commands;
+        private final List<Example> scored;
+        private final long majority;
+        private final int total;
+        private final Progress progress;
+        private final dev.embody.loop.ProgressBar line;
+        double first = Double.NaN, last = Double.NaN, smooth = Double.NaN;
+        int step, epoch, bestEpoch, keptEpoch, bestHits = -1, bestStep;
+        PolicyNet best;
+
+        Fitting(PolicyNet net, List<String> commands, List<Example> scored, int total, Progress progress, dev.embody.loop.ProgressBar line) {
+            this.net = net;
+            this.commands = commands;
+            this.scored = scored;
+            this.total = total;
+            this.progress = progress;
+            this.line = line;
+            // early stopping waits until the held-out steps are told apart clearly better than by their commonest command: a network
+            // still giving that one everywhere is best there at once, and stopping 10 epochs on kept it (a shooter game: its
+            // held-out episode 0.69 waits, stopped at epoch 15 keeping epoch 5, training agreement 0.61 against 0.57)
+            this.majority = scored.stream().collect(java.util.stream.Collectors.groupingBy(Example::label, java.util.stream.Collectors.counting()))
+                    .values().stream().mapToLong(Long::longValue).max().orElse(0);
+        }
+
+        @Override
+        public void onTrainingBatch(ai.djl.training.Trainer trainer, BatchData batch) {
+            // the step's loss again from what it predicted (one device: one part), the same arithmetic as the step's own
+            NDList labels = batch.getLabels().values().iterator().next();
+            NDList predictions = batch.getPredictions().values().iterator().next();
+            double loss = trainer.getLoss().evaluate(labels, predictions).getFloat();
+            step++;
+            if (Double.isNaN(first)) {
+                first = loss;
+            }
+            last = loss;
+            smooth = Double.isNaN(smooth) ? loss : 0.9 * smooth + 0.1 * loss;
+            progress.onStep(step, total, loss);
+            line.update(step, String.format(Locale.ROOT, "loss %.3f", smooth));
+        }
+
+        @Override
+        public void onEpoch(ai.djl.training.Trainer trainer) {
+            epoch++;
+            if (scored.isEmpty() || options.patience() <= 0) {
+                return;
+            }
+            double[] s = score(trainer, net, scored, commands);
+            int hits = (int) s[0];
+            // the best is an epoch that beats always giving the commonest command by more than a standard error;
+            // until one does, that is the mark
+            if (hits > majority + tie((int) majority, scored.size()) && hits >= bestHits) {
+                bestHits = hits;
+                bestEpoch = epoch;
+                bestStep = step;
+            }
+            int mark = (int) Math.max(bestHits, majority);
+            // a tie goes to the later epoch: as good on held-out steps and fitted closer to what it was shown;
+            // within a standard error of the best is a tie that a few held-out episodes cannot break
+            if (hits >= mark - tie(mark, scored.size())) {
+                keptEpoch = epoch;
+                if (best != null) {
+                    best.close();
+                }
+                best = net.copy();
+            } else if (bestEpoch > 0 && epoch - bestEpoch >= options.patience() && step - bestStep >= MIN_STEPS_WITHOUT_GAIN) {
+                throw new EarlyStoppingListener.EarlyStoppedException(epoch, "no gain");
+            }
+        }
     }
 
     /** Held-out hits a standard error below the best's: fewer would be a real loss, not the noise of n steps. */

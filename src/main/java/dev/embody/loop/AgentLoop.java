@@ -383,10 +383,6 @@ public final class AgentLoop {
         return goal;
     }
 
-    public boolean paused() {
-        return paused;
-    }
-
     public Policy policy() {
         return policy;
     }

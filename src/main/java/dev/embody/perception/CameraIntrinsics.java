@@ -1,14 +1,11 @@
 package dev.embody.perception;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.embody.loop.BadFileException;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,11 +54,7 @@ public record CameraIntrinsics(int width, int height, double fx, double fy, doub
         m.put("cy", cy);
         m.put("distortion", distortion);
         m.put("rms_px", rmsPixels);
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        Files.writeString(file, "# camera intrinsics (OpenCV model; distortion = k1, k2, p1, p2, k3); written by ./run calibrate camera\n"
-                + new ObjectMapper(new YAMLFactory()).writeValueAsString(m));
+        dev.embody.skill.YamlDocument.write(file, "camera intrinsics (OpenCV model; distortion = k1, k2, p1, p2, k3); written by ./run calibrate camera", m);
     }
 
     public static CameraIntrinsics load(Path file) throws BadFileException {

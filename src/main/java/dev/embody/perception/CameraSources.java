@@ -15,7 +15,7 @@ import java.nio.file.Path;
 
 /**
  * Camera frame sources through JavaCV: a device index ("0": OpenCV VideoCapture), a video file, or an RTSP/HTTP URL
- * (FFmpeg). The MQTT frame topic is {@link MqttCameraSource}. A file ends with {@link EOFException}; a live stream that
+ * (FFmpeg). The MQTT frame topic is the robot link's (actuation's MqttCameraSource). A file ends with {@link EOFException}; a live stream that
  * stops delivering is an error, not a hang (FFmpeg's own timeout, 5 s).
  */
 public final class CameraSources {

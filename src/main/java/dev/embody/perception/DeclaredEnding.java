@@ -51,11 +51,6 @@ public final class DeclaredEnding implements ScreenEnding {
                 : new Watch(new ScreenRule("number", traits.score().region(), null, null, null, 0, 0, 0, null, null, null, null, 0));
     }
 
-    /** Whether anything is declared beyond the time limit (a program with none runs until it). */
-    public boolean declared() {
-        return ready != null || !endings.isEmpty() || score != null;
-    }
-
     @Override
     public String readyReading() {
         return ready == null ? "" : ready.lastReading();

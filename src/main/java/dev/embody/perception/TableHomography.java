@@ -1,14 +1,11 @@
 package dev.embody.perception;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.embody.loop.BadFileException;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,11 +59,7 @@ public record TableHomography(double[] h, double rmsMetres, double maxMetres) {
         m.put("rms_m", rmsMetres);
         m.put("max_m", maxMetres);
         m.putAll(extra);
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        Files.writeString(file, "# undistorted image pixels -> table plane metres (row-major 3x3); written by ./run calibrate robot\n"
-                + new ObjectMapper(new YAMLFactory()).writeValueAsString(m));
+        dev.embody.skill.YamlDocument.write(file, "undistorted image pixels -> table plane metres (row-major 3x3); written by ./run calibrate robot", m);
     }
 
     public static TableHomography load(Path file) throws BadFileException {

@@ -187,7 +187,7 @@ final class ModelBackedProfile implements Profile {
     /** The gate scores with the target's own modules: a candidate policy is judged without asking the model. */
     @Override
     public Optional<dev.embody.learning.Gate> gate(SkillLibrary library, int episodes, Path episodesDir,
-                                                   dev.embody.learning.Arena.Progress progress) throws java.io.IOException {
+                                                   dev.embody.learning.Gate.Progress progress) throws java.io.IOException {
         return inner.gate(library, episodes, episodesDir, progress);
     }
 

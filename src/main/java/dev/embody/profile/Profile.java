@@ -139,11 +139,11 @@ public interface Profile extends AutoCloseable {
      * @param episodes how many held-out situations a simulator plays (a real target uses what was recorded)
      */
     default java.util.Optional<dev.embody.learning.Gate> gate(SkillLibrary library, int episodes, java.nio.file.Path episodesDir,
-                                                            dev.embody.learning.Arena.Progress progress) throws java.io.IOException {
+                                                            dev.embody.learning.Gate.Progress progress) throws java.io.IOException {
         if (episodes <= 0) {
             return java.util.Optional.empty();
         }
-        return dev.embody.learning.HeldOutEpisodes.of(episodesDir, name()).gate(this, library, progress);
+        return dev.embody.learning.HeldOutEpisodes.of(episodesDir, name()).gate(() -> modules(library), library, progress);
     }
 
     /**

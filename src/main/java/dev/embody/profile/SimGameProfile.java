@@ -2,7 +2,6 @@ package dev.embody.profile;
 
 import dev.embody.correction.StickMapping;
 import dev.embody.learning.Gate;
-import dev.embody.learning.Arena;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -142,6 +141,12 @@ public final class SimGameProfile implements Profile {
         return target instanceof SimGameTarget s ? Optional.of(new Oracle(library).asPolicy(s.game())) : Optional.empty();
     }
 
+    /** One oracle playing each episode's game from its truth, as one demonstrator plays on (its planner's motion gain carries over). */
+    public Arena.Cast demonstrator(SkillLibrary library) {
+        Oracle oracle = new Oracle(library);
+        return t -> oracle.asPolicy(((SimGameTarget) t).game());
+    }
+
     @Override
     public Optional<dev.embody.correction.SimulatedCorrector> simulatedOperator(Target target, SkillLibrary library,
             dev.embody.correction.CorrectionParser parser, dev.embody.loop.OperatorInbox inbox, long seed) {
@@ -204,7 +209,7 @@ public final class SimGameProfile implements Profile {
 
     /** The gate: success with nobody correcting, on {@code episodes} held-out seeds at difficulty 1, not below the incumbent's. */
     @Override
-    public Optional<Gate> gate(SkillLibrary library, int episodes, Path episodesDir, Arena.Progress progress) {
+    public Optional<Gate> gate(SkillLibrary library, int episodes, Path episodesDir, Gate.Progress progress) {
         if (episodes <= 0) {
             return Optional.empty();
         }

@@ -3,17 +3,26 @@ package dev.embody.profile;
 import dev.embody.actuation.EmbeddedBroker;
 import dev.embody.actuation.MqttLink;
 import dev.embody.actuation.MqttOptions;
+import dev.embody.actuation.MqttCameraSource;
 import dev.embody.actuation.MqttRobotTarget;
 import dev.embody.actuation.RobotLimits;
+import dev.embody.actuation.RobotTopics;
+import dev.embody.loop.Frame;
+import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Target;
+import dev.embody.sim.ChessboardViews;
+import dev.embody.sim.Markers;
+import dev.embody.sim.SimCamera;
 import dev.embody.sim.SimRobot;
 import dev.embody.sim.TableWorld;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -107,6 +116,48 @@ public final class SimRobotProfile extends RobotProfile {
         Map<String, Object> m = super.describe();
         m.put("sim", external ? "external" : "in-process");
         return m;
+    }
+
+    /** Chessboard views rendered through the simulated table camera, and that camera's true intrinsics to check a fit against. */
+    public record RenderedViews(List<Frame> views, double fx, double fy, double cx, double cy) {
+    }
+
+    /** {@code count} views of a COLSxROWS board of {@code square}-metre squares, as {@code calibrate camera --synthetic} takes them. */
+    public static RenderedViews chessboardViews(int cols, int rows, double square, int count) {
+        SimCamera truth = SimCamera.tableCamera();
+        return new RenderedViews(ChessboardViews.render(truth, cols, rows, square, count, 7), truth.fx(), truth.fy(), truth.cx(), truth.cy());
+    }
+
+    /** The simulated table's markers: id -> (x, y) on the table in metres. */
+    public static Map<Integer, double[]> tableMarkers() {
+        Map<Integer, double[]> known = new LinkedHashMap<>();
+        for (double[] m : Markers.TABLE) {
+            known.put((int) m[0], new double[]{m[1], m[2]});
+        }
+        return known;
+    }
+
+    /**
+     * A frame from the simulated robot's camera, taken over MQTT through an embedded broker as from a real robot, with
+     * where the robot, the target and the block really are (metres) to check a table calibration by.
+     */
+    public record TableShot(Frame frame, long index, String topic, String protocol, Map<String, double[]> truth, double tableWidth, double tableDepth) {
+    }
+
+    public static TableShot tableShot() throws Exception {
+        TableWorld world = new TableWorld(1);
+        try (EmbeddedBroker broker = EmbeddedBroker.start();
+             MqttLink robotLink = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate-robot").withVersion(EmbeddedBroker.PROTOCOL));
+             SimRobot robot = new SimRobot(world, robotLink, RobotTopics.of("calib"), false);
+             MqttLink link = MqttLink.connect(MqttOptions.of(broker.url(), "embody-calibrate").withVersion(EmbeddedBroker.PROTOCOL))) {
+            MqttCameraSource source = new MqttCameraSource(link, robot.topics().camera(), Duration.ofSeconds(5), null);
+            Observation o = source.next();
+            Map<String, double[]> truth = new LinkedHashMap<>();
+            truth.put("robot", new double[]{world.x(), world.y()});
+            truth.put("target", new double[]{world.targetX(), world.targetY()});
+            truth.put("block", new double[]{world.blockX(), world.blockY()});
+            return new TableShot(o.frame(), o.index(), robot.topics().camera(), link.protocol(), truth, TableWorld.WIDTH, TableWorld.DEPTH);
+        }
     }
 
     @Override

@@ -112,16 +112,6 @@ public final class Oracle {
         return new Task(goal.text(), "navigate", String.format(Locale.ROOT, "go to the %s at (%.0f, %.0f)", kind, x, y), kind, x, y);
     }
 
-    /** Path length in cells from (x, y) to the oracle's target, or -1 when there is none. */
-    public int stepsToTarget(SimGame game, Goal goal, double x, double y) {
-        Task task = task(game, goal);
-        if (!task.hasTarget()) {
-            return -1;
-        }
-        Terrain t = game.level().terrain();
-        return stepsBetween(t, t.colOf(task.targetX()), t.rowOf(task.targetY()), x, y);
-    }
-
     /**
      * What it costs to reach every target the goal allows (each coin left, or the flag) from (x, y), in the order of
      * {@link SimGame#coinsLeft()}, priced as the oracle's planner prices paths: a cell next to lava costs
@@ -174,12 +164,6 @@ public final class Oracle {
             }
         }
         return cost;
-    }
-
-    private static int stepsBetween(Terrain t, int col, int row, double x, double y) {
-        int[] dist = t.distancesFrom(col, row);
-        int c = t.colOf(x), r = t.rowOf(y);
-        return t.inside(c, r) ? dist[r * t.cols() + c] : -1;
     }
 
     /** The oracle as a policy for one game: it ignores what the agent perceived and plans on the truth. */

@@ -73,27 +73,6 @@ public final class SimCamera {
         return k2;
     }
 
-    /** The pixel where a world point appears, {u, v}; NaN behind the camera. */
-    public double[] project(double wx, double wy, double wz) {
-        double[] d = {wx - position[0], wy - position[1], wz - position[2]};
-        double xc = dot(r[0], d), yc = dot(r[1], d), zc = dot(r[2], d);
-        if (zc <= 1e-9) {
-            return new double[]{Double.NaN, Double.NaN};
-        }
-        return distort(xc / zc, yc / zc);
-    }
-
-    /** A point given in the camera's own frame (metres), to a pixel. */
-    public double[] projectCamera(double xc, double yc, double zc) {
-        return distort(xc / zc, yc / zc);
-    }
-
-    private double[] distort(double x, double y) {
-        double r2 = x * x + y * y;
-        double f = 1 + k1 * r2 + k2 * r2 * r2;
-        return new double[]{fx * x * f + cx, fy * y * f + cy};
-    }
-
     /** The normalised (undistorted) image coordinates of every pixel, {x, y} per pixel, row-major; computed once. */
     public synchronized double[] rays() {
         if (rays == null) {

@@ -28,13 +28,7 @@ public final class CommandWords {
         for (Skill.Phrase p : s.phrases()) {
             words.addAll(stems(p.text().replaceAll("\\{[^}]*}", " ")));
         }
-        for (Skill.Parameter p : s.parameters()) {
-            Skill.Value v = p.value(c.arg(p.name())).orElseThrow();
-            words.addAll(stems(v.name().replace('_', ' ')));
-            for (String w : v.synonyms()) {
-                words.addAll(stems(w));
-            }
-        }
+        words.addAll(values(library, c));
         return words;
     }
 

@@ -30,16 +30,6 @@ public final class SkillLoader {
     private SkillLoader() {
     }
 
-    /** Every *.yaml / *.yml file of a directory, in name order; the first bad file is the error. */
-    public static List<Skill> loadDirectory(Path dir) throws BadFileException {
-        List<BadFileException> problems = new ArrayList<>();
-        List<Skill> skills = loadEach(dir, problems);
-        if (!problems.isEmpty()) {
-            throw problems.get(0);
-        }
-        return skills;
-    }
-
     /**
      * Every skill file of a directory that loads, in name order; each one that does not adds its problem (file, line,
      * reason), so a check can report them all.

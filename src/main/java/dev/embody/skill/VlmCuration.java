@@ -10,7 +10,6 @@ import dev.embody.loop.Task;
 import dev.embody.vlm.AnswerSchema;
 import dev.embody.vlm.Asking;
 import dev.embody.vlm.ModelSession;
-import dev.embody.vlm.PromptFacts;
 import dev.embody.vlm.Question;
 import dev.embody.vlm.Reply;
 import org.slf4j.Logger;

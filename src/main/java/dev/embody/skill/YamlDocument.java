@@ -59,6 +59,14 @@ public final class YamlDocument {
         this.lines = lines;
     }
 
+    /** Writes a map as a YAML file (its folder made if needed) under a one-line comment saying what it is and what wrote it. */
+    public static void write(Path file, String comment, Map<String, Object> values) throws IOException {
+        if (file.getParent() != null) {
+            java.nio.file.Files.createDirectories(file.getParent());
+        }
+        java.nio.file.Files.writeString(file, "# " + comment + "\n" + new ObjectMapper(new YAMLFactory()).writeValueAsString(values));
+    }
+
     public static YamlDocument read(Path path) throws BadFileException {
         return parse(path, TextFile.read(path, MAX_BYTES, WHAT));
     }

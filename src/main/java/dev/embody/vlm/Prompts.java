@@ -105,14 +105,4 @@ public final class Prompts {
         s.appendTail(out);
         return out.toString();
     }
-
-    /** The slots a module's prompt uses (for tests and the README). */
-    public List<String> slots(String module) {
-        List<String> out = new ArrayList<>();
-        Matcher s = SLOT.matcher(templates.getOrDefault(module, ""));
-        while (s.find()) {
-            out.add(s.group(1));
-        }
-        return out;
-    }
 }

@@ -82,10 +82,6 @@ public record VlmSettings(URI endpoint, String model, Duration timeout, int retr
         return new VlmSettings(endpoint, model, timeout, retries, backoff, maxTokens, imageSide, s, maxAnswerBytes, logDir, apiKeyVariable, waits, maxAge);
     }
 
-    public VlmSettings withMaxAnswerBytes(long n) {
-        return new VlmSettings(endpoint, model, timeout, retries, backoff, maxTokens, imageSide, structured, n, logDir, apiKeyVariable, waits, maxAge);
-    }
-
     public VlmSettings withWait(boolean w) {
         return new VlmSettings(endpoint, model, timeout, retries, backoff, maxTokens, imageSide, structured, maxAnswerBytes, logDir, apiKeyVariable, w, maxAge);
     }

@@ -3,7 +3,7 @@ package dev.embody.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.loop.Frame;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.testkit.CliRun;
 import dev.embody.testkit.StandInModel;
 import org.junit.jupiter.api.AfterAll;
@@ -238,9 +238,11 @@ class VlmLiveTest {
         CliRun rec = CliRun.of(live("--modules", "plan=vlm", "--vlm-wait", "--episodes", "4", "--seed", "31").toArray(String[]::new));
         assertThat(rec.exit()).as(rec.err()).isZero();
         dev.embody.skill.SkillLibrary library = model.library;
-        var examples = dev.embody.learning.Distillation.examples(dir.resolve("eps"), dev.embody.profile.SimGameProfile.standard(), dev.embody.perception.GameSceneParser.forSimGame()).examples();
+        var profile = dev.embody.profile.SimGameProfile.standard();
+        var examples = dev.embody.learning.Distillation.examples(dir.resolve("eps"), profile.name(), dev.embody.perception.GameSceneParser.forSimGame(), profile.inputSpec()).examples();
         assertThat(examples).hasSize(steps().size());
-        try (dev.embody.planning.LearnedPolicy p = dev.embody.learning.Distillation.train(dev.embody.profile.SimGameProfile.standard(), library, examples,
+        try (dev.embody.planning.LearnedPolicy init = profile.untrained(library, 1);
+             dev.embody.planning.LearnedPolicy p = dev.embody.learning.Distillation.train(init, examples,
                 new dev.embody.learning.Trainer.Options(40, 64, 3e-3f, 300, 1), 1, "distilled", null)) {
             var store = dev.embody.learning.Checkpoints.forTarget(dir.resolve("checkpoints"), "sim-game");
             var c = store.write(p, library.version(), null, Map.of());

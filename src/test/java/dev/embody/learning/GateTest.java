@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.Arena;
 import dev.embody.bench.Improvement;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
@@ -27,7 +28,7 @@ class GateTest {
         // an untrained network does not
         Oracle oracle = new Oracle(library);
         Gate.Scorer onHeldOut = p -> arena.evaluate(t -> p instanceof LearnedPolicy ? p : oracle.asPolicy(((dev.embody.sim.SimGameTarget) t).game()),
-                SimGame.COLLECT_COINS, heldOut, Arena.Progress.none()).success();
+                SimGame.COLLECT_COINS, heldOut, Gate.Progress.none()).success();
         Gate gate = Gate.notBelow(onHeldOut);
         Rate half = new Rate(1, 2);
 

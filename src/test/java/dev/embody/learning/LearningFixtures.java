@@ -1,5 +1,6 @@
 package dev.embody.learning;
 
+import dev.embody.profile.Arena;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
 import dev.embody.loop.Goal;

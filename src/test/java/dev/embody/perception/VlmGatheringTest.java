@@ -6,7 +6,7 @@ import dev.embody.loop.Observation;
 import dev.embody.loop.Scene;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.sim.SimGame;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.testkit.StandInModel;
 import dev.embody.vlm.ModelSession;
 import org.junit.jupiter.api.AfterAll;

@@ -3,7 +3,7 @@ package dev.embody.profile;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.episode.EpisodeRecorder;
-import dev.embody.learning.Arena;
+import dev.embody.learning.Gate;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -97,8 +97,8 @@ class ProfilesTest {
         try (Modules m = profile.modules(library)) {
             assertThat(new ObjectMapper().convertValue(meta.get("modules"), Map.class)).isEqualTo(m.names());
         }
-        assertThat(profile.gate(library, 2, dir.resolve("none"), Arena.Progress.none())).isPresent();
-        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, dir.resolve("none"), Arena.Progress.none()))
+        assertThat(profile.gate(library, 2, dir.resolve("none"), Gate.Progress.none())).isPresent();
+        assertThat(Profiles.open("robot", TargetOptions.defaults()).gate(library, 2, dir.resolve("none"), Gate.Progress.none()))
                 .as("no simulator and no held-out episodes to score a real robot's policy on").isEmpty();
     }
 

@@ -9,7 +9,7 @@ import dev.embody.loop.Task;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.sim.SimGame;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.testkit.StandInModel;
 import dev.embody.vlm.ModelSession;
 import org.junit.jupiter.api.AfterAll;

@@ -2,7 +2,7 @@ package dev.embody.testkit;
 
 import dev.embody.profile.ModuleChoice;
 import dev.embody.profile.SimGameProfile;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.vlm.ModelSession;
 import dev.embody.vlm.Prompts;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.loop.Frame;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
-import dev.embody.sim.StandInVlm;
+import dev.embody.bench.StandInVlm;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package dev.embody.sim;
+package dev.embody.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,6 +17,7 @@ import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.task.GoalTaskInference;
@@ -137,11 +138,6 @@ public final class StandInVlm implements AutoCloseable {
     /** Every answer takes this long (a model thinking). */
     public StandInVlm delay(Duration d) {
         this.delay = d;
-        return this;
-    }
-
-    public StandInVlm lateBy(Duration d) {
-        this.lateBy = d;
         return this;
     }
 

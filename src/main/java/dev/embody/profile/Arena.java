@@ -1,7 +1,10 @@
-package dev.embody.learning;
+package dev.embody.profile;
 
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.episode.EpisodeRunner;
+import dev.embody.learning.Example;
+import dev.embody.learning.ExampleCollector;
+import dev.embody.learning.Gate;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.OperatorInbox;
@@ -10,8 +13,6 @@ import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
 import dev.embody.loop.StepListener;
 import dev.embody.loop.Target;
-import dev.embody.profile.EpisodeSpec;
-import dev.embody.profile.Profile;
 import dev.embody.skill.SkillLibrary;
 
 import java.nio.file.Path;
@@ -130,7 +131,7 @@ public final class Arena {
     }
 
     /** A policy played on the given seeds with nobody correcting it. */
-    public Evaluation evaluate(Function<Target, Policy> policy, Goal goal, List<Long> seeds, Progress progress) throws Exception {
+    public Evaluation evaluate(Function<Target, Policy> policy, Goal goal, List<Long> seeds, Gate.Progress progress) throws Exception {
         List<Played> runs = new ArrayList<>();
         for (long s : seeds) {
             runs.add(play(s, goal, policy::apply));
@@ -139,26 +140,10 @@ public final class Arena {
         return new Evaluation(runs);
     }
 
-    public interface Progress {
-        void onEpisode(int done, int total);
-
-        static Progress none() {
-            return (d, t) -> { };
-        }
-    }
-
     /** Episodes played with nobody correcting: success with its interval. */
     public record Evaluation(List<Played> runs) {
         public Rate success() {
             return new Rate(runs.stream().filter(Played::success).count(), runs.size());
-        }
-
-        public double successRate() {
-            return runs.isEmpty() ? 0 : success().value();
-        }
-
-        public double meanSteps() {
-            return runs.stream().mapToLong(Played::steps).average().orElse(Double.NaN);
         }
     }
 }

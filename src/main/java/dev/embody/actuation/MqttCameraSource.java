@@ -1,7 +1,7 @@
-package dev.embody.perception;
+package dev.embody.actuation;
 
-import dev.embody.actuation.MqttLink;
 import dev.embody.loop.FrameSource;
+import dev.embody.perception.CameraJpeg;
 import dev.embody.loop.Observation;
 
 import java.io.IOException;
