@@ -129,6 +129,12 @@ class TrainCommandTest {
         assertThat(meta.path("input_spec").path("width").asInt()).isEqualTo(Integer.parseInt(crop.group(5)));
         assertThat(meta.path("input_spec").path("crop").path("y").asDouble()).isEqualTo(Double.parseDouble(crop.group(2)), org.assertj.core.data.Offset.offset(0.006));
         assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\",\"screen_only\"]");
+        // each of its 11 planes (3 frames of RGB, 2 of position) centred and scaled by the training steps' statistics, kept
+        assertThat(train.out()).containsPattern("input: each of its 11 channels centred and scaled by its mean and spread over \\d+ training steps \\(means ");
+        JsonNode stats = meta.path("input_spec").path("normalisation");
+        assertThat(stats.path("mean").size()).as(meta.toString()).isEqualTo(11);
+        assertThat(stats.path("std").size()).isEqualTo(11);
+        stats.path("std").forEach(v -> assertThat(v.asDouble()).isGreaterThanOrEqualTo(0.05));
         assertThat(meta.path("rules").path("loop_breaking").asBoolean(true)).isFalse();
 
         // a fine-tune keeps the checkpoint's input, and says so
@@ -136,6 +142,8 @@ class TrainCommandTest {
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.line("input: ")).contains("(kept from v0001: a fine-tune reads what its checkpoint was trained on)");
         assertThat(again.out()).doesNotContain("chosen from");
+        JsonNode kept = new ObjectMapper().readTree(dir.resolve("ck/desktop-ball/v0002/checkpoint.json").toFile());
+        assertThat(kept.path("input_spec").path("normalisation")).as("a fine-tune reads with its checkpoint's statistics").isEqualTo(stats);
 
         // a declared input wins, and train says so
         Path declared = Files.writeString(dir.resolve("declared.yaml"), Files.readString(cal).replace("name: ball", "name: ball2")
