@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     static String normalisedLine(InputSpec spec, int steps) {
         InputSpec.Normalisation n = spec.normalisation();
         if (n == null) {
-            return "input: levels over 255 (no training step read for it to normalise by)";
+            return "input: levels over 255 (dark paper: the newest frame's mean level is at most " + InputChoice.LIGHT + ", so not centred)";
         }
         var means = n.mean().stream().mapToDouble(Double::doubleValue).summaryStatistics();
         var spreads = n.std().stream().mapToDouble(Double::doubleValue).summaryStatistics();

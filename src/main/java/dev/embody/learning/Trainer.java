@@ -10,6 +10,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.planning.PolicyInput;
 import dev.embody.planning.PolicyNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,9 +42,18 @@ public final class Trainer {
      *                 the held-out steps' commonest command, and keep the best epoch's network (the latest of equals); 0:
      *                 train the whole budget and keep the last
      */
-    public record Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed, boolean balanced, int patience) {
+    public record Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed, boolean balanced, int patience, double shift) {
         public Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed) {
-            this(epochs, batchSize, learningRate, maxSteps, seed, false, 0);
+            this(epochs, batchSize, learningRate, maxSteps, seed, false, 0, 0);
+        }
+
+        public Options(int epochs, int batchSize, float learningRate, int maxSteps, long seed, boolean balanced, int patience) {
+            this(epochs, batchSize, learningRate, maxSteps, seed, balanced, patience, 0);
+        }
+
+        /** Each training step's inputs moved at random by up to this share of their width and height (0: as read). */
+        public Options shifted(double share) {
+            return new Options(epochs, batchSize, learningRate, maxSteps, seed, balanced, patience, share);
         }
 
         public static Options defaults() {
@@ -51,7 +61,7 @@ public final class Trainer {
         }
 
         public Options withSeed(long s) {
-            return new Options(epochs, batchSize, learningRate, maxSteps, s, balanced, patience);
+            return new Options(epochs, batchSize, learningRate, maxSteps, s, balanced, patience, shift);
         }
 
         public Options withEpochs(int e) {
@@ -165,7 +175,7 @@ public final class Trainer {
                 }
                 double loss;
                 try (NDManager m = trainer.getManager().newSubManager()) {
-                    NDList data = net.batch(m, batch.stream().map(Example::input).toList(), commands);
+                    NDList data = net.batch(m, batch.stream().map(e -> shifted(e.input(), rnd)).toList(), commands);
                     NDList labels = labels(m, batch, commands, balance);
                     try (GradientCollector gc = trainer.newGradientCollector()) {
                         NDArray l = trainer.getLoss().evaluate(labels, trainer.forward(data));
@@ -233,6 +243,15 @@ public final class Trainer {
                 first, last, keptEpoch, bestEpoch, stopped);
         return new Result(net, commands, first, last, Math.min(total, epoch * perEpoch), usable.size(), secs, device, epoch, keptEpoch, bestEpoch,
                 stopped);
+    }
+
+    /** An input moved at random by up to {@link Options#shift()} of its width and height (at least a pixel), or as it is. */
+    private PolicyInput shifted(PolicyInput in, Random rnd) {
+        if (options.shift() <= 0) {
+            return in;
+        }
+        int sx = Math.max(1, (int) Math.round(options.shift() * in.width())), sy = Math.max(1, (int) Math.round(options.shift() * in.height()));
+        return in.shifted(rnd.nextInt(2 * sx + 1) - sx, rnd.nextInt(2 * sy + 1) - sy);
     }
 
     /** Held-out hits a standard error below the best's: fewer would be a real loss, not the noise of n steps. */

@@ -23,6 +23,28 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
         return !Float.isNaN(targetX) && !Float.isNaN(targetY);
     }
 
+    /**
+     * The same input with every frame moved {@code dx} pixels right and {@code dy} down, the edge repeated into what
+     * opens: what training reads so that a thing's place against the others, not its place on the screen, decides.
+     */
+    public PolicyInput shifted(int dx, int dy) {
+        if (dx == 0 && dy == 0) {
+            return this;
+        }
+        byte[] out = new byte[pixels.length];
+        int plane = width * height;
+        for (int c = 0; c < 3 * frames; c++) {
+            int base = c * plane;
+            for (int y = 0; y < height; y++) {
+                int from = base + Math.max(0, Math.min(height - 1, y - dy)) * width;
+                for (int x = 0; x < width; x++) {
+                    out[base + y * width + x] = pixels[from + Math.max(0, Math.min(width - 1, x - dx))];
+                }
+            }
+        }
+        return new PolicyInput(out, width, height, frames, targetX, targetY, taskText, previous);
+    }
+
     /** The newest frame's RGB planes. */
     public byte[] newest() {
         return java.util.Arrays.copyOf(pixels, 3 * width * height);

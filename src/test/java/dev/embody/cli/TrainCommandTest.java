@@ -99,7 +99,7 @@ class TrainCommandTest {
                 """);
         Path episodes = dir.resolve("episodes");
         for (int e = 0; e < 4; e++) {
-            EpisodeFixtures.recordBall(episodes, cal, "ball-" + e, 37 * e, 100);
+            EpisodeFixtures.recordBall(episodes, cal, "ball-" + e, 37 * e, 100, true); // a dark ball on white paper, as a light terminal
         }
         String[] args = {"train", "--target", "desktop", "--calibration", cal.toString(), "--episodes-dir", episodes.toString(),
                 "--checkpoints", dir.resolve("ck").toString(), "--epochs", "15"};
@@ -129,7 +129,7 @@ class TrainCommandTest {
         assertThat(meta.path("input_spec").path("width").asInt()).isEqualTo(Integer.parseInt(crop.group(5)));
         assertThat(meta.path("input_spec").path("crop").path("y").asDouble()).isEqualTo(Double.parseDouble(crop.group(2)), org.assertj.core.data.Offset.offset(0.006));
         assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\",\"screen_only\"]");
-        // each of its 11 planes (3 frames of RGB, 2 of position) centred and scaled by the training steps' statistics, kept
+        // light paper: each of its 11 planes (3 frames of RGB, 2 of position) centred and scaled by the training steps' statistics, kept
         assertThat(train.out()).containsPattern("input: each of its 11 channels centred and scaled by its mean and spread over \\d+ training steps \\(means ");
         JsonNode stats = meta.path("input_spec").path("normalisation");
         assertThat(stats.path("mean").size()).as(meta.toString()).isEqualTo(11);

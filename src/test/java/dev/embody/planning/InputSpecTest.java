@@ -147,4 +147,28 @@ class InputSpecTest {
                 .hasMessageContaining("normalisation has 3 channels; the input has 5");
         assertThatThrownBy(() -> new InputSpec.Normalisation(List.of(0.5), List.of(0.0))).hasMessageContaining("std above 0");
     }
+
+    @Test
+    void aShiftedInputMovesEveryFrameAlike_theEdgeRepeatedIntoWhatOpens() {
+        // 4x4, two frames: one dark pixel at (1, 1) in each channel of each frame, white elsewhere
+        byte[] px = new byte[2 * 3 * 16];
+        java.util.Arrays.fill(px, (byte) 255);
+        for (int c = 0; c < 6; c++) {
+            px[c * 16 + 5] = 0;
+        }
+        PolicyInput in = new PolicyInput(px, 4, 4, 2, Float.NaN, Float.NaN, "", "up");
+        PolicyInput moved = in.shifted(2, -1);
+        for (int c = 0; c < 6; c++) {
+            for (int p = 0; p < 16; p++) {
+                assertThat(moved.pixels()[c * 16 + p] & 0xff).as("channel " + c + " pixel " + p).isEqualTo(p == 3 ? 0 : 255); // (3, 0)
+            }
+        }
+        assertThat(in.shifted(0, 0)).isSameAs(in);
+        assertThat(moved.previous()).isEqualTo("up");
+        // moved left, the last column repeats into what opens on the right
+        PolicyInput edge = new PolicyInput(px, 4, 4, 2, Float.NaN, Float.NaN, "", null).shifted(-3, 0);
+        assertThat(edge.pixels()[4] & 0xff).as("(0, 1) now reads what (3, 1) read").isEqualTo(255);
+        assertThat(new PolicyInput(px, 4, 4, 2, Float.NaN, Float.NaN, "", null).shifted(-1, 0).pixels()[4] & 0xff).as("(0, 1) reads (1, 1)").isZero();
+        assertThat(new PolicyInput(px, 4, 4, 2, Float.NaN, Float.NaN, "", null).shifted(3, 0).pixels()[7] & 0xff).as("(3, 1) reads (0, 1)").isEqualTo(255);
+    }
 }
