@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     static String normalisedLine(InputSpec spec, int steps) {
         InputSpec.Normalisation n = spec.normalisation();
         if (n == null) {
-            return "input: levels over 255 (dark paper: the newest frame's mean level is at most " + InputChoice.LIGHT + ", so not centred)";
+            return "input: levels over 255 (no training step was read for it to normalise by)";
         }
         var means = n.mean().stream().mapToDouble(Double::doubleValue).summaryStatistics();
         var spreads = n.std().stream().mapToDouble(Double::doubleValue).summaryStatistics();
@@ -129,8 +129,8 @@ final class TrainCommand implements Callable<Integer> {
             heldOut = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(), e -> held.contains(e.id()));
         }
         List<Example> examples = collected.examples();
-        if ("chosen".equals(inputWhy) && !examples.isEmpty()) {
-            // the chosen input is read centred and scaled by its training steps' statistics, kept in the checkpoint
+        if (!"kept".equals(inputWhy) && profile.normalisesInput() && !examples.isEmpty()) {
+            // declared: the input is read centred and scaled by its training steps' statistics, kept in the checkpoint
             InputSpec normalised = InputChoice.normalised(start.spec(), examples);
             start.close();
             start = profile.untrained(library, 1, normalised);

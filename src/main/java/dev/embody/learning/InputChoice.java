@@ -256,12 +256,11 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
     }
 
     /**
-     * The chosen input with its statistics over the training examples (those read for it), where its screen is light
-     * paper: each channel centred on its mean and scaled by its spread, so a terminal's glyphs are not faint dips on a
-     * white 1.0. A channel that hardly varied is scaled as if it varied by {@link #LEAST_SPREAD}, so a change at run time
-     * stays bounded. The input unchanged where no example was read for it, or where the newest frame's mean level is at
-     * most {@link #LIGHT} (dark paper: things are already bright on 0; measured on ninvaders, centring it lost 13/15 to
-     * 2/15 games).
+     * The input with its statistics over the training examples (those read for it): each channel centred on its mean and
+     * scaled by its spread, so a light terminal's glyphs are not faint dips on a white 1.0. A channel that hardly varied
+     * is scaled as if it varied by {@link #LEAST_SPREAD}, so a change at run time stays bounded. The input unchanged
+     * where no example was read for it. Not a default: a calibration declares it (policy.normalise; on ninvaders and
+     * moon-buggy it lost games, README "A third-party game learned from data alone: worm").
      */
     public static InputSpec normalised(InputSpec spec, List<Example> examples) {
         InputSpec raw = spec.withNormalisation(null);
@@ -288,9 +287,6 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         }
         List<Double> mean = new java.util.ArrayList<>(channels), std = new java.util.ArrayList<>(channels);
         double count = (double) n * plane;
-        if ((sum[0] + sum[1] + sum[2]) / (3 * count) <= LIGHT) {
-            return raw;
-        }
         for (int c = 0; c < channels; c++) {
             double m = sum[c] / count;
             mean.add(round4(m));
@@ -298,9 +294,6 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         }
         return raw.withNormalisation(new InputSpec.Normalisation(mean, std));
     }
-
-    /** The newest frame's mean level (0..1) above which its paper is light and the input is normalised. */
-    public static final double LIGHT = 0.5;
 
     /** The least spread a channel is scaled by: a twentieth of the full range. */
     static final double LEAST_SPREAD = 0.05;

@@ -161,12 +161,6 @@ class InputChoiceTest {
         assertThat(n.withNormalisation(null)).isEqualTo(spec);
         assertThat(InputChoice.normalised(spec, java.util.List.of(steps.get(2)))).as("no step read for it: unchanged").isEqualTo(spec);
 
-        // dark paper (the newest frame's mean level at most a half: things already bright on 0): read as before
-        byte[] dark = new byte[3 * 16];
-        java.util.Arrays.fill(dark, 0, 16, (byte) 200); // red 200, green and blue 0: mean level 0.26
-        Example night = new Example(new PolicyInput(dark, 4, 4, 1, Float.NaN, Float.NaN, "", null), "wait", Example.Source.DEMONSTRATION, 1f, "test");
-        assertThat(InputChoice.normalised(spec, java.util.List.of(night, night))).isEqualTo(spec);
-
         // read through it: the first step's red is one spread below its mean, the white green is 0
         float[] planes = new float[n.channels() * n.plane()];
         steps.get(0).input().writeImage(n, planes, 0);
