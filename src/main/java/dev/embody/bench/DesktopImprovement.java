@@ -152,6 +152,9 @@ public final class DesktopImprovement {
             try (var m = arena.profile().modules(arena.library())) {
                 demos = new ArrayList<>(EpisodeExamples.collect(episodes, arena.profile().name(), m.gathering(), spec, e -> ids.contains(e.id())).examples());
             }
+            if (arena.profile().normalisesInput()) {
+                spec = InputChoice.normalised(spec, demos); // as train reads it where the calibration declares it
+            }
         }
 
         // the first policy

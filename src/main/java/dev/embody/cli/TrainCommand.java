@@ -9,6 +9,7 @@ import dev.embody.learning.Fit;
 import dev.embody.learning.Gate;
 import dev.embody.learning.HeldOutEpisodes;
 import dev.embody.learning.InputChoice;
+import dev.embody.planning.InputSpec;
 import dev.embody.learning.RuleChoice;
 import dev.embody.bench.Improvement;
 import dev.embody.profile.Arena;
@@ -71,6 +72,18 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
+    /** "input: normalised per channel over N training steps (means a..b, spreads c..d)". */
+    static String normalisedLine(InputSpec spec, int steps) {
+        InputSpec.Normalisation n = spec.normalisation();
+        if (n == null) {
+            return "input: levels over 255 (no training step was read for it to normalise by)";
+        }
+        var means = n.mean().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        var spreads = n.std().stream().mapToDouble(Double::doubleValue).summaryStatistics();
+        return String.format(Locale.ROOT, "input: each of its %d channels centred and scaled by its mean and spread over %d training steps "
+                + "(means %.2f..%.2f, spreads %.2f..%.2f)", n.mean().size(), steps, means.getMin(), means.getMax(), spreads.getMin(), spreads.getMax());
+    }
+
     private int train(Profile profile) throws Exception {
         String target = profile.name();
         SkillLibrary library = profile.skills();
@@ -116,6 +129,13 @@ final class TrainCommand implements Callable<Integer> {
             heldOut = EpisodeExamples.collect(episodesDir, target, modules.gathering(), start.spec(), e -> held.contains(e.id()));
         }
         List<Example> examples = collected.examples();
+        if (!"kept".equals(inputWhy) && profile.normalisesInput() && !examples.isEmpty()) {
+            // declared: the input is read centred and scaled by its training steps' statistics, kept in the checkpoint
+            InputSpec normalised = InputChoice.normalised(start.spec(), examples);
+            start.close();
+            start = profile.untrained(library, 1, normalised);
+            System.out.println(normalisedLine(normalised, examples.size()));
+        }
         long corrections = examples.stream().filter(e -> e.source() == Example.Source.CORRECTION).count();
         for (var bad : collected.skipped()) {
             System.err.println("warning: skipped an episode that does not read: " + bad.getMessage());

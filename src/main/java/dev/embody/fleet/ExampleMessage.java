@@ -104,6 +104,9 @@ public record ExampleMessage(String agent, String episode, long step, String pro
             c.put("width", s.crop().width());
             c.put("height", s.crop().height());
         }
+        if (s.normalisation() != null) {
+            n.set("normalisation", JSON.valueToTree(s.normalisation()));
+        }
         return n;
     }
 
@@ -130,8 +133,19 @@ public record ExampleMessage(String agent, String episode, long step, String pro
         try {
             InputSpec.Crop crop = c == null || c.isNull() ? null
                     : new InputSpec.Crop(c.path("x").asDouble(), c.path("y").asDouble(), c.path("width").asDouble(), c.path("height").asDouble());
+            JsonNode z = n.get("normalisation");
+            InputSpec.Normalisation norm = null;
+            if (z != null && !z.isNull()) {
+                if (!(z.isObject() && z.path("mean").isArray() && z.path("std").isArray())) {
+                    throw new BadMessage("'" + field + ".normalisation' must be an object {mean: [...], std: [...]}, a number each per input channel, got " + z);
+                }
+                List<Double> mean = new ArrayList<>(), std = new ArrayList<>();
+                z.path("mean").forEach(v -> mean.add(v.isNumber() ? v.asDouble() : Double.NaN));
+                z.path("std").forEach(v -> std.add(v.isNumber() ? v.asDouble() : Double.NaN));
+                norm = new InputSpec.Normalisation(mean, std);
+            }
             return new InputSpec(whole(n, field + ".width"), whole(n, field + ".height"), whole(n, field + ".frames"),
-                    whole(n, field + ".words"), features, crop);
+                    whole(n, field + ".words"), features, crop, norm);
         } catch (IllegalArgumentException e) {
             throw new BadMessage("'" + field + "': " + e.getMessage());
         }

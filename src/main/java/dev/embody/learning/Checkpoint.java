@@ -35,7 +35,11 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
         return meta.path("metrics");
     }
 
-    /** The input it was trained to read; null for a checkpoint from before input specs were recorded. */
+    /**
+     * The input it was trained to read; null for a checkpoint from before input specs were recorded.
+     *
+     * @throws IllegalArgumentException its spec is not one (a normalisation of another channel count, a size out of range)
+     */
     public dev.embody.planning.InputSpec spec() {
         JsonNode s = meta.path("input_spec");
         if (!s.isObject()) {
@@ -47,7 +51,18 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
         var crop = c.isObject() ? new dev.embody.planning.InputSpec.Crop(c.path("x").asDouble(), c.path("y").asDouble(),
                 c.path("width").asDouble(), c.path("height").asDouble()) : null;
         return new dev.embody.planning.InputSpec(s.path("width").asInt(), s.path("height").asInt(), s.path("frames").asInt(1),
-                s.path("words").asInt(32), features, crop);
+                s.path("words").asInt(32), features, crop, normalisation(s.path("normalisation")));
+    }
+
+    /** The statistics its input is centred and scaled by; null where it has none (read as levels over 255, as before them). */
+    static dev.embody.planning.InputSpec.Normalisation normalisation(JsonNode n) {
+        if (!n.isObject()) {
+            return null;
+        }
+        List<Double> mean = new ArrayList<>(), std = new ArrayList<>();
+        n.path("mean").forEach(v -> mean.add(v.asDouble(Double.NaN)));
+        n.path("std").forEach(v -> std.add(v.asDouble(Double.NaN)));
+        return new dev.embody.planning.InputSpec.Normalisation(mean, std);
     }
 
     /** Whether it was chosen to play greedy (true) or sampled (false); null where it recorded no rules. */

@@ -343,7 +343,13 @@ public final class Checkpoints {
             if (n == null || !n.path("commands").isArray() || !n.has("version")) {
                 throw new BadFileException(meta, 1, "expected a JSON object with 'version' and a 'commands' array");
             }
-            return new Checkpoint(dir.getFileName().toString(), dir, n);
+            Checkpoint c = new Checkpoint(dir.getFileName().toString(), dir, n);
+            try {
+                c.spec(); // a spec that is not one is refused here, with its file, not met later as a wrong input
+            } catch (IllegalArgumentException e) {
+                throw new BadFileException(meta, 0, "'input_spec' is not an input: " + e.getMessage());
+            }
+            return c;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new BadFileException(meta, e.getLocation() == null ? 0 : e.getLocation().getLineNr(), "not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {

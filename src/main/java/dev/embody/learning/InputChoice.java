@@ -255,6 +255,54 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
         }
     }
 
+    /**
+     * The input with its statistics over the training examples (those read for it): each channel centred on its mean and
+     * scaled by its spread, so a light terminal's glyphs are not faint dips on a white 1.0. A channel that hardly varied
+     * is scaled as if it varied by {@link #LEAST_SPREAD}, so a change at run time stays bounded. The input unchanged
+     * where no example was read for it. Not a default: a calibration declares it (policy.normalise; on ninvaders and
+     * moon-buggy it lost games, README "A third-party game learned from data alone: worm").
+     */
+    public static InputSpec normalised(InputSpec spec, List<Example> examples) {
+        InputSpec raw = spec.withNormalisation(null);
+        int channels = raw.channels(), plane = raw.plane();
+        double[] sum = new double[channels], squares = new double[channels];
+        float[] planes = new float[channels * plane];
+        long n = 0;
+        for (Example e : examples) {
+            if (!raw.matches(e.input())) {
+                continue;
+            }
+            java.util.Arrays.fill(planes, 0f);
+            e.input().writeImage(raw, planes, 0);
+            for (int c = 0, i = 0; c < channels; c++) {
+                for (int end = i + plane; i < end; i++) {
+                    sum[c] += planes[i];
+                    squares[c] += (double) planes[i] * planes[i];
+                }
+            }
+            n++;
+        }
+        if (n == 0) {
+            return spec;
+        }
+        List<Double> mean = new java.util.ArrayList<>(channels), std = new java.util.ArrayList<>(channels);
+        double count = (double) n * plane;
+        for (int c = 0; c < channels; c++) {
+            double m = sum[c] / count;
+            mean.add(round4(m));
+            std.add(round4(Math.max(LEAST_SPREAD, Math.sqrt(Math.max(0, squares[c] / count - m * m)))));
+        }
+        return raw.withNormalisation(new InputSpec.Normalisation(mean, std));
+    }
+
+    /** The least spread a channel is scaled by: a twentieth of the full range. */
+    static final double LEAST_SPREAD = 0.05;
+
+    /** Four places: the checkpoint stores what the network reads, and no noise beyond it. */
+    private static double round4(double v) {
+        return Math.round(v * 10000) / 10000.0;
+    }
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }

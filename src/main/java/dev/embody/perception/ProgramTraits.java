@@ -19,13 +19,15 @@ import java.util.Set;
  * @param input        the policy's input (null: the profile's default)
  * @param choice       "sampled" (a draw from the sharpened distribution) or "greedy" (always the likeliest); null: default
  * @param loopBreaking never repeat a command that changed nothing nor stand still twice; null: default (on)
+ * @param normalise    the policy's input centred and scaled per channel by its training steps' statistics (a light
+ *                     terminal: glyphs are faint dips on 1.0); false: levels over 255
  * @param stick        the gamepad stick's direction to a skill call written as a phrase ("jump", "press_key key=up"); empty: arrow keys
  * @param words        words the program's scene speaks of (for corrections), beside its templates' names
  * @param ready        the screen that says the program is ready for an episode (the launch keys are pressed until then), or null
  * @param ending       what ends an episode, first match wins
  * @param score        what an episode scores
  */
-public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Map<String, String> stick, List<String> words,
+public record ProgramTraits(Input input, String choice, Boolean loopBreaking, boolean normalise, Map<String, String> stick, List<String> words,
                             ScreenRule ready, List<ScreenRule> ending, Score score) {
 
     /**
@@ -56,7 +58,7 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
     }
 
     public static ProgramTraits none() {
-        return new ProgramTraits(null, null, null, Map.of(), List.of(), null, List.of(), new Score("time_survived", null));
+        return new ProgramTraits(null, null, null, false, Map.of(), List.of(), null, List.of(), new Score("time_survived", null));
     }
 
     static final List<String> FIELDS = List.of("policy", "stick", "words", "ready", "ending", "score");
@@ -68,8 +70,9 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
         Input input = null;
         String choice = null;
         Boolean loops = null;
-        if (f.mapping("/policy", "{input: {width: 80, height: 6, frames: 3}, choice: greedy, loop_breaking: false}",
-                List.of("input", "choice", "loop_breaking")) != null) {
+        boolean normalise = false;
+        if (f.mapping("/policy", "{input: {width: 80, height: 6, frames: 3}, choice: greedy, loop_breaking: false, normalise: true}",
+                List.of("input", "choice", "loop_breaking", "normalise")) != null) {
             if (f.mapping("/policy/input", "{width: 64, height: 36, frames: 3, crop: {x: 0, y: 0.5, width: 1, height: 0.5}, position: true}",
                     List.of("width", "height", "frames", "crop", "position")) != null) {
                 double[] crop = null;
@@ -88,6 +91,7 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
             }
             choice = f.choice("/policy/choice", CHOICES, null);
             loops = f.has("/policy/loop_breaking") ? flag(f, "/policy/loop_breaking", true) : null;
+            normalise = flag(f, "/policy/normalise", false);
         }
         Map<String, String> stick = new LinkedHashMap<>();
         JsonNode st = f.mapping("/stick", "{up: jump, right: fire} (a direction to a skill)", DIRECTIONS);
@@ -143,7 +147,7 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
             }
             score = new Score(kind, region, blank);
         }
-        return new ProgramTraits(input, choice, loops, stick, words, ready, ending, score);
+        return new ProgramTraits(input, choice, loops, normalise, stick, words, ready, ending, score);
     }
 
     private static boolean flag(CalibrationFields f, String ptr, boolean def) throws BadFileException {
@@ -275,7 +279,7 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
     /** The declared fields for {@link ScreenCalibration#save}, in the file's own words. */
     Map<String, Object> toYaml() {
         Map<String, Object> m = new LinkedHashMap<>();
-        if (input != null || choice != null || loopBreaking != null) {
+        if (input != null || choice != null || loopBreaking != null || normalise) {
             Map<String, Object> p = new LinkedHashMap<>();
             if (input != null) {
                 Map<String, Object> i = new LinkedHashMap<>();
@@ -293,6 +297,9 @@ public record ProgramTraits(Input input, String choice, Boolean loopBreaking, Ma
             }
             if (loopBreaking != null) {
                 p.put("loop_breaking", loopBreaking);
+            }
+            if (normalise) {
+                p.put("normalise", true);
             }
             m.put("policy", p);
         }

@@ -108,7 +108,10 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
         return new int[]{((best >> 8) & 0xf) * 16 + 8, ((best >> 4) & 0xf) * 16 + 8, (best & 0xf) * 16 + 8};
     }
 
-    /** Writes the image planes the spec asks for ({@link InputSpec#channels()} x height x width floats) at {@code offset}. */
+    /**
+     * Writes the image planes the spec asks for ({@link InputSpec#channels()} x height x width floats) at {@code offset}:
+     * levels over 255 and the features' planes, then centred and scaled where the spec carries a normalisation.
+     */
     public void writeImage(InputSpec spec, float[] dst, int offset) {
         int planes = 3 * frames * width * height;
         for (int i = 0; i < planes; i++) {
@@ -119,6 +122,9 @@ public record PolicyInput(byte[] pixels, int width, int height, int frames, floa
             InputFeature f = InputFeature.named(name);
             f.write(this, dst, at);
             at += f.channels() * width * height;
+        }
+        if (spec.normalisation() != null) {
+            spec.normalisation().apply(dst, offset, width * height); // the one place, for training and inference alike
         }
     }
 

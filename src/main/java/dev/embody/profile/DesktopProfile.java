@@ -173,7 +173,14 @@ public final class DesktopProfile implements Profile {
             return SimGameProfile.gridInput(true).equals(spec) || SimGameProfile.gridInput(false).equals(spec);
         }
         // an input chosen from the demonstrations is any crop and size of the frames, with the planes every program has
-        return choosesInput() ? java.util.Set.of("target", "position", "detail", "screen_only").containsAll(spec.features()) : inputSpec().equals(spec);
+        // statistics are the data's, not the calibration's: a declared input reads the same with or without them
+        return choosesInput() ? java.util.Set.of("target", "position", "detail", "screen_only").containsAll(spec.features())
+                : inputSpec().equals(spec.withNormalisation(null));
+    }
+
+    @Override
+    public boolean normalisesInput() {
+        return !gridGame() && traits().normalise();
     }
 
     /** A program whose calibration declares no policy input has it chosen from its demonstrations. */

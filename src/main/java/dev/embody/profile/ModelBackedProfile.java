@@ -243,6 +243,11 @@ final class ModelBackedProfile implements Profile {
     }
 
     @Override
+    public boolean normalisesInput() {
+        return inner.normalisesInput();
+    }
+
+    @Override
     public dev.embody.planning.PolicyRules policyRules(dev.embody.learning.Checkpoint c) {
         return inner.policyRules(c);
     }

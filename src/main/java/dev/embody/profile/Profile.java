@@ -175,6 +175,14 @@ public interface Profile extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether {@code train} reads a new policy's input centred and scaled per channel by its training steps' statistics
+     * (its data declares it: a calibration's policy.normalise); false: levels over 255, as every checkpoint before them.
+     */
+    default boolean normalisesInput() {
+        return false;
+    }
+
     /** The rules a checkpoint's policy plays by here: the profile's, or what the checkpoint recorded where the data declares none. */
     default dev.embody.planning.PolicyRules policyRules(dev.embody.learning.Checkpoint c) {
         dev.embody.planning.DeclaredRules d = declaredRules();

@@ -96,10 +96,11 @@ class TrainCommandTest {
                 source: x11grab
                 parser: none
                 skills: skills/moon-buggy
+                policy: {normalise: true}
                 """);
         Path episodes = dir.resolve("episodes");
         for (int e = 0; e < 4; e++) {
-            EpisodeFixtures.recordBall(episodes, cal, "ball-" + e, 37 * e, 100);
+            EpisodeFixtures.recordBall(episodes, cal, "ball-" + e, 37 * e, 100, true); // a dark ball on white paper, as a light terminal
         }
         String[] args = {"train", "--target", "desktop", "--calibration", cal.toString(), "--episodes-dir", episodes.toString(),
                 "--checkpoints", dir.resolve("ck").toString(), "--epochs", "15"};
@@ -129,6 +130,12 @@ class TrainCommandTest {
         assertThat(meta.path("input_spec").path("width").asInt()).isEqualTo(Integer.parseInt(crop.group(5)));
         assertThat(meta.path("input_spec").path("crop").path("y").asDouble()).isEqualTo(Double.parseDouble(crop.group(2)), org.assertj.core.data.Offset.offset(0.006));
         assertThat(meta.path("input_spec").path("features").toString()).isEqualTo("[\"position\",\"screen_only\"]");
+        // declared (policy.normalise): each of its 11 planes (3 frames of RGB, 2 of position) centred and scaled by the training steps' statistics, kept
+        assertThat(train.out()).containsPattern("input: each of its 11 channels centred and scaled by its mean and spread over \\d+ training steps \\(means ");
+        JsonNode stats = meta.path("input_spec").path("normalisation");
+        assertThat(stats.path("mean").size()).as(meta.toString()).isEqualTo(11);
+        assertThat(stats.path("std").size()).isEqualTo(11);
+        stats.path("std").forEach(v -> assertThat(v.asDouble()).isGreaterThanOrEqualTo(0.05));
         assertThat(meta.path("rules").path("loop_breaking").asBoolean(true)).isFalse();
 
         // a fine-tune keeps the checkpoint's input, and says so
@@ -136,14 +143,17 @@ class TrainCommandTest {
         assertThat(again.exit()).as(again.out() + again.err()).isZero();
         assertThat(again.line("input: ")).contains("(kept from v0001: a fine-tune reads what its checkpoint was trained on)");
         assertThat(again.out()).doesNotContain("chosen from");
+        JsonNode kept = new ObjectMapper().readTree(dir.resolve("ck/desktop-ball/v0002/checkpoint.json").toFile());
+        assertThat(kept.path("input_spec").path("normalisation")).as("a fine-tune reads with its checkpoint's statistics").isEqualTo(stats);
 
         // a declared input wins, and train says so
         Path declared = Files.writeString(dir.resolve("declared.yaml"), Files.readString(cal).replace("name: ball", "name: ball2")
-                + "policy: {input: {width: 40, height: 8, frames: 1}, loop_breaking: true}\n");
+                .replace("policy: {normalise: true}\n", "") + "policy: {input: {width: 40, height: 8, frames: 1}, loop_breaking: true}\n");
         CliRun decl = CliRun.of("train", "--target", "desktop", "--calibration", declared.toString(), "--episodes-dir", episodes.toString(),
                 "--checkpoints", dir.resolve("ck").toString(), "--epochs", "2");
         assertThat(decl.exit()).as(decl.out() + decl.err()).isZero();
         assertThat(decl.line("input: ")).startsWith("input: 40x8 pixels x 1 frame(s)").endsWith("(declared by the calibration's policy.input, not chosen from the demonstrations)");
         assertThat(decl.line("choice: ")).endsWith("loop breaking (the calibration declares it)");
+        assertThat(decl.out()).as("nothing declared: levels over 255, as before").doesNotContain("centred and scaled");
     }
 }

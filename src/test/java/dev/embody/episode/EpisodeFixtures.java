@@ -148,6 +148,11 @@ public final class EpisodeFixtures {
      * @param calibration a calibration with {@code parser: none}, a 160x90 scene and the moon-buggy skills (jump, wait)
      */
     public static Path recordBall(Path root, Path calibration, String id, int phase, int steps) throws Exception {
+        return recordBall(root, calibration, id, phase, steps, false);
+    }
+
+    /** As {@link #recordBall(Path, Path, String, int, int)}; {@code light}: every level inverted, a dark ball on white paper. */
+    public static Path recordBall(Path root, Path calibration, String id, int phase, int steps, boolean light) throws Exception {
         var profile = new dev.embody.profile.DesktopProfile(new dev.embody.profile.DesktopProfile.Config(calibration,
                 dev.embody.perception.ScreenCalibration.load(calibration), Path.of("skills", "moon-buggy")));
         SkillLibrary library = profile.skills();
@@ -178,6 +183,9 @@ public final class EpisodeFixtures {
                         for (int x = bx; x < bx + 4; x++) {
                             java.util.Arrays.fill(bgr, (y * 160 + x) * 3, (y * 160 + x) * 3 + 3, (byte) 255);
                         }
+                    }
+                    for (int i = 0; light && i < bgr.length; i++) {
+                        bgr[i] = (byte) (255 - (bgr[i] & 0xff));
                     }
                     return new Observation(n, n * 100_000_000L, new dev.embody.loop.Frame(160, 90, bgr));
                 };

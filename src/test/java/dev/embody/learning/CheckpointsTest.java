@@ -88,4 +88,41 @@ class CheckpointsTest {
             assertThat(store.write(good, library.version(), "v0001", Map.of()).version()).isEqualTo("v0002");
         }
     }
+
+    @Test
+    void aNormalisedInputIsKeptInTheCheckpoint_andReadAtRunTimeAsItWasTrained_oneWithoutStatisticsReadsAsBefore() throws Exception {
+        SkillLibrary library = LearningFixtures.library();
+        dev.embody.planning.InputSpec plain = new dev.embody.planning.InputSpec(6, 4, 1, 32, List.of("position"));
+        dev.embody.planning.InputSpec spec = plain.withNormalisation(new dev.embody.planning.InputSpec.Normalisation(
+                List.of(0.9, 0.9, 0.9, 0.0, 0.0), List.of(0.2, 0.2, 0.2, 0.6, 0.6)));
+        byte[] rgb = new byte[3 * 24];
+        java.util.Arrays.fill(rgb, (byte) 230);
+        rgb[5] = rgb[29] = rgb[53] = 20; // one dark glyph on white
+        dev.embody.planning.PolicyInput in = new dev.embody.planning.PolicyInput(rgb, 6, 4, 1, Float.NaN, Float.NaN, "", null);
+        Checkpoints store = Checkpoints.forTarget(dir, "desktop");
+        try (LearnedPolicy trained = LearnedPolicy.untrained(spec, library, dev.embody.planning.PolicyRules.defaults(), 3)) {
+            Checkpoint c = store.write(trained, library.version(), null, Map.of());
+            assertThat(c.spec()).isEqualTo(spec);
+            try (LearnedPolicy loaded = store.load(c)) {
+                assertThat(loaded.spec().normalisation()).isEqualTo(spec.normalisation());
+                assertThat(loaded.probabilities(in)).containsExactly(trained.probabilities(in));
+            }
+            // the same parameters read as levels over 255 decide otherwise: the statistics are what the network was trained on
+            Path old = Files.createDirectories(dir.resolve("old/desktop/v0001"));
+            Files.copy(c.dir().resolve(Checkpoint.PARAMS), old.resolve(Checkpoint.PARAMS));
+            String meta = Files.readString(c.dir().resolve(Checkpoint.META));
+            Files.writeString(old.resolve(Checkpoint.META), meta.replaceAll("(?s),\\s*\"normalisation\"\\s*:\\s*\\{[^}]*\\}", ""));
+            Checkpoints before = Checkpoints.forTarget(dir.resolve("old"), "desktop");
+            Checkpoint o = before.current().orElseThrow();
+            assertThat(o.spec()).as("a checkpoint.json without statistics").isEqualTo(plain);
+            try (LearnedPolicy asBefore = before.load(o)) {
+                assertThat(asBefore.probabilities(in)).isNotEqualTo(trained.probabilities(in));
+            }
+            // statistics of another channel count: refused with the file, nothing else put in use
+            Files.writeString(old.resolve(Checkpoint.META), meta.replace("[ 0.9, 0.9, 0.9, 0.0, 0.0 ]", "[ 0.9 ]").replace("[ 0.2, 0.2, 0.2, 0.6, 0.6 ]", "[ 0.2 ]"));
+            assertThat(before.list()).as("not a checkpoint to use").isEmpty();
+            assertThat(before.survey().get(0).problem()).hasMessageContaining(old.resolve(Checkpoint.META).toString())
+                    .hasMessageContaining("'input_spec' is not an input: normalisation has 1 channels; the input has 5");
+        }
+    }
 }

@@ -143,4 +143,38 @@ class InputChoiceTest {
         }
         return max;
     }
+
+    @Test
+    void normalised_isEachChannelsMeanAndSpreadOverTheTrainingSteps_aFlatChannelScaledByTheLeastSpread() {
+        // 4x4 pixels, one frame: red reads 0 in one step and 255 in the other (mean 0.5, spread 0.5); green is white in
+        // both (a white terminal: spread 0, so the least spread); blue is 51 everywhere but one pixel of 255 in one step
+        InputSpec spec = new InputSpec(4, 4, 1, 32, java.util.List.of());
+        java.util.List<Example> steps = java.util.List.of(step(0, 51, 255), step(255, 51, 51),
+                new Example(new PolicyInput(new byte[3 * 25], 5, 5, 1, Float.NaN, Float.NaN, "", null), "wait", Example.Source.DEMONSTRATION, 1f, "another size"));
+        InputSpec n = InputChoice.normalised(spec, steps);
+        double blueMean = (31 * 0.2 + 1.0) / 32, blueSpread = Math.sqrt((31 * 0.04 + 1.0) / 32 - blueMean * blueMean);
+        assertThat(n.normalisation().mean().subList(0, 2)).containsExactly(0.5, 1.0);
+        assertThat(n.normalisation().mean().get(2)).isCloseTo(blueMean, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(n.normalisation().std().get(0)).isEqualTo(0.5);
+        assertThat(n.normalisation().std().get(1)).as("a channel that never varied").isEqualTo(InputChoice.LEAST_SPREAD);
+        assertThat(n.normalisation().std().get(2)).isCloseTo(blueSpread, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(n.withNormalisation(null)).isEqualTo(spec);
+        assertThat(InputChoice.normalised(spec, java.util.List.of(steps.get(2)))).as("no step read for it: unchanged").isEqualTo(spec);
+
+        // read through it: the first step's red is one spread below its mean, the white green is 0
+        float[] planes = new float[n.channels() * n.plane()];
+        steps.get(0).input().writeImage(n, planes, 0);
+        assertThat(planes[0]).isEqualTo(-1f);
+        assertThat(planes[16]).isEqualTo(0f);
+    }
+
+    /** A 4x4 step, red and green flat, blue flat but for its first pixel. */
+    private static Example step(int red, int blue, int firstBlue) {
+        byte[] rgb = new byte[3 * 16];
+        java.util.Arrays.fill(rgb, 0, 16, (byte) red);
+        java.util.Arrays.fill(rgb, 16, 32, (byte) 255);
+        java.util.Arrays.fill(rgb, 32, 48, (byte) blue);
+        rgb[32] = (byte) firstBlue;
+        return new Example(new PolicyInput(rgb, 4, 4, 1, Float.NaN, Float.NaN, "", null), "wait", Example.Source.DEMONSTRATION, 1f, "test");
+    }
 }

@@ -57,6 +57,20 @@ class ProgramTraitsTest {
     }
 
     @Test
+    void normalisedInput_isDeclared_savedTheSame_andOffWhereNotWritten() throws Exception {
+        assertThat(ScreenCalibration.load(Files.writeString(dir.resolve("q.yaml"), GOOD)).traits().normalise()).isFalse();
+        ScreenCalibration c = ScreenCalibration.load(Files.writeString(dir.resolve("p.yaml"),
+                GOOD.replace("  loop_breaking: false\n", "  loop_breaking: false\n  normalise: true\n")));
+        assertThat(c.traits().normalise()).isTrue();
+        Path again = dir.resolve("again.yaml");
+        c.save(again);
+        assertThat(ScreenCalibration.load(again).traits().normalise()).isTrue();
+        Path bad = Files.writeString(dir.resolve("r.yaml"), GOOD.replace("  loop_breaking: false\n", "  loop_breaking: false\n  normalise: maybe\n"));
+        assertThatThrownBy(() -> ScreenCalibration.load(bad)).isInstanceOf(BadFileException.class)
+                .hasMessage(bad + ":7: field 'policy.normalise': expected true or false, got 'maybe'");
+    }
+
+    @Test
     void aScoreNotDrawnYet_hasItsBlankValue_andSavesTheSame() throws Exception {
         ScreenCalibration c = ScreenCalibration.load(Files.writeString(dir.resolve("p.yaml"),
                 GOOD.replace("score: {kind: time_survived}", "score: {kind: number, region: {x: 546, y: 2, width: 96, height: 17}, blank: 0}")));

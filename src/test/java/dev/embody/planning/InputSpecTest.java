@@ -116,4 +116,35 @@ class InputSpecTest {
                     .hasMessageContaining("of the frame's part");
         }
     }
+
+    @Test
+    void aNormalisedInputIsCentredAndScaledPerChannel_withoutOneALevelReadsOver255_asBefore() {
+        // 4x4 pixels, one frame, the position planes (2): five channels; red white, green black, blue 51, but pixel 1
+        byte[] rgb = new byte[3 * 16];
+        java.util.Arrays.fill(rgb, 0, 16, (byte) 255);
+        java.util.Arrays.fill(rgb, 32, 48, (byte) 51);
+        rgb[1] = 0;
+        PolicyInput in = new PolicyInput(rgb, 4, 4, 1, Float.NaN, Float.NaN, "", null);
+        InputSpec spec = new InputSpec(4, 4, 1, 32, List.of("position"));
+        float[] raw = new float[spec.channels() * spec.plane()], centred = new float[raw.length];
+        in.writeImage(spec, raw, 0);
+        assertThat(raw[0]).isEqualTo(1f);
+        assertThat(raw[1]).isEqualTo(0f);
+        assertThat(raw[32]).isEqualTo(0.2f);
+        InputSpec.Normalisation n = new InputSpec.Normalisation(List.of(0.5, 1.0, 0.2, 0.0, 0.0), List.of(0.25, 0.5, 0.1, 1.0, 2.0));
+        in.writeImage(spec.withNormalisation(n), centred, 0);
+        assertThat(centred[0]).isEqualTo(2f);
+        assertThat(centred[1]).isEqualTo(-2f);
+        assertThat(centred[16]).as("green reads 0, two spreads below 1.0").isEqualTo(-2f);
+        assertThat(centred[32]).isCloseTo(0f, org.assertj.core.data.Offset.offset(1e-6f));
+        for (int i = 64; i < 80; i++) {
+            assertThat(centred[i]).as("the second position plane, over a spread of 2").isEqualTo(raw[i] / 2);
+        }
+        assertThat(spec.withNormalisation(n).toString()).endsWith(", normalised per channel");
+        assertThat(spec.withNormalisation(n)).isNotEqualTo(spec);
+        assertThat(spec.normalisation()).as("a spec as every profile declares it: levels over 255").isNull();
+        assertThatThrownBy(() -> spec.withNormalisation(new InputSpec.Normalisation(List.of(0.5, 0.5, 0.5), List.of(1.0, 1.0, 1.0))))
+                .hasMessageContaining("normalisation has 3 channels; the input has 5");
+        assertThatThrownBy(() -> new InputSpec.Normalisation(List.of(0.5), List.of(0.0))).hasMessageContaining("std above 0");
+    }
 }
