@@ -105,6 +105,11 @@ public final class Game2048Demonstrator {
             }
             // the last reading of the score a frame showed before the end
             ending.settle(Duration.ofSeconds(5));
+            // tmux's score as the game stands at the end (the board read last was read before the move that won)
+            Optional<Game2048Board> end = board();
+            if (end.isPresent()) {
+                trueScore = end.get().score();
+            }
             return new Played(target.outcome(), ending.reason(), new LinkedHashMap<>(ending.score()), trueScore, presses);
         }
     }
