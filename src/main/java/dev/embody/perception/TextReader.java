@@ -26,6 +26,8 @@ public final class TextReader implements AutoCloseable {
     private static final int LINE_PIXELS = 48;
     /** A region whose grey levels all lie closer than this holds no writing. */
     private static final int BLANK_CONTRAST = 48;
+    /** Light margin put round the enlarged region: Tesseract misreads glyphs that touch the image's edge ("588" as "5868"). */
+    private static final int MARGIN = LINE_PIXELS / 4;
     private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     private final TessBaseAPI api;
@@ -71,7 +73,9 @@ public final class TextReader implements AutoCloseable {
         boolean invert = sum / Math.max(1, (long) h * rw) < 128;
         // stretched to black on white: dark red text on a black terminal is a grey of 50, which Tesseract misreads
         int span = Math.max(16, hi - lo);
-        byte[] grey = new byte[w * hh];
+        int pw = w + 2 * MARGIN, ph = hh + 2 * MARGIN;
+        byte[] grey = new byte[pw * ph];
+        java.util.Arrays.fill(grey, (byte) 255);
         for (int y = 0; y < hh; y++) {
             // enlarged smoothly (bilinear): blocky nearest-pixel glyphs of a small terminal font read "0000" as "8e0e"
             double sy = Math.max(0, Math.min(h - 1, (y + 0.5) / scale - 0.5));
@@ -83,11 +87,11 @@ public final class TextReader implements AutoCloseable {
                 double fx = sx - x0;
                 double v = (g[y0 * rw + x0] * (1 - fx) + g[y0 * rw + x1] * fx) * (1 - fy) + (g[y1 * rw + x0] * (1 - fx) + g[y1 * rw + x1] * fx) * fy;
                 int s = (int) Math.round(Math.max(0, Math.min(255, (v - lo) * 255 / span)));
-                grey[y * w + x] = (byte) (invert ? 255 - s : s);
+                grey[(y + MARGIN) * pw + x + MARGIN] = (byte) (invert ? 255 - s : s);
             }
         }
         api.SetPageSegMode(h <= LINE_PIXELS ? PSM_SINGLE_LINE : PSM_SINGLE_BLOCK);
-        api.SetImage(grey, w, hh, 1, w);
+        api.SetImage(grey, pw, ph, 1, pw);
         try (BytePointer out = api.GetUTF8Text()) {
             return out == null ? "" : out.getString().replaceAll("\\s+", " ").strip();
         } finally {

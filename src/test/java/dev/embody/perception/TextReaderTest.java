@@ -77,6 +77,41 @@ class TextReaderTest {
     }
 
     @Test
+    void readsNumbersWhoseLastDigitTouchesTheRegionsEdge() throws Exception {
+        assumeTrue(System.getenv("DISPLAY") != null, "DISPLAY is not set: this test needs an X server (./run tests starts Xvfb)");
+        String title = "embody-ocr-edge-" + ProcessHandle.current().pid();
+        // a score right-aligned before a word, as Debian's 2048 draws "588 pts": a region declared up to the number's last cell
+        Process xterm = new ProcessBuilder("xterm", "-T", title, "-geometry", "30x5+40+500", "-fa", "DejaVu Sans Mono", "-fs", "10",
+                "-e", "sh", "-c", "printf '\\033[?25l      588 pts\\n      120 pts\\n      500 pts'; sleep 60").start();
+        try {
+            XPrograms.awaitWindow(title);
+            XWindows.Window w = XWindows.find(title).orElseThrow();
+            ScreenRegion region = new ScreenRegion(w.region().x(), w.region().y(), w.region().width(), w.region().height());
+            try (ScreenCapture capture = ScreenCapture.open("x11grab", region, region.width(), region.height(), 30);
+                 TextReader reader = new TextReader()) {
+                // cells of 8x17 pixels from a 2-pixel border: columns 0-8 of each line, the last digit's cell at the region's edge
+                double[] want = {588, 120, 500};
+                for (int line = 0; line < 3; line++) {
+                    ScreenRegion digits = new ScreenRegion(2, 2 + 17 * line, 9 * 8, 17);
+                    Optional<Double> n = Optional.empty();
+                    String read = "";
+                    for (int i = 0; i < 100 && !n.equals(Optional.of(want[line])); i++) {
+                        read = reader.text(capture.next().frame(), digits);
+                        n = TextReader.number(read);
+                        if (n.isEmpty()) {
+                            Thread.sleep(50);
+                        }
+                    }
+                    // before the margin Tesseract read the real game's 588 as 5868, 120 as 126, 500 as 506
+                    assertThat(read).as("line " + line).isEqualTo(String.valueOf((int) want[line]));
+                }
+            }
+        } finally {
+            xterm.destroy();
+        }
+    }
+
+    @Test
     void aBlankRegionReadsNothing() {
         // a terminal's empty status line, white (Tesseract read 'EERE' into one of 96x17 pixels) and black
         for (int grey : new int[]{255, 0}) {

@@ -1,0 +1,228 @@
+package dev.embody.testkit;
+
+import dev.embody.actuation.DesktopTarget;
+import dev.embody.loop.FrameSource;
+import dev.embody.loop.Outcome;
+import dev.embody.perception.DeclaredEnding;
+import dev.embody.perception.ScreenCalibration;
+import dev.embody.perception.XWindows;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A scripted person for Debian's {@code 2048} run in tmux inside an xterm (test code: no product code names the game).
+ * It reads the game's true board from tmux ({@code capture-pane}), takes the first of down, left, right, up that changes
+ * it ({@link Game2048Board#move}, a rule simple enough for a policy to learn from the screen: the tiles' colours show
+ * where one can fall or two alike meet), and acts only through real X key events to the xterm, one arrow key a period.
+ * The tmux server and session are the ones the calibration's launch command names ({@code -L}, {@code -s}).
+ */
+public final class Game2048Demonstrator {
+
+    private static final Logger log = LoggerFactory.getLogger(Game2048Demonstrator.class);
+    private static final Duration WINDOW_WAIT = Duration.ofSeconds(30);
+    private static final Duration FIRST_WINDOW_WAIT = Duration.ofSeconds(120);
+
+    /** One episode it played: the verdict and score the calibration's ending read off the screen, and tmux's score. */
+    public record Played(Outcome outcome, String reason, Map<String, Object> score, int trueScore, int presses) {
+    }
+
+    private final ScreenCalibration calibration;
+    private final double rateHz;
+    private final String socket;
+    private final String session;
+
+    public Game2048Demonstrator(ScreenCalibration calibration, double rateHz) {
+        if (calibration.launch() == null) {
+            throw new IllegalArgumentException("calibration " + calibration.file() + " has no launch: the demonstrator reads the game through the tmux session it starts");
+        }
+        this.calibration = calibration;
+        this.rateHz = rateHz;
+        List<String> cmd = calibration.launch().command();
+        this.socket = after(cmd, "-L", "default");
+        this.session = after(cmd, "-s", null);
+        if (session == null) {
+            throw new IllegalArgumentException("the launch command of " + calibration.file() + " names no tmux session (new-session -s NAME)");
+        }
+    }
+
+    private static String after(List<String> words, String flag, String otherwise) {
+        int i = words.indexOf(flag);
+        return i >= 0 && i + 1 < words.size() ? words.get(i + 1) : otherwise;
+    }
+
+    /** The game's board now, or empty when its tmux session is not there (not started yet, or over). */
+    public Optional<Game2048Board> board() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", session).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return Optional.empty();
+        }
+        return p.exitValue() == 0 ? Game2048Board.read(out.lines().toList()) : Optional.empty();
+    }
+
+    /** The X key an arrow move sends. */
+    static String key(String move) {
+        return move.toUpperCase(java.util.Locale.ROOT);
+    }
+
+    /**
+     * Plays one episode itself: a fresh game (the calibration's launch), one arrow key a period, the episode judged from
+     * the screen as the agent's is (the calibration's declared ending and score, read by OCR), beside tmux's score.
+     */
+    public Played play(Duration timeLimit) throws Exception {
+        DeclaredEnding ending = new DeclaredEnding(calibration, timeLimit);
+        long period = (long) (1e9 / rateHz);
+        int presses = 0, trueScore = 0;
+        try (DesktopTarget target = DesktopTarget.open(calibration, WINDOW_WAIT, ending)) {
+            FrameSource frames = target.frames();
+            while (!target.outcome().finished()) {
+                long t0 = System.nanoTime();
+                frames.next();
+                if (target.outcome().finished()) {
+                    break;
+                }
+                Optional<Game2048Board> b = board();
+                if (b.isPresent()) {
+                    trueScore = b.get().score();
+                    Optional<String> m = b.get().move();
+                    if (m.isPresent()) {
+                        target.actuator().keyDown(key(m.get()));
+                        target.actuator().keyUp(key(m.get()));
+                        presses++;
+                    }
+                }
+                sleepRest(t0, period);
+            }
+            // the last reading of the score a frame showed before the end
+            ending.settle(Duration.ofSeconds(5));
+            // tmux's score as the game stands at the end (the board read last was read before the move that won)
+            Optional<Game2048Board> end = board();
+            if (end.isPresent()) {
+                trueScore = end.get().score();
+            }
+            return new Played(target.outcome(), ending.reason(), new LinkedHashMap<>(ending.score()), trueScore, presses);
+        }
+    }
+
+    /**
+     * Plays the games that show in the calibrated window, whoever started them ({@code record}, which hears the keys as
+     * a person's): gives the window the keyboard, then one arrow key a period by the same rule, through real X events
+     * (java.awt.Robot, XTest). Runs until no game has shown for a while after the last one.
+     */
+    public void playAlong(Runnable pressed) throws IOException, InterruptedException {
+        java.awt.Robot keys;
+        try {
+            keys = new java.awt.Robot();
+        } catch (java.awt.AWTException e) {
+            throw new IOException("cannot send X key events on display " + System.getenv("DISPLAY") + ": " + e.getMessage(), e);
+        }
+        long period = (long) (1e9 / rateHz);
+        int watched = 0;
+        log.info("{} '{}'", dev.embody.bench.DesktopArena.OPERATOR_READY, calibration.title());
+        while (!Thread.currentThread().isInterrupted()) {
+            Optional<XWindows.Window> next = awaitWindow(watched == 0 ? FIRST_WINDOW_WAIT : WINDOW_WAIT);
+            if (next.isEmpty()) {
+                if (watched == 0) {
+                    throw new IOException("no window titled '" + calibration.title() + "' on display " + System.getenv("DISPLAY"));
+                }
+                log.info("played {} game(s); none for {} s since: done", watched, WINDOW_WAIT.toSeconds());
+                return;
+            }
+            XWindows.Window w = next.get();
+            watched++;
+            // as a person does: the pointer rests in the game's window, and the window has the keyboard
+            keys.mouseMove(w.region().x() + w.region().width() / 2, w.region().y() + w.region().height() / 2);
+            try {
+                XWindows.focus(w.id());
+            } catch (IOException e) {
+                // a window on its way out (the last game's): wait for the next
+                log.debug("could not focus {}: {}", w.id(), e.toString());
+                Thread.sleep(100);
+                continue;
+            }
+            long checked = System.nanoTime();
+            while (true) {
+                long t0 = System.nanoTime();
+                if (t0 - checked > 500_000_000L) {
+                    checked = t0;
+                    if (XWindows.geometry(w.id()).filter(XWindows.Window::viewable).isEmpty()) {
+                        break;
+                    }
+                    // a window given the keyboard before it was ready to take it, or that lost it: clicked into again
+                    if (focused() != w.id()) {
+                        try {
+                            XWindows.focus(w.id());
+                        } catch (IOException e) {
+                            break;
+                        }
+                    }
+                }
+                Optional<Game2048Board> b = board();
+                if (b.isEmpty()) {
+                    // the session is over (the board filled) or not up yet
+                    if (XWindows.geometry(w.id()).filter(XWindows.Window::viewable).isEmpty()) {
+                        break;
+                    }
+                } else {
+                    Optional<String> m = b.get().move();
+                    if (m.isPresent()) {
+                        int vk = switch (m.get()) {
+                            case "up" -> java.awt.event.KeyEvent.VK_UP;
+                            case "down" -> java.awt.event.KeyEvent.VK_DOWN;
+                            case "left" -> java.awt.event.KeyEvent.VK_LEFT;
+                            default -> java.awt.event.KeyEvent.VK_RIGHT;
+                        };
+                        keys.keyPress(vk);
+                        keys.keyRelease(vk);
+                        pressed.run();
+                    }
+                }
+                sleepRest(t0, period);
+            }
+            // between episodes: the next game's window is a new one
+            while (XWindows.find(calibration.title()).filter(x -> x.id() == w.id()).isPresent()) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    /** The X window that has the keyboard (0 when it cannot tell). */
+    private static long focused() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("xdotool", "getwindowfocus").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        p.waitFor(5, TimeUnit.SECONDS);
+        try {
+            return Long.parseLong(out);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private Optional<XWindows.Window> awaitWindow(Duration wait) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            Optional<XWindows.Window> w = XWindows.find(calibration.title());
+            if (w.isPresent() || System.nanoTime() > deadline) {
+                return w;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void sleepRest(long t0, long period) throws InterruptedException {
+        long rest = period - (System.nanoTime() - t0);
+        if (rest > 0) {
+            Thread.sleep(rest / 1_000_000, (int) (rest % 1_000_000));
+        }
+    }
+}
