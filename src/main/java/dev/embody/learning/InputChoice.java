@@ -259,8 +259,8 @@ public record InputChoice(InputSpec spec, int frames, int thingWidth, int thingH
      * The input with its statistics over the training examples (those read for it): each channel centred on its mean and
      * scaled by its spread, so a light terminal's glyphs are not faint dips on a white 1.0. A channel that hardly varied
      * is scaled as if it varied by {@link #LEAST_SPREAD}, so a change at run time stays bounded. The input unchanged
-     * where no example was read for it. Not a default: a calibration declares it (policy.normalise; on ninvaders and
-     * moon-buggy it lost games, README "A third-party game learned from data alone: worm").
+     * where no example was read for it. Not a default: a calibration declares it (policy.normalise; on two of the three
+     * terminal games measured it lost games: README, the calibration reference's `normalise`).
      */
     public static InputSpec normalised(InputSpec spec, List<Example> examples) {
         InputSpec raw = spec.withNormalisation(null);
