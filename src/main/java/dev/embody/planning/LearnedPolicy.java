@@ -110,8 +110,6 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         } else if (!isIdle(ctx.previous())) {
             tried.add(ctx.previous().toString());
         }
-        // a move changed nothing and a wait after it showed nothing new either: the program awaits another move
-        boolean waitedInVain = !tried.isEmpty() && ctx.previous() != null && isIdle(ctx.previous());
         List<SkillCall> ranked = new ArrayList<>(ctx.candidates());
         ranked.sort((x, y) -> Double.compare(scores.get(y.toString()), scores.get(x.toString())));
         List<SkillCall> allowed = new ArrayList<>();
@@ -130,11 +128,10 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
                 }
             }
             // a move that changed nothing on a screen still as it was will change nothing again (a slide puzzle's
-            // blocked direction, waits between or not), nor will more waiting: facts of the screen, not a person's
-            // style (a reflex game's waits on a still screen come after no fruitless move), so whatever the rules
-            boolean fruitlessMove = !isIdle(c) && tried.contains(c.toString()) || isIdle(c) && waitedInVain;
+            // blocked direction, waits between or not): a fact of the screen, not a person's style, so whatever the rules
+            boolean fruitlessMove = !isIdle(c) && tried.contains(c.toString());
             if (fruitlessMove) {
-                vetoed.merge(isIdle(c) ? "waited in vain after a move that changed nothing" : "changed nothing on the still screen", 1, Integer::sum);
+                vetoed.merge("changed nothing on the still screen", 1, Integer::sum);
             }
             if (!loops && !fruitlessMove && veto == null) {
                 allowed.add(c);
