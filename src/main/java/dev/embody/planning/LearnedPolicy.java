@@ -27,8 +27,6 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     // one per thread: the loop plays on its own, a gate evaluates on another, each with its own frame stack
     private final ThreadLocal<PolicyEncoder> encoder;
     private final ThreadLocal<Random> sampler;
-    /** Moves that changed nothing since the screen last changed, per playing thread (waits between them change nothing). */
-    private final ThreadLocal<java.util.Set<String>> fruitless = ThreadLocal.withInitial(java.util.HashSet::new);
 
     /** @param commands the command texts, one per output row of {@code net}, in row order */
     public LearnedPolicy(PolicyNet net, List<String> commands, String version, PolicyRules rules) {
@@ -103,13 +101,6 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         for (SkillCall c : ctx.candidates()) {
             scores.put(c.toString(), total > 0 ? scores.get(c.toString()) / total : 1.0 / ctx.candidates().size());
         }
-        java.util.Set<String> tried = fruitless.get();
-        if (ctx.previous() == null || ctx.reflection() == null || ctx.reflection().moved()) {
-            // a new episode, or the screen changed: any move may do something again
-            tried.clear();
-        } else if (!isIdle(ctx.previous())) {
-            tried.add(ctx.previous().toString());
-        }
         List<SkillCall> ranked = new ArrayList<>(ctx.candidates());
         ranked.sort((x, y) -> Double.compare(scores.get(y.toString()), scores.get(x.toString())));
         List<SkillCall> allowed = new ArrayList<>();
@@ -127,13 +118,7 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
                     break;
                 }
             }
-            // a move that changed nothing on a screen still as it was will change nothing again (a slide puzzle's
-            // blocked direction, waits between or not): a fact of the screen, not a person's style, so whatever the rules
-            boolean fruitlessMove = !isIdle(c) && tried.contains(c.toString());
-            if (fruitlessMove) {
-                vetoed.merge("changed nothing on the still screen", 1, Integer::sum);
-            }
-            if (!loops && !fruitlessMove && veto == null) {
+            if (!loops && veto == null) {
                 allowed.add(c);
             }
         }

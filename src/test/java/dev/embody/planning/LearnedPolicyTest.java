@@ -122,33 +122,6 @@ class LearnedPolicyTest {
     }
 
     @Test
-    void aMoveThatChangedNothingIsNotTriedAgainUntilTheScreenChanges_waitsBetweenOrNot_whateverTheRules() throws Exception {
-        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
-        // no loop breaking (a person who waits twice): the rule holds all the same, it is the screen's, not a style
-        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1).as("reflex", PolicyRules.defaults().greedy().withoutLoopBreaking())) {
-            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
-            Observation o = new Observation(0, 0, game.render());
-            Scene scene = Scene.empty(640, 360, "px");
-            SkillCall wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElseThrow();
-            List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
-            Decision probe = policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), moves, null, null));
-            SkillCall likeliest = probe.call();
-            Reflection still = new Reflection(false, 0, false, 0, false, false, "changed nothing");
-            Reflection changed = new Reflection(true, 20, false, 0, false, false, "the screen changed");
-            Decision after = policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, likeliest, null));
-            assertThat(after.call()).as("the likeliest move changed nothing: another").isNotEqualTo(likeliest);
-            assertThat(after.why()).contains("vetoed: changed nothing on the still screen");
-            Decision afterWait = policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, wait, null));
-            assertThat(afterWait.call()).as("a wait between, the screen still as it was").isNotEqualTo(likeliest);
-            Decision moved = policy.plan(new PlanningContext(o, scene, TO_COIN, changed, moves, wait, null));
-            assertThat(moved.call()).as("the screen changed: it may do something again").isEqualTo(likeliest);
-            policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, likeliest, null));
-            Decision fresh = policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), moves, null, null));
-            assertThat(fresh.call()).as("a new episode starts afresh").isEqualTo(likeliest);
-        }
-    }
-
-    @Test
     void theEncoderStacksTheLastFramesNewestFirst_aNewEpisodeStartsAfresh() {
         PolicyEncoder encoder = new PolicyEncoder(new InputSpec(8, 6, 3, 16, List.of("target")));
         SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
