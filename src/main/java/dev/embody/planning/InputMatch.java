@@ -1,8 +1,13 @@
-package dev.embody.skill;
+package dev.embody.planning;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.PersonInput;
 import dev.embody.loop.Scene;
+import dev.embody.skill.Keys;
+import dev.embody.skill.Primitive;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.time.Duration;
 import java.util.ArrayList;
