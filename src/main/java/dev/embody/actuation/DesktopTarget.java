@@ -1,8 +1,7 @@
 package dev.embody.actuation;
 
-import dev.embody.skill.Keys;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Actuator;
-import dev.embody.loop.BadFileException;
 import dev.embody.loop.FrameSource;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;
@@ -13,6 +12,7 @@ import dev.embody.perception.ScreenEnding;
 import dev.embody.perception.ScreenRegion;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.perception.XWindows;
+import dev.embody.skill.Keys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

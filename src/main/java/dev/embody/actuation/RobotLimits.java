@@ -1,8 +1,8 @@
 package dev.embody.actuation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
-import dev.embody.skill.YamlDocument;
+import dev.embody.file.BadFileException;
+import dev.embody.file.YamlDocument;
 
 import java.nio.file.Path;
 import java.util.Iterator;

@@ -1,5 +1,7 @@
 package dev.embody.bench;
 
+import dev.embody.actuation.MqttOptions;
+import dev.embody.episode.LatencyStats;
 import dev.embody.fleet.ExampleMessage;
 import dev.embody.fleet.FleetAgent;
 import dev.embody.fleet.FleetBroker;
@@ -11,8 +13,6 @@ import dev.embody.learning.Example;
 import dev.embody.learning.Trainer;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Latency;
-import dev.embody.episode.LatencyStats;
-import dev.embody.actuation.MqttOptions;
 import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
@@ -47,7 +47,7 @@ public final class FleetBench {
     private final SimGameProfile profile;
     private final SkillLibrary library;
 
-    public FleetBench(Settings settings) throws dev.embody.loop.BadFileException {
+    public FleetBench(Settings settings) throws dev.embody.file.BadFileException {
         this.settings = settings;
         this.profile = SimGameProfile.standard();
         this.library = profile.skills();

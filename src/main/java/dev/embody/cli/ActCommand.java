@@ -1,23 +1,23 @@
 package dev.embody.cli;
 
 import dev.embody.actuation.DesktopTarget;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Scene;
-import dev.embody.loop.Modules;
+import dev.embody.loop.SkillExecutor;
+import dev.embody.perception.ScreenCalibration;
 import dev.embody.profile.DesktopProfile;
 import dev.embody.profile.TargetOptions;
-import dev.embody.perception.ScreenCalibration;
 import dev.embody.skill.SkillCall;
-import dev.embody.skill.SkillExecutor;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -8,12 +8,11 @@ import dev.embody.perception.TableCalibration;
 import dev.embody.perception.TableSceneParser;
 import dev.embody.profile.SimRobotProfile;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 
 /**
  * ./run calibrate screen | camera | robot: a desktop program's region on screen; camera intrinsics from chessboard views;
@@ -93,7 +93,7 @@ final class CalibrateCommand implements Runnable {
                     for (Path p : s.sorted().filter(p -> p.toString().matches("(?i).*\\.(png|jpe?g|bmp)$")).toList()) {
                         BufferedImage img = ImageIO.read(p.toFile());
                         if (img == null) {
-                            throw new dev.embody.loop.BadFileException(p, 0, "not an image ImageIO can read");
+                            throw new dev.embody.file.BadFileException(p, 0, "not an image ImageIO can read");
                         }
                         views.add(Frame.of(img));
                     }
@@ -159,7 +159,7 @@ final class CalibrateCommand implements Runnable {
             if (image != null) {
                 BufferedImage img = ImageIO.read(image.toFile());
                 if (img == null) {
-                    throw new dev.embody.loop.BadFileException(image, 0, "not an image ImageIO can read");
+                    throw new dev.embody.file.BadFileException(image, 0, "not an image ImageIO can read");
                 }
                 frame = Frame.of(img);
             } else {

@@ -1,6 +1,6 @@
 package dev.embody.cli;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.ScreenCapture;
@@ -11,12 +11,11 @@ import dev.embody.perception.XWindows;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-import javax.imageio.ImageIO;
 import java.awt.MouseInfo;
 import java.awt.Point;
 import java.awt.Robot;
@@ -31,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 /**
  * Finds a program on the screen and writes calibration/desktop/NAME.yaml: the region (by window title through the

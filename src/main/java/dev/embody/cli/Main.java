@@ -1,7 +1,7 @@
 package dev.embody.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -43,7 +43,7 @@ public final class Main implements Runnable {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
             org.slf4j.LoggerFactory.getLogger(Main.class).debug("failed", e);
-            return e instanceof dev.embody.loop.BadFileException ? BAD_FILE : FAILED;
+            return e instanceof dev.embody.file.BadFileException ? BAD_FILE : FAILED;
         });
         cli.setParameterExceptionHandler((e, a) -> {
             // one clear line, not the whole usage

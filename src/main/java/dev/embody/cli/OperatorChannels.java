@@ -3,13 +3,13 @@ package dev.embody.cli;
 import dev.embody.console.ConsoleSettings;
 import dev.embody.console.OperatorConsole;
 import dev.embody.console.SessionTraining;
-import dev.embody.learning.TrainingStatus;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.GamepadChannel;
-import dev.embody.correction.StickMapping;
 import dev.embody.correction.MicrophoneSpeech;
 import dev.embody.correction.MqttCorrections;
 import dev.embody.correction.SpokenCorrections;
+import dev.embody.correction.StickMapping;
+import dev.embody.learning.TrainingStatus;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.StepListener;
 import org.slf4j.Logger;
@@ -54,7 +54,7 @@ final class OperatorChannels implements AutoCloseable {
                 try {
                     dev.embody.correction.SpeechAudio.fromWav(Files.readAllBytes(o.speechFile()));
                 } catch (IllegalArgumentException e) {
-                    throw new dev.embody.loop.BadFileException(o.speechFile(), 0, e.getMessage() + " (expected a PCM WAV of a spoken correction, at most "
+                    throw new dev.embody.file.BadFileException(o.speechFile(), 0, e.getMessage() + " (expected a PCM WAV of a spoken correction, at most "
                             + (int) dev.embody.correction.SpeechAudio.MAX_SECONDS + " s)");
                 }
             }

@@ -3,11 +3,11 @@ package dev.embody.cli;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -55,10 +55,10 @@ final class PolicyCommand implements Runnable {
                 return Main.OK;
             }
             String current;
-            dev.embody.loop.BadFileException unnamed = null;
+            dev.embody.file.BadFileException unnamed = null;
             try {
                 current = store.inUse(all).map(Checkpoints.Found::version).orElse("");
-            } catch (dev.embody.loop.BadFileException e) {
+            } catch (dev.embody.file.BadFileException e) {
                 // listed all the same, none marked in use: the file is shown with what it should say
                 current = "";
                 unnamed = e;

@@ -130,7 +130,7 @@ final class RecordCommand implements Callable<Integer> {
             // refuses skills with no idle command before anything opens
             new PersonPolicy(library, stick, new InputLog(), period, !own);
         } catch (IllegalArgumentException e) {
-            throw new dev.embody.loop.BadFileException(profile.skillsDir(), 0, e.getMessage());
+            throw new dev.embody.file.BadFileException(profile.skillsDir(), 0, e.getMessage());
         }
 
         OperatorInbox inbox = new OperatorInbox();

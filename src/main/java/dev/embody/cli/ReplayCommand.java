@@ -1,20 +1,20 @@
 package dev.embody.cli;
 
 import dev.embody.episode.Episode;
-import dev.embody.learning.Checkpoints;
-import dev.embody.planning.LearnedPolicy;
+import dev.embody.episode.LatencyStats;
 import dev.embody.episode.Reactuation;
 import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedPolicy;
 import dev.embody.episode.Replay;
 import dev.embody.episode.ReplayReport;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
+import dev.embody.learning.Checkpoints;
 import dev.embody.loop.Goal;
-import dev.embody.episode.LatencyStats;
-import dev.embody.loop.Policy;
 import dev.embody.loop.Modules;
+import dev.embody.loop.Policy;
 import dev.embody.loop.Target;
 import dev.embody.memory.EpisodicMemory;
+import dev.embody.planning.LearnedPolicy;
 import dev.embody.profile.EpisodeSpec;
 import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;

@@ -1,11 +1,11 @@
 package dev.embody.cli;
 
-import dev.embody.loop.BadFileException;
-import dev.embody.skill.Skill;
-import dev.embody.skill.SkillLibrary;
+import dev.embody.file.BadFileException;
 import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;
 import dev.embody.profile.TargetOptions;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TargetPrimitives;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,6 +1,6 @@
 package dev.embody.cli;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;
 import dev.embody.profile.TargetOptions;

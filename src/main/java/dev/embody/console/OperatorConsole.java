@@ -1,7 +1,6 @@
 package dev.embody.console;
 
 import dev.embody.learning.TrainingStatus;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.CorrectionRate;
@@ -20,14 +19,11 @@ import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -68,7 +64,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
     private final OperatorInbox inbox;
     private final Supplier<CorrectionParser> parser;
     private final TrainingStatus training;
-    private final Path episodesDir;
+    private final RecordedEpisodes episodes;
     private final SpokenCorrections speech;
     /** Recordings decoded or waiting for the decoder at once; more are answered 503 at once, never queued. */
     static final int SPEECH_WAITING = 4;
@@ -92,7 +88,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         this.inbox = inbox;
         this.parser = parser;
         this.training = training;
-        this.episodesDir = episodesDir;
+        this.episodes = new RecordedEpisodes(episodesDir);
         this.speech = speech;
         this.rate = new CorrectionRate(settings.correctionsPerSecond(), Math.max(2, settings.correctionsPerSecond() * 2));
         this.app = Javalin.create(cfg -> {
@@ -441,23 +437,8 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                 throw new BadRequest(HttpStatus.CONFLICT, e.getMessage());
             }
         });
-        app.get("/api/episodes", ctx -> ctx.json(episodes()));
-        app.get("/api/episodes/{id}/report", ctx -> {
-            String id = ctx.pathParam("id");
-            // an id is a name we listed, never a path from the browser
-            if (!id.matches("[A-Za-z0-9._-]{1,120}") || id.startsWith(".")) {
-                throw new BadRequest(HttpStatus.BAD_REQUEST, "bad episode id");
-            }
-            Path dir = episodesDir.resolve(id);
-            for (String name : List.of("report.html", "report.md", "report.txt")) {
-                Path p = dir.resolve(name);
-                if (Files.isRegularFile(p)) {
-                    ctx.contentType(name.endsWith(".html") ? "text/html" : "text/plain; charset=utf-8").result(Files.readAllBytes(p));
-                    return;
-                }
-            }
-            ctx.status(HttpStatus.NOT_FOUND).contentType("text/plain").result("no replay report for " + id + " yet: run ./run replay " + episodesDir.resolve(id));
-        });
+        app.get("/api/episodes", ctx -> ctx.json(episodes.list()));
+        app.get("/api/episodes/{id}/report", episodes::report);
     }
 
     /**
@@ -534,35 +515,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                     .filter(f -> !f.contains("{")).forEach(out::add);
         }
         return List.copyOf(out);
-    }
-
-    private List<Map<String, Object>> episodes() throws IOException {
-        List<Map<String, Object>> out = new ArrayList<>();
-        if (episodesDir == null || !Files.isDirectory(episodesDir)) {
-            return out;
-        }
-        try (var dirs = Files.list(episodesDir)) {
-            for (Path d : dirs.sorted(Comparator.reverseOrder()).limit(200).toList()) {
-                Path meta = d.resolve("meta.json");
-                if (!Files.isRegularFile(meta)) {
-                    continue;
-                }
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("id", d.getFileName().toString());
-                try {
-                    JsonNode n = JSON.readTree(meta.toFile());
-                    m.put("outcome", n.path("outcome").asText(""));
-                    m.put("goal", n.path("goal").asText(""));
-                    m.put("start", n.path("start").asText(""));
-                    m.put("steps", n.path("steps").asLong(0));
-                } catch (IOException e) {
-                    m.put("outcome", "unreadable meta.json");
-                }
-                m.put("report", Files.exists(d.resolve("report.html")) || Files.exists(d.resolve("report.md")));
-                out.add(m);
-            }
-        }
-        return out;
     }
 
     private static String clip(String s) {

@@ -1,6 +1,5 @@
 package dev.embody.correction;
 
-import dev.embody.loop.Spelling;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
@@ -62,19 +61,6 @@ public final class CorrectionParser {
         }
         return false;
     }
-    /** Said alone or before other words: dropped wherever they stand. */
-    private static final Set<String> FILLERS_ANYWHERE = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah",
-            "please", "pls", "plz");
-    /** Dropped at the start of a sentence ("no, go up", "okay so left", "now go to the flag"). */
-    private static final Set<String> FILLERS_LEADING = Set.of("no", "nope", "nah", "okay", "ok", "so", "now", "well", "oh",
-            "hey", "yes", "yeah", "alright", "just", "then", "and", "oops", "actually", "like", "quick", "quickly", "agent", "robot");
-    /** Dropped at the end of a sentence ("halt now", "left please", "go up again"). */
-    private static final Set<String> FILLERS_TRAILING = Set.of("now", "then", "ok", "okay", "again", "quickly", "thanks", "instead");
-    private static final List<List<String>> FILLER_PHRASES_LEADING = List.of(List.of("okay", "so"), List.of("all", "right"),
-            List.of("i", "said"), List.of("i", "mean"), List.of("i", "think"), List.of("you", "should"), List.of("can", "you"),
-            List.of("could", "you"), List.of("try", "to"));
-    private static final List<List<String>> FILLER_PHRASES_TRAILING = List.of(List.of("right", "now"), List.of("thank", "you"),
-            List.of("for", "me"));
     /** Words that carry no meaning of their own but are not strangers either. */
     private static final Set<String> FUNCTION_WORDS = Set.of("the", "a", "an", "to", "of", "on", "more", "bit", "side", "and",
             "then", "there", "is", "it", "its", "your", "you", "me", "over", "toward", "towards", "into", "way", "some",
@@ -132,13 +118,13 @@ public final class CorrectionParser {
                 if (cp != null) {
                     phrases.add(cp);
                 }
-                for (String w : words(p.text().replaceAll("\\{[a-z0-9_]+}", " "))) {
+                for (String w : Reading.words(p.text().replaceAll("\\{[a-z0-9_]+}", " "))) {
                     if (!FUNCTION_WORDS.contains(w)) {
                         words.add(w);
                     }
                 }
             }
-            words.addAll(words(s.name().replace('_', ' ')));
+            words.addAll(Reading.words(s.name().replace('_', ' ')));
             anchors.put(s.name(), words);
             vocabulary.addAll(words);
             for (Skill.Parameter param : s.parameters()) {
@@ -146,7 +132,7 @@ public final class CorrectionParser {
                     List<String> says = new ArrayList<>(v.synonyms());
                     says.add(0, v.name().replace('_', ' '));
                     for (String say : says) {
-                        List<String> w = words(say);
+                        List<String> w = Reading.words(say);
                         if (!w.isEmpty()) {
                             forms.add(new ValueForm(s.name(), param.name(), v.name(), w));
                             vocabulary.addAll(w);
@@ -158,9 +144,9 @@ public final class CorrectionParser {
         // the longest form first, so "a little bit" wins over "a little"
         forms.sort(Comparator.comparingInt((ValueForm f) -> -f.words().size()));
         vocabulary.addAll(STOP_WORDS);
-        vocabulary.addAll(FILLERS_ANYWHERE);
-        vocabulary.addAll(FILLERS_LEADING);
-        vocabulary.addAll(FILLERS_TRAILING);
+        vocabulary.addAll(Reading.FILLERS_ANYWHERE);
+        vocabulary.addAll(Reading.FILLERS_LEADING);
+        vocabulary.addAll(Reading.FILLERS_TRAILING);
         vocabulary.addAll(FUNCTION_WORDS);
         vocabulary.addAll(NEGATIONS);
         vocabulary.addAll(CONTROL_TAIL);
@@ -192,29 +178,17 @@ public final class CorrectionParser {
     }
 
     /** Hesitation sounds: typed they are fillers, but a recogniser listening for them hears them in every short sound. */
-    private static final Set<String> HESITATIONS = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah", "oh", "pls", "plz");
-
     /**
      * The words and phrases said before a correction that the parser sets aside ("okay", "could you", "please"): what
      * a recogniser may hear before one without it changing what is meant. Hesitation sounds are left out.
      */
     public static List<String> leadingFillers() {
-        Set<String> out = new LinkedHashSet<>();
-        FILLER_PHRASES_LEADING.forEach(p -> out.add(String.join(" ", p)));
-        out.addAll(FILLERS_LEADING);
-        out.addAll(FILLERS_ANYWHERE);
-        out.removeAll(HESITATIONS);
-        return List.copyOf(out);
+        return Reading.leadingFillers();
     }
 
     /** The words and phrases said after a correction that the parser sets aside ("please", "now", "thank you"). */
     public static List<String> trailingFillers() {
-        Set<String> out = new LinkedHashSet<>();
-        FILLER_PHRASES_TRAILING.forEach(p -> out.add(String.join(" ", p)));
-        out.addAll(FILLERS_TRAILING);
-        out.addAll(FILLERS_ANYWHERE);
-        out.removeAll(HESITATIONS);
-        return List.copyOf(out);
+        return Reading.trailingFillers();
     }
 
     /** Every word the parser knows (skills' phrase words, values and their synonyms, control words): for grammars and suggestions. */
@@ -239,7 +213,7 @@ public final class CorrectionParser {
                 return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, "not taught: " + e.getMessage(), 0);
             }
         }
-        List<String> raw = words(original);
+        List<String> raw = Reading.words(original);
         if (raw.size() > MAX_WORDS) {
             // stop always wins, even in a sentence too long to read as a correction: stopping by mistake is safe
             java.util.Optional<String> stop = raw.stream().filter(STOP_WORDS::contains).findFirst();
@@ -253,7 +227,7 @@ public final class CorrectionParser {
         if (raw.isEmpty()) {
             return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original, "nothing to understand: the sentence has no words", 0);
         }
-        Reading r = read(raw);
+        Reading r = Reading.of(raw, speller);
         List<String> t = r.tokens;
         if (t.isEmpty()) {
             return new Understanding(Understanding.Kind.NOT_UNDERSTOOD, null, null, original,
@@ -546,116 +520,15 @@ public final class CorrectionParser {
         return null;
     }
 
-    // ---- reading: words, typos, fillers
-
-    /** The sentence's words after typo correction and filler removal, with what was done to them. */
-    private static final class Reading {
-        final List<String> tokens = new ArrayList<>();
-        /** What was typed for each token, before typo correction: notes and goals keep the operator's own words. */
-        final List<String> typed = new ArrayList<>();
-        final List<String> fillers = new ArrayList<>();
-        final List<String> fixes = new ArrayList<>();
-        double typoPenalty;
-
-        double penalty() {
-            return typoPenalty;
-        }
-
-        /** The words from {@code from} on, as typed. */
-        String text(int from) {
-            return String.join(" ", typed.subList(from, typed.size()));
-        }
-
-        /** The first {@code marker} words as read (they are control words), the rest as typed. */
-        String text(int from, int marker) {
-            List<String> out = new ArrayList<>(tokens.subList(from, from + marker));
-            out.addAll(typed.subList(from + marker, typed.size()));
-            return String.join(" ", out);
-        }
-
-        String notes() {
-            String s = "";
-            if (!fixes.isEmpty()) {
-                s += "; read " + String.join(", ", fixes);
-            }
-            if (!fillers.isEmpty()) {
-                s += "; ignored " + String.join(", ", fillers.stream().map(f -> "\"" + f + "\"").toList());
-            }
-            return s;
-        }
-    }
-
-    private Reading read(List<String> raw) {
-        Reading r = new Reading();
-        List<String[]> t = new ArrayList<>();
-        for (String w : raw) {
-            String c = speller.correct(w);
-            if (!c.equals(w)) {
-                int d = Spelling.distance(w, c);
-                r.fixes.add("\"" + w + "\" as \"" + c + "\"");
-                r.typoPenalty += d == 1 ? 0.1 : 0.15;
-            }
-            if (FILLERS_ANYWHERE.contains(c)) {
-                r.fillers.add(c);
-            } else {
-                t.add(new String[]{c, w});
-            }
-        }
-        boolean changed = true;
-        while (changed && !t.isEmpty()) {
-            changed = false;
-            for (List<String> p : FILLER_PHRASES_LEADING) {
-                if (t.size() > p.size() && words(t.subList(0, p.size())).equals(p)) {
-                    r.fillers.add(String.join(" ", p));
-                    t.subList(0, p.size()).clear();
-                    changed = true;
-                }
-            }
-            if (t.size() > 1 && FILLERS_LEADING.contains(t.get(0)[0])) {
-                r.fillers.add(t.remove(0)[0]);
-                changed = true;
-            }
-            for (List<String> p : FILLER_PHRASES_TRAILING) {
-                if (t.size() > p.size() && words(t.subList(t.size() - p.size(), t.size())).equals(p)) {
-                    r.fillers.add(String.join(" ", p));
-                    t.subList(t.size() - p.size(), t.size()).clear();
-                    changed = true;
-                }
-            }
-            if (t.size() > 1 && FILLERS_TRAILING.contains(t.get(t.size() - 1)[0])) {
-                r.fillers.add(t.remove(t.size() - 1)[0]);
-                changed = true;
-            }
-        }
-        // a sentence of one filler word ("no", "okay") says nothing
-        if (t.size() == 1 && (FILLERS_LEADING.contains(t.get(0)[0]) || FILLERS_TRAILING.contains(t.get(0)[0]))) {
-            r.fillers.add(t.remove(0)[0]);
-        }
-        for (String[] w : t) {
-            r.tokens.add(w[0]);
-            r.typed.add(w[1]);
-        }
-        return r;
-    }
-
-    private static List<String> words(List<String[]> pairs) {
-        return pairs.stream().map(p -> p[0]).toList();
-    }
-
     /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
     static List<String> words(String text) {
-        String t = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace("e-stop", "estop")
-                .replaceAll("[^a-z0-9']+", " ").replaceAll("(^|\\s)'+|'+(\\s|$)", " ").strip();
-        if (t.isEmpty()) {
-            return List.of();
-        }
-        return List.of(t.split("\\s+"));
+        return Reading.words(text);
     }
 
     private static List<List<String>> phrases(String... texts) {
         List<List<String>> out = new ArrayList<>();
         for (String s : texts) {
-            out.add(words(s));
+            out.add(Reading.words(s));
         }
         // the longest first, so "remember that" wins over "remember"
         out.sort(Comparator.comparingInt((List<String> l) -> -l.size()));

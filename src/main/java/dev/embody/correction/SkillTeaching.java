@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.skill.SkillLoader;
 
 import java.nio.file.Path;

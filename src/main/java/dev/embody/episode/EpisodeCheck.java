@@ -1,6 +1,6 @@
 package dev.embody.episode;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 
 import java.nio.file.Path;
 

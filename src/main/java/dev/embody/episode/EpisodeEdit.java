@@ -2,7 +2,7 @@ package dev.embody.episode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 
 import java.io.IOException;
 import java.nio.file.Files;

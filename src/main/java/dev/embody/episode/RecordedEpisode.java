@@ -2,10 +2,10 @@ package dev.embody.episode;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
+import dev.embody.file.TextFile;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Latency;
-import dev.embody.loop.TextFile;
 import dev.embody.skill.SkillCall;
 
 import java.nio.file.Files;

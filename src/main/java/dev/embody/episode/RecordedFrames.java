@@ -121,14 +121,14 @@ public final class RecordedFrames implements FrameSource {
     /**
      * Decodes a whole video and counts its frames; a video cut mid-fragment counts the frames before the cut.
      *
-     * @throws dev.embody.loop.BadFileException if it cannot be opened as a video at all
+     * @throws dev.embody.file.BadFileException if it cannot be opened as a video at all
      */
-    public static int countFrames(java.nio.file.Path video) throws dev.embody.loop.BadFileException {
+    public static int countFrames(java.nio.file.Path video) throws dev.embody.file.BadFileException {
         try (FFmpegFrameGrabber g = new FFmpegFrameGrabber(video.toFile())) {
             try {
                 g.start();
             } catch (FFmpegFrameGrabber.Exception e) {
-                throw new dev.embody.loop.BadFileException(video, 0, "not a readable video: " + e.getMessage());
+                throw new dev.embody.file.BadFileException(video, 0, "not a readable video: " + e.getMessage());
             }
             int n = 0;
             try {
@@ -141,7 +141,7 @@ public final class RecordedFrames implements FrameSource {
             g.stop();
             return n;
         } catch (org.bytedeco.javacv.FrameGrabber.Exception e) {
-            throw new dev.embody.loop.BadFileException(video, 0, "not a readable video: " + e.getMessage());
+            throw new dev.embody.file.BadFileException(video, 0, "not a readable video: " + e.getMessage());
         }
     }
 

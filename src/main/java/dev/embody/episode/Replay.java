@@ -1,12 +1,12 @@
 package dev.embody.episode;
 
 import dev.embody.actuation.RecordingActuator;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Actuator;
 import dev.embody.loop.AgentLoop;
-import dev.embody.loop.BadFileException;
 import dev.embody.loop.Decision;
-import dev.embody.loop.FrameSource;
 import dev.embody.loop.Frame;
+import dev.embody.loop.FrameSource;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Latency;
 import dev.embody.loop.Memory;

@@ -94,7 +94,7 @@ public record FleetLedger(int agents, int trainers, long published, long stored,
         Optional<Checkpoint> current;
         try {
             current = store.current();
-        } catch (dev.embody.loop.BadFileException e) {
+        } catch (dev.embody.file.BadFileException e) {
             throw new IOException(e.getMessage(), e);
         }
         if (current.isPresent()) {

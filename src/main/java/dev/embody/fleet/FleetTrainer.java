@@ -2,10 +2,8 @@ package dev.embody.fleet;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.embody.actuation.MqttOptions;
-import dev.embody.profile.Arena;
+import dev.embody.file.BadFileException;
 import dev.embody.learning.Checkpoint;
 import dev.embody.learning.Checkpoints;
 import dev.embody.learning.Dataset;
@@ -13,7 +11,6 @@ import dev.embody.learning.Example;
 import dev.embody.learning.FineTuneRound;
 import dev.embody.learning.Gate;
 import dev.embody.learning.Trainer;
-import dev.embody.loop.BadFileException;
 import dev.embody.loop.Rate;
 import dev.embody.planning.LearnedPolicy;
 import dev.embody.profile.Profile;
@@ -23,7 +20,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,13 +31,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A fleet's trainer for one profile. Every trainer takes examples through the profile's MQTT 5 shared subscription
@@ -115,12 +108,9 @@ public final class FleetTrainer implements AutoCloseable {
     private final FleetDataset dataset;
     private final Gate gate;
     private final PrintStream out;
-    private final BlockingQueue<FleetLink.Delivery> inbox = new LinkedBlockingQueue<>();
     private final ScheduledExecutorService work;
-    private final Thread writer;
+    private final ExampleIntake intake;
     private final List<Round> rounds = new CopyOnWriteArrayList<>();
-    private final AtomicLong stored = new AtomicLong(), duplicates = new AtomicLong(), refused = new AtomicLong();
-    private FleetLink ingest;
     private FleetLink control;
     private Lease lease;
     private Manifests manifests;
@@ -158,8 +148,7 @@ public final class FleetTrainer implements AutoCloseable {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
-        this.writer = new Thread(this::write, "fleet-ingest-" + settings.trainer());
-        this.writer.setDaemon(true);
+        this.intake = new ExampleIntake(settings, topics, profile, library, commands, dataset);
     }
 
     /** Connects, joins the shared subscription and the lease; returns at once (the rest runs on its own threads). */
@@ -181,9 +170,7 @@ public final class FleetTrainer implements AutoCloseable {
                 tell("lease: %s lost %s's training: %s", settings.trainer(), store, why);
             }
         });
-        writer.start();
-        ingest = FleetLink.open(settings.broker().withClientId(settings.broker().clientId() + "-ingest"), null, true);
-        ingest.subscribe(topics.sharedExamples(store), 1, inbox::add);
+        intake.start();
         lease.start();
         work.scheduleWithFixedDelay(this::maybeTrain, 500, 250, TimeUnit.MILLISECONDS);
         tell("trainer %s: fleet %s on %s, %s profile, dataset %s (%d example(s)), checkpoints %s, train every %d example(s) or %s, gate: %s",
@@ -210,114 +197,20 @@ public final class FleetTrainer implements AutoCloseable {
     }
 
     public long stored() {
-        return stored.get();
+        return intake.stored();
     }
 
     public long duplicates() {
-        return duplicates.get();
+        return intake.duplicates();
     }
 
     public long refusedCount() {
-        return refused.get();
+        return intake.refused();
     }
 
     /** The version this trainer announced last (null: none yet). */
     public Announcement announced() {
         return announced;
-    }
-
-    /** Writes what arrived to the dataset, syncs, then acknowledges each message and tells each agent. */
-    private void write() {
-        List<FleetLink.Delivery> batch = new ArrayList<>();
-        while (!closed) {
-            try {
-                FleetLink.Delivery first = inbox.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                inbox.drainTo(batch, 499);
-                ingest(batch);
-            } catch (InterruptedException e) {
-                return;
-            } catch (IOException | RuntimeException e) {
-                // nothing acknowledged: the broker or the agents send them again
-                log.warn("fleet {}: trainer {} could not store {} example(s): {}; not acknowledged", settings.fleet(), settings.trainer(), batch.size(), e.toString());
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException x) {
-                    return;
-                }
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void ingest(List<FleetLink.Delivery> batch) throws IOException {
-        List<ExampleMessage> good = new ArrayList<>();
-        Map<String, ObjectNode> receipts = new TreeMap<>();
-        for (FleetLink.Delivery d : batch) {
-            String agent = FleetTopics.last(d.topic());
-            try {
-                ExampleMessage m = ExampleMessage.parse(d.payload(), agent);
-                if (!m.profile().equals(store)) {
-                    throw new BadMessage("'profile' is '" + m.profile() + "' but it came on " + store + "'s topic");
-                }
-                if (!m.spec().equals(profile.inputSpec())) {
-                    throw new BadMessage("it was read for " + m.spec() + " but " + store + "'s policy reads " + profile.inputSpec());
-                }
-                if (!commands.contains(m.example().label())) {
-                    // refused here, not skipped when training: it would count toward --train-every and teach nothing
-                    throw new BadMessage("'label' " + ExampleMessage.abbreviate("'" + m.example().label() + "'") + " is no command of "
-                            + store + "'s skills" + (commands.isEmpty() ? "" : " (e.g. " + LearnedPolicy.names(library).get(0) + ")") + ": not stored, not counted");
-                }
-                good.add(m);
-            } catch (BadMessage e) {
-                refused.incrementAndGet();
-                String id = idOf(d.payload());
-                log.warn("fleet {}: trainer {} refused a message on {}: {}", settings.fleet(), settings.trainer(), d.topic(), e.getMessage());
-                if (id != null && FleetTopics.LEVEL.matcher(agent).matches()) {
-                    receipt(receipts, agent).withArray("refused").addObject().put("id", id).put("reason", e.getMessage());
-                }
-            }
-        }
-        FleetDataset.Outcome o = dataset.store(good);
-        stored.addAndGet(o.stored().size());
-        duplicates.addAndGet(o.duplicates().size());
-        for (ExampleMessage m : o.stored()) {
-            receipt(receipts, m.agent()).withArray("stored").add(m.id());
-        }
-        for (ExampleMessage m : good) {
-            if (o.duplicates().containsKey(m.id())) {
-                receipt(receipts, m.agent()).withArray("duplicates").add(m.id());
-            }
-        }
-        // on disk: now the broker may forget them
-        batch.forEach(FleetLink.Delivery::ack);
-        for (var e : receipts.entrySet()) {
-            try {
-                ingest.publish(topics.receipts(e.getKey()), JSON.writeValueAsBytes(e.getValue()), 1, false);
-            } catch (IOException x) {
-                log.debug("receipt to {} not sent ({}); it sends them again and gets one then", e.getKey(), x.getMessage());
-            }
-        }
-        if (!o.duplicates().isEmpty()) {
-            log.debug("fleet {}: trainer {} dropped {} duplicate(s)", settings.fleet(), settings.trainer(), o.duplicates().size());
-        }
-    }
-
-    private ObjectNode receipt(Map<String, ObjectNode> receipts, String agent) {
-        return receipts.computeIfAbsent(agent, a -> JSON.createObjectNode().put("trainer", settings.trainer()));
-    }
-
-    private static String idOf(byte[] payload) {
-        try {
-            JsonNode n = JSON.readTree(payload);
-            return n != null && n.path("id").isTextual() && n.get("id").asText().length() <= 300 ? n.get("id").asText() : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 
     private void onAnnouncement(byte[] payload) {
@@ -641,26 +534,15 @@ public final class FleetTrainer implements AutoCloseable {
     /** Stops taking examples (what arrived is written first), gives the lease up, and closes. */
     @Override
     public void close() {
-        if (ingest != null) {
-            ingest.close();
-        }
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!inbox.isEmpty() && System.nanoTime() < end) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
+        intake.stopTaking();
         closed = true;
-        writer.interrupt();
+        intake.stopWriting();
         if (lease != null) {
             lease.close();
         }
         work.shutdownNow();
         try {
-            writer.join(2000);
+            intake.awaitWritten(2000);
             work.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -672,8 +554,8 @@ public final class FleetTrainer implements AutoCloseable {
             base.close();
         }
         dataset.close();
-        tell("trainer %s: stored %d example(s), dropped %d duplicate(s), refused %d message(s), %d round(s)", settings.trainer(), stored.get(),
-                duplicates.get(), refused.get(), rounds.size());
+        tell("trainer %s: stored %d example(s), dropped %d duplicate(s), refused %d message(s), %d round(s)", settings.trainer(), intake.stored(),
+                intake.duplicates(), intake.refused(), rounds.size());
     }
 
     /** For tests of the lease's hand-over in one process: drops the lease as kill -9 would. */

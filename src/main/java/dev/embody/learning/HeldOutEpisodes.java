@@ -4,7 +4,7 @@ import dev.embody.episode.Episode;
 import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedStep;
 import dev.embody.episode.Replay;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Policy;
 import dev.embody.loop.Rate;
@@ -20,8 +20,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 

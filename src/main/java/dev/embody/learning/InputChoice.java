@@ -2,7 +2,7 @@ package dev.embody.learning;
 
 import dev.embody.episode.RecordedEpisode;
 import dev.embody.episode.RecordedFrames;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.planning.InputFeature;
 import dev.embody.planning.InputSpec;

@@ -1,8 +1,8 @@
 package dev.embody.loop;
 
+import dev.embody.file.BadFileException;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillFolder;
-import dev.embody.skill.SkillExecutor;
 import dev.embody.skill.SkillLibrary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,11 +2,11 @@ package dev.embody.memory;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
+import dev.embody.file.TextFile;
 import dev.embody.loop.ImageSignature;
 import dev.embody.loop.Memory;
 import dev.embody.loop.Step;
-import dev.embody.loop.TextFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,9 +1,9 @@
 package dev.embody.perception;
 
-import dev.embody.loop.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
-import dev.embody.skill.YamlDocument;
+import dev.embody.file.BadFileException;
+import dev.embody.file.YamlDocument;
+import dev.embody.loop.Spelling;
 
 import java.util.Iterator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.embody.perception;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -54,13 +54,13 @@ public record CameraIntrinsics(int width, int height, double fx, double fy, doub
         m.put("cy", cy);
         m.put("distortion", distortion);
         m.put("rms_px", rmsPixels);
-        dev.embody.skill.YamlDocument.write(file, "camera intrinsics (OpenCV model; distortion = k1, k2, p1, p2, k3); written by ./run calibrate camera", m);
+        dev.embody.file.YamlDocument.write(file, "camera intrinsics (OpenCV model; distortion = k1, k2, p1, p2, k3); written by ./run calibrate camera", m);
     }
 
     public static CameraIntrinsics load(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
+            n = dev.embody.file.YamlDocument.mapper().readTree(dev.embody.file.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read camera intrinsics: " + e.getMessage() + " (run ./run calibrate camera)");
         }

@@ -1,6 +1,6 @@
 package dev.embody.perception;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Observation;
 import dev.embody.loop.Outcome;

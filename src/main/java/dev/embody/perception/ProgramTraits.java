@@ -1,7 +1,7 @@
 package dev.embody.perception;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.embody.loop.BadFileException;
-import dev.embody.skill.YamlDocument;
+import dev.embody.file.BadFileException;
+import dev.embody.file.YamlDocument;
 
 import java.io.IOException;
 import java.nio.file.Files;

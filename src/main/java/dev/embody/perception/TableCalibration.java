@@ -3,7 +3,7 @@ package dev.embody.perception;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Frame;
 
 import java.io.IOException;
@@ -69,7 +69,7 @@ public final class TableCalibration {
     public static Map<Integer, double[]> loadMarkers(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
+            n = dev.embody.file.YamlDocument.mapper().readTree(dev.embody.file.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read marker positions: " + e.getMessage());
         }

@@ -1,7 +1,7 @@
 package dev.embody.perception;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.opencv.opencv_core.Mat;
 
@@ -59,13 +59,13 @@ public record TableHomography(double[] h, double rmsMetres, double maxMetres) {
         m.put("rms_m", rmsMetres);
         m.put("max_m", maxMetres);
         m.putAll(extra);
-        dev.embody.skill.YamlDocument.write(file, "undistorted image pixels -> table plane metres (row-major 3x3); written by ./run calibrate robot", m);
+        dev.embody.file.YamlDocument.write(file, "undistorted image pixels -> table plane metres (row-major 3x3); written by ./run calibrate robot", m);
     }
 
     public static TableHomography load(Path file) throws BadFileException {
         JsonNode n;
         try {
-            n = dev.embody.skill.YamlDocument.mapper().readTree(dev.embody.skill.YamlDocument.text(file));
+            n = dev.embody.file.YamlDocument.mapper().readTree(dev.embody.file.YamlDocument.text(file));
         } catch (IOException e) {
             throw new BadFileException(file, 0, "cannot read the table homography: " + e.getMessage() + " (run ./run calibrate robot)");
         }

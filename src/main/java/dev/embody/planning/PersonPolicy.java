@@ -5,7 +5,6 @@ import dev.embody.loop.InputLog;
 import dev.embody.loop.PersonInput;
 import dev.embody.loop.PlanningContext;
 import dev.embody.loop.Policy;
-import dev.embody.skill.InputMatch;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 

@@ -1,21 +1,21 @@
 package dev.embody.profile;
 
-import dev.embody.sim.SimGame;
 import dev.embody.actuation.DesktopTarget;
 import dev.embody.correction.StickMapping;
-import dev.embody.loop.BadFileException;
+import dev.embody.curation.FitCuration;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
+import dev.embody.perception.DeclaredEnding;
 import dev.embody.perception.DesktopGathering;
 import dev.embody.perception.GameSceneParser;
-import dev.embody.perception.DeclaredEnding;
 import dev.embody.perception.ProgramTraits;
 import dev.embody.perception.ScreenCalibration;
 import dev.embody.perception.TemplateFinder;
 import dev.embody.planning.WaitingPolicy;
 import dev.embody.reflection.PixelChangeReflection;
-import dev.embody.skill.FitCuration;
+import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.task.GoalTaskInference;

@@ -1,7 +1,8 @@
 package dev.embody.profile;
 
 import dev.embody.correction.StickMapping;
-import dev.embody.loop.BadFileException;
+import dev.embody.curation.VlmCuration;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Goal;
 import dev.embody.loop.InformationGathering;
 import dev.embody.loop.Modules;
@@ -16,7 +17,6 @@ import dev.embody.planning.WithModelNotes;
 import dev.embody.reflection.VlmReflection;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.skill.TargetPrimitives;
-import dev.embody.skill.VlmCuration;
 import dev.embody.task.VlmTaskInference;
 import dev.embody.vlm.ModelSession;
 import dev.embody.vlm.Prompts;

@@ -1,7 +1,7 @@
 package dev.embody.profile;
 
 import dev.embody.correction.StickMapping;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Policy;

@@ -1,7 +1,7 @@
 package dev.embody.profile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 
 import java.nio.file.Path;
 import java.util.List;

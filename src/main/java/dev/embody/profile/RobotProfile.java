@@ -5,7 +5,8 @@ import dev.embody.actuation.MqttRobotTarget;
 import dev.embody.actuation.RobotLimits;
 import dev.embody.actuation.RobotTopics;
 import dev.embody.correction.StickMapping;
-import dev.embody.loop.BadFileException;
+import dev.embody.curation.TagCuration;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
 import dev.embody.loop.Target;
@@ -17,7 +18,6 @@ import dev.embody.planning.RobotScenePlanner;
 import dev.embody.reflection.RobotMotionReflection;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.RobotTaskInference;
 
 import java.nio.file.Files;

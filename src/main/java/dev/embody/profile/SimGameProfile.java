@@ -1,6 +1,7 @@
 package dev.embody.profile;
 
 import dev.embody.correction.StickMapping;
+import dev.embody.curation.TagCuration;
 import dev.embody.learning.Gate;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
@@ -8,13 +9,12 @@ import dev.embody.loop.Target;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
 import dev.embody.reflection.SceneChangeReflection;
-import dev.embody.sim.SimGame;
 import dev.embody.sim.Oracle;
+import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.sim.SimulatedOperator;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 
 import java.nio.file.Path;

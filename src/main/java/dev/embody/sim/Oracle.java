@@ -1,5 +1,6 @@
 package dev.embody.sim;
 
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.Decision;
 import dev.embody.loop.Entity;
 import dev.embody.loop.Goal;
@@ -16,7 +17,6 @@ import dev.embody.skill.Primitive;
 import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 
 import java.awt.event.KeyEvent;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.embody.skill;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
 package dev.embody.skill;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 
 import java.nio.file.Path;
 import java.security.MessageDigest;

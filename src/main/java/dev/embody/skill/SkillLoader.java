@@ -1,7 +1,8 @@
 package dev.embody.skill;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
+import dev.embody.file.YamlDocument;
 
 import java.awt.event.KeyEvent;
 import java.io.IOException;

@@ -63,7 +63,7 @@ public record TargetPrimitives(String target, Set<String> names, List<Set<String
     }
 
     /** Why a primitive is refused: "'publish' is not something the sim-game target can do (it can: hold, press, ...)". */
-    String refusal(String primitive) {
+    public String refusal(String primitive) {
         Set<String> can = new TreeSet<>(names);
         can.addAll(EVERY_TARGET);
         return "'" + primitive + "' is not something the " + target + " target can do (its actuator can: " + String.join(", ", can) + ")";

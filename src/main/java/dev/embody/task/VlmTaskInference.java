@@ -15,7 +15,7 @@ import dev.embody.skill.SkillLibrary;
 import dev.embody.vlm.AnswerSchema;
 import dev.embody.vlm.Asking;
 import dev.embody.vlm.ModelSession;
-import dev.embody.skill.PromptFacts;
+import dev.embody.vlm.PromptFacts;
 import dev.embody.vlm.Question;
 import dev.embody.vlm.Reply;
 import dev.embody.vlm.SentImage;

@@ -1,7 +1,7 @@
 package dev.embody.vlm;
 
-import dev.embody.loop.BadFileException;
-import dev.embody.loop.TextFile;
+import dev.embody.file.BadFileException;
+import dev.embody.file.TextFile;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

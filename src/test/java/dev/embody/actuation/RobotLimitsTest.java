@@ -1,7 +1,7 @@
 package dev.embody.actuation;
 
 import dev.embody.cli.Main;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

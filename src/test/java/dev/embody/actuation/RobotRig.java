@@ -1,5 +1,6 @@
 package dev.embody.actuation;
 
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Modules;
@@ -14,7 +15,6 @@ import dev.embody.reflection.RobotMotionReflection;
 import dev.embody.sim.SimRobot;
 import dev.embody.sim.TableWorld;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.RobotTaskInference;
 
 import java.nio.file.Path;

@@ -1,22 +1,22 @@
 package dev.embody.correction;
 
-import dev.embody.profile.SimGameProfile;
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.AgentLoop;
+import dev.embody.loop.Goal;
 import dev.embody.loop.Intervention;
 import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
-import dev.embody.loop.Goal;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import net.java.games.input.AbstractComponent;
 import net.java.games.input.AbstractController;

@@ -2,8 +2,8 @@ package dev.embody.episode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.file.BadFileException;
 import dev.embody.learning.EpisodeExamples;
-import dev.embody.loop.BadFileException;
 import dev.embody.loop.PersonInput;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;

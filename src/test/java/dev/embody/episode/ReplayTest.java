@@ -1,15 +1,15 @@
 package dev.embody.episode;
 
-import dev.embody.memory.EpisodicMemory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.Decision;
 import dev.embody.loop.PlanningContext;
 import dev.embody.loop.Policy;
+import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

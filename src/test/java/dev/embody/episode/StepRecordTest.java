@@ -3,6 +3,7 @@ package dev.embody.episode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Decision;
 import dev.embody.loop.Entity;
 import dev.embody.loop.Intervention;
@@ -15,7 +16,6 @@ import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
 import dev.embody.loop.Task;
 import dev.embody.skill.SkillCall;
-import dev.embody.loop.BadFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package dev.embody.learning;
 
-import dev.embody.profile.SimGameProfile;
 import dev.embody.cli.Main;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.skill.SkillLibrary;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,7 +136,7 @@ class CheckpointsBadInputTest {
             Map<String, String> saved = snapshot(checkpoints);
             String expected = current + ":1: names '" + named + "', which is no checkpoint here: expected one of v0001, v0002";
 
-            assertThatThrownBy(store::current).as(named).isInstanceOf(dev.embody.loop.BadFileException.class).hasMessageContaining(expected);
+            assertThatThrownBy(store::current).as(named).isInstanceOf(dev.embody.file.BadFileException.class).hasMessageContaining(expected);
             CliRun list = list();
             assertThat(list.exit()).as(named + ": " + list.out() + list.err()).isEqualTo(Main.BAD_FILE);
             assertThat(list.out()).as(named).contains(expected).doesNotContain("* v0002");

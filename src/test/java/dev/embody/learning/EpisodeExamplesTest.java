@@ -1,6 +1,6 @@
 package dev.embody.learning;
 
-import dev.embody.profile.SimGameProfile;
+import dev.embody.curation.TagCuration;
 import dev.embody.episode.Episode;
 import dev.embody.episode.EpisodeRecorder;
 import dev.embody.loop.AgentLoop;
@@ -11,12 +11,12 @@ import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.PolicyInput;
 import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

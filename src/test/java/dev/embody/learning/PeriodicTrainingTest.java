@@ -1,6 +1,6 @@
 package dev.embody.learning;
 
-import dev.embody.profile.SimGameProfile;
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Goal;
 import dev.embody.loop.Intervention;
@@ -9,12 +9,12 @@ import dev.embody.loop.Step;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.LearnedPolicy;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -1,16 +1,15 @@
 package dev.embody.loop;
 
-import dev.embody.loop.Modules;
-import dev.embody.profile.SimGameProfile;
+import dev.embody.curation.TagCuration;
 import dev.embody.memory.EpisodicMemory;
 import dev.embody.perception.GameSceneParser;
 import dev.embody.planning.ScenePlannerPolicy;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

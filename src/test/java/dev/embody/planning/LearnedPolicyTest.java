@@ -1,6 +1,5 @@
 package dev.embody.planning;
 
-import dev.embody.profile.SimGameProfile;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -11,6 +10,7 @@ import dev.embody.loop.PlanningContext;
 import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
+import dev.embody.profile.SimGameProfile;
 import dev.embody.sim.SimGame;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
@@ -156,7 +156,7 @@ class LearnedPolicyTest {
         }
         try (dev.embody.profile.Profile robot = dev.embody.profile.Profiles.open("sim-robot", dev.embody.profile.TargetOptions.defaults())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> robot.load(store, c))
-                    .isInstanceOf(dev.embody.loop.BadFileException.class)
+                    .isInstanceOf(dev.embody.file.BadFileException.class)
                     .hasMessageContaining("was trained for the sim-game profile to read 32x18 pixels")
                     .hasMessageContaining("the sim-robot profile reads 64x48 pixels x 2 frame(s), 32 word slots");
         }

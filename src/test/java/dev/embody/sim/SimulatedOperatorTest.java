@@ -1,11 +1,12 @@
 package dev.embody.sim;
 
-import dev.embody.loop.Modules;
 import dev.embody.correction.CorrectionParser;
 import dev.embody.correction.Understanding;
+import dev.embody.curation.TagCuration;
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Decision;
 import dev.embody.loop.Goal;
+import dev.embody.loop.Modules;
 import dev.embody.loop.Observation;
 import dev.embody.loop.OperatorInbox;
 import dev.embody.loop.Outcome;
@@ -17,7 +18,6 @@ import dev.embody.memory.EpisodicMemory;
 import dev.embody.reflection.SceneChangeReflection;
 import dev.embody.skill.SkillCall;
 import dev.embody.skill.SkillLibrary;
-import dev.embody.skill.TagCuration;
 import dev.embody.task.GoalTaskInference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

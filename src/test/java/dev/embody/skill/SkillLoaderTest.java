@@ -1,6 +1,6 @@
 package dev.embody.skill;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

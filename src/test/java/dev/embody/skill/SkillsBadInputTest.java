@@ -1,10 +1,11 @@
 package dev.embody.skill;
 
 import dev.embody.cli.Main;
+import dev.embody.loop.Goal;
 import dev.embody.loop.Scene;
+import dev.embody.loop.SkillExecutor;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
-import dev.embody.loop.Goal;
 import dev.embody.testkit.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

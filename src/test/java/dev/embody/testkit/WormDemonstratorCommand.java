@@ -3,12 +3,12 @@ package dev.embody.testkit;
 import dev.embody.loop.Outcome;
 import dev.embody.loop.Rate;
 import dev.embody.perception.ScreenCalibration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ public final class WormDemonstratorCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new WormDemonstratorCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
-            return e instanceof dev.embody.loop.BadFileException ? 3 : 1;
+            return e instanceof dev.embody.file.BadFileException ? 3 : 1;
         });
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("error: " + e.getMessage());

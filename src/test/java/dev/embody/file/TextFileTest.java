@@ -1,4 +1,4 @@
-package dev.embody.loop;
+package dev.embody.file;
 
 import dev.embody.actuation.RobotLimits;
 import dev.embody.perception.CameraIntrinsics;

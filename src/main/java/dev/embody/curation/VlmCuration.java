@@ -1,15 +1,23 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
 import dev.embody.loop.Memory;
 import dev.embody.loop.Scene;
 import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Task;
+import dev.embody.skill.Primitive;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillFolder;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.SkillLoader;
+import dev.embody.skill.TargetPrimitives;
 import dev.embody.vlm.AnswerSchema;
 import dev.embody.vlm.Asking;
 import dev.embody.vlm.ModelSession;
+import dev.embody.vlm.PromptFacts;
 import dev.embody.vlm.Question;
 import dev.embody.vlm.Reply;
 import org.slf4j.Logger;

@@ -1,9 +1,12 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
 import dev.embody.loop.Memory;
 import dev.embody.loop.Scene;
 import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Task;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.util.List;
 

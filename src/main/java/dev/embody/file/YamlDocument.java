@@ -1,4 +1,4 @@
-package dev.embody.skill;
+package dev.embody.file;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,8 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.embody.loop.BadFileException;
-import dev.embody.loop.TextFile;
 
 import java.io.IOException;
 import java.nio.file.Path;

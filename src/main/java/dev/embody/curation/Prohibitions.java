@@ -1,6 +1,9 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
 import dev.embody.loop.Memory;
+import dev.embody.skill.CommandWords;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.util.ArrayList;
 import java.util.List;

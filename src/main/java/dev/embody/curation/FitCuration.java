@@ -1,10 +1,14 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.Memory;
 import dev.embody.loop.Scene;
 import dev.embody.loop.SkillCuration;
 import dev.embody.loop.Task;
+import dev.embody.skill.CommandWords;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.util.ArrayList;
 import java.util.Comparator;

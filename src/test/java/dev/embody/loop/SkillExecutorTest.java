@@ -1,9 +1,9 @@
-package dev.embody.skill;
+package dev.embody.loop;
 
-import dev.embody.loop.Goal;
-import dev.embody.loop.Scene;
 import dev.embody.sim.SimGame;
 import dev.embody.sim.SimGameTarget;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

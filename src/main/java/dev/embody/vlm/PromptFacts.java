@@ -1,4 +1,4 @@
-package dev.embody.skill;
+package dev.embody.vlm;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.Memory;
@@ -6,7 +6,9 @@ import dev.embody.loop.Reflection;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
 import dev.embody.loop.Task;
-import dev.embody.vlm.SentImage;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.util.LinkedHashMap;
 import java.util.List;

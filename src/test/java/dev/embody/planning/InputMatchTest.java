@@ -1,8 +1,10 @@
-package dev.embody.skill;
+package dev.embody.planning;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.PersonInput.Event;
 import dev.embody.loop.Scene;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 

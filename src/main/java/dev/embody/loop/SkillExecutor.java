@@ -1,9 +1,10 @@
-package dev.embody.skill;
+package dev.embody.loop;
 
-import dev.embody.loop.Actuator;
-import dev.embody.loop.Entity;
-import dev.embody.loop.Scene;
 
+import dev.embody.skill.Primitive;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,9 +1,11 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Task;
 import dev.embody.memory.EpisodicMemory;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

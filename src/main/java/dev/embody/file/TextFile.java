@@ -1,4 +1,4 @@
-package dev.embody.loop;
+package dev.embody.file;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,6 +1,11 @@
-package dev.embody.skill;
+package dev.embody.curation;
 
-import dev.embody.loop.BadFileException;
+import dev.embody.file.BadFileException;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillFolder;
+import dev.embody.skill.SkillLibrary;
+import dev.embody.skill.TargetPrimitives;
 
 import dev.embody.loop.AgentLoop;
 import dev.embody.loop.Intervention;

@@ -1,8 +1,13 @@
-package dev.embody.skill;
+package dev.embody.planning;
 
 import dev.embody.loop.Entity;
 import dev.embody.loop.PersonInput;
 import dev.embody.loop.Scene;
+import dev.embody.skill.Keys;
+import dev.embody.skill.Primitive;
+import dev.embody.skill.Skill;
+import dev.embody.skill.SkillCall;
+import dev.embody.skill.SkillLibrary;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,6 +198,71 @@ public final class InputMatch {
      * saw (clicks at entities are placed by it; null: none).
      */
     public Match next(List<PersonInput.Event> events, double windowMs, Scene scene) {
+        Window w = read(events, windowMs);
+        List<Done> done = w.done();
+        List<String> unmapped = w.unmapped();
+        List<SkillCall> commands = w.commands();
+        String stickSeen = w.stickSeen();
+
+        if (!commands.isEmpty()) {
+            for (int i = 1; i < commands.size(); i++) {
+                unmapped.add("command " + commands.get(i) + " (one command a step: the first of the window was taken)");
+            }
+            return finish(commands.get(0), false, "the person gave " + commands.get(0) + " (a command button)", done, List.of(), unmapped, scene, windowMs);
+        }
+        if (stickSeen != null) {
+            SkillCall c = stick.get(stickSeen);
+            if (c != null) {
+                return finish(c, false, "the stick was " + stickSeen + ": " + c, done, List.of(), unmapped, scene, windowMs);
+            }
+            unmapped.add("stick " + stickSeen + " (this target's stick commands nothing that way)");
+        }
+
+        List<Done> keyed = keyed(done);
+        Candidate best = best(keyed, scene);
+        List<String> also = new ArrayList<>();
+        SkillCall typedCommand = null;
+        String typedWhy = null;
+        if (!typing.isEmpty()) {
+            Optional<Expectation> complete = typeCommands().stream().filter(e -> ((TypeAct) e.acts().get(0)).text().contentEquals(typing)).findFirst();
+            if (complete.isPresent()) {
+                typedCommand = complete.get().call();
+                typedWhy = "typed '" + typing + "': " + typedCommand + " types it";
+                typing.setLength(0);
+            } else if (!isPrefix(typing) || sinceTyped > TYPING_PAUSE_MS) {
+                unmapped.add("typed '" + typing + "' (no skill types it)");
+                typing.setLength(0);
+            }
+        }
+        if (typedCommand != null) {
+            if (best != null) {
+                also.add(best.e().call().toString());
+            }
+            return finish(typedCommand, false, typedWhy, keyed, List.of(), unmapped, scene, windowMs, also, best == null ? List.of() : best.covered());
+        }
+        if (best != null) {
+            return finish(best.e().call(), false, best.why(), keyed, best.covered(), unmapped, scene, windowMs);
+        }
+        for (Done d : keyed) {
+            if (!overFromEarlier(d)) {
+                unmapped.add(d.describe() + ", which no skill sends");
+            }
+        }
+        SkillCall idle = idle(windowMs);
+        String why = !typing.isEmpty() ? "typing '" + typing + "' (a skill's text, not finished)"
+                : unmapped.isEmpty() ? "nothing pressed" : "nothing a skill sends (" + String.join("; ", unmapped) + ")";
+        return new Match(idle, true, why + (idle == null ? "" : ": " + idle), unmapped, List.of());
+    }
+
+    /** One window's events read as what the person did, the commands and stick direction given, and what no skill reads. */
+    private record Window(List<Done> done, List<String> unmapped, List<SkillCall> commands, String stickSeen) {
+    }
+
+    /**
+     * The window's events as acts done: a key's press to its release with the modifiers held, repeated clicks in one
+     * place counted, scrolling summed; keys still down go on into the next window.
+     */
+    private Window read(List<PersonInput.Event> events, double windowMs) {
         List<Done> done = new ArrayList<>();
         List<String> unmapped = new ArrayList<>();
         List<SkillCall> commands = new ArrayList<>();
@@ -280,22 +350,11 @@ public final class InputMatch {
             }
         }
         sinceTyped += windowMs;
+        return new Window(done, unmapped, commands, stickSeen);
+    }
 
-        if (!commands.isEmpty()) {
-            for (int i = 1; i < commands.size(); i++) {
-                unmapped.add("command " + commands.get(i) + " (one command a step: the first of the window was taken)");
-            }
-            return finish(commands.get(0), false, "the person gave " + commands.get(0) + " (a command button)", done, List.of(), unmapped, scene, windowMs);
-        }
-        if (stickSeen != null) {
-            SkillCall c = stick.get(stickSeen);
-            if (c != null) {
-                return finish(c, false, "the stick was " + stickSeen + ": " + c, done, List.of(), unmapped, scene, windowMs);
-            }
-            unmapped.add("stick " + stickSeen + " (this target's stick commands nothing that way)");
-        }
-
-        // printable keys no key command sends are typing
+    /** The acts a key command may explain: printable keys no key command sends are typing, kept for the typed commands. */
+    private List<Done> keyed(List<Done> done) {
         List<Done> keyed = new ArrayList<>();
         for (Done d : done) {
             if (d instanceof KeyDone k && coveredByKey(k.chord()) == null) {
@@ -310,39 +369,7 @@ public final class InputMatch {
             }
             keyed.add(d);
         }
-        Candidate best = best(keyed, scene);
-        List<String> also = new ArrayList<>();
-        SkillCall typedCommand = null;
-        String typedWhy = null;
-        if (!typing.isEmpty()) {
-            Optional<Expectation> complete = typeCommands().stream().filter(e -> ((TypeAct) e.acts().get(0)).text().contentEquals(typing)).findFirst();
-            if (complete.isPresent()) {
-                typedCommand = complete.get().call();
-                typedWhy = "typed '" + typing + "': " + typedCommand + " types it";
-                typing.setLength(0);
-            } else if (!isPrefix(typing) || sinceTyped > TYPING_PAUSE_MS) {
-                unmapped.add("typed '" + typing + "' (no skill types it)");
-                typing.setLength(0);
-            }
-        }
-        if (typedCommand != null) {
-            if (best != null) {
-                also.add(best.e().call().toString());
-            }
-            return finish(typedCommand, false, typedWhy, keyed, List.of(), unmapped, scene, windowMs, also, best == null ? List.of() : best.covered());
-        }
-        if (best != null) {
-            return finish(best.e().call(), false, best.why(), keyed, best.covered(), unmapped, scene, windowMs);
-        }
-        for (Done d : keyed) {
-            if (!overFromEarlier(d)) {
-                unmapped.add(d.describe() + ", which no skill sends");
-            }
-        }
-        SkillCall idle = idle(windowMs);
-        String why = !typing.isEmpty() ? "typing '" + typing + "' (a skill's text, not finished)"
-                : unmapped.isEmpty() ? "nothing pressed" : "nothing a skill sends (" + String.join("; ", unmapped) + ")";
-        return new Match(idle, true, why + (idle == null ? "" : ": " + idle), unmapped, List.of());
+        return keyed;
     }
 
     private Match finish(SkillCall c, boolean idle, String why, List<Done> done, List<Integer> covered, List<String> unmapped, Scene scene,
