@@ -90,7 +90,7 @@ public final class Game2048DemonstratorCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Game2048DemonstratorCommand());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             cmd.getErr().println("error: " + e.getMessage());
-            return e instanceof dev.embody.loop.BadFileException ? 3 : 1;
+            return e instanceof dev.embody.file.BadFileException ? 3 : 1;
         });
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("error: " + e.getMessage());
