@@ -77,6 +77,11 @@ public record Checkpoint(String version, Path dir, JsonNode meta) {
         return l.isBoolean() ? l.booleanValue() : null;
     }
 
+    /** Whether it was chosen to skip moves that changed nothing on a still screen; false where it recorded none (before the rule). */
+    public boolean stillScreen() {
+        return meta.path("rules").path("still_screen").asBoolean(false);
+    }
+
     /** The profile it was trained for, or "" for an old checkpoint. */
     public String profile() {
         return meta.path("profile").asText("");

@@ -143,6 +143,7 @@ public final class Checkpoints {
             ObjectNode rules = meta.putObject("rules");
             rules.put("choice", policy.rules().sampleSeed() < 0 ? "greedy" : "sampled");
             rules.put("loop_breaking", policy.rules().breakLoops());
+            rules.put("still_screen", policy.rules().stillScreen());
             meta.set("metrics", JSON.valueToTree(metrics));
             Files.write(tmp.resolve(Checkpoint.META), JSON.writeValueAsBytes(meta));
             sync(tmp.resolve(Checkpoint.PARAMS));

@@ -13,7 +13,7 @@ public record DeclaredRules(Boolean greedy, Boolean loopBreaking) {
     public PolicyRules apply(PolicyRules base, boolean chosenGreedy, boolean chosenLoopBreaking) {
         boolean g = greedy != null ? greedy : chosenGreedy;
         boolean l = loopBreaking != null ? loopBreaking : chosenLoopBreaking;
-        PolicyRules r = new PolicyRules(base.sampleSeed(), base.sharpen(), base.vetoes(), l);
+        PolicyRules r = new PolicyRules(base.sampleSeed(), base.sharpen(), base.vetoes(), l, base.stillScreen());
         return g ? r.greedy() : r;
     }
 }

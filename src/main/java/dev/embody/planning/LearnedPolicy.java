@@ -27,6 +27,8 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
     // one per thread: the loop plays on its own, a gate evaluates on another, each with its own frame stack
     private final ThreadLocal<PolicyEncoder> encoder;
     private final ThreadLocal<Random> sampler;
+    /** Moves that changed nothing since the screen last changed, per playing thread (waits between them change nothing). */
+    private final ThreadLocal<java.util.Set<String>> fruitless = ThreadLocal.withInitial(java.util.HashSet::new);
 
     /** @param commands the command texts, one per output row of {@code net}, in row order */
     public LearnedPolicy(PolicyNet net, List<String> commands, String version, PolicyRules rules) {
@@ -101,6 +103,15 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
         for (SkillCall c : ctx.candidates()) {
             scores.put(c.toString(), total > 0 ? scores.get(c.toString()) / total : 1.0 / ctx.candidates().size());
         }
+        java.util.Set<String> tried = fruitless.get();
+        if (ctx.previous() == null || ctx.reflection() == null || ctx.reflection().moved()) {
+            // a new episode, or the screen changed: any move may do something again
+            tried.clear();
+        } else if (!isIdle(ctx.previous())) {
+            tried.add(ctx.previous().toString());
+        }
+        // a move changed nothing and a wait after it showed nothing new either: the program awaits another move
+        boolean waitedInVain = !tried.isEmpty() && ctx.previous() != null && isIdle(ctx.previous());
         List<SkillCall> ranked = new ArrayList<>(ctx.candidates());
         ranked.sort((x, y) -> Double.compare(scores.get(y.toString()), scores.get(x.toString())));
         List<SkillCall> allowed = new ArrayList<>();
@@ -118,7 +129,14 @@ public final class LearnedPolicy implements Policy, AutoCloseable {
                     break;
                 }
             }
-            if (!loops && veto == null) {
+            // a move that changed nothing on a screen still as it was will change nothing again (a slide puzzle's
+            // blocked direction, waits between or not), nor will more waiting; chosen from the person (stillScreen): one
+            // who holds a key against a wall is not overruled (a reflex game's waits come after no fruitless move)
+            boolean fruitlessMove = rules.stillScreen() && (!isIdle(c) && tried.contains(c.toString()) || isIdle(c) && waitedInVain);
+            if (fruitlessMove) {
+                vetoed.merge(isIdle(c) ? "waited in vain after a move that changed nothing" : "changed nothing on the still screen", 1, Integer::sum);
+            }
+            if (!loops && !fruitlessMove && veto == null) {
                 allowed.add(c);
             }
         }

@@ -190,7 +190,8 @@ public interface Profile extends AutoCloseable {
             return policyRules();
         }
         dev.embody.planning.PolicyRules base = dev.embody.planning.PolicyRules.defaults();
-        return d.apply(base, c.greedy() != null ? c.greedy() : base.sampleSeed() < 0, c.loopBreaking() != null ? c.loopBreaking() : base.breakLoops());
+        return d.apply(base, c.greedy() != null ? c.greedy() : base.sampleSeed() < 0, c.loopBreaking() != null ? c.loopBreaking() : base.breakLoops())
+                .withStillScreen(c.stillScreen());
     }
 
     /**

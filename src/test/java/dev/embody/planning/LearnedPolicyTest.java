@@ -122,6 +122,64 @@ class LearnedPolicyTest {
     }
 
     @Test
+    void aMoveThatChangedNothingIsNotTriedAgainUntilTheScreenChanges_waitsBetweenOrNot_whereTheRuleIsChosen() throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        // no loop breaking (a person who waits twice), the still-screen rule chosen (a person who never pressed a dead move twice)
+        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1).as("reflex", PolicyRules.defaults().greedy().withoutLoopBreaking().withStillScreen(true));
+             LearnedPolicy holding = SimGameProfile.standard().untrained(library, 1).as("holding", PolicyRules.defaults().greedy().withoutLoopBreaking())) {
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+            Observation o = new Observation(0, 0, game.render());
+            Scene scene = Scene.empty(640, 360, "px");
+            SkillCall wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElseThrow();
+            List<SkillCall> moves = library.commands().stream().filter(c -> c.skill().equals("move")).toList();
+            Decision probe = policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), moves, null, null));
+            SkillCall likeliest = probe.call();
+            Reflection still = new Reflection(false, 0, false, 0, false, false, "changed nothing");
+            Reflection changed = new Reflection(true, 20, false, 0, false, false, "the screen changed");
+            Decision after = policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, likeliest, null));
+            assertThat(after.call()).as("the likeliest move changed nothing: another").isNotEqualTo(likeliest);
+            assertThat(after.why()).contains("vetoed: changed nothing on the still screen");
+            Decision afterWait = policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, wait, null));
+            assertThat(afterWait.call()).as("a wait between, the screen still as it was").isNotEqualTo(likeliest);
+            Decision moved = policy.plan(new PlanningContext(o, scene, TO_COIN, changed, moves, wait, null));
+            assertThat(moved.call()).as("the screen changed: it may do something again").isEqualTo(likeliest);
+            policy.plan(new PlanningContext(o, scene, TO_COIN, still, moves, likeliest, null));
+            Decision fresh = policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), moves, null, null));
+            assertThat(fresh.call()).as("a new episode starts afresh").isEqualTo(likeliest);
+            // a person who held a key against a wall chose it off: the same move again, as they did
+            holding.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), moves, null, null));
+            assertThat(holding.plan(new PlanningContext(o, scene, TO_COIN, still, moves, likeliest, null)).call()).isEqualTo(likeliest);
+        }
+    }
+
+    @Test
+    void afterAMoveThatChangedNothingAndAWaitThatShowedNothingNew_anotherMove() throws Exception {
+        SkillLibrary library = SkillLibrary.load(Path.of("skills", "sim-game"));
+        try (LearnedPolicy policy = SimGameProfile.standard().untrained(library, 1).as("reflex", PolicyRules.defaults().greedy().withoutLoopBreaking().withStillScreen(true))) {
+            SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+            Observation o = new Observation(0, 0, game.render());
+            Scene scene = Scene.empty(640, 360, "px");
+            SkillCall wait = library.commands().stream().filter(c -> c.skill().equals("wait")).findFirst().orElseThrow();
+            Decision probe = policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), library.commands(), null, null));
+            // two moves the network likes less than waiting: one changed nothing, the other is left
+            List<SkillCall> lessLikely = library.commands().stream().filter(c -> c.skill().equals("move"))
+                    .filter(c -> probe.scores().get(c.toString()) < probe.scores().get(wait.toString())).limit(2).toList();
+            assertThat(lessLikely).hasSize(2);
+            List<SkillCall> three = List.of(wait, lessLikely.get(0), lessLikely.get(1));
+            Reflection still = new Reflection(false, 0, false, 0, false, false, "changed nothing");
+            Decision first = policy.plan(new PlanningContext(o, scene, TO_COIN, still, three, lessLikely.get(0), null));
+            assertThat(first.call()).as("waiting is likeliest, and allowed once after the move that did nothing").isEqualTo(wait);
+            Decision second = policy.plan(new PlanningContext(o, scene, TO_COIN, still, three, wait, null));
+            assertThat(second.call()).as("the wait showed nothing new: the move not yet tried").isEqualTo(lessLikely.get(1));
+            assertThat(second.why()).contains("waited in vain after a move that changed nothing");
+            // a wait on a still screen with no fruitless move before it (a reflex game's) is left alone
+            policy.plan(new PlanningContext(o, scene, TO_COIN, Reflection.first(), three, null, null));
+            Decision reflex = policy.plan(new PlanningContext(o, scene, TO_COIN, still, three, wait, null));
+            assertThat(reflex.call()).isEqualTo(wait);
+        }
+    }
+
+    @Test
     void theEncoderStacksTheLastFramesNewestFirst_aNewEpisodeStartsAfresh() {
         PolicyEncoder encoder = new PolicyEncoder(new InputSpec(8, 6, 3, 16, List.of("target")));
         SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
