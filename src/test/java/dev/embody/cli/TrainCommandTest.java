@@ -153,7 +153,7 @@ class TrainCommandTest {
                 "--checkpoints", dir.resolve("ck").toString(), "--epochs", "2");
         assertThat(decl.exit()).as(decl.out() + decl.err()).isZero();
         assertThat(decl.line("input: ")).startsWith("input: 40x8 pixels x 1 frame(s)").endsWith("(declared by the calibration's policy.input, not chosen from the demonstrations)");
-        assertThat(decl.line("choice: ")).endsWith("loop breaking (the calibration declares it)");
+        assertThat(decl.line("choice: ")).contains(", loop breaking (the calibration declares it), ").endsWith("moves that changed nothing may be tried again (one frame a step: a still screen is not seen)");
         assertThat(decl.out()).as("nothing declared: levels over 255, as before").doesNotContain("centred and scaled");
     }
 }
