@@ -37,37 +37,18 @@ public final class WormDemonstrator {
 
     private final ScreenCalibration calibration;
     private final double rateHz;
-    private final String socket;
-    private final String session;
+    private final TmuxPane pane;
 
     public WormDemonstrator(ScreenCalibration calibration, double rateHz) {
-        if (calibration.launch() == null) {
-            throw new IllegalArgumentException("calibration " + calibration.file() + " has no launch: the demonstrator reads the game through the tmux session it starts");
-        }
+        this.pane = TmuxPane.launchedBy(calibration);
         this.calibration = calibration;
         this.rateHz = rateHz;
-        List<String> cmd = calibration.launch().command();
-        this.socket = after(cmd, "-L", "default");
-        this.session = after(cmd, "-s", null);
-        if (session == null) {
-            throw new IllegalArgumentException("the launch command of " + calibration.file() + " names no tmux session (new-session -s NAME)");
-        }
-    }
-
-    private static String after(List<String> words, String flag, String otherwise) {
-        int i = words.indexOf(flag);
-        return i >= 0 && i + 1 < words.size() ? words.get(i + 1) : otherwise;
     }
 
     /** The game's text now, or empty when its tmux session is not there (not started yet, or over). */
     public Optional<WormBoard> board() throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", session).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(5, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return Optional.empty();
-        }
-        return p.exitValue() == 0 ? Optional.of(new WormBoard(out.lines().toList())) : Optional.empty();
+        Optional<List<String>> lines = pane.lines();
+        return lines.map(WormBoard::new);
     }
 
     /** The X key an arrow move sends. */
