@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Debian's PocketSphinx (libpocketsphinx.so.3, 5prealpha) in process through JNA, with the en-us acoustic model and a
@@ -93,10 +94,15 @@ public final class PocketSphinx implements AutoCloseable {
         }
     }
 
+    private static final int RTLD_LAZY = 1;
+
     private static synchronized void load() {
         if (sphinx == null) {
-            base = Native.load("sphinxbase", SphinxBase.class);
-            sphinx = Native.load("pocketsphinx", Sphinx.class);
+            // RTLD_LAZY without RTLD_GLOBAL (JNA's default adds it): pocketsphinx pulls in Debian's OpenBLAS, whose symbols
+            // in the global scope bound OpenCV's own OpenBLAS to the wrong copy and crashed calibrateCamera
+            Map<String, Object> local = Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY);
+            base = Native.load("sphinxbase", SphinxBase.class, local);
+            sphinx = Native.load("pocketsphinx", Sphinx.class, local);
         }
     }
 
