@@ -65,7 +65,7 @@ class WormTest {
             int truth = Integer.parseInt(m.group(2));
             ate += truth > 0 ? 1 : 0;
             exact += truth > 0 && ocr == truth ? 1 : 0;
-            // tmux is read just after the episode's last frame: a digit eaten in between (one digit, at most 9) is
+            // tmux is read once more after the episode's last frame: a digit eaten in between (one digit, at most 9) is
             // on tmux's line and not yet on any frame OCR saw (CI once: OCR 6, tmux 11 at the time limit)
             assertThat(ocr).as("OCR of the score the game drew, against tmux's: " + play.out()).isBetween(truth - 9.0, (double) truth);
         }

@@ -88,6 +88,11 @@ public final class WormDemonstrator {
             }
             // the last reading of the score a frame showed before the end
             ending.settle(Duration.ofSeconds(5));
+            // tmux's score after that last frame (the loop's own reading may predate it by a digit eaten); gone if it crashed
+            Optional<WormBoard> after = board();
+            if (after.isPresent()) {
+                trueScore = after.get().score();
+            }
             return new Played(target.outcome(), ending.reason(), new LinkedHashMap<>(ending.score()), trueScore, presses);
         }
     }
