@@ -3,9 +3,7 @@ package dev.embody.console;
 import dev.embody.learning.TrainingStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.embody.correction.CorrectionParser;
-import dev.embody.correction.CorrectionRate;
 import dev.embody.correction.SpokenCorrections;
-import dev.embody.correction.Understanding;
 import dev.embody.loop.Entity;
 import dev.embody.loop.Frame;
 import dev.embody.loop.Intervention;
@@ -15,9 +13,7 @@ import dev.embody.loop.Outcome;
 import dev.embody.loop.Scene;
 import dev.embody.loop.Step;
 import dev.embody.loop.StepListener;
-import dev.embody.skill.Skill;
 import dev.embody.skill.SkillCall;
-import dev.embody.skill.SkillLibrary;
 import io.javalin.Javalin;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.staticfiles.Location;
@@ -29,12 +25,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -49,30 +43,23 @@ import java.util.function.Supplier;
  *
  * <p>What comes from a browser only ever reaches the {@link CorrectionParser} and the {@link OperatorInbox}: nothing
  * received is executed, evaluated or used as a path.
+ *
+ * <p>This class wires the parts and keeps the session's state: {@link ConsoleGate} admits a request (token, Host,
+ * Origin), {@link ConsoleRoutes} serves it, {@link Broadcaster} pushes steps and frames to the pages.
  */
 public final class OperatorConsole implements StepListener, Consumer<Frame>, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(OperatorConsole.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_AUDIO_BYTES = 2 * 1024 * 1024;
     private static final int MAX_WS_MESSAGE_BYTES = 4096;
     /** The page (src/main/resources/console): it holds no secret, and reads the token from its own URL. */
     private static final Set<String> PAGE_FILES = Set.of("/", "/index.html", "/console.js", "/console.css");
 
     private final ConsoleSettings settings;
     private final ConsoleGate gate;
-    private final OperatorInbox inbox;
-    private final Supplier<CorrectionParser> parser;
-    private final TrainingStatus training;
-    private final RecordedEpisodes episodes;
-    private final SpokenCorrections speech;
-    /** Recordings decoded or waiting for the decoder at once; more are answered 503 at once, never queued. */
-    static final int SPEECH_WAITING = 4;
-    private final java.util.concurrent.Semaphore speechSlots = new java.util.concurrent.Semaphore(SPEECH_WAITING);
     private final Javalin app;
     private final AtomicReference<Map<String, Object>> latestStep = new AtomicReference<>(Map.of("index", -1));
     private final AtomicLong framesSeen = new AtomicLong();
-    private final CorrectionRate rate;
     private final Broadcaster broadcaster = new Broadcaster();
     private final List<Map<String, Object>> operatorLog = new ArrayList<>();
     private volatile BiConsumer<String, Object> episodeLog = (k, v) -> { };
@@ -85,16 +72,10 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                             Path episodesDir, SpokenCorrections speech) {
         this.settings = settings;
         this.gate = new ConsoleGate(settings);
-        this.inbox = inbox;
-        this.parser = parser;
-        this.training = training;
-        this.episodes = new RecordedEpisodes(episodesDir);
-        this.speech = speech;
-        this.rate = new CorrectionRate(settings.correctionsPerSecond(), Math.max(2, settings.correctionsPerSecond() * 2));
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
-            cfg.http.maxRequestSize = MAX_AUDIO_BYTES;
+            cfg.http.maxRequestSize = ConsoleRoutes.MAX_AUDIO_BYTES;
             // nothing from the browser is worth more than a short text: a longer message closes the socket (1009)
             cfg.jetty.modifyWebSocketServletFactory(f -> {
                 f.setMaxTextMessageSize(MAX_WS_MESSAGE_BYTES);
@@ -106,7 +87,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                         jakarta.servlet.http.HttpServletRequest r = (jakarta.servlet.http.HttpServletRequest) req;
                         BadRequest refused = admit(r);
                         if (refused != null) {
-                            log.warn("refused {} {}: {}", r.getMethod(), clip(String.valueOf(r.getRequestURI())), refused.getMessage());
+                            log.warn("refused {} {}: {}", r.getMethod(), ConsoleRoutes.clip(String.valueOf(r.getRequestURI())), refused.getMessage());
                             jakarta.servlet.http.HttpServletResponse out = (jakarta.servlet.http.HttpServletResponse) res;
                             out.setStatus(refused.status.getCode());
                             out.setContentType("application/json");
@@ -121,7 +102,7 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
                 s.location = Location.CLASSPATH;
             });
         });
-        routes();
+        new ConsoleRoutes(settings, new Shown(), broadcaster, inbox, parser, training, new RecordedEpisodes(episodesDir), speech).addTo(app);
         inbox.observe(this::logged);
     }
 
@@ -287,159 +268,35 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         return m;
     }
 
-    private dev.embody.vlm.ModelSession modelSession() {
-        dev.embody.vlm.ModelSession m = model;
-        if (m == null) {
-            throw new BadRequest(HttpStatus.NOT_FOUND, "no module of this session is backed by a model (--modules plan=vlm)");
+    /** What the routes show of this session: the console's own state, read as it is now. */
+    private final class Shown implements ConsoleRoutes.Session {
+        @Override
+        public String episodeId() {
+            return episodeId;
         }
-        return m;
+
+        @Override
+        public String status() {
+            return status;
+        }
+
+        @Override
+        public Map<String, Object> latestStep() {
+            return latestStep.get();
+        }
+
+        @Override
+        public long framesSeen() {
+            return framesSeen.get();
+        }
+
+        @Override
+        public dev.embody.vlm.ModelSession model() {
+            return model;
+        }
     }
 
-    // ---- HTTP and WebSocket ----
-
-    private void routes() {
-        app.before("/api/*", RequestBody::requireJsonPost);
-        app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-        // Javalin's own refusals (no such endpoint, a body over its limit) in the same one-line JSON
-        app.exception(io.javalin.http.HttpResponseException.class, (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("error",
-                e instanceof io.javalin.http.NotFoundResponse ? "no such endpoint: " + ctx.method() + " " + clip(ctx.path())
-                        : e instanceof io.javalin.http.ContentTooLargeResponse ? "the body is too large: at most " + MAX_AUDIO_BYTES + " bytes"
-                        : e.getMessage())));
-        app.exception(Exception.class, (e, ctx) -> {
-            log.debug("console request failed", e);
-            ctx.status(HttpStatus.BAD_REQUEST).json(Map.of("error", "bad request: " + e.getClass().getSimpleName()));
-        });
-        app.ws("/ws", ws -> {
-            ws.onConnect(ctx -> {
-                ctx.session.setIdleTimeout(java.time.Duration.ofMinutes(30));
-                broadcaster.join(ctx);
-                ctx.send(JSON.writeValueAsString(Map.of("type", "hello", "episode", episodeId, "status", status,
-                        "step", latestStep.get())));
-            });
-            // the socket only carries the agent's view to the page; anything a browser sends on it is ignored
-            ws.onMessage(ctx -> { });
-            ws.onBinaryMessage(ctx -> { });
-            ws.onClose(broadcaster::leave);
-            ws.onError(broadcaster::leave);
-        });
-        app.get("/api/state", ctx -> ctx.json(Map.of("episode", episodeId, "status", status, "step", latestStep.get(),
-                "viewers", broadcaster.viewers(), "frames_seen", framesSeen.get())));
-        app.get("/api/parse", ctx -> ctx.json(understandingView(parse(text(ctx.queryParam("text"))), false, null)));
-        app.post("/api/correct", ctx -> {
-            String text = text(RequestBody.field(ctx, "text"));
-            // understood before it is limited: a stop or a pause is never refused ("stop, there is lava")
-            Understanding u = parse(text);
-            java.util.Optional<Intervention> i = u.toIntervention("web");
-            if (i.isPresent()) {
-                limit(i.get());
-                inbox.submit(i.get());
-            } else {
-                limit();
-            }
-            ctx.json(understandingView(u, i.isPresent(), null));
-        });
-        app.post("/api/control", ctx -> {
-            String action = RequestBody.field(ctx, "action");
-            Intervention i = switch (action) {
-                case "pause" -> Intervention.of(Intervention.Kind.PAUSE, null, "pause", "web");
-                case "resume" -> Intervention.of(Intervention.Kind.RESUME, null, "resume", "web");
-                case "step" -> Intervention.of(Intervention.Kind.STEP, null, "single step", "web");
-                case "estop" -> Intervention.of(Intervention.Kind.STOP, null, "e-stop", "web");
-                case "goal" -> {
-                    String goal = text(RequestBody.field(ctx, "goal"));
-                    yield Intervention.of(Intervention.Kind.GOAL, goal, "goal: " + goal, "web");
-                }
-                default -> throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown action '" + clip(action) + "' (expected pause, resume, step, estop or goal)");
-            };
-            limit(i); // E-STOP and pause pass however many came before them
-            inbox.submit(i);
-            ctx.json(Map.of("ok", true, "action", action));
-        });
-        app.post("/api/speech", ctx -> {
-            if (speech == null) {
-                throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, "speech recognition is not available in this session");
-            }
-            byte[] wav = ctx.bodyAsBytes();
-            if (wav.length > MAX_AUDIO_BYTES) {
-                throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "recording too long (at most " + MAX_AUDIO_BYTES + " bytes)");
-            }
-            short[] samples;
-            try {
-                samples = dev.embody.correction.SpeechAudio.fromWav(wav);
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "not a WAV recording: " + e.getMessage());
-            }
-            // a flood of recordings waiting on the one decoder must not hold the server's threads the E-STOP button needs
-            if (!speechSlots.tryAcquire()) {
-                throw new BadRequest(HttpStatus.SERVICE_UNAVAILABLE, "the speech recogniser is busy with " + SPEECH_WAITING
-                        + " recordings; not heard (the E-STOP button and typed 'stop' are never refused)");
-            }
-            // heard before it is limited (a spoken stop or pause always passes); one decoder, so a flood takes one core at most
-            AtomicBoolean limited = new AtomicBoolean();
-            SpokenCorrections.Heard h;
-            try {
-                h = speech.hear(samples, "web-speech", i -> {
-                    limited.set(!rate.admits(i));
-                    return !limited.get();
-                });
-            } finally {
-                speechSlots.release();
-            }
-            if (limited.get()) {
-                throw new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond()
-                        + " a second; heard '" + clip(h.text()) + "', not applied");
-            }
-            Map<String, Object> m = understandingView(h.understanding(), h.applied(), h.why());
-            m.put("heard", h.text());
-            m.put("heard_freely", h.free());
-            m.put("score", h.score());
-            m.put("decode_ms", h.decodeMillis());
-            ctx.json(m);
-        });
-        app.get("/api/suggestions", ctx -> ctx.json(suggestions(parser.get().library())));
-        app.get("/api/commands", ctx -> ctx.json(parser.get().library().commands().stream().map(Object::toString).toList()));
-        app.post("/api/command", ctx -> {
-            String text = text(RequestBody.field(ctx, "command"));
-            dev.embody.skill.SkillCall call;
-            try {
-                call = parser.get().library().normalize(dev.embody.skill.SkillCall.parse(text));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest(HttpStatus.BAD_REQUEST, "not a command of these skills: " + clip(text) + " (" + e.getMessage() + ")");
-            }
-            Intervention i = Intervention.command(call, "button " + call, "console-button");
-            limit(i);
-            inbox.submit(i);
-            ctx.json(Map.of("ok", true, "command", call.toString()));
-        });
-        app.get("/api/training", ctx -> ctx.json(training.snapshot()));
-        app.post("/api/training/rollback", ctx -> {
-            limit();
-            String cp = text(RequestBody.field(ctx, "checkpoint"));
-            ctx.json(Map.of("message", training.rollback(cp)));
-        });
-        app.get("/api/model", ctx -> ctx.json(modelSession().status()));
-        app.post("/api/model/skills", ctx -> {
-            limit();
-            String id = RequestBody.field(ctx, "id");
-            String verdict = RequestBody.field(ctx, "verdict");
-            if (!List.of("approve", "reject").contains(verdict)) {
-                throw new BadRequest(HttpStatus.BAD_REQUEST, "verdict must be approve or reject, got '" + clip(verdict) + "'");
-            }
-            int n;
-            try {
-                n = Integer.parseInt(id.strip());
-            } catch (NumberFormatException e) {
-                throw new BadRequest(HttpStatus.BAD_REQUEST, "id must be a proposal's number, got '" + clip(id) + "'");
-            }
-            try {
-                ctx.json(modelSession().proposals().decide(n, verdict.equals("approve"), "web"));
-            } catch (IllegalArgumentException e) {
-                throw new BadRequest(HttpStatus.CONFLICT, e.getMessage());
-            }
-        });
-        app.get("/api/episodes", ctx -> ctx.json(episodes.list()));
-        app.get("/api/episodes/{id}/report", episodes::report);
-    }
+    // ---- the gate ----
 
     /**
      * The gate's decision for a request (token, Host, Origin), and a query that is not UTF-8 once percent-decoded;
@@ -457,68 +314,6 @@ public final class OperatorConsole implements StepListener, Consumer<Frame>, Aut
         // only the page's own files go without the token: any other spelling of a path ("/%61pi/state") is guarded
         ConsoleGate.Refusal refused = gate.refusal(!PAGE_FILES.contains(path), token, r.getHeader("Host"), r.getHeader("Origin"), port());
         return refused == null ? null : new BadRequest(refused.status(), refused.reason());
-    }
-
-    /** What halts nothing (a rollback, a verdict, a sentence not understood) takes a token, or is refused (429). */
-    private void limit() {
-        if (!rate.take()) {
-            throw tooMany();
-        }
-    }
-
-    /** An intervention takes a token, or is refused (429); a stop or a pause never is. */
-    private void limit(Intervention i) {
-        if (!rate.admits(i)) {
-            throw tooMany();
-        }
-    }
-
-    private BadRequest tooMany() {
-        return new BadRequest(HttpStatus.TOO_MANY_REQUESTS, "too many corrections: at most " + settings.correctionsPerSecond() + " a second");
-    }
-
-    private String text(String t) {
-        if (t == null || t.isBlank()) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "empty text");
-        }
-        if (t.length() > settings.maxCorrectionChars()) {
-            throw new BadRequest(HttpStatus.CONTENT_TOO_LARGE, "text too long: " + t.length() + " characters (at most " + settings.maxCorrectionChars() + ")");
-        }
-        return t.strip();
-    }
-
-    private Understanding parse(String text) {
-        return parser.get().parse(text);
-    }
-
-    static Map<String, Object> understandingView(Understanding u, boolean applied, String why) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("text", u.text());
-        m.put("kind", u.kind().name().toLowerCase(Locale.ROOT));
-        m.put("understood", u.understood());
-        m.put("command", u.command() == null ? null : u.command().toString());
-        m.put("argument", u.argument());
-        m.put("explanation", u.explanation());
-        m.put("confidence", u.confidence());
-        m.put("applied", applied);
-        if (why != null) {
-            m.put("why", why);
-        }
-        return m;
-    }
-
-    /** Sentences an operator can say: every skill phrase with its slots filled by the values' first words. */
-    static List<String> suggestions(SkillLibrary lib) {
-        Set<String> out = new LinkedHashSet<>(List.of("stop", "pause", "resume"));
-        for (Skill s : lib.skills()) {
-            s.sentences(v -> List.of(v.synonyms().isEmpty() ? v.name() : v.synonyms().get(0))).stream()
-                    .filter(f -> !f.contains("{")).forEach(out::add);
-        }
-        return List.copyOf(out);
-    }
-
-    private static String clip(String s) {
-        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }
 
     @Override

@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * From an operator's words to what they mean: a command of the skill library, an emergency stop, pause / resume /
@@ -39,6 +37,10 @@ import java.util.regex.Pattern;
  *       equally, are ambiguous; a skill missing a value it needs ("go") is not understood, and the reason says which.</li>
  * </ol>
  * Nothing not understood or ambiguous is ever applied ({@link Understanding#toIntervention} is empty). Thread-safe.
+ *
+ * <p>The parts with names of their own: {@link Reading} (the words of a sentence, typos and fillers), {@link Speller}
+ * (a typo as the word meant), {@link PhraseBook} (the skills compiled: phrases as matchers, values' word forms); this
+ * class keeps the rules above.
  */
 public final class CorrectionParser {
 
@@ -92,13 +94,10 @@ public final class CorrectionParser {
 
     private final SkillLibrary library;
     private final Set<String> worldWords;
-    private final List<SkillPhrase> phrases = new ArrayList<>();
-    private final List<ValueForm> forms = new ArrayList<>();
+    private final PhraseBook book;
     /** Every word the parser knows; typos are read as the nearest of these. */
     private final Set<String> vocabulary = new TreeSet<>();
     private final Speller speller;
-    /** Words of a skill's phrases that are not slots or function words ("go", "move", "wait", "still"), by skill. */
-    private final Map<String, Set<String>> anchors = new LinkedHashMap<>();
 
     public CorrectionParser(SkillLibrary library) {
         this(library, Set.of());
@@ -111,38 +110,8 @@ public final class CorrectionParser {
     public CorrectionParser(SkillLibrary library, Set<String> worldWords) {
         this.library = library;
         this.worldWords = Set.copyOf(worldWords);
-        for (Skill s : library.skills()) {
-            Set<String> words = new LinkedHashSet<>();
-            for (Skill.Phrase p : s.phrases()) {
-                SkillPhrase cp = SkillPhrase.compile(s, p);
-                if (cp != null) {
-                    phrases.add(cp);
-                }
-                for (String w : Reading.words(p.text().replaceAll("\\{[a-z0-9_]+}", " "))) {
-                    if (!FUNCTION_WORDS.contains(w)) {
-                        words.add(w);
-                    }
-                }
-            }
-            words.addAll(Reading.words(s.name().replace('_', ' ')));
-            anchors.put(s.name(), words);
-            vocabulary.addAll(words);
-            for (Skill.Parameter param : s.parameters()) {
-                for (Skill.Value v : param.values()) {
-                    List<String> says = new ArrayList<>(v.synonyms());
-                    says.add(0, v.name().replace('_', ' '));
-                    for (String say : says) {
-                        List<String> w = Reading.words(say);
-                        if (!w.isEmpty()) {
-                            forms.add(new ValueForm(s.name(), param.name(), v.name(), w));
-                            vocabulary.addAll(w);
-                        }
-                    }
-                }
-            }
-        }
-        // the longest form first, so "a little bit" wins over "a little"
-        forms.sort(Comparator.comparingInt((ValueForm f) -> -f.words().size()));
+        this.book = new PhraseBook(library, FUNCTION_WORDS);
+        vocabulary.addAll(book.words());
         vocabulary.addAll(STOP_WORDS);
         vocabulary.addAll(Reading.FILLERS_ANYWHERE);
         vocabulary.addAll(Reading.FILLERS_LEADING);
@@ -177,7 +146,6 @@ public final class CorrectionParser {
         };
     }
 
-    /** Hesitation sounds: typed they are fillers, but a recogniser listening for them hears them in every short sound. */
     /**
      * The words and phrases said before a correction that the parser sets aside ("okay", "could you", "please"): what
      * a recogniser may hear before one without it changing what is meant. Hesitation sounds are left out.
@@ -242,19 +210,14 @@ public final class CorrectionParser {
 
         // 1. a whole phrase of a skill; a bare stop word stays the emergency stop whatever a skill says
         if (!(hasStop && t.size() == 1)) {
-            for (SkillPhrase cp : phrases) {
-                Matcher m = cp.pattern().matcher(joined);
-                if (m.matches()) {
-                    SkillCall call = cp.bind(m, library);
-                    if (call != null) {
-                        double c = clamp(1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05));
-                        String why = "the phrase \"" + cp.phrase().text() + "\" of skill '" + cp.skill().name() + "'" + r.notes();
-                        if (c < MIN_CONFIDENCE) {
-                            return unsure(original, call.toString(), c, why);
-                        }
-                        return new Understanding(Understanding.Kind.COMMAND, call, null, original, why, c);
-                    }
+            PhraseBook.Matched m = book.whole(joined);
+            if (m != null) {
+                double c = clamp(1.0 - r.penalty() - (r.fillers.isEmpty() ? 0 : 0.05));
+                String why = "the phrase \"" + m.phrase().phrase().text() + "\" of skill '" + m.phrase().skill().name() + "'" + r.notes();
+                if (c < MIN_CONFIDENCE) {
+                    return unsure(original, m.call().toString(), c, why);
                 }
+                return new Understanding(Understanding.Kind.COMMAND, m.call(), null, original, why, c);
             }
         }
         // 2. stop always wins
@@ -331,7 +294,7 @@ public final class CorrectionParser {
         Set<String> negated = new LinkedHashSet<>();
         // each skill reads the words on its own: "a bit" may be an amount to one skill and a duration to another
         Map<String, boolean[]> usedBy = new LinkedHashMap<>();
-        for (ValueForm f : forms) {
+        for (PhraseBook.ValueForm f : book.forms()) {
             int n = f.words().size();
             boolean[] mine = usedBy.computeIfAbsent(f.skill(), k -> new boolean[t.size()]);
             for (int i = 0; i + n <= t.size(); i++) {
@@ -352,7 +315,7 @@ public final class CorrectionParser {
         List<String> strangers = new ArrayList<>();
         for (int i = 0; i < t.size(); i++) {
             String w = t.get(i);
-            if (used[i] || NEGATIONS.contains(w) || anchors.values().stream().anyMatch(a -> a.contains(w))) {
+            if (used[i] || NEGATIONS.contains(w) || book.isAnchor(w)) {
                 evidence++;
             } else if (!vocabulary.contains(w)) {
                 strangers.add(w);
@@ -371,7 +334,7 @@ public final class CorrectionParser {
                 }
             }
             for (String w : t) {
-                if (anchors.get(s.name()).contains(w)) {
+                if (book.anchors(s.name()).contains(w)) {
                     score++;
                     own++;
                 }
@@ -446,39 +409,15 @@ public final class CorrectionParser {
 
     /** The words of the sentence that point at a candidate skill: its values said and its own phrase words. */
     private List<String> nearest(Candidate candidate, List<String> t) {
-        String skill = candidate.skill().name();
-        List<String> out = new ArrayList<>();
-        for (String w : t) {
-            if (anchors.get(skill).contains(w) || forms.stream().anyMatch(f -> f.skill().equals(skill) && f.words().contains(w))) {
-                out.add("\"" + w + "\"");
-            }
-        }
+        List<String> out = book.pointingAt(candidate.skill().name(), t);
         return out.isEmpty() ? List.of("no word of its own") : out;
     }
 
     private String examples() {
-        List<String> ex = new ArrayList<>();
-        for (SkillPhrase cp : phrases) {
-            if (ex.size() >= 2) {
-                break;
-            }
-            if (cp.phrase().text().contains("{")) {
-                Skill.Parameter p = cp.skill().parameter(firstSlot(cp.phrase().text())).orElse(null);
-                if (p != null && !p.values().isEmpty()) {
-                    ex.add("\"" + cp.phrase().text().replaceAll("\\{[a-z0-9_]+}", p.values().get(0).name()) + "\"");
-                    continue;
-                }
-            }
-            ex.add("\"" + cp.phrase().text() + "\"");
-        }
+        List<String> ex = new ArrayList<>(book.examples());
         ex.add("\"stop\"");
         ex.add("\"pause\"");
         return String.join(", ", ex);
-    }
-
-    private static String firstSlot(String text) {
-        Matcher m = Pattern.compile("\\{([a-z0-9_]+)}").matcher(text);
-        return m.find() ? m.group(1) : "";
     }
 
     /** "not left", "not to the left": a negation before the value, with only function words between. */
@@ -520,11 +459,6 @@ public final class CorrectionParser {
         return null;
     }
 
-    /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
-    static List<String> words(String text) {
-        return Reading.words(text);
-    }
-
     private static List<List<String>> phrases(String... texts) {
         List<List<String>> out = new ArrayList<>();
         for (String s : texts) {
@@ -533,11 +467,6 @@ public final class CorrectionParser {
         // the longest first, so "remember that" wins over "remember"
         out.sort(Comparator.comparingInt((List<String> l) -> -l.size()));
         return List.copyOf(out);
-    }
-
-    // ---- skill phrases
-
-    private record ValueForm(String skill, String parameter, String value, List<String> words) {
     }
 
     /** A skill the words may name: how strongly, the values said for it, and the values it still needs. */

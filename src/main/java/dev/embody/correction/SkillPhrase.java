@@ -31,10 +31,8 @@ record SkillPhrase(Skill skill, Skill.Phrase phrase, Pattern pattern, List<Strin
             }
             List<String> alts = new ArrayList<>();
             for (Skill.Value v : param.values()) {
-                alts.add(String.join(" ", CorrectionParser.words(v.name().replace('_', ' '))));
-                v.synonyms().forEach(y -> alts.add(String.join(" ", CorrectionParser.words(y))));
+                PhraseBook.said(v).forEach(w -> alts.add(String.join(" ", w)));
             }
-            alts.removeIf(String::isEmpty);
             alts.sort(Comparator.comparingInt(String::length).reversed());
             re.append("(").append(String.join("|", alts.stream().map(Pattern::quote).toList())).append(")");
             slots.add(param.name());
@@ -47,7 +45,7 @@ record SkillPhrase(Skill skill, Skill.Phrase phrase, Pattern pattern, List<Strin
     }
 
     private static String literal(String text) {
-        List<String> w = CorrectionParser.words(text);
+        List<String> w = Reading.words(text);
         if (w.isEmpty()) {
             return " ";
         }
@@ -61,8 +59,7 @@ record SkillPhrase(Skill skill, Skill.Phrase phrase, Pattern pattern, List<Strin
             String heard = m.group(i + 1);
             Skill.Parameter param = skill.parameter(slots.get(i)).orElseThrow();
             for (Skill.Value v : param.values()) {
-                if (String.join(" ", CorrectionParser.words(v.name().replace('_', ' '))).equals(heard)
-                        || v.synonyms().stream().anyMatch(y -> String.join(" ", CorrectionParser.words(y)).equals(heard))) {
+                if (PhraseBook.said(v).stream().anyMatch(w -> String.join(" ", w).equals(heard))) {
                     args.put(param.name(), v.name());
                     break;
                 }
