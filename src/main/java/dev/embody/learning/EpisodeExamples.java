@@ -118,41 +118,7 @@ public final class EpisodeExamples {
                 }
             }
         }
-        int decided = decidedOnAStillScreen(out);
-        if (decided > 0) {
-            log.debug("{}: {} waits on a still screen before a move taught as that move", episode.id(), decided);
-        }
         return out;
-    }
-
-    /**
-     * A person's wait on a screen that stays the same until their next move was that move being decided: the frames
-     * cannot tell the two steps apart, only the person's reaction time, which the recorder's steps cut at random (2048's
-     * demonstrations: a settled board labelled now wait, now the move). Such a wait is taught as the move it led to.
-     * Returns how many were.
-     */
-    static int decidedOnAStillScreen(List<Example> examples) {
-        int changed = 0;
-        for (int i = examples.size() - 2; i >= 0; i--) {
-            Example wait = examples.get(i), next = examples.get(i + 1);
-            if (wait.source() == Example.Source.DEMONSTRATION && next.source() == Example.Source.DEMONSTRATION && idle(wait.label())
-                    && !idle(next.label()) && adjacent(wait, next) && java.util.Arrays.equals(wait.input().newest(), next.input().newest())) {
-                examples.set(i, new Example(wait.input(), next.label(), wait.source(), wait.weight(), wait.origin()));
-                changed++;
-            }
-        }
-        return changed;
-    }
-
-    private static boolean idle(String label) {
-        return label.equals("wait") || label.startsWith("wait(");
-    }
-
-    /** Whether two examples are steps n and n+1 of one episode (origin "episode#step"). */
-    private static boolean adjacent(Example a, Example b) {
-        int ha = a.origin().lastIndexOf('#'), hb = b.origin().lastIndexOf('#');
-        return ha > 0 && hb > 0 && a.origin().substring(0, ha).equals(b.origin().substring(0, hb))
-                && Integer.parseInt(b.origin().substring(hb + 1)) == Integer.parseInt(a.origin().substring(ha + 1)) + 1;
     }
 
     /** Every example of every episode of a target under a folder, oldest episode first; an episode that does not read is skipped with a warning. */

@@ -259,7 +259,7 @@ public final class Trainer {
                     best.close();
                 }
                 best = net.copy();
-            } else if (bestEpoch > 0 && epoch - keptEpoch >= options.patience() && step - bestStep >= MIN_STEPS_WITHOUT_GAIN) {
+            } else if (bestEpoch > 0 && epoch - bestEpoch >= options.patience() && step - bestStep >= MIN_STEPS_WITHOUT_GAIN) {
                 throw new EarlyStoppingListener.EarlyStoppedException(epoch, "no gain");
             }
         }
