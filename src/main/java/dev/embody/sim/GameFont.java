@@ -8,7 +8,8 @@ import java.io.InputStream;
 /**
  * The font the game writes its HUD and banners with: DejaVu Sans Mono Bold, shipped in the jar (fonts/, with its
  * licence). A logical font such as {@code Font.MONOSPACED} is whatever the machine maps it to, so text drawn with it,
- * and every template cut from it, would differ from machine to machine.
+ * and every template cut from it, would differ from machine to machine. The file is the font cut to printable ASCII,
+ * the only characters the game draws (fontTools' subset, hinting kept: those glyphs render pixel for pixel as before).
  */
 final class GameFont {
 
