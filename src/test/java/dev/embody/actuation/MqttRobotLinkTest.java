@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The robot link against a real Mosquitto (MQTT 5) and against the embedded Moquette (MQTT 3.1.1). */
+/** The robot link against a real Mosquitto (MQTT 5) and against the embedded HiveMQ CE (MQTT 3.1.1, as the sim robot speaks to it). */
 @Tag("external")
 class MqttRobotLinkTest {
 
@@ -53,7 +53,7 @@ class MqttRobotLinkTest {
         EmbeddedBroker e = EmbeddedBroker.start();
         return new Broker() {
             public String url() { return e.url(); }
-            public String version() { return "auto"; }
+            public String version() { return EmbeddedBroker.PROTOCOL; }
             public void restart() throws Exception { e.stop(); Thread.sleep(300); e.restart(); }
             public void close() { e.close(); }
         };
@@ -77,7 +77,7 @@ class MqttRobotLinkTest {
 
     @Test
     void limitsAreEnforcedBeforeACommandLeaves() throws Exception {
-        try (EmbeddedBroker b = EmbeddedBroker.start(); RobotRig rig = new RobotRig(b.url(), "auto", "lim", 3, false)) {
+        try (EmbeddedBroker b = EmbeddedBroker.start(); RobotRig rig = new RobotRig(b.url(), "3.1.1", "lim", 3, false)) {
             rig.agent().send(new RobotMessages.Command(null, "turn", "left", null, null, 5.0, null, null)); // a state has arrived by now
             int before = rig.robot.received().size();
             assertThatThrownBy(() -> rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.5, null, null, null, null)))
