@@ -54,10 +54,6 @@ public final class EmbeddedBroker implements AutoCloseable {
                 + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>\n"
                 + "  <persistence><mode>in-memory</mode></persistence>\n"
                 + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n</hivemq>\n");
-        Logger hivemq = LoggerFactory.getLogger("com.hivemq");
-        if (hivemq instanceof ch.qos.logback.classic.Logger l) {
-            l.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
         EmbeddedHiveMQ h = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(dir.resolve("data"))
                 .withExtensionsFolder(dir.resolve("extensions")).withoutLoggingBootstrap().build();
         try {
