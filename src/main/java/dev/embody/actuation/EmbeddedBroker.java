@@ -27,7 +27,6 @@ public final class EmbeddedBroker implements AutoCloseable {
     public static final String PROTOCOL = "3.1.1";
 
     private final int port;
-    private Path dir;
     private EmbeddedHiveMQ server;
 
     private EmbeddedBroker(int port) {
@@ -46,7 +45,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        dir = Files.createTempDirectory("embody-broker");
+        Path dir = Files.createTempDirectory("embody-broker");
         Path conf = Files.createDirectories(dir.resolve("conf"));
         Files.createDirectories(dir.resolve("extensions"));
         // no usage statistics: nothing leaves the machine
@@ -67,6 +66,9 @@ public final class EmbeddedBroker implements AutoCloseable {
             delete(dir);
             throw new IOException("the embedded MQTT broker (HiveMQ CE) did not start on port " + port + ": " + e.getMessage(), e);
         }
+        // read at start, and in-memory persistence keeps nothing there: gone now, so that a process that exits before
+        // the broker's stop has finished (close does not wait for it) leaves no folder behind
+        delete(dir);
         server = h;
         log.info("embedded MQTT broker (HiveMQ CE, MQTT 5 and 3.1.1) on {}", url());
     }
@@ -98,7 +100,6 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     private CompletableFuture<Void> stopping() {
         EmbeddedHiveMQ h = server;
-        Path d = dir;
         server = null;
         if (h == null) {
             return CompletableFuture.completedFuture(null);
@@ -110,7 +111,6 @@ public final class EmbeddedBroker implements AutoCloseable {
             } catch (Exception e) {
                 log.debug("stopping the embedded broker: {}", e.getMessage());
             } finally {
-                delete(d);
                 done.complete(null);
             }
         }, "embedded-broker-stop");
