@@ -123,7 +123,8 @@ class MqttRobotLinkTest {
                     throw new IllegalStateException(e);
                 }
             }));
-            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofMillis(1500), false);
+            // the default ack timeout: the state of frame 2 has 2.7 s to come, however loaded the machine
+            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofSeconds(3), false);
             agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));
             assertThatThrownBy(() -> agent.send(new RobotMessages.Command(null, "move", "forward", 0.10, null, null, null, null)))
                     .hasMessageContaining("leave the workspace");
