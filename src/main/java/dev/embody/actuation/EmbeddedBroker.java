@@ -1,28 +1,34 @@
 package dev.embody.actuation;
 
-import io.moquette.broker.Server;
-import io.moquette.broker.config.MemoryConfig;
+import com.hivemq.embedded.EmbeddedHiveMQ;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.util.Properties;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * The embedded MQTT broker (Moquette 0.17, MQTT 3.1.1) on a loopback port, used when no --broker is given. It keeps
- * sessions in memory only; a restart loses them, which the links survive by subscribing again and resending.
+ * The embedded MQTT broker (HiveMQ Community Edition, MQTT 5 and 3.1.1) on a loopback port, used when no --broker is
+ * given and by the fleet where Mosquitto is not installed. Anonymous; it keeps sessions in memory only, so a restart
+ * loses them, which the links survive by subscribing again and resending.
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
 
-    /** The protocol Moquette 0.17 speaks. */
+    /** The protocol the sim robot's links speak to it: 3.1.1, so the default path runs the link an older broker needs. */
     public static final String PROTOCOL = "3.1.1";
 
     private final int port;
-    private Server server;
+    private EmbeddedHiveMQ server;
 
     private EmbeddedBroker(int port) {
         this.port = port;
@@ -40,17 +46,32 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     private void startServer() throws IOException {
-        Properties p = new Properties();
-        p.setProperty("host", "127.0.0.1");
-        p.setProperty("port", Integer.toString(port));
-        p.setProperty("allow_anonymous", "true");
-        p.setProperty("persistence_enabled", "false");
-        p.setProperty("telemetry_enabled", "false");
-        p.setProperty("netty.mqtt.message_size", Integer.toString(4 * 1024 * 1024));
-        Server s = new Server();
-        s.startServer(new MemoryConfig(p));
-        server = s;
-        log.info("embedded MQTT broker (Moquette, MQTT 3.1.1) on {}", url());
+        Path dir = Files.createTempDirectory("embody-broker");
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        Files.createDirectories(dir.resolve("extensions"));
+        // no usage statistics: nothing leaves the machine
+        Files.writeString(conf.resolve("config.xml"), "<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners><tcp-listener><port>" + port
+                + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>\n"
+                + "  <persistence><mode>in-memory</mode></persistence>\n"
+                + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n</hivemq>\n");
+        EmbeddedHiveMQ h = EmbeddedHiveMQ.builder().withConfigurationFolder(conf).withDataFolder(dir.resolve("data"))
+                .withExtensionsFolder(dir.resolve("extensions")).withoutLoggingBootstrap().build();
+        try {
+            h.start().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            try {
+                h.close();
+            } catch (Exception x) {
+                e.addSuppressed(x);
+            }
+            delete(dir);
+            throw new IOException("the embedded MQTT broker (HiveMQ CE) did not start on port " + port + ": " + e.getMessage(), e);
+        }
+        // read at start, and in-memory persistence keeps nothing there: gone now, so that a process that exits before
+        // the broker's stop has finished (close does not wait for it) leaves no folder behind
+        delete(dir);
+        server = h;
+        log.info("embedded MQTT broker (HiveMQ CE, MQTT 5 and 3.1.1) on {}", url());
     }
 
     public String url() {
@@ -67,16 +88,70 @@ public final class EmbeddedBroker implements AutoCloseable {
         startServer();
     }
 
+    /**
+     * Stops and waits until the port is free again, for a restart on it: milliseconds, not the 4 s HiveMQ takes to end
+     * its threads (two event loop groups that each wait out netty's 2 s quiet period), which go on in the background.
+     */
     public void stop() {
-        if (server != null) {
-            server.stopServer();
-            server = null;
+        CompletableFuture<Void> stopped = stopping();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!stopped.isDone() && !portFree()) {
+            if (System.nanoTime() > deadline) {
+                stopped.join();
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
+    private boolean portFree() {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // as the broker's own listener binds it
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops without waiting for HiveMQ's quiet period: clients are gone at once, its threads end on their own. */
     @Override
     public void close() {
-        stop();
+        stopping();
+    }
+
+    private CompletableFuture<Void> stopping() {
+        EmbeddedHiveMQ h = server;
+        server = null;
+        if (h == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                h.close(); // stops it and releases its threads
+            } catch (Exception e) {
+                log.debug("stopping the embedded broker: {}", e.getMessage());
+            } finally {
+                done.complete(null);
+            }
+        }, "embedded-broker-stop");
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    private static void delete(Path d) {
+        try (Stream<Path> all = Files.walk(d)) {
+            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.debug("removing {}: {}", d, e.getMessage());
+        }
     }
 
     private static int freePort() throws IOException {

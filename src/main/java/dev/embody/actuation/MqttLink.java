@@ -11,7 +11,7 @@ import java.util.function.BiConsumer;
  * (see {@link ReconnectingLink} for why), keeps its session (clean start off, with a session expiry), and subscribes
  * again on every new connection in case the broker lost the session (a broker restarted without persistence). No
  * operation waits for the broker longer than {@link KeptConnection#OPERATION_TIMEOUT_MS}. Two protocols behind one
- * face: MQTT 5 (Paho mqttv5) and 3.1.1 (Paho mqttv3, for brokers such as the embedded Moquette 0.17 that speak only 3.1.1).
+ * face: MQTT 5 (Paho mqttv5) and 3.1.1 (Paho mqttv3, for brokers that speak only 3.1.1).
  */
 public interface MqttLink extends AutoCloseable {
 

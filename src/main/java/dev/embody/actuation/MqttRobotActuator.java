@@ -160,8 +160,30 @@ public final class MqttRobotActuator implements Actuator {
 
     /** The robot's last reported pose {x, y, heading_deg}, or null. */
     public double[] pose() {
-        RobotMessages.State s = state;
+        return pose(state);
+    }
+
+    private static double[] pose(RobotMessages.State s) {
         return s == null ? null : new double[]{s.x(), s.y(), s.headingDeg()};
+    }
+
+    /**
+     * The robot's pose once its state has caught up with the last ack (waits up to the ack timeout), else the last
+     * reported one: the pose that goes with the frame a camera source hands out after that ack. Null, at once, from a
+     * robot that has reported none.
+     */
+    public double[] currentPose() {
+        return state == null ? null : pose(awaitCurrentState());
+    }
+
+    /**
+     * Whether a state shows the last acknowledged command's effect: it names a frame at least as new as the one the
+     * last ack named. MQTT keeps order within a topic only, so the state published just before an ack may come after
+     * it (HiveMQ sends a waiting QoS 1 ack ahead of a waiting QoS 0 state); a robot that numbers no states is taken
+     * at its word.
+     */
+    private boolean current(RobotMessages.State s) {
+        return s != null && (s.frameSeq() == null || s.frameSeq() >= lastFrameSeq.get());
     }
 
     /** Fields that make a payload a motion command, whatever topic it is sent to. */
@@ -272,31 +294,40 @@ public final class MqttRobotActuator implements Actuator {
         if (!"stop".equals(raw.op()) && estopped) {
             throw new IllegalStateException("robot " + topics.id() + " is e-stopped: no motion until the e-stop is reset");
         }
-        if ("move".equals(raw.op()) && pose() == null) {
-            awaitPose(); // the workspace is checked from the robot's pose: give its first state a moment to come
+        RobotMessages.State s = state;
+        if ("move".equals(raw.op())) {
+            // the workspace is checked from the robot's pose after its last command: give that state a moment to come
+            s = awaitCurrentState();
+            if (s != null && !current(s)) {
+                throw new IllegalStateException("command refused before sending: robot " + topics.id() + "'s last state (frame "
+                        + s.frameSeq() + ") predates its last ack (frame " + lastFrameSeq.get() + ") after " + ackTimeout.toMillis()
+                        + " ms: the workspace cannot be checked from an old pose");
+            }
         }
         try {
-            return limits.enforce(raw, pose());
+            return limits.enforce(raw, pose(s));
         } catch (RobotLimits.LimitExceeded e) {
             throw new IllegalStateException("command refused before sending: " + e.getMessage());
         }
     }
 
-    private void awaitPose() {
+    /** The robot's state once it is {@link #current}, waiting up to the ack timeout; else the last one heard, or null. */
+    private RobotMessages.State awaitCurrentState() {
         long deadline = System.nanoTime() + ackTimeout.toNanos();
         synchronized (stateArrived) {
-            while (state == null) {
+            while (!current(state)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
-                    return;
+                    break;
                 }
                 try {
                     stateArrived.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    break;
                 }
             }
+            return state;
         }
     }
 

@@ -78,7 +78,7 @@ public final class MqttRobotTarget implements Target {
             @Override
             public dev.embody.loop.Observation next() throws IOException {
                 dev.embody.loop.Observation o = inner.next();
-                poseAtFrame = actuator.pose();
+                poseAtFrame = actuator.currentPose(); // the state may come just after the frame it goes with
                 return o;
             }
 

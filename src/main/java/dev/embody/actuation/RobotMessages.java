@@ -53,13 +53,17 @@ public final class RobotMessages {
                       @JsonProperty("duplicate") Boolean duplicate) {
     }
 
-    /** The robot's own view of itself, in table metres and degrees (counter-clockwise from +x). */
+    /**
+     * The robot's own view of itself, in table metres and degrees (counter-clockwise from +x). {@code frameSeq}: the
+     * camera frame published with it (the number an ack names), so the agent can tell a state from before a command's
+     * effect from one after it; null from a robot that does not number its states.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record State(@JsonProperty("id") String id, @JsonProperty("x") double x, @JsonProperty("y") double y,
                         @JsonProperty("heading_deg") double headingDeg, @JsonProperty("moving") boolean moving,
                         @JsonProperty("estopped") boolean estopped, @JsonProperty("executed") long executed,
-                        @JsonProperty("t_ns") long tNanos) {
+                        @JsonProperty("t_ns") long tNanos, @JsonProperty("frame_seq") Long frameSeq) {
     }
 
     /** An e-stop: the robot halts and refuses motion until a message with reset=true. */
@@ -110,16 +114,24 @@ public final class RobotMessages {
         if (status == null || !STATUSES.contains(status)) {
             throw new Malformed(null, "an ack's status must be done, stopped or refused, got " + o.get("status"));
         }
-        JsonNode seq = o.get("frame_seq");
-        if (seq != null && !seq.isNull() && !(seq.canConvertToLong() && seq.isIntegralNumber() && seq.asLong() >= 0)) {
-            throw new Malformed(null, "an ack's frame_seq must be a whole number >= 0, got " + seq);
-        }
+        Long seq = frameSeq(o, "an ack");
         JsonNode dup = o.get("duplicate");
-        return new Ack(text(o, "id", null), status, text(o, "detail", null), seq == null || seq.isNull() ? null : seq.asLong(),
-                dup != null && dup.isBoolean() ? dup.asBoolean() : null);
+        return new Ack(text(o, "id", null), status, text(o, "detail", null), seq, dup != null && dup.isBoolean() ? dup.asBoolean() : null);
     }
 
-    /** A state as the agent accepts it: x, y and heading_deg finite numbers. */
+    /** The optional frame_seq of an ack or a state: a whole number >= 0, or null when absent. */
+    private static Long frameSeq(com.fasterxml.jackson.databind.node.ObjectNode o, String what) throws Malformed {
+        JsonNode seq = o.get("frame_seq");
+        if (seq == null || seq.isNull()) {
+            return null;
+        }
+        if (!(seq.canConvertToLong() && seq.isIntegralNumber() && seq.asLong() >= 0)) {
+            throw new Malformed(null, what + "'s frame_seq must be a whole number >= 0, got " + seq);
+        }
+        return seq.asLong();
+    }
+
+    /** A state as the agent accepts it: x, y and heading_deg finite numbers, frame_seq (if any) a whole number >= 0. */
     public static State readState(byte[] payload) throws Malformed {
         com.fasterxml.jackson.databind.node.ObjectNode o = object(payload, "a state");
         double[] pose = new double[3];
@@ -132,7 +144,7 @@ public final class RobotMessages {
             pose[k] = v;
         }
         return new State(text(o, "id", null), pose[0], pose[1], pose[2], o.path("moving").asBoolean(false), o.path("estopped").asBoolean(false),
-                o.path("executed").asLong(0), o.path("t_ns").asLong(0));
+                o.path("executed").asLong(0), o.path("t_ns").asLong(0), frameSeq(o, "a state"));
     }
 
     /**

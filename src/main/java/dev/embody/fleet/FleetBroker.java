@@ -1,5 +1,6 @@
 package dev.embody.fleet;
 
+import dev.embody.actuation.EmbeddedBroker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,9 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An MQTT 5 broker on a loopback port for a fleet on one machine (the demo, the benchmark): Debian's Mosquitto when it
- * is installed, else HiveMQ Community Edition in this process (both speak MQTT 5 with shared subscriptions and wills;
- * the embedded Moquette 0.17 the robots fall back to speaks only 3.1.1; it stays theirs because HiveMQ CE takes ~4 s to
- * stop, Moquette milliseconds, and a robot test starts one each). Anonymous, no persistence.
+ * is installed, else the {@link EmbeddedBroker} in this process (HiveMQ Community Edition; both speak MQTT 5 with
+ * shared subscriptions and wills). Anonymous, no persistence.
  */
 public final class FleetBroker implements AutoCloseable {
 
@@ -67,32 +67,14 @@ public final class FleetBroker implements AutoCloseable {
         if (!kind.equals("auto") && !kind.equals("embedded")) {
             throw new IllegalArgumentException("broker kind must be one of " + KINDS + ", got '" + kind + "'");
         }
-        return new FleetBroker("embedded", port, null, embedded(port, dir));
+        return new FleetBroker("embedded", port, null, embedded(port));
     }
 
-    private static AutoCloseable embedded(int port, Path dir) throws IOException {
-        Path conf = dir.resolve("hivemq-conf");
-        Files.createDirectories(conf);
-        Files.createDirectories(dir.resolve("hivemq-extensions"));
-        // no usage statistics: nothing leaves the machine
-        Files.writeString(conf.resolve("config.xml"), "<?xml version=\"1.0\"?>\n<hivemq>\n  <listeners><tcp-listener><port>" + port
-                + "</port><bind-address>127.0.0.1</bind-address></tcp-listener></listeners>\n"
-                + "  <persistence><mode>in-memory</mode></persistence>\n"
-                + "  <anonymous-usage-statistics><enabled>false</enabled></anonymous-usage-statistics>\n</hivemq>\n");
-        Logger hivemq = LoggerFactory.getLogger("com.hivemq");
-        if (hivemq instanceof ch.qos.logback.classic.Logger l) {
-            l.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
+    private static AutoCloseable embedded(int port) throws IOException {
         long t0 = System.nanoTime();
-        com.hivemq.embedded.EmbeddedHiveMQ h = com.hivemq.embedded.EmbeddedHiveMQ.builder().withConfigurationFolder(conf)
-                .withDataFolder(dir.resolve("hivemq-data")).withExtensionsFolder(dir.resolve("hivemq-extensions")).withoutLoggingBootstrap().build();
-        try {
-            h.start().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IOException("the embedded MQTT 5 broker (HiveMQ CE) did not start: " + e.getMessage(), e);
-        }
+        EmbeddedBroker b = EmbeddedBroker.start(port);
         log.info("fleet broker: HiveMQ CE embedded (MQTT 5) on tcp://127.0.0.1:{}, started in {} ms", port, (System.nanoTime() - t0) / 1_000_000);
-        return h;
+        return b;
     }
 
     private static void awaitListening(int port, Process p) throws IOException {

@@ -282,7 +282,7 @@ public final class SimRobot implements AutoCloseable {
         }
     }
 
-    /** Publishes a camera frame (retained, so a new subscriber sees one at once) and the state; returns the frame's seq. */
+    /** Publishes a camera frame (retained, so a new subscriber sees one at once) and the state with its seq; returns the seq. */
     private long publishView() {
         long s = ++seq;
         Frame f = renderer.render(world);
@@ -293,9 +293,10 @@ public final class SimRobot implements AutoCloseable {
         return s;
     }
 
+    /** The robot's state now, numbered with the last frame published (the state goes out with each frame). */
     public RobotMessages.State state() {
         return new RobotMessages.State(topics.id(), world.x(), world.y(), Math.toDegrees(world.heading()), moving, estopped,
-                executed.size(), world.timeNanos());
+                executed.size(), world.timeNanos(), seq);
     }
 
     private void send(String topic, byte[] payload, int qos) {

@@ -213,13 +213,13 @@ class MqttBadInputTest {
         MqttRobotActuator agent = rig.agent();
         long before = agent.messagesNotUnderstood();
         for (String state : List.of("{\"id\":\"bx\",\"x\":\"NaN\",\"y\":0.3,\"heading_deg\":0}", "{\"id\":\"bx\",\"x\":1e400,\"y\":0.3,\"heading_deg\":0}",
-                "{\"id\":\"bx\"}", "not json")) {
+                "{\"id\":\"bx\"}", "not json", "{\"id\":\"bx\",\"x\":0.3,\"y\":0.3,\"heading_deg\":0,\"frame_seq\":-2}")) {
             probe.publish(t.state(), state.getBytes(), 0, false);
         }
         for (String ack : List.of("not json", "{\"id\":\"x\",\"status\":\"bogus\"}", "{\"id\":\"x\",\"status\":\"done\",\"frame_seq\":-1}", "[]")) {
             probe.publish(t.ack(), ack.getBytes(), 1, false);
         }
-        awaitCount(agent, before + 8);
+        awaitCount(agent, before + 9);
         double[] pose = agent.pose();
         assertThat(pose).as("the last pose the robot reported is kept").isNotNull();
         assertThat(Double.isFinite(pose[0]) && Double.isFinite(pose[1]) && Double.isFinite(pose[2])).isTrue();

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-/** The robot link against a real Mosquitto (MQTT 5) and against the embedded Moquette (MQTT 3.1.1). */
+/** The robot link against a real Mosquitto (MQTT 5) and against the embedded HiveMQ CE (MQTT 3.1.1, as the sim robot speaks to it). */
 @Tag("external")
 class MqttRobotLinkTest {
 
@@ -53,7 +54,7 @@ class MqttRobotLinkTest {
         EmbeddedBroker e = EmbeddedBroker.start();
         return new Broker() {
             public String url() { return e.url(); }
-            public String version() { return "auto"; }
+            public String version() { return EmbeddedBroker.PROTOCOL; }
             public void restart() throws Exception { e.stop(); Thread.sleep(300); e.restart(); }
             public void close() { e.close(); }
         };
@@ -77,7 +78,7 @@ class MqttRobotLinkTest {
 
     @Test
     void limitsAreEnforcedBeforeACommandLeaves() throws Exception {
-        try (EmbeddedBroker b = EmbeddedBroker.start(); RobotRig rig = new RobotRig(b.url(), "auto", "lim", 3, false)) {
+        try (EmbeddedBroker b = EmbeddedBroker.start(); RobotRig rig = new RobotRig(b.url(), "3.1.1", "lim", 3, false)) {
             rig.agent().send(new RobotMessages.Command(null, "turn", "left", null, null, 5.0, null, null)); // a state has arrived by now
             int before = rig.robot.received().size();
             assertThatThrownBy(() -> rig.agent().send(new RobotMessages.Command(null, "move", "forward", 0.5, null, null, null, null)))
@@ -90,6 +91,56 @@ class MqttRobotLinkTest {
                     .hasMessageContaining("leave the workspace");
             assertThat(rig.robot.received()).hasSize(before + 1); // only the turn left; the refused moves never did
         }
+    }
+
+    /**
+     * A scripted robot (a probe link, not the simulator) that answers a command before it reports its new pose, as a
+     * broker may deliver them: MQTT keeps order within a topic only (HiveMQ sends a waiting QoS 1 ack ahead of a
+     * waiting QoS 0 state). The agent checks the next move against the state that goes with the ack's frame.
+     */
+    @Test
+    void aMoveIsCheckedAgainstTheStateOfTheLastAckEvenWhenTheAckComesFirst() throws Exception {
+        RobotTopics t = RobotTopics.of("order");
+        RobotLimits limits = RobotLimits.load(Path.of("calibration/robot/limits.yaml"));
+        java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<String> commands = Collections.synchronizedList(new ArrayList<>());
+        try (EmbeddedBroker b = EmbeddedBroker.start();
+             MqttLink robot = MqttLink.connect(MqttOptions.of(b.url(), "test-order-robot").withVersion("5"));
+             MqttLink agentLink = MqttLink.connect(MqttOptions.of(b.url(), "test-order-agent").withVersion("5"))) {
+            // frame 1: the middle of the table, where a 0.10 m move forward stays inside
+            robot.publish(t.state(), state(0.45, 0.30, 1), 0, true);
+            robot.subscribe(t.cmd(), 1, (topic, p) -> answers.execute(() -> {
+                try {
+                    RobotMessages.Command c = RobotMessages.readCommand(p);
+                    commands.add(c.op());
+                    long frame = commands.size() + 1;
+                    robot.publish(t.ack(), RobotMessages.write(new RobotMessages.Ack(c.id(), "done", null, frame, null)), 1, false);
+                    if (commands.size() == 1) {
+                        Thread.sleep(300); // the state of frame 2 (at the table's edge) comes well after its ack
+                        robot.publish(t.state(), state(0.80, 0.30, frame), 0, true);
+                    } // frame 3's state never comes
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            // the default ack timeout: the state of frame 2 has 2.7 s to come, however loaded the machine
+            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofSeconds(3), false);
+            agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));
+            assertThatThrownBy(() -> agent.send(new RobotMessages.Command(null, "move", "forward", 0.10, null, null, null, null)))
+                    .hasMessageContaining("leave the workspace");
+            assertThat(agent.pose()[0]).isEqualTo(0.80);
+
+            agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));
+            assertThatThrownBy(() -> agent.send(new RobotMessages.Command(null, "move", "back", 0.05, null, null, null, null)))
+                    .hasMessageContaining("last state (frame 2) predates its last ack (frame 3)");
+            assertThat(commands).as("the refused moves never left").containsExactly("turn", "turn");
+        } finally {
+            answers.shutdownNow();
+        }
+    }
+
+    private static byte[] state(double x, double y, long frame) {
+        return RobotMessages.write(new RobotMessages.State("order", x, y, 0, false, false, 0, 0, frame));
     }
 
     @ParameterizedTest
