@@ -279,31 +279,18 @@ public final class Improvement {
      * correcting seconds so far are spent (the last one cut to fit), on the corrected episodes' seeds first.
      */
     private Row control(PrintStream out, int round, List<Example> demos, double demoSeconds, double budget, List<Long> seeds) throws Exception {
+        java.util.function.IntFunction<Arena.Played> demo = i -> controlDemo(i < seeds.size() ? seeds.get(i) : CONTROL_SEEDS + settings.seed() + i);
+        OperatorEffort.Spent spent = effort.spend(budget, i -> demo.apply(i).steps());
         List<Example> more = new ArrayList<>();
-        double spent = 0;
-        int whole = 0;
-        long cut = -1;
-        for (int i = 0; spent < budget; i++) {
-            long seed = i < seeds.size() ? seeds.get(i) : CONTROL_SEEDS + settings.seed() + i;
-            Arena.Played d = controlDemos.get(seed);
-            if (d == null) {
-                d = arena.play(seed, SimGame.COLLECT_COINS, t -> oracle.asPolicy(game(t)),
-                        t -> new ExampleCollector(arena.profile().inputSpec(), Set.of("oracle"), "demo-seed" + seed).withTeacherTask(() -> oracle.task(game(t), SimGame.COLLECT_COINS)),
-                        null);
-                controlDemos.put(seed, d);
-            }
-            double cost = effort.demonstration(d.steps());
-            if (spent + cost <= budget) {
-                more.addAll(d.examples());
-                spent += cost;
-                whole++;
-            } else {
-                cut = effort.stepsWithin(budget - spent);
-                more.addAll(d.examples().subList(0, (int) Math.min(cut, d.examples().size())));
-                spent += effort.demonstration(cut);
-                break;
-            }
+        for (int i = 0; i < spent.whole(); i++) {
+            more.addAll(demo.apply(i).examples());
         }
+        if (spent.cut() > 0) {
+            List<Example> last = demo.apply(spent.whole()).examples();
+            more.addAll(last.subList(0, (int) Math.min(spent.cut(), last.size())));
+        }
+        int whole = spent.whole();
+        long cut = spent.cut();
         List<Example> all = new ArrayList<>(demos);
         all.addAll(more);
         Trainer.Result r = aggregate(all, 77).result();
@@ -311,8 +298,21 @@ public final class Improvement {
         Rate s = evaluate(control, SimGame.COLLECT_COINS, EVAL_SEEDS);
         control.close();
         return print(out, new Row("control " + round, s, Double.NaN, demos.size() + more.size(), r.seconds(), r.device(),
-                "first policy + " + whole + " oracle demonstration(s)" + (cut >= 0 ? " + " + cut + " steps of one more" : "")
-                        + " (" + more.size() + " steps), no corrections", demoSeconds + spent));
+                "first policy + " + whole + " oracle demonstration(s)" + (cut > 0 ? " + " + cut + " steps of one more" : "")
+                        + " (" + more.size() + " steps), no corrections", demoSeconds + spent.seconds()));
+    }
+
+    /** An oracle demonstration on a seed, played once and kept: every round's control draws from the same games. */
+    private Arena.Played controlDemo(long seed) {
+        return controlDemos.computeIfAbsent(seed, s -> {
+            try {
+                return arena.play(s, SimGame.COLLECT_COINS, t -> oracle.asPolicy(game(t)),
+                        t -> new ExampleCollector(arena.profile().inputSpec(), Set.of("oracle"), "demo-seed" + s).withTeacherTask(() -> oracle.task(game(t), SimGame.COLLECT_COINS)),
+                        null);
+            } catch (Exception e) {
+                throw new IllegalStateException("the control arm's demonstration on seed " + s + " failed: " + e.getMessage(), e);
+            }
+        });
     }
 
     /**

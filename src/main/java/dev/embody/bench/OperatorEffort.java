@@ -69,6 +69,39 @@ public record OperatorEffort(double stepSeconds, double reactionSeconds, double 
         return seconds <= 0 ? 0 : (long) Math.floor(seconds / stepSeconds + 1e-9);
     }
 
+    /**
+     * How a budget of operator seconds is spent on demonstrations: whole ones in order while they fit, then the steps of
+     * the next that fit.
+     *
+     * @param whole   whole demonstrations
+     * @param cut     steps of the one cut to fit (0 when the budget ended exactly on a whole one)
+     * @param seconds what they cost: the budget, less under one step
+     */
+    public record Spent(int whole, long cut, double seconds) {
+    }
+
+    /**
+     * Spends {@code budget} seconds on demonstrations, the i-th of which takes {@code stepsOf.applyAsLong(i)} steps (asked
+     * only for the demonstrations spent on, so they can be played as they are needed).
+     */
+    public Spent spend(double budget, java.util.function.IntToLongFunction stepsOf) {
+        double spent = 0;
+        int whole = 0;
+        while (spent < budget - 1e-9) {
+            long steps = stepsOf.applyAsLong(whole);
+            if (steps <= 0) {
+                throw new IllegalArgumentException("demonstration " + whole + " has no steps to spend seconds on");
+            }
+            if (spent + demonstration(steps) > budget + 1e-9) {
+                long cut = stepsWithin(budget - spent);
+                return new Spent(whole, cut, spent + demonstration(cut));
+            }
+            spent += demonstration(steps);
+            whole++;
+        }
+        return new Spent(whole, 0, spent);
+    }
+
     /** Words as a person says them: runs of letters or digits ("no, go left!" is 3). */
     public static int words(String text) {
         int n = 0;
