@@ -109,6 +109,7 @@ public final class Improvement {
     private Path episodes;
     private boolean control = true;
     private boolean controlEachRound;
+    private boolean paced;
     private final OperatorEffort effort = OperatorEffort.person(OperatorEffort.SIM_GAME_STEP_S);
     /** Oracle demonstrations the control arms drew, by seed: each round's control draws from the same games. */
     private final Map<Long, Arena.Played> controlDemos = new java.util.HashMap<>();
@@ -132,6 +133,15 @@ public final class Improvement {
     /** Leaves out the control arm (a shorter run, e.g. in tests). */
     public Improvement withoutControl() {
         this.control = false;
+        return this;
+    }
+
+    /**
+     * Paces the simulated operator as a person: no new correction while it still says the last (its reaction and words by
+     * {@link OperatorEffort}, in the game's steps).
+     */
+    public Improvement withPacedOperator() {
+        this.paced = true;
         return this;
     }
 
@@ -349,6 +359,9 @@ public final class Improvement {
                 SimulatedOperator.Settings d = SimulatedOperator.Settings.defaults();
                 operator[0] = new SimulatedOperator(game(target), oracle, parser, inbox,
                         new SimulatedOperator.Settings(d.reactionMin(), d.reactionMax(), settings.budget(), d.silence(), d.typos()), seed);
+                if (paced) {
+                    operator[0].speaking(text -> (long) Math.ceil(effort.correction(text) / effort.stepSeconds()));
+                }
                 return List.of(operator[0]);
             }
         }, t -> {

@@ -58,6 +58,8 @@ final class ImproveCommand implements Callable<Integer> {
     boolean mirror;
     @Option(names = "--train-steps", description = "Optimizer steps per round at most (default: " + 500 + ").")
     Integer trainSteps;
+    @Option(names = "--paced-operator", description = "Sim game: the simulated operator starts no new correction while it still says the last (a correction's reaction and words, at the game's step period), as a person cannot (default: off, it may speak after every step).")
+    boolean pacedOperator;
     @Option(names = "--no-control", description = "Leave out the control arm.")
     boolean noControl;
     @Option(names = "--episodes-dir", description = "Record every corrected episode here, for replay (default: the run's folder, episodes/).")
@@ -138,6 +140,9 @@ final class ImproveCommand implements Callable<Integer> {
             Improvement.Settings sk = new Improvement.Settings(s.demos(), s.rounds(), s.episodesPerRound(), s.evalEpisodes(), s.budget(), s.flagRounds(),
                     s.approvalMargin(), s.mirror(), s.firstTraining(), s.fineTuning(), pipelineSeed);
             Improvement improvement = new Improvement(arena, sk, checkpoints, System.err).recordingTo(eps);
+            if (pacedOperator) {
+                improvement.withPacedOperator();
+            }
             if (noControl) {
                 improvement.withoutControl();
             } else if (seeds != null) {
