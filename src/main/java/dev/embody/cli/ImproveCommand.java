@@ -122,8 +122,9 @@ final class ImproveCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, input %s, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
         OperatorEffort effort = OperatorEffort.person(OperatorEffort.SIM_GAME_STEP_S);
-        System.out.printf(Locale.ROOT, "operator seconds: a demonstration costs its steps x %.2f s; a correction %.1f s of reaction + %.1f s a word; watching without speaking is free (as YAY Robot counts only interventions); the control arm spends the same seconds on whole oracle demonstrations%n",
-                effort.stepSeconds(), effort.reactionSeconds(), effort.wordSeconds());
+        System.out.printf(Locale.ROOT, "operator seconds: a demonstration costs its steps x %.2f s; a correction %.1f s of reaction + %.1f s a word; watching without speaking is free (as YAY Robot counts only interventions); the control arm spends the same seconds on whole oracle demonstrations; the simulated operator %s%n",
+                effort.stepSeconds(), effort.reactionSeconds(), effort.wordSeconds(),
+                pacedOperator ? "paced (no new correction while it still says the last)" : "unpaced (it may speak after every step)");
         long t0 = System.nanoTime();
         int n = seeds == null ? 1 : seeds;
         List<Improvement.Report> reports = new java.util.ArrayList<>();
