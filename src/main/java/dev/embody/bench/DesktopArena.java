@@ -69,8 +69,9 @@ public final class DesktopArena implements AutoCloseable {
     }
 
     /** What one episode came to: the verdict and figures read from the screen, the steps, the corrections applied. */
+    /** @param said the operator's words on each step a correction decided (what its time is counted by) */
     public record Played(long seed, Outcome outcome, String reason, long steps, int corrections, Map<String, Object> score, String episode,
-                         List<Example> examples) {
+                         List<Example> examples, List<String> said) {
         public boolean success() {
             return outcome == Outcome.SUCCESS;
         }
@@ -177,6 +178,10 @@ public final class DesktopArena implements AutoCloseable {
         return String.join(" ", out);
     }
 
+    public Settings settings() {
+        return settings;
+    }
+
     /** Whether an operator program is watching. */
     public boolean corrected() {
         return operator != null && operator.isAlive();
@@ -235,14 +240,20 @@ public final class DesktopArena implements AutoCloseable {
                         return all;
                     }).orElse(List.of("an operator program"))) : "none");
                 }
+                List<String> said = new ArrayList<>();
                 EpisodeRunner.Result r = EpisodeRunner.of(target, library, modules).acting(acting).goal(goal).inbox(inbox)
-                        .period(settings.period()).maxSteps(settings.maxSteps()).listener(collect).recorder(recorder).run();
+                        .period(settings.period()).maxSteps(settings.maxSteps()).listener(collect).recorder(recorder)
+                        .listener((step, observation) -> {
+                            if (step.correction() != null) {
+                                said.add(step.correction());
+                            }
+                        }).run();
                 double seconds = r.seconds();
                 Map<String, Object> score = new java.util.LinkedHashMap<>(target.score());
                 score.put("wall_s", seconds);
                 String reason = r.reason().isEmpty() ? String.valueOf(score.getOrDefault("ending", "")) : r.reason();
                 List<Example> examples = collect == null ? List.of() : collect.take();
-                return new Played(seed, r.outcome(), reason, r.steps(), r.corrections(), score, recorder == null ? null : recorder.id(), examples);
+                return new Played(seed, r.outcome(), reason, r.steps(), r.corrections(), score, recorder == null ? null : recorder.id(), examples, List.copyOf(said));
             }
         }
     }

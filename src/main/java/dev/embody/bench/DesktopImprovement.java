@@ -50,7 +50,8 @@ import java.util.Set;
  * recorded demonstrations (the person plays, the loop hears the keys as {@code record} does), a first policy from them,
  * rounds of (the policy plays while the person watches and corrects in words, a fresh policy trained on everything
  * given so far, the gate over held-out corrected episodes); held-out success with nobody correcting against a random
- * and a do-nothing policy; and a control arm that gets the operator's correcting time as more demonstration time.
+ * and a do-nothing policy; and a control arm that spends the operator's correcting seconds ({@link OperatorEffort}: a
+ * correction's reaction and words) on more demonstrations (their wall seconds, the last one cut to fit).
  *
  * <p>Every episode runs in real time on the program itself, so every figure here is what the program's own screen said.
  */
@@ -82,7 +83,12 @@ public final class DesktopImprovement {
                       int correctionExamples, double operatorSeconds, String gate, double trainSeconds, String device) {
     }
 
-    public record Report(List<Row> rows, Row control, Row random, Row nothing, double demoSeconds, double correctingSeconds, double wallSeconds) {
+    /**
+     * @param correctingSeconds the operator's corrections by {@link OperatorEffort} (reaction and words)
+     * @param watchedSeconds    the corrected episodes' wall seconds, which the rule counts as free
+     */
+    public record Report(List<Row> rows, Row control, Row random, Row nothing, double demoSeconds, double correctingSeconds, double watchedSeconds,
+                         double wallSeconds) {
         /** Whether the final policy's interval lies wholly above both baselines'. */
         public boolean beatsBaselines() {
             Row last = lastScored();
@@ -112,6 +118,8 @@ public final class DesktopImprovement {
     /** How it picks: the profile's, or chosen from what the person did. */
     private dev.embody.planning.PolicyRules rules;
     private final Set<String> demoIds = new java.util.HashSet<>();
+    /** Demonstrations cost their wall seconds; the step period is the arena's, for the rule's record only. */
+    private final OperatorEffort effort;
 
     public DesktopImprovement(DesktopArena arena, Settings settings, Checkpoints checkpoints, Person person, Path episodes, PrintStream err) {
         this.arena = arena;
@@ -123,14 +131,15 @@ public final class DesktopImprovement {
         this.nextSeed = settings.seed();
         this.spec = arena.profile().inputSpec();
         this.rules = arena.profile().policyRules();
+        this.effort = OperatorEffort.person(arena.settings().period().toNanos() / 1e9);
     }
 
     public Report run(PrintStream out) throws Exception {
         long t0 = System.nanoTime();
         Goal goal = arena.profile().defaultGoal();
         String skills = arena.library().version();
-        out.printf("%-9s %-26s %10s %13s %-24s %12s %9s  %s%n", "round", "success [95% CI] (n)", "survived_s", "corr/episode",
-                "kept alive corrected", "examples d+c", "person_s", "gate");
+        out.printf("%-9s %-26s %10s %13s %-24s %12s  %s%n", "round", "success [95% CI] (n)", "survived_s", "corr/episode",
+                "kept alive corrected", "examples d+c", "gate");
 
         // demonstrations: the person plays, the loop hears the keys
         arena.operator(person.playAlong(), person.readyLine(), err);
@@ -139,7 +148,7 @@ public final class DesktopImprovement {
         for (int i = 0; i < settings.demos(); i++) {
             DesktopArena.Played p = demonstrate("demo", "train");
             demos.addAll(p.examples());
-            demoSeconds += p.wallSeconds();
+            demoSeconds += effort.demonstrationSeconds(p.wallSeconds());
             demoIds.add(p.episode());
         }
         err.printf("demonstrations: %d episode(s), %.0f s of the person's play, %d examples (%s)%n", settings.demos(), demoSeconds, demos.size(), labels(demos));
@@ -178,7 +187,7 @@ public final class DesktopImprovement {
         arena.dismissOperator();
         arena.operator(person.correct(), person.readyLine(), err);
         List<Example> corrections = new ArrayList<>();
-        double correctingSeconds = 0;
+        double correctingSeconds = 0, watchedSeconds = 0;
         for (int round = 1; round <= settings.rounds(); round++) {
             int said = 0;
             long alive = 0;
@@ -190,7 +199,9 @@ public final class DesktopImprovement {
                 }
                 said += p.corrections();
                 alive += p.success() ? 1 : 0;
-                correctingSeconds += p.wallSeconds();
+                // by the rule: each correction's reaction and words; the watching is free
+                correctingSeconds += effort.corrections(p.said());
+                watchedSeconds += p.wallSeconds();
             }
             List<Example> all = new ArrayList<>(demos);
             all.addAll(corrections);
@@ -224,20 +235,30 @@ public final class DesktopImprovement {
         Row randomRow = print(out, new Row("random", random.success(), random.survived(), Double.NaN, null, 0, 0, 0, "a curated command at random", 0, "-"));
         Scored nothing = score(new IdlePolicy(arena.library()), "nothing");
         Row nothingRow = print(out, new Row("nothing", nothing.success(), nothing.survived(), Double.NaN, null, 0, 0, 0, "waits every step", 0, "-"));
-        return new Report(rows, control, randomRow, nothingRow, demoSeconds, correctingSeconds, (System.nanoTime() - t0) / 1e9);
+        return new Report(rows, control, randomRow, nothingRow, demoSeconds, correctingSeconds, watchedSeconds, (System.nanoTime() - t0) / 1e9);
     }
 
-    /** The control arm: the operator's correcting time given as more demonstration time instead. */
+    /** The control arm: the operator's correcting seconds spent on more demonstrations instead, the last cut to fit. */
     private Row control(PrintStream out, List<Example> demos, double demoSeconds, double correctingSeconds) throws Exception {
         arena.operator(person.playAlong(), person.readyLine(), err);
         List<Example> more = new ArrayList<>(demos);
         double controlSeconds = demoSeconds;
         int extra = 0;
+        String cut = "";
         while (controlSeconds < demoSeconds + correctingSeconds) {
             DesktopArena.Played p = demonstrate("control", "train");
-            more.addAll(p.examples());
-            controlSeconds += p.wallSeconds();
-            extra++;
+            double cost = effort.demonstrationSeconds(p.wallSeconds()), left = demoSeconds + correctingSeconds - controlSeconds;
+            if (cost <= left) {
+                more.addAll(p.examples());
+                controlSeconds += cost;
+                extra++;
+            } else {
+                // the steps of its first seconds that fit (a real-time episode cannot be stopped in advance at the budget)
+                int keep = (int) Math.floor(p.examples().size() * left / cost);
+                more.addAll(p.examples().subList(0, keep));
+                controlSeconds += left;
+                cut = " + " + keep + " steps of one more";
+            }
         }
         arena.dismissOperator();
         Trainer.Result cr = train(more, 77).result();
@@ -245,7 +266,7 @@ public final class DesktopImprovement {
         try (LearnedPolicy cpolicy = new LearnedPolicy(cr.net(), cr.commands(), "control", rules)) {
             Scored sc = score(cpolicy, "control");
             control = print(out, new Row("control", sc.success(), sc.survived(), Double.NaN, null, more.size(), 0, controlSeconds,
-                    settings.demos() + "+" + extra + " demonstrations, no corrections", cr.seconds(), cr.device()));
+                    settings.demos() + "+" + extra + " demonstrations" + cut + ", no corrections", cr.seconds(), cr.device()));
         }
         return control;
     }
@@ -345,10 +366,10 @@ public final class DesktopImprovement {
     }
 
     private static Row print(PrintStream out, Row r) {
-        out.printf(Locale.ROOT, "%-9s %-26s %10s %13s %-24s %12s %9.0f  %s%n", r.round(), r.success() == null ? "-" : r.success().toString(),
+        out.printf(Locale.ROOT, "%-9s %-26s %10s %13s %-24s %12s  %s operator_s=%.0f%n", r.round(), r.success() == null ? "-" : r.success().toString(),
                 Double.isNaN(r.survivedMean()) ? "-" : String.format(Locale.ROOT, "%.1f", r.survivedMean()),
                 Double.isNaN(r.correctionsPerEpisode()) ? "-" : String.format(Locale.ROOT, "%.1f", r.correctionsPerEpisode()),
-                r.keptAlive() == null ? "-" : r.keptAlive().toString(), r.demoExamples() + "+" + r.correctionExamples(), r.operatorSeconds(), r.gate());
+                r.keptAlive() == null ? "-" : r.keptAlive().toString(), r.demoExamples() + "+" + r.correctionExamples(), r.gate(), r.operatorSeconds());
         out.flush();
         return r;
     }

@@ -8,6 +8,7 @@ import dev.embody.profile.Profile;
 import dev.embody.profile.Profiles;
 import picocli.CommandLine.ParameterException;
 import dev.embody.bench.Improvement;
+import dev.embody.bench.OperatorEffort;
 import dev.embody.profile.Arena;
 import dev.embody.learning.Trainer;
 import dev.embody.profile.SimGameProfile;
@@ -57,6 +58,8 @@ final class ImproveCommand implements Callable<Integer> {
     boolean mirror;
     @Option(names = "--train-steps", description = "Optimizer steps per round at most (default: " + 500 + ").")
     Integer trainSteps;
+    @Option(names = "--paced-operator", description = "Sim game: the simulated operator starts no new correction while it still says the last (a correction's reaction and words, at the game's step period), as a person cannot (default: off, it may speak after every step).")
+    boolean pacedOperator;
     @Option(names = "--no-control", description = "Leave out the control arm.")
     boolean noControl;
     @Option(names = "--episodes-dir", description = "Record every corrected episode here, for replay (default: the run's folder, episodes/).")
@@ -76,6 +79,13 @@ final class ImproveCommand implements Callable<Integer> {
     double rate;
     @Option(names = "--seed", defaultValue = "1", description = "First training seed; held-out seeds start at " + Improvement.EVAL_SEEDS + " (default: ${DEFAULT-VALUE}).")
     long seed;
+    @Option(names = "--seeds", description = "Sim game: repeat the whole pipeline this many times (seeds --seed, --seed+" + SEED_STRIDE
+            + ", ...; the same held-out seeds), train the control arm after every round, and print per round and arm the mean success, "
+            + "min..max and the pooled episodes' 95% interval (default: once, the control at the last round only).")
+    Integer seeds;
+
+    /** Pipelines' seeds lie this far apart, so no two share a training or control game. */
+    static final int SEED_STRIDE = 1000;
 
     @Override
     public Integer call() throws Exception {
@@ -104,20 +114,51 @@ final class ImproveCommand implements Callable<Integer> {
                 : new Trainer.Options(d.fineTuning().epochs(), d.fineTuning().batchSize(), d.fineTuning().learningRate(), trainSteps, d.fineTuning().seed());
         Improvement.Settings s = new Improvement.Settings(demos, rounds, episodes, eval, budget, flagRounds, approvalMargin, mirror,
                 d.firstTraining(), fine, seed);
+        if (seeds != null) {
+            o.whole("--seeds", seeds, 1, 40);
+        }
         Path run = Main.runDir();
-        Checkpoints checkpoints = profile.checkpoints(run.resolve("checkpoints"));
         Arena arena = profile.arena(library, difficulty, maxSteps, Duration.ofSeconds(90));
         System.out.printf(Locale.ROOT, "improve: %d demonstration episode(s), %d round(s) x %d corrected episode(s), %d held-out episodes (seeds %d..), difficulty %d, input %s, %d cores%n",
                 demos, rounds, episodes, eval, Improvement.EVAL_SEEDS, difficulty, profile.inputSpec(), Runtime.getRuntime().availableProcessors());
-        Path episodes = episodesDir != null ? episodesDir : run.resolve("episodes");
-        Improvement improvement = new Improvement(arena, s, checkpoints, System.err).recordingTo(episodes);
-        if (noControl) {
-            improvement.withoutControl();
+        OperatorEffort effort = OperatorEffort.person(OperatorEffort.SIM_GAME_STEP_S);
+        System.out.printf(Locale.ROOT, "operator seconds: a demonstration costs its steps x %.2f s; a correction %.1f s of reaction + %.1f s a word; watching without speaking is free (as YAY Robot counts only interventions); the control arm spends the same seconds on whole oracle demonstrations; the simulated operator %s%n",
+                effort.stepSeconds(), effort.reactionSeconds(), effort.wordSeconds(),
+                pacedOperator ? "paced (no new correction while it still says the last)" : "unpaced (it may speak after every step)");
+        long t0 = System.nanoTime();
+        int n = seeds == null ? 1 : seeds;
+        List<Improvement.Report> reports = new java.util.ArrayList<>();
+        String checkpointRoots = null, episodeRoots = null;
+        for (int k = 0; k < n; k++) {
+            long pipelineSeed = seed + (long) SEED_STRIDE * k;
+            // one pipeline's checkpoints and episodes per seed, so versions and episode ids never mix
+            Path home = seeds == null ? run : run.resolve("seed-" + pipelineSeed);
+            Checkpoints checkpoints = profile.checkpoints(home.resolve("checkpoints"));
+            Path eps = episodesDir == null ? home.resolve("episodes") : seeds == null ? episodesDir : episodesDir.resolve("seed-" + pipelineSeed);
+            if (seeds != null) {
+                System.out.printf(Locale.ROOT, "seed %d (%d of %d):%n", pipelineSeed, k + 1, n);
+            }
+            Improvement.Settings sk = new Improvement.Settings(s.demos(), s.rounds(), s.episodesPerRound(), s.evalEpisodes(), s.budget(), s.flagRounds(),
+                    s.approvalMargin(), s.mirror(), s.firstTraining(), s.fineTuning(), pipelineSeed);
+            Improvement improvement = new Improvement(arena, sk, checkpoints, System.err).recordingTo(eps);
+            if (pacedOperator) {
+                improvement.withPacedOperator();
+            }
+            if (noControl) {
+                improvement.withoutControl();
+            } else if (seeds != null) {
+                improvement.withControlEachRound();
+            }
+            reports.add(improvement.run(System.out));
+            checkpointRoots = checkpointRoots == null ? checkpoints.root().toString() : checkpointRoots + "," + checkpoints.root();
+            episodeRoots = episodeRoots == null ? eps.toString() : episodeRoots + "," + eps;
         }
-        Improvement.Report r = improvement.run(System.out);
+        if (seeds != null) {
+            Improvement.summary(reports, System.out);
+        }
         Path png = run.resolve("improve.png");
-        Improvement.plot(r, png);
-        System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n", r.wallSeconds(), png, checkpoints.root(), episodes);
+        Improvement.plot(reports, png);
+        System.out.printf(Locale.ROOT, "wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n", (System.nanoTime() - t0) / 1e9, png, checkpointRoots, episodeRoots);
         return Main.OK;
     }
 
@@ -144,6 +185,7 @@ final class ImproveCommand implements Callable<Integer> {
         if (trainSteps != null) {
             o.whole("--train-steps", trainSteps, 1, Integer.MAX_VALUE);
         }
+        o.needs(seeds == null, "--seeds repeats the sim game's pipeline; --target desktop runs once (its episodes are real time)");
         o.needs(calibration != null, "--target desktop needs --calibration (the program's calibration file)");
         o.needs(playAlongCommand != null && correctCommand != null, "--target desktop needs --play-along-command and --correct-command (the scripted person)");
         o.file("--calibration", calibration);
@@ -172,9 +214,9 @@ final class ImproveCommand implements Callable<Integer> {
             Path png = run.resolve("improve.png");
             DesktopImprovement.plot(report, png);
             DesktopImprovement.Row last = report.lastScored();
-            System.out.printf(Locale.ROOT, "summary: learned=%s random=%s nothing=%s beats_both=%s control=%s demonstration_s=%.0f correcting_s=%.0f wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n",
+            System.out.printf(Locale.ROOT, "summary: learned=%s random=%s nothing=%s beats_both=%s control=%s demonstration_s=%.0f correcting_s=%.0f watched_s=%.0f wall_s=%.0f learning_curve=%s checkpoints=%s episodes=%s%n",
                     last.success().brief(), report.random().success().brief(), report.nothing().success().brief(), report.beatsBaselines(),
-                    report.control() == null ? "-" : report.control().success().brief(), report.demoSeconds(), report.correctingSeconds(),
+                    report.control() == null ? "-" : report.control().success().brief(), report.demoSeconds(), report.correctingSeconds(), report.watchedSeconds(),
                     report.wallSeconds(), png, checkpoints.root(), episodes);
         }
         return Main.OK;

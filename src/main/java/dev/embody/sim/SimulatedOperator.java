@@ -38,7 +38,8 @@ import java.util.Random;
  *       "not left, right", "no, lava! go down", with the value's synonyms ("west") and, with probability
  *       {@link Settings#typos}, a typo ("lfet") — the parser must cope, as with a person.</li>
  * </ul>
- * With no reaction delay a correction said after step k overrides step k+1.
+ * With no reaction delay a correction said after step k overrides step k+1. Paced ({@link #speaking}), it starts
+ * nothing new while still saying its last correction, as a person cannot; unpaced, it may speak after every step.
  *
  * <p>Plugging it into a session (one operator per episode, as one game is one episode):
  * <pre>{@code
@@ -121,6 +122,10 @@ public final class SimulatedOperator implements dev.embody.correction.SimulatedC
     private SkillCall expected;
     private int[] expectedTarget;
     private SkillCall lastAgentCommand;
+    /** How many steps saying a correction takes, or null: a person says nothing new while still saying the last. */
+    private java.util.function.ToLongFunction<String> speaking;
+    /** The first step at which it can start a new correction. */
+    private long freeAt;
 
     public SimulatedOperator(SimGame game, Oracle oracle, CorrectionParser parser, OperatorInbox inbox, Settings settings, long seed) {
         this.game = game;
@@ -130,6 +135,15 @@ public final class SimulatedOperator implements dev.embody.correction.SimulatedC
         this.settings = settings;
         this.random = new Random(seed);
         remember();
+    }
+
+    /**
+     * Paces it as a person: after each correction it says nothing new for {@code stepsToSay} of its words (its reaction and
+     * utterance at the target's step period); a mistake noticed meanwhile is answered once it is free, if still wrong.
+     */
+    public SimulatedOperator speaking(java.util.function.ToLongFunction<String> stepsToSay) {
+        this.speaking = stepsToSay;
+        return this;
     }
 
     @Override
@@ -168,7 +182,7 @@ public final class SimulatedOperator implements dev.embody.correction.SimulatedC
             }
             answerAt = step.index() + settings.reactionMin() + random.nextInt(settings.reactionMax() - settings.reactionMin() + 1);
         }
-        if (step.index() < answerAt) {
+        if (step.index() < answerAt || step.index() < freeAt) {
             return;
         }
         answerAt = -1;
@@ -181,6 +195,9 @@ public final class SimulatedOperator implements dev.embody.correction.SimulatedC
         String text = phrase(best, step.command(), reason);
         Understanding u = parser.parse(text);
         said.add(new Utterance(step.index(), text, u, step.command(), best, reason));
+        if (speaking != null) {
+            freeAt = step.index() + Math.max(1, speaking.applyAsLong(text));
+        }
         log.debug("sim operator after step {}: agent {} {}; oracle {}; says \"{}\" -> {}", step.index(), step.command(), reason, best, text, u.kind());
         u.toIntervention(CHANNEL).ifPresent(inbox::submit);
     }

@@ -158,6 +158,35 @@ class SimulatedOperatorTest {
     }
 
     @Test
+    void pacedItSaysNothingNewWhileStillSayingItsLastCorrection() {
+        SimulatedOperator.Settings attentive = SimulatedOperator.Settings.attentive(200);
+        Run free = play(3, 1, g -> alwaysLeft(), attentive, 120);
+        // a correction takes a step a word plus two of reaction, as OperatorEffort counts a person's words
+        SimGame game = SimGame.of(3, 1, SimGame.COLLECT_COINS, Duration.ofSeconds(90));
+        OperatorInbox inbox = new OperatorInbox();
+        SimulatedOperator op = new SimulatedOperator(game, new Oracle(library), new CorrectionParser(library), inbox, attentive, 3)
+                .speaking(text -> 2 + text.split("\\s+").length);
+        AgentLoop.builder().target(new SimGameTarget(game)).library(library).modules(new Modules(Oracle.truth(game), new SceneChangeReflection(),
+                        new GoalTaskInference(), new TagCuration(), alwaysLeft())).memory(EpisodicMemory.inMemory()).goal(SimGame.COLLECT_COINS)
+                .inbox(inbox).period(Duration.ofMillis(100)).maxSteps(120).listener(op).build().run();
+        List<SimulatedOperator.Utterance> said = op.said();
+        assertThat(said).hasSizeGreaterThan(2);
+        for (int i = 1; i < said.size(); i++) {
+            SimulatedOperator.Utterance before = said.get(i - 1);
+            assertThat(said.get(i).step() - before.step()).as("after \"" + before.text() + "\"")
+                    .isGreaterThanOrEqualTo(2 + before.text().split("\\s+").length);
+        }
+        // unpaced, the same operator speaks at consecutive steps and says more
+        assertThat(free.operator().corrections()).isGreaterThan(said.size());
+        List<SimulatedOperator.Utterance> unpaced = free.operator().said();
+        boolean back = false;
+        for (int i = 1; i < unpaced.size(); i++) {
+            back |= unpaced.get(i).step() - unpaced.get(i - 1).step() < 3;
+        }
+        assertThat(back).as("the unpaced operator speaks within 3 steps of its last correction somewhere").isTrue();
+    }
+
+    @Test
     void aBlindAgentSucceedsWithTheOperatorAndNotWithout() {
         int without = 0, with = 0, corrections = 0;
         int episodes = 8;
