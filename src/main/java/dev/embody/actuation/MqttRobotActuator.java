@@ -80,6 +80,14 @@ public final class MqttRobotActuator implements Actuator {
         try {
             RobotMessages.State s = RobotMessages.readState(payload);
             synchronized (stateArrived) {
+                RobotMessages.State before = state;
+                if (s.frameSeq() != null && before != null && before.frameSeq() != null && s.frameSeq() < before.frameSeq()) {
+                    // one topic keeps its order: frames numbered again from lower means the robot restarted, so its
+                    // new numbers are the bar (else every move would wait for a frame it will not reach for a while)
+                    log.warn("robot {}'s frames start again at {} (after {}): it restarted; moves are checked from its new states",
+                            topics.id(), s.frameSeq(), before.frameSeq());
+                    lastFrameSeq.set(s.frameSeq());
+                }
                 state = s;
                 stateArrived.notifyAll();
             }

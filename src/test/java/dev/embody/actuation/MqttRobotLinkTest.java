@@ -139,6 +139,45 @@ class MqttRobotLinkTest {
         }
     }
 
+    @Test
+    void aRobotThatRestartsIsCheckedFromItsNewlyNumberedStates() throws Exception {
+        RobotTopics t = RobotTopics.of("order");
+        RobotLimits limits = RobotLimits.load(Path.of("calibration/robot/limits.yaml"));
+        java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor();
+        List<String> commands = Collections.synchronizedList(new ArrayList<>());
+        AtomicLong frame = new AtomicLong(5);
+        try (EmbeddedBroker b = EmbeddedBroker.start();
+             MqttLink robot = MqttLink.connect(MqttOptions.of(b.url(), "test-restart-robot").withVersion("5"));
+             MqttLink agentLink = MqttLink.connect(MqttOptions.of(b.url(), "test-restart-agent").withVersion("5"))) {
+            robot.publish(t.state(), state(0.45, 0.30, frame.get()), 0, true);
+            robot.subscribe(t.cmd(), 1, (topic, p) -> answers.execute(() -> {
+                try {
+                    RobotMessages.Command c = RobotMessages.readCommand(p);
+                    commands.add(c.op());
+                    long f = frame.incrementAndGet();
+                    robot.publish(t.state(), state(0.45, 0.30, f), 0, true);
+                    robot.publish(t.ack(), RobotMessages.write(new RobotMessages.Ack(c.id(), "done", null, f, null)), 1, false);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofSeconds(3), false);
+            agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));   // acked at frame 6
+            // the robot restarts: its frames are numbered from 1 again, a little to the left
+            frame.set(1);
+            robot.publish(t.state(), state(0.40, 0.30, 1), 0, true);
+            long until = System.nanoTime() + 10_000_000_000L;
+            while (agent.pose()[0] != 0.40 && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            assertThat(agent.pose()[0]).as("the restarted robot's first state").isEqualTo(0.40);
+            agent.send(new RobotMessages.Command(null, "move", "forward", 0.05, null, null, null, null));  // acked at frame 2
+            assertThat(commands).as("the move was checked from the new state and sent").containsExactly("turn", "move");
+        } finally {
+            answers.shutdownNow();
+        }
+    }
+
     private static byte[] state(double x, double y, long frame) {
         return RobotMessages.write(new RobotMessages.State("order", x, y, 0, false, false, 0, 0, frame));
     }
