@@ -100,31 +100,18 @@ class MqttRobotLinkTest {
      */
     @Test
     void aMoveIsCheckedAgainstTheStateOfTheLastAckEvenWhenTheAckComesFirst() throws Exception {
-        RobotTopics t = RobotTopics.of("order");
-        RobotLimits limits = RobotLimits.load(Path.of("calibration/robot/limits.yaml"));
-        java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor();
-        List<String> commands = Collections.synchronizedList(new ArrayList<>());
-        try (EmbeddedBroker b = EmbeddedBroker.start();
-             MqttLink robot = MqttLink.connect(MqttOptions.of(b.url(), "test-order-robot").withVersion("5"));
-             MqttLink agentLink = MqttLink.connect(MqttOptions.of(b.url(), "test-order-agent").withVersion("5"))) {
-            // frame 1: the middle of the table, where a 0.10 m move forward stays inside
-            robot.publish(t.state(), state(0.45, 0.30, 1), 0, true);
-            robot.subscribe(t.cmd(), 1, (topic, p) -> answers.execute(() -> {
-                try {
-                    RobotMessages.Command c = RobotMessages.readCommand(p);
-                    commands.add(c.op());
-                    long frame = commands.size() + 1;
-                    robot.publish(t.ack(), RobotMessages.write(new RobotMessages.Ack(c.id(), "done", null, frame, null)), 1, false);
-                    if (commands.size() == 1) {
-                        Thread.sleep(300); // the state of frame 2 (at the table's edge) comes well after its ack
-                        robot.publish(t.state(), state(0.80, 0.30, frame), 0, true);
-                    } // frame 3's state never comes
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
+        // frame 1: the middle of the table, where a 0.10 m move forward stays inside
+        try (ScriptedRobot robot = new ScriptedRobot("order", state(0.45, 0.30, 1))) {
+            robot.answer((c, n) -> {
+                long frame = n + 1;
+                robot.ack(c, frame);
+                if (n == 1) {
+                    Thread.sleep(300); // the state of frame 2 (at the table's edge) comes well after its ack
+                    robot.state(state(0.80, 0.30, frame));
+                } // frame 3's state never comes
+            });
             // the default ack timeout: the state of frame 2 has 2.7 s to come, however loaded the machine
-            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofSeconds(3), false);
+            MqttRobotActuator agent = robot.agent();
             agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));
             assertThatThrownBy(() -> agent.send(new RobotMessages.Command(null, "move", "forward", 0.10, null, null, null, null)))
                     .hasMessageContaining("leave the workspace");
@@ -133,48 +120,89 @@ class MqttRobotLinkTest {
             agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));
             assertThatThrownBy(() -> agent.send(new RobotMessages.Command(null, "move", "back", 0.05, null, null, null, null)))
                     .hasMessageContaining("last state (frame 2) predates its last ack (frame 3)");
-            assertThat(commands).as("the refused moves never left").containsExactly("turn", "turn");
-        } finally {
-            answers.shutdownNow();
+            assertThat(robot.commands).as("the refused moves never left").containsExactly("turn", "turn");
         }
     }
 
     @Test
     void aRobotThatRestartsIsCheckedFromItsNewlyNumberedStates() throws Exception {
-        RobotTopics t = RobotTopics.of("order");
-        RobotLimits limits = RobotLimits.load(Path.of("calibration/robot/limits.yaml"));
-        java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor();
-        List<String> commands = Collections.synchronizedList(new ArrayList<>());
         AtomicLong frame = new AtomicLong(5);
-        try (EmbeddedBroker b = EmbeddedBroker.start();
-             MqttLink robot = MqttLink.connect(MqttOptions.of(b.url(), "test-restart-robot").withVersion("5"));
-             MqttLink agentLink = MqttLink.connect(MqttOptions.of(b.url(), "test-restart-agent").withVersion("5"))) {
-            robot.publish(t.state(), state(0.45, 0.30, frame.get()), 0, true);
-            robot.subscribe(t.cmd(), 1, (topic, p) -> answers.execute(() -> {
-                try {
-                    RobotMessages.Command c = RobotMessages.readCommand(p);
-                    commands.add(c.op());
-                    long f = frame.incrementAndGet();
-                    robot.publish(t.state(), state(0.45, 0.30, f), 0, true);
-                    robot.publish(t.ack(), RobotMessages.write(new RobotMessages.Ack(c.id(), "done", null, f, null)), 1, false);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }));
-            MqttRobotActuator agent = new MqttRobotActuator(agentLink, t, limits, Duration.ofSeconds(3), false);
+        try (ScriptedRobot robot = new ScriptedRobot("restart", state(0.45, 0.30, frame.get()))) {
+            robot.answer((c, n) -> {
+                long f = frame.incrementAndGet();
+                robot.state(state(0.45, 0.30, f));
+                robot.ack(c, f);
+            });
+            MqttRobotActuator agent = robot.agent();
             agent.send(new RobotMessages.Command(null, "turn", "left", null, null, 1.0, null, null));   // acked at frame 6
             // the robot restarts: its frames are numbered from 1 again, a little to the left
             frame.set(1);
-            robot.publish(t.state(), state(0.40, 0.30, 1), 0, true);
+            robot.state(state(0.40, 0.30, 1));
             long until = System.nanoTime() + 10_000_000_000L;
             while (agent.pose()[0] != 0.40 && System.nanoTime() < until) {
                 Thread.sleep(10);
             }
             assertThat(agent.pose()[0]).as("the restarted robot's first state").isEqualTo(0.40);
             agent.send(new RobotMessages.Command(null, "move", "forward", 0.05, null, null, null, null));  // acked at frame 2
-            assertThat(commands).as("the move was checked from the new state and sent").containsExactly("turn", "move");
-        } finally {
+            assertThat(robot.commands).as("the move was checked from the new state and sent").containsExactly("turn", "move");
+        }
+    }
+
+    /**
+     * A scripted robot (a probe link, not the simulator) on the embedded broker, answering commands in the order a test
+     * writes: MQTT keeps order within a topic only (HiveMQ sends a waiting QoS 1 ack ahead of a waiting QoS 0 state), so
+     * the tests publish state and ack in either order. Its agent waits the default 3 s for a state.
+     */
+    private static final class ScriptedRobot implements AutoCloseable {
+
+        interface Answer {
+            /** Answers the n-th command (from 1). */
+            void on(RobotMessages.Command c, int n) throws Exception;
+        }
+
+        final RobotTopics topics = RobotTopics.of("order");
+        final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+        private final java.util.concurrent.ExecutorService answers = java.util.concurrent.Executors.newSingleThreadExecutor();
+        private final EmbeddedBroker broker;
+        private final MqttLink robot, agentLink;
+
+        ScriptedRobot(String name, byte[] firstState) throws Exception {
+            broker = EmbeddedBroker.start();
+            robot = MqttLink.connect(MqttOptions.of(broker.url(), "test-" + name + "-robot").withVersion("5"));
+            agentLink = MqttLink.connect(MqttOptions.of(broker.url(), "test-" + name + "-agent").withVersion("5"));
+            state(firstState);
+        }
+
+        void answer(Answer a) throws Exception {
+            robot.subscribe(topics.cmd(), 1, (topic, p) -> answers.execute(() -> {
+                try {
+                    RobotMessages.Command c = RobotMessages.readCommand(p);
+                    commands.add(c.op());
+                    a.on(c, commands.size());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+
+        void state(byte[] state) throws Exception {
+            robot.publish(topics.state(), state, 0, true);
+        }
+
+        void ack(RobotMessages.Command c, long frame) throws Exception {
+            robot.publish(topics.ack(), RobotMessages.write(new RobotMessages.Ack(c.id(), "done", null, frame, null)), 1, false);
+        }
+
+        MqttRobotActuator agent() throws Exception {
+            return new MqttRobotActuator(agentLink, topics, RobotLimits.load(Path.of("calibration/robot/limits.yaml")), Duration.ofSeconds(3), false);
+        }
+
+        @Override
+        public void close() throws Exception {
             answers.shutdownNow();
+            try (broker; robot; agentLink) {
+                // closed in reverse: the links, then the broker
+            }
         }
     }
 
