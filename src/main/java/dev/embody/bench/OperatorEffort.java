@@ -1,5 +1,7 @@
 package dev.embody.bench;
 
+import dev.embody.correction.Reading;
+
 import java.util.List;
 
 /**
@@ -102,17 +104,8 @@ public record OperatorEffort(double stepSeconds, double reactionSeconds, double 
         return new Spent(whole, 0, spent);
     }
 
-    /** Words as a person says them: runs of letters or digits ("no, go left!" is 3). */
+    /** Words as a person says them, read as the correction parser reads a sentence ("no, go left!" is 3). */
     public static int words(String text) {
-        int n = 0;
-        boolean in = false;
-        for (int i = 0; i < text.length(); i++) {
-            boolean w = Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '\'' && in;
-            if (w && !in) {
-                n++;
-            }
-            in = w;
-        }
-        return n;
+        return Reading.words(text).size();
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * the parser knows, and the fillers around a correction ("okay so", "please", "thank you") set aside, with what was
  * done to them for the operator to see.
  */
-final class Reading {
+public final class Reading {
 
     /** Said alone or before other words: dropped wherever they stand. */
     static final Set<String> FILLERS_ANYWHERE = Set.of("um", "umm", "uh", "uhm", "uhh", "er", "erm", "hmm", "ah",
@@ -150,7 +150,7 @@ final class Reading {
     }
 
     /** Lower-case words; punctuation is a separator, an apostrophe inside a word stays ("don't", "there's"). */
-    static List<String> words(String text) {
+    public static List<String> words(String text) {
         String t = text.toLowerCase(Locale.ROOT).replace('\u2019', '\'').replace("e-stop", "estop")
                 .replaceAll("[^a-z0-9']+", " ").replaceAll("(^|\\s)'+|'+(\\s|$)", " ").strip();
         if (t.isEmpty()) {
